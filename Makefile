@@ -1,0 +1,36 @@
+# Everything a fresh machine needs is installed by these targets: a private uv in .tools/,
+# then the locked workspace in .venv/.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+RUN := $(UV) run --frozen --all-packages
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --frozen --all-packages --quiet
+
+demo: install
+	$(RUN) python -m qhub.local.demo
+
+lint: install
+	$(RUN) ruff check packages tests benchmarks
+	$(RUN) ruff format --check packages tests benchmarks
+
+typecheck: install
+	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
+
+unit: install
+	$(RUN) pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(RUN) python benchmarks/run.py
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache

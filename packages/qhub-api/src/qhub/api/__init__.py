@@ -1,0 +1,1 @@
+"""Typed clients for the Kipu Quantum Hub REST APIs."""

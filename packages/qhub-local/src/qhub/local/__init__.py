@@ -1,0 +1,1 @@
+"""A local Kipu Quantum Hub."""

@@ -1,0 +1,1 @@
+"""High-level client for Kipu Quantum Hub managed services."""
