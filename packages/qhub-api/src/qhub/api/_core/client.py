@@ -1,0 +1,179 @@
+"""What every API client shares: constructor handling, lifetime, and the resource bases.
+
+An API client is a small object holding one pipeline; its namespaces (``service_api``,
+``jobs``, …) are resources created lazily on first access, each a thin set of typed methods
+over that pipeline.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import TracebackType
+from typing import TypeVar
+
+import httpx
+
+from .logs import LoggingOption, resolve_logger
+from .pipeline import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AsyncPipeline,
+    ClientSettings,
+    SyncPipeline,
+    user_agent,
+)
+
+__all__ = [
+    "AsyncApiResource",
+    "AsyncClientBase",
+    "SyncApiResource",
+    "SyncClientBase",
+    "build_settings",
+]
+
+Self = TypeVar("Self", bound="SyncClientBase")
+AsyncSelf = TypeVar("AsyncSelf", bound="AsyncClientBase")
+
+_MISSING_BASE_URL = "Please pass in either base_url or environment to construct the client"
+
+
+def build_settings(
+    *,
+    base_url: str | None,
+    environment: enum.Enum | None,
+    auth: httpx.Auth,
+    headers: Mapping[str, str] | None,
+    timeout: float | None,
+    max_retries: int | None,
+    follow_redirects: bool | None,
+    logging: LoggingOption,
+    injected_client: bool,
+    required_headers: Mapping[str, str] | None = None,
+) -> ClientSettings:
+    """Resolve constructor arguments into :class:`ClientSettings`.
+
+    ``base_url`` wins over ``environment``; ``timeout`` defaults to 60 s but is left to an
+    injected client when not given. ``required_headers`` (such as ``X-OrganizationId``)
+    override same-named caller headers.
+
+    Raises:
+        Exception: neither ``base_url`` nor ``environment`` was given (the vendor's message).
+        TypeError / ValueError: an argument has the wrong type or value.
+    """
+    if base_url is None:
+        if environment is None:
+            raise Exception(_MISSING_BASE_URL)
+        base_url = str(environment.value)
+    if not isinstance(base_url, str) or not base_url.strip():
+        raise ValueError("base_url must be a non-empty URL")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if max_retries is not None and (not isinstance(max_retries, int) or max_retries < 0):
+        raise ValueError(f"max_retries must be a non-negative integer, not {max_retries!r}")
+    merged: dict[str, str] = {"User-Agent": user_agent()}
+    if headers is not None:
+        if not isinstance(headers, Mapping):
+            raise TypeError(f"headers must be a mapping, not {type(headers).__name__}")
+        merged.update({str(k): str(v) for k, v in headers.items() if v is not None})
+    for name, value in (required_headers or {}).items():
+        for existing in [k for k in merged if k.lower() == name.lower()]:
+            del merged[existing]
+        merged[name] = value
+    if timeout is None and not injected_client:
+        timeout = DEFAULT_TIMEOUT
+    return ClientSettings(
+        base_url=base_url,
+        auth=auth,
+        headers=merged,
+        timeout=float(timeout) if timeout is not None else None,
+        max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+        follow_redirects=True if follow_redirects is None else bool(follow_redirects),
+        logger=resolve_logger(logging),
+    )
+
+
+class SyncClientBase:
+    """Lifetime of a synchronous API client: ``close()`` and ``with`` support."""
+
+    _pipeline: SyncPipeline
+
+    def __init__(self, settings: ClientSettings, httpx_client: httpx.Client | None) -> None:
+        if httpx_client is not None and not isinstance(httpx_client, httpx.Client):
+            raise TypeError(
+                f"httpx_client must be an httpx.Client, not {type(httpx_client).__name__}"
+            )
+        self._pipeline = SyncPipeline(settings, httpx_client)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL every request of this client goes to."""
+        return self._pipeline.settings.base_url
+
+    def close(self) -> None:
+        """Release connections (an injected ``httpx_client`` is left open)."""
+        self._pipeline.close()
+
+    def __enter__(self: Self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class AsyncClientBase:
+    """Lifetime of an async API client: ``await close()`` and ``async with`` support."""
+
+    _pipeline: AsyncPipeline
+
+    def __init__(self, settings: ClientSettings, httpx_client: httpx.AsyncClient | None) -> None:
+        if httpx_client is not None and not isinstance(httpx_client, httpx.AsyncClient):
+            raise TypeError(
+                f"httpx_client must be an httpx.AsyncClient, not {type(httpx_client).__name__}"
+            )
+        self._pipeline = AsyncPipeline(settings, httpx_client)
+
+    @property
+    def base_url(self) -> str:
+        """The base URL every request of this client goes to."""
+        return self._pipeline.settings.base_url
+
+    async def close(self) -> None:
+        """Release connections (an injected ``httpx_client`` is left open)."""
+        await self._pipeline.close()
+
+    async def __aenter__(self: AsyncSelf) -> AsyncSelf:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class SyncApiResource:
+    """Base of a synchronous namespace: holds the client's pipeline."""
+
+    def __init__(self, pipeline: SyncPipeline) -> None:
+        self._pipeline = pipeline
+
+
+class AsyncApiResource:
+    """Base of an async namespace: holds the client's pipeline."""
+
+    def __init__(self, pipeline: AsyncPipeline) -> None:
+        self._pipeline = pipeline

@@ -1,0 +1,311 @@
+"""The one error tree of the Hub clients.
+
+Everything the clients raise on purpose derives from :class:`HubError`::
+
+    HubError
+    ├── ApiError                      the server answered with a non-2xx status (or an unreadable 2xx)
+    │   ├── BadRequestError           400
+    │   ├── UnauthorizedError         401
+    │   ├── ForbiddenError            403
+    │   ├── NotFoundError             404
+    │   ├── ConflictError             409
+    │   ├── ContentTooLargeError      413
+    │   ├── UnsupportedMediaTypeError 415
+    │   ├── UnprocessableEntityError  422
+    │   ├── TooManyRequestsError      429
+    │   ├── InternalServerError       500
+    │   ├── BadGatewayError           502
+    │   ├── ServiceUnavailableError   503
+    │   └── ParsingError              a 2xx whose body does not match the documented shape
+    ├── ApiConnectionError            no response (also an ``httpx.TransportError``)
+    │   └── ApiTimeoutError           the request timed out (also an ``httpx.TimeoutException``)
+    └── WaitTimeoutError              a waiter gave up (also a builtin ``TimeoutError``)
+
+Status errors are mapped by status code alone, whatever the body looks like, in
+:func:`error_for_response`. Transport failures keep the httpx exception as ``__cause__`` and
+stay catchable as the httpx classes the vendor documentation promises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ConflictError",
+    "ContentTooLargeError",
+    "ForbiddenError",
+    "HubError",
+    "InternalServerError",
+    "NotFoundError",
+    "ParsingError",
+    "ServiceUnavailableError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "UnsupportedMediaTypeError",
+    "WaitTimeoutError",
+    "error_class_for_status",
+    "error_from_response",
+]
+
+_MESSAGE_KEYS = ("message", "detail", "error_description", "title", "error")
+_REQUEST_ID_HEADERS = ("x-request-id", "x-correlation-id", "request-id")
+_MAX_MESSAGE_CHARS = 500
+
+
+class HubError(Exception):
+    """Base class of every error the Hub clients raise on purpose."""
+
+
+class ApiError(HubError):
+    """The server answered with an error status.
+
+    Attributes:
+        status_code: the HTTP status code (``None`` only when built without one).
+        headers: the response headers, lower-case names.
+        body: the parsed JSON body, or the body text when it is not JSON.
+    """
+
+    status_code: int | None
+
+    def __init__(
+        self,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
+        self.status_code = status_code
+        self.headers: dict[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
+        self.body = body
+        super().__init__(self._describe())
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id the server sent with the error, if any."""
+        for name in _REQUEST_ID_HEADERS:
+            if name in self.headers:
+                return self.headers[name]
+        if isinstance(self.body, dict):
+            for key in ("requestId", "request_id"):
+                value = self.body.get(key)
+                if isinstance(value, str):
+                    return value
+        return None
+
+    @property
+    def server_message(self) -> str | None:
+        """The human-readable message the server sent, if it sent one."""
+        body = self.body
+        if isinstance(body, dict):
+            for key in _MESSAGE_KEYS:
+                value = body.get(key)
+                if isinstance(value, str) and value:
+                    return value
+            return None
+        if isinstance(body, str) and body.strip():
+            return body.strip()
+        return None
+
+    def _describe(self) -> str:
+        parts = [f"HTTP {self.status_code}" if self.status_code is not None else "API error"]
+        reason = _reason_phrase(self.status_code)
+        if reason:
+            parts[0] += f" {reason}"
+        message = self.server_message
+        if message:
+            if len(message) > _MAX_MESSAGE_CHARS:
+                message = message[:_MAX_MESSAGE_CHARS] + "…"
+            parts.append(message)
+        text = ": ".join(parts)
+        if self.request_id:
+            text += f" (request id {self.request_id})"
+        return text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status_code={self.status_code!r}, body={self.body!r})"
+
+
+def _reason_phrase(status_code: int | None) -> str:
+    if status_code is None:
+        return ""
+    return httpx.codes.get_reason_phrase(status_code)
+
+
+class _StatusError(ApiError):
+    """An :class:`ApiError` whose status is fixed by its class (``STATUS``).
+
+    Built like the documented classes, body first: ``NotFoundError(body, headers)``.
+    """
+
+    STATUS: int = 0
+
+    def __init__(
+        self,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(status_code if status_code is not None else self.STATUS, headers, body)
+
+
+class BadRequestError(_StatusError):
+    """400: the request is malformed."""
+
+    STATUS = 400
+
+
+class UnauthorizedError(_StatusError):
+    """401: missing or invalid credentials."""
+
+    STATUS = 401
+
+
+class ForbiddenError(_StatusError):
+    """403: authenticated but not permitted."""
+
+    STATUS = 403
+
+
+class NotFoundError(_StatusError):
+    """404: the resource does not exist (or is not visible to you)."""
+
+    STATUS = 404
+
+
+class ConflictError(_StatusError):
+    """409: the request conflicts with the resource's state. Never retried."""
+
+    STATUS = 409
+
+
+class ContentTooLargeError(_StatusError):
+    """413: the request body is too large."""
+
+    STATUS = 413
+
+
+class UnsupportedMediaTypeError(_StatusError):
+    """415: the request's content type is not accepted."""
+
+    STATUS = 415
+
+
+class UnprocessableEntityError(_StatusError):
+    """422: the request is well-formed but fails validation."""
+
+    STATUS = 422
+
+
+class TooManyRequestsError(_StatusError):
+    """429: rate limited; retried automatically while retries remain."""
+
+    STATUS = 429
+
+
+class InternalServerError(_StatusError):
+    """500: the server failed."""
+
+    STATUS = 500
+
+
+class BadGatewayError(_StatusError):
+    """502: an upstream of the server failed."""
+
+    STATUS = 502
+
+
+class ServiceUnavailableError(_StatusError):
+    """503: the server is temporarily unavailable."""
+
+    STATUS = 503
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    cls.STATUS: cls
+    for cls in (
+        BadRequestError,
+        UnauthorizedError,
+        ForbiddenError,
+        NotFoundError,
+        ConflictError,
+        ContentTooLargeError,
+        UnsupportedMediaTypeError,
+        UnprocessableEntityError,
+        TooManyRequestsError,
+        InternalServerError,
+        BadGatewayError,
+        ServiceUnavailableError,
+    )
+}
+
+
+def error_class_for_status(status_code: int) -> type[ApiError]:
+    """The error class for a status code: its own subclass, or :class:`ApiError`."""
+    return _BY_STATUS.get(status_code, ApiError)
+
+
+def error_from_response(status_code: int, headers: Mapping[str, str], body: Any) -> ApiError:
+    """Build the error for a non-2xx response; the class depends on the status alone."""
+    cls = error_class_for_status(status_code)
+    if cls is ApiError:
+        return ApiError(status_code, headers, body)
+    return cls(body, headers, status_code)
+
+
+class ParsingError(ApiError):
+    """A successful response whose body does not have the documented shape.
+
+    Attributes:
+        cause: the validation or decoding error.
+    """
+
+    def __init__(
+        self,
+        status_code: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: Any = None,
+        cause: Exception | None = None,
+    ) -> None:
+        self.cause = cause
+        super().__init__(status_code, headers, body)
+
+    def _describe(self) -> str:
+        return f"HTTP {self.status_code}: the response body does not match the documented shape: {self.cause}"
+
+
+class ApiConnectionError(HubError, httpx.TransportError):
+    """The request got no response: the connection failed or broke.
+
+    Also an ``httpx.TransportError``; the original httpx exception is ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        httpx.TransportError.__init__(self, message, request=request)
+
+
+class ApiTimeoutError(ApiConnectionError, httpx.TimeoutException):
+    """The request timed out. Also an ``httpx.TimeoutException``, as the vendor documents."""
+
+
+class WaitTimeoutError(HubError, TimeoutError):
+    """A waiter reached its deadline before the resource reached a final state.
+
+    The resource itself is left alone (nothing is cancelled).
+
+    Attributes:
+        resource_id: the id of what was waited for.
+        last_status: the last status seen, if any.
+    """
+
+    def __init__(self, message: str, *, resource_id: str, last_status: Any = None) -> None:
+        super().__init__(message)
+        self.resource_id = resource_id
+        self.last_status = last_status

@@ -1,0 +1,82 @@
+"""Pages that are both one page and an iterator over every item.
+
+``Page[T]`` is the wire shape (``content, page, size, total_elements, total_pages``, in the
+Quantum API's snake_case or the Platform API's camelCase). A :class:`SyncPager` holds the
+first page and fetches the following ones only while you iterate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Generic, TypeVar
+
+from pydantic import AliasChoices, Field
+
+from .models import HubModel
+
+__all__ = ["AsyncPager", "Page", "SyncPager"]
+
+T = TypeVar("T")
+
+
+class Page(HubModel, Generic[T]):
+    """One page of results; ``page`` is zero-based."""
+
+    content: list[T] | None = None
+    page: int | None = Field(default=None, validation_alias=AliasChoices("page", "number"))
+    size: int | None = None
+    total_elements: int | None = Field(
+        default=None, validation_alias=AliasChoices("total_elements", "totalElements")
+    )
+    total_pages: int | None = Field(
+        default=None, validation_alias=AliasChoices("total_pages", "totalPages")
+    )
+
+    def has_next(self) -> bool:
+        """Whether another page follows this one."""
+        if not self.content:
+            return False
+        if self.total_pages is None or self.page is None:
+            return self.size is not None and len(self.content) >= self.size
+        return self.page + 1 < self.total_pages
+
+
+class SyncPager(Generic[T]):
+    """The first page plus iteration over every item of every page."""
+
+    def __init__(self, first: Page[T], fetch_page: Callable[[int], Page[T]]) -> None:
+        self.first_page = first
+        self._fetch_page = fetch_page
+
+    def iter_pages(self) -> Iterator[Page[T]]:
+        """Yield the first page, then fetch and yield each following page."""
+        page = self.first_page
+        yield page
+        while page.has_next():
+            page = self._fetch_page((page.page or 0) + 1)
+            yield page
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.content or []
+
+
+class AsyncPager(Generic[T]):
+    """The async twin of :class:`SyncPager`: ``async for item in pager``."""
+
+    def __init__(self, first: Page[T], fetch_page: Callable[[int], Awaitable[Page[T]]]) -> None:
+        self.first_page = first
+        self._fetch_page = fetch_page
+
+    async def iter_pages(self) -> AsyncIterator[Page[T]]:
+        """Yield the first page, then fetch and yield each following page."""
+        page = self.first_page
+        yield page
+        while page.has_next():
+            page = await self._fetch_page((page.page or 0) + 1)
+            yield page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.content or []:
+                yield item

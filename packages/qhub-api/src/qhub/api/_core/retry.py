@@ -1,0 +1,101 @@
+"""When to retry and how long to wait: small pure decisions, patchable in one place.
+
+Retried: connection failures, timeouts, 408, 429 and 5xx. Never 409. A request that may
+create billed work (POST, PATCH) is resent only when it provably never reached the server
+(the connection could not be made) unless the caller attached an idempotency key, which is
+then reused on every attempt.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+__all__ = ["RetryPolicy"]
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRYABLE_STATUSES = frozenset({408, 429})
+# The request never left the client: safe to resend whatever the method.
+NOT_SENT_ERRORS: tuple[type[Exception], ...] = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+)
+# The request may have been processed: resend only idempotent requests.
+MAYBE_SENT_ERRORS: tuple[type[Exception], ...] = (
+    httpx.ReadTimeout,
+    httpx.WriteTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
+
+
+@dataclass
+class RetryPolicy:
+    """Retry decisions and delays.
+
+    Attributes:
+        initial_delay: first backoff delay in seconds (doubled per retry).
+        max_delay: cap for any delay, ``Retry-After`` included.
+        jitter: returns a number in [0, 1); the one source of randomness, patch it in tests.
+    """
+
+    initial_delay: float = 1.0
+    max_delay: float = 60.0
+    jitter: Callable[[], float] = field(default=random.random)
+    clock: Callable[[], float] = field(default=time.time)
+
+    def should_retry_status(self, method: str, status_code: int, *, idempotency_key: bool) -> bool:
+        """Whether a response with this status is worth another attempt."""
+        if status_code not in RETRYABLE_STATUSES and status_code < 500:
+            return False
+        return self._may_resend(method, idempotency_key)
+
+    def should_retry_error(self, method: str, error: Exception, *, idempotency_key: bool) -> bool:
+        """Whether a transport failure is worth another attempt."""
+        if isinstance(error, NOT_SENT_ERRORS):
+            return True
+        return isinstance(error, MAYBE_SENT_ERRORS) and self._may_resend(method, idempotency_key)
+
+    @staticmethod
+    def _may_resend(method: str, idempotency_key: bool) -> bool:
+        return idempotency_key or method.upper() in IDEMPOTENT_METHODS
+
+    def delay(self, retries_so_far: int, headers: Mapping[str, str] | None = None) -> float:
+        """Seconds to wait before the next attempt.
+
+        A ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` header wins, capped at
+        ``max_delay``; otherwise exponential backoff with ±10 % jitter.
+        """
+        if headers:
+            hinted = self._server_hint(headers)
+            if hinted is not None:
+                return min(max(hinted, 0.0), self.max_delay)
+        base = min(self.initial_delay * (2**retries_so_far), self.max_delay)
+        return float(base * (0.9 + 0.2 * self.jitter()))
+
+    def _server_hint(self, headers: Mapping[str, str]) -> float | None:
+        millis = headers.get("retry-after-ms")
+        if millis is not None:
+            try:
+                return float(millis) / 1000.0
+            except ValueError:
+                pass
+        after = headers.get("retry-after")
+        if after is None:
+            return None
+        try:
+            return float(after)
+        except ValueError:
+            pass
+        try:
+            when = email.utils.parsedate_to_datetime(after)
+        except (TypeError, ValueError):
+            return None
+        return when.timestamp() - self.clock()

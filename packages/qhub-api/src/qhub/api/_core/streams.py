@@ -1,0 +1,117 @@
+"""Byte streams for downloads: the request is already answered, bytes arrive as you iterate.
+
+Both close the connection when exhausted, on ``close()``, or when used as context managers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+__all__ = ["AsyncByteStream", "ByteStream"]
+
+
+class ByteStream(Iterator[bytes]):
+    """An iterator over the bytes of a response body that is already open.
+
+    Errors for the request itself (404, 401, …) were raised when the stream was created;
+    iterating can only fail on a broken connection.
+    """
+
+    def __init__(self, response: httpx.Response, chunk_size: int | None = None) -> None:
+        self._response = response
+        self._chunks = response.iter_bytes(chunk_size)
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (content length, content type, …)."""
+        return self._response.headers
+
+    def __iter__(self) -> ByteStream:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the connection; further iteration stops."""
+        self._response.close()
+
+    def __enter__(self) -> ByteStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncByteStream(AsyncIterator[bytes]):
+    """An async iterator over a response body; ``await`` it to send the request now.
+
+    ``stream = await client.get_result_file(...)`` raises request errors at the ``await``;
+    ``async for chunk in client.get_result_file(...)`` also works and sends the request at
+    the first iteration.
+    """
+
+    def __init__(
+        self, open_response: Callable[[], Awaitable[httpx.Response]], chunk_size: int | None = None
+    ) -> None:
+        self._open_response = open_response
+        self._chunk_size = chunk_size
+        self._response: httpx.Response | None = None
+        self._chunks: AsyncIterator[bytes] | None = None
+
+    async def _open(self) -> AsyncByteStream:
+        if self._response is None:
+            self._response = await self._open_response()
+            self._chunks = self._response.aiter_bytes(self._chunk_size)
+        return self
+
+    def __await__(self) -> Generator[Any, None, AsyncByteStream]:
+        return self._open().__await__()
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers; only after the stream was awaited or iterated."""
+        if self._response is None:
+            raise RuntimeError("the stream has not been opened yet: await it first")
+        return self._response.headers
+
+    def __aiter__(self) -> AsyncByteStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        await self._open()
+        assert self._chunks is not None
+        try:
+            return await self._chunks.__anext__()
+        except BaseException:
+            await self.aclose()
+            raise
+
+    async def aclose(self) -> None:
+        """Release the connection."""
+        if self._response is not None:
+            await self._response.aclose()
+
+    async def __aenter__(self) -> AsyncByteStream:
+        return await self._open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

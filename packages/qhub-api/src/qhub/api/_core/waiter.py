@@ -1,0 +1,140 @@
+"""The one waiter: poll until a resource reaches a final state, or a deadline passes.
+
+Used by service executions (and, later, jobs and sessions). It never sleeps past the
+deadline, polls once more at the deadline, tolerates transient errors (the poll is retried
+after the usual interval), and raises :class:`WaitTimeoutError` (a ``TimeoutError``) carrying
+the resource id without touching the resource. ``sleep`` and ``clock`` are injectable so tests
+never really sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from .errors import ApiConnectionError, ApiError, WaitTimeoutError
+
+__all__ = ["AsyncWaiter", "Waiter", "is_transient_error"]
+
+T = TypeVar("T")
+
+_TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def is_transient_error(error: BaseException) -> bool:
+    """Whether a failed poll is worth polling again: no response, or a 408/429/5xx."""
+    if isinstance(error, ApiConnectionError):
+        return True
+    return isinstance(error, ApiError) and error.status_code in _TRANSIENT_STATUSES
+
+
+@dataclass
+class _WaitPlan:
+    resource: str
+    resource_id: str
+    timeout: float | None
+    interval: float
+    clock: Callable[[], float]
+    started: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.timeout is not None and self.timeout < 0:
+            raise ValueError(f"timeout must be >= 0 seconds, not {self.timeout!r}")
+        if self.interval < 0:
+            raise ValueError(f"the polling interval must be >= 0 seconds, not {self.interval!r}")
+        self.started = self.clock()
+
+    def remaining(self) -> float | None:
+        if self.timeout is None:
+            return None
+        return self.timeout - (self.clock() - self.started)
+
+    def next_sleep(self, last_status: Any) -> float:
+        """Seconds to sleep before the next poll; raises once the deadline has passed."""
+        remaining = self.remaining()
+        if remaining is None:
+            return self.interval
+        if remaining <= 0:
+            raise WaitTimeoutError(
+                f"Timeout while waiting for {self.resource} '{self.resource_id}'.",
+                resource_id=self.resource_id,
+                last_status=last_status,
+            )
+        return min(self.interval, remaining)
+
+
+@dataclass
+class Waiter(Generic[T]):
+    """Polls ``poll()`` until ``is_final(result)``.
+
+    Attributes:
+        resource: what is waited for, for messages (``"service execution"``).
+        resource_id: its id.
+        poll: fetches the current state.
+        is_final: whether a state is final.
+        status_of: extracts the status to report in a timeout error.
+        on_poll: called with every state fetched (progress reporting).
+        sleep / clock: injectable for tests.
+    """
+
+    resource: str
+    resource_id: str
+    poll: Callable[[], T]
+    is_final: Callable[[T], bool]
+    status_of: Callable[[T], Any] = lambda state: state
+    on_poll: Callable[[T], None] | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def wait(self, *, timeout: float | None, interval: float) -> T:
+        """Poll every ``interval`` seconds until final; raise ``WaitTimeoutError`` after ``timeout``."""
+        plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
+        last_status: Any = None
+        while True:
+            try:
+                state = self.poll()
+            except Exception as exc:
+                if not is_transient_error(exc):
+                    raise
+            else:
+                last_status = self.status_of(state)
+                if self.on_poll is not None:
+                    self.on_poll(state)
+                if self.is_final(state):
+                    return state
+            self.sleep(plan.next_sleep(last_status))
+
+
+@dataclass
+class AsyncWaiter(Generic[T]):
+    """The async twin of :class:`Waiter`: ``poll`` is a coroutine function."""
+
+    resource: str
+    resource_id: str
+    poll: Callable[[], Awaitable[T]]
+    is_final: Callable[[T], bool]
+    status_of: Callable[[T], Any] = lambda state: state
+    on_poll: Callable[[T], None] | None = None
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    async def wait(self, *, timeout: float | None, interval: float) -> T:
+        """Poll every ``interval`` seconds until final; raise ``WaitTimeoutError`` after ``timeout``."""
+        plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
+        last_status: Any = None
+        while True:
+            try:
+                state = await self.poll()
+            except Exception as exc:
+                if not is_transient_error(exc):
+                    raise
+            else:
+                last_status = self.status_of(state)
+                if self.on_poll is not None:
+                    self.on_poll(state)
+                if self.is_final(state):
+                    return state
+            await self.sleep(plan.next_sleep(last_status))

@@ -1,0 +1,5 @@
+"""Per-call options of the Service API client."""
+
+from ..._core.options import RequestOptions
+
+__all__ = ["RequestOptions"]
