@@ -1,1 +1,1 @@
-"""High-level client for Kipu Quantum Hub managed services."""
+"""High-level client for Kipu Quantum Hub managed services (``qhub.service.client``)."""

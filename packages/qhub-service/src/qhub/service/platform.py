@@ -1,0 +1,81 @@
+"""``HubPlatformClient``: the thin Platform API wrapper ``HubServiceClient`` uses for grants."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from qhub.api.context import ContextResolver
+from qhub.api.credentials import CredentialUnavailableError, DefaultCredentialsProvider
+from qhub.api.platform import AsyncHubPlatformClient as _AsyncApiPlatformClient
+from qhub.api.platform import HubPlatformClient as _ApiPlatformClient
+
+__all__ = ["DEFAULT_PLATFORM_ENDPOINT", "HubPlatformClient"]
+
+DEFAULT_PLATFORM_ENDPOINT = "https://api.hub.kipu-quantum.com/qc-catalog"
+
+
+class HubPlatformClient:
+    """Platform API access for data pool grants.
+
+    Args:
+        api_key: personal access token (or execution token); resolved with
+            ``DefaultCredentialsProvider`` (environment, ``qhubctl`` config) when omitted.
+        organization_id: sent as ``X-OrganizationId``; resolved from ``KQH_ORGANIZATION_ID``
+            or the ``qhubctl`` context when omitted.
+        platform_endpoint: the Platform API's base URL.
+
+    Raises:
+        CredentialUnavailableError: no ``api_key`` given and none found.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        organization_id: str | None = None,
+        platform_endpoint: str = DEFAULT_PLATFORM_ENDPOINT,
+    ) -> None:
+        self._api_key = DefaultCredentialsProvider(api_key).get_access_token()
+        self.organization_id = organization_id or ContextResolver().get_organization_id()
+        self.platform_endpoint = platform_endpoint
+
+    @classmethod
+    def from_ambient_credentials(cls) -> HubPlatformClient | None:
+        """A client from the environment or ``qhubctl`` config, or ``None`` if there are none."""
+        try:
+            return cls()
+        except CredentialUnavailableError:
+            return None
+
+    @cached_property
+    def client(self) -> _ApiPlatformClient:
+        """The full ``qhub.api.platform`` client behind this wrapper."""
+        return _ApiPlatformClient(
+            api_key=self._api_key,
+            base_url=self.platform_endpoint,
+            organization_id=self.organization_id,
+        )
+
+    @cached_property
+    def async_client(self) -> _AsyncApiPlatformClient:
+        """The async ``qhub.api.platform`` client behind this wrapper."""
+        return _AsyncApiPlatformClient(
+            api_key=self._api_key,
+            base_url=self.platform_endpoint,
+            organization_id=self.organization_id,
+        )
+
+    @property
+    def data_pool_grants(self):  # type: ignore[no-untyped-def]
+        """The ``/datapools/{id}/grants`` operations."""
+        return self.client.data_pool_grants
+
+    @property
+    def async_data_pool_grants(self):  # type: ignore[no-untyped-def]
+        """The ``/datapools/{id}/grants`` operations, async."""
+        return self.async_client.data_pool_grants
+
+    def __repr__(self) -> str:
+        return (
+            f"HubPlatformClient(platform_endpoint={self.platform_endpoint!r}, "
+            f"organization_id={self.organization_id!r}, api_key=<hidden>)"
+        )
