@@ -1,0 +1,89 @@
+"""The public surface: sync/async twins match, and each module's __all__ is pinned."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+TWINS = [
+    ("qhub.api.service", "HubServiceClient", "AsyncHubServiceClient"),
+    ("qhub.api.service", "ServiceApiClient", "AsyncServiceApiClient"),
+    ("qhub.service.client", "HubServiceClient", "AsyncHubServiceClient"),
+    ("qhub.service.client", "HubServiceExecution", "AsyncHubServiceExecution"),
+]
+
+
+def public_methods(cls: type) -> dict[str, inspect.Signature]:
+    """Public attributes of a class with their signatures (None for properties)."""
+    members = {}
+    for name, member in inspect.getmembers(cls):
+        if name.startswith("_") or name == "sleep":
+            continue
+        members[name] = inspect.signature(member) if callable(member) else None
+    return members
+
+
+@pytest.mark.parametrize(("module", "sync_name", "async_name"), TWINS)
+def test_sync_and_async_twins_have_the_same_public_methods(module: str, sync_name: str, async_name: str) -> None:
+    """Every public method exists on both twins, with the same parameters."""
+    mod = importlib.import_module(module)
+    sync_members = public_methods(getattr(mod, sync_name))
+    async_members = public_methods(getattr(mod, async_name))
+    # has_finished: a refreshing property on the sync execution, a coroutine method on the async one.
+    assert sync_members.keys() == async_members.keys()
+    for name, signature in sync_members.items():
+        other = async_members[name]
+        if signature is None or other is None:
+            continue
+        assert list(signature.parameters) == list(other.parameters) or name == "__init__", name
+
+
+PINNED_ALL = {
+    "qhub.api.service": [
+        "ApiError",
+        "AsyncHubServiceClient",
+        "AsyncServiceApiClient",
+        "HalLink",
+        "HubServiceClient",
+        "HubServiceClientEnvironment",
+        "LogEntry",
+        "LogEntrySeverity",
+        "RequestBody",
+        "RequestOptions",
+        "ResultResponse",
+        "ResultResponseEmbedded",
+        "ResultResponseLinks",
+        "ServiceApiClient",
+        "ServiceExecution",
+        "ServiceExecutionStatus",
+        "ServiceExecutionType",
+    ],
+    "qhub.service.client": [
+        "DEFAULT_TOKEN_ENDPOINT",
+        "AsyncHubServiceClient",
+        "AsyncHubServiceExecution",
+        "AuthenticationError",
+        "HubPlatformClient",
+        "HubServiceClient",
+        "HubServiceExecution",
+        "Result",
+    ],
+    "qhub.service.datapool": [
+        "DataPoolGrant",
+        "DataPoolPermission",
+        "DataPoolReference",
+        "GrantCache",
+        "ReferenceType",
+    ],
+}
+
+
+@pytest.mark.parametrize("module", sorted(PINNED_ALL))
+def test_public_names_are_pinned(module: str) -> None:
+    """Adding or removing a public name is a deliberate change to this list."""
+    mod = importlib.import_module(module)
+    assert sorted(mod.__all__) == sorted(PINNED_ALL[module])
+    for name in mod.__all__:
+        assert getattr(mod, name) is not None
