@@ -65,7 +65,8 @@ class HubEnum(str, enum.Enum):
 class HubModel(BaseModel):
     """Base of every wire model: unknown fields are kept, names or aliases accepted."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: validators are built on first use, which keeps ``import`` fast.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     #: Models whose extra keys are part of the contract (a result's service output) say False.
     strict_rejects_extra: ClassVar[bool] = True
@@ -85,4 +86,6 @@ class HubModel(BaseModel):
 class CamelModel(HubModel):
     """A wire model whose fields are camelCase on the wire and snake_case in Python."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel)
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, alias_generator=to_camel, defer_build=True
+    )

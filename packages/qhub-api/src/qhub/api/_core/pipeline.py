@@ -13,12 +13,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import platform
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from typing import Any, Generic, TypeVar, cast
 
 import httpx
@@ -51,6 +49,9 @@ MAX_ERROR_BODY_BYTES = 1 << 20
 @lru_cache(maxsize=1)
 def user_agent() -> str:
     """``qhub-api/<version> python/<version>``: identifies the SDK, not the host kernel."""
+    import platform  # deferred: only needed once, not at import
+    from importlib import metadata
+
     try:
         version = metadata.version("qhub-api")
     except metadata.PackageNotFoundError:
