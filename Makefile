@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install peer demo test lint typecheck unit bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -13,6 +13,14 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --frozen --all-packages --quiet
+
+# The vendor's local gateway runtime, in a throwaway venv of its own: a black-box peer for tests.
+PEER := .tools/peer/bin/python
+$(PEER):
+	$(PYTHON) -m venv .tools/peer
+	.tools/peer/bin/pip install --quiet --disable-pip-version-check qhub-serve==1.4.3
+
+peer: $(PEER)
 
 demo: install
 	$(RUN) python -m qhub.local.demo
@@ -24,7 +32,7 @@ lint: install
 typecheck: install
 	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
 
-unit: install
+unit: install peer
 	$(RUN) pytest -q
 
 test: lint typecheck unit

@@ -82,7 +82,9 @@ class TokenCache:
             self._token = None
 
 
-def _token_request(token_endpoint: str, access_key_id: str, secret_access_key: str) -> dict[str, Any]:
+def _token_request(
+    token_endpoint: str, access_key_id: str, secret_access_key: str
+) -> dict[str, Any]:
     return {
         "method": "POST",
         "url": token_endpoint,
@@ -172,7 +174,9 @@ class ClientCredentialsAuth(httpx.Auth):
                 return token
             if self._http is None:
                 self._http = httpx.Client(timeout=TOKEN_TIMEOUT)
-            request = _token_request(self.token_endpoint, self._access_key_id, self._secret_access_key)
+            request = _token_request(
+                self.token_endpoint, self._access_key_id, self._secret_access_key
+            )
             try:
                 response = self._http.request(**request)
             except httpx.HTTPError as exc:
@@ -182,7 +186,9 @@ class ClientCredentialsAuth(httpx.Auth):
             self.cache.store(value, expires_in)
             return value
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
         """Attach the token; on a 401 refresh it once and resend."""
         token = self.sync_token()
         request.headers["Authorization"] = f"Bearer {token}"
@@ -207,7 +213,9 @@ class ClientCredentialsAuth(httpx.Auth):
                 return token
             if self._async_http is None:
                 self._async_http = httpx.AsyncClient(timeout=TOKEN_TIMEOUT)
-            request = _token_request(self.token_endpoint, self._access_key_id, self._secret_access_key)
+            request = _token_request(
+                self.token_endpoint, self._access_key_id, self._secret_access_key
+            )
             try:
                 response = await self._async_http.request(**request)
             except httpx.HTTPError as exc:

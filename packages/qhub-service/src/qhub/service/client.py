@@ -169,7 +169,9 @@ class HubServiceClient(_ServiceClientBase):
         super().__init__(
             service_endpoint, access_key_id, secret_access_key, token_endpoint, platform_client
         )
-        self._client = _ApiClient(base_url=service_endpoint, token=self._auth, headers=self._headers)
+        self._client = _ApiClient(
+            base_url=service_endpoint, token=self._auth, headers=self._headers
+        )
 
     @property
     def api(self) -> ServiceApiClient:
@@ -198,7 +200,9 @@ class HubServiceClient(_ServiceClientBase):
         body = self._body(request, secrets, tags)
         for grant in self._checked_grants(grants):
             body[grant.name] = self._reference(grant).dict()
-        return HubServiceExecution(self.api, self.api.start_execution(request=body))
+        execution = HubServiceExecution(self.api, self.api.start_execution(request=body))
+        execution._mark_started_here()
+        return execution
 
     def _reference(self, grant: DataPoolGrant) -> DataPoolReference:
         token = self.grant_cache.get(grant)
@@ -272,7 +276,9 @@ class AsyncHubServiceClient(_ServiceClientBase):
         body = self._body(request, secrets, tags)
         for grant in self._checked_grants(grants):
             body[grant.name] = (await self._reference(grant)).dict()
-        return AsyncHubServiceExecution(self.api, await self.api.start_execution(request=body))
+        execution = AsyncHubServiceExecution(self.api, await self.api.start_execution(request=body))
+        execution._mark_started_here()
+        return execution
 
     async def _reference(self, grant: DataPoolGrant) -> DataPoolReference:
         token = self.grant_cache.get(grant)

@@ -105,7 +105,9 @@ def grant_expiry(token: str) -> float | None:
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, binascii.Error) as exc:
-        raise ValueError("the Platform API returned a grant token with an unreadable payload") from exc
+        raise ValueError(
+            "the Platform API returned a grant token with an unreadable payload"
+        ) from exc
     exp = claims.get("exp") if isinstance(claims, dict) else None
     return float(exp) if isinstance(exp, (int, float)) else None
 
@@ -113,9 +115,7 @@ def grant_expiry(token: str) -> float | None:
 class GrantCache:
     """Thread-safe, bounded cache of grant tokens keyed by (pool, application, permission)."""
 
-    def __init__(
-        self, max_entries: int = 256, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, max_entries: int = 256, clock: Callable[[], float] = time.time) -> None:
         self._entries: OrderedDict[tuple[str, str, str], tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
         self._max_entries = max_entries

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from qhub.api._core.errors import NotFoundError
 from qhub.api._core.waiter import AsyncWaiter, Waiter, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 
@@ -29,6 +30,9 @@ T = TypeVar("T")
 NAVIGATION_LINKS = frozenset({"status", "self"})
 #: Seconds ``result()`` waits between attempts to fetch a result after transient failures.
 RESULT_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0)
+#: Seconds after ``run()`` during which a 404 means "not registered yet", not "gone": some
+#: gateways (the vendor's local runtime among them) answer the POST before storing the run.
+JUST_STARTED_GRACE = 10.0
 DOWNLOAD_CHUNK_SIZE = 1 << 20
 
 
@@ -116,9 +120,22 @@ class _ExecutionBase:
 
     _execution: ServiceExecution
     _result: Result | None
+    _started_here_at: float | None = None
 
     def _set(self, execution: ServiceExecution) -> None:
         self._execution = execution
+
+    def _mark_started_here(self) -> None:
+        self._started_here_at = time.monotonic()
+
+    def _is_transient(self, error: BaseException) -> bool:
+        if is_transient_error(error):
+            return True
+        just_started = (
+            self._started_here_at is not None
+            and time.monotonic() - self._started_here_at < JUST_STARTED_GRACE
+        )
+        return just_started and isinstance(error, NotFoundError)
 
     @property
     def id(self) -> str:
@@ -219,6 +236,7 @@ class HubServiceExecution(_ExecutionBase):
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,
+            is_transient=self._is_transient,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 
@@ -337,6 +355,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,
+            is_transient=self._is_transient,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 

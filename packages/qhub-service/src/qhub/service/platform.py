@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from qhub.api.context import ContextResolver
-from qhub.api.credentials import CredentialUnavailableError, DefaultCredentialsProvider
-from qhub.api.platform import AsyncHubPlatformClient as _AsyncApiPlatformClient
-from qhub.api.platform import HubPlatformClient as _ApiPlatformClient
+if TYPE_CHECKING:
+    from qhub.api.platform import AsyncHubPlatformClient
+    from qhub.api.platform import HubPlatformClient as ApiPlatformClient
 
 __all__ = ["DEFAULT_PLATFORM_ENDPOINT", "HubPlatformClient"]
 
@@ -34,6 +34,10 @@ class HubPlatformClient:
         organization_id: str | None = None,
         platform_endpoint: str = DEFAULT_PLATFORM_ENDPOINT,
     ) -> None:
+        # Imported here: grants are rare, and importing qhub.service.client should stay light.
+        from qhub.api.context import ContextResolver
+        from qhub.api.credentials import DefaultCredentialsProvider
+
         self._api_key = DefaultCredentialsProvider(api_key).get_access_token()
         self.organization_id = organization_id or ContextResolver().get_organization_id()
         self.platform_endpoint = platform_endpoint
@@ -41,36 +45,42 @@ class HubPlatformClient:
     @classmethod
     def from_ambient_credentials(cls) -> HubPlatformClient | None:
         """A client from the environment or ``qhubctl`` config, or ``None`` if there are none."""
+        from qhub.api.credentials import CredentialUnavailableError
+
         try:
             return cls()
         except CredentialUnavailableError:
             return None
 
     @cached_property
-    def client(self) -> _ApiPlatformClient:
+    def client(self) -> ApiPlatformClient:
         """The full ``qhub.api.platform`` client behind this wrapper."""
-        return _ApiPlatformClient(
+        from qhub.api.platform import HubPlatformClient as ApiPlatformClient
+
+        return ApiPlatformClient(
             api_key=self._api_key,
             base_url=self.platform_endpoint,
             organization_id=self.organization_id,
         )
 
     @cached_property
-    def async_client(self) -> _AsyncApiPlatformClient:
+    def async_client(self) -> AsyncHubPlatformClient:
         """The async ``qhub.api.platform`` client behind this wrapper."""
-        return _AsyncApiPlatformClient(
+        from qhub.api.platform import AsyncHubPlatformClient
+
+        return AsyncHubPlatformClient(
             api_key=self._api_key,
             base_url=self.platform_endpoint,
             organization_id=self.organization_id,
         )
 
     @property
-    def data_pool_grants(self):  # type: ignore[no-untyped-def]
+    def data_pool_grants(self) -> Any:
         """The ``/datapools/{id}/grants`` operations."""
         return self.client.data_pool_grants
 
     @property
-    def async_data_pool_grants(self):  # type: ignore[no-untyped-def]
+    def async_data_pool_grants(self) -> Any:
         """The ``/datapools/{id}/grants`` operations, async."""
         return self.async_client.data_pool_grants
 

@@ -69,7 +69,8 @@ class ApiRequest(Generic[T]):
         response_type: what a 2xx body parses into; ``None`` for calls without a result.
         query: query parameters (encoded by :func:`encode_query`).
         body: the JSON body, or ``NOT_GIVEN`` for none.
-        optional: a 204 or an empty 2xx body yields ``None`` (errors are still errors).
+        optional: a 204, an empty or a JSON ``null`` 2xx body yields ``None`` (errors are
+            still errors).
     """
 
     method: str
@@ -246,7 +247,7 @@ class _PipelineBase:
             raise self._error(response, content)
         if call.response_type is None:
             return cast(T, None)
-        if call.optional and (response.status_code == 204 or not content.strip()):
+        if call.optional and (response.status_code == 204 or content.strip() in (b"", b"null")):
             return cast(T, None)
         response_type = call.response_type
         try:

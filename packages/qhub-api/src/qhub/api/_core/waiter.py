@@ -77,6 +77,7 @@ class Waiter(Generic[T]):
         is_final: whether a state is final.
         status_of: extracts the status to report in a timeout error.
         on_poll: called with every state fetched (progress reporting).
+        is_transient: which poll errors to poll through (default: no response, 408/429/5xx).
         sleep / clock: injectable for tests.
     """
 
@@ -86,6 +87,7 @@ class Waiter(Generic[T]):
     is_final: Callable[[T], bool]
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
+    is_transient: Callable[[BaseException], bool] = is_transient_error
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -97,7 +99,7 @@ class Waiter(Generic[T]):
             try:
                 state = self.poll()
             except Exception as exc:
-                if not is_transient_error(exc):
+                if not self.is_transient(exc):
                     raise
             else:
                 last_status = self.status_of(state)
@@ -118,6 +120,7 @@ class AsyncWaiter(Generic[T]):
     is_final: Callable[[T], bool]
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
+    is_transient: Callable[[BaseException], bool] = is_transient_error
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -129,7 +132,7 @@ class AsyncWaiter(Generic[T]):
             try:
                 state = await self.poll()
             except Exception as exc:
-                if not is_transient_error(exc):
+                if not self.is_transient(exc):
                     raise
             else:
                 last_status = self.status_of(state)
