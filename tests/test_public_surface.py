@@ -26,7 +26,9 @@ def public_methods(cls: type) -> dict[str, inspect.Signature]:
 
 
 @pytest.mark.parametrize(("module", "sync_name", "async_name"), TWINS)
-def test_sync_and_async_twins_have_the_same_public_methods(module: str, sync_name: str, async_name: str) -> None:
+def test_sync_and_async_twins_have_the_same_public_methods(
+    module: str, sync_name: str, async_name: str
+) -> None:
     """Every public method exists on both twins, with the same parameters."""
     mod = importlib.import_module(module)
     sync_members = public_methods(getattr(mod, sync_name))

@@ -95,7 +95,9 @@ def test_a_401_refreshes_the_token_once_and_resends() -> None:
     issued = iter(["old", "new"])
 
     def token_endpoint(request: httpx.Request) -> httpx.Response:
-        assert request.headers["authorization"] == "Basic " + base64.b64encode(b"id:secret").decode()
+        assert (
+            request.headers["authorization"] == "Basic " + base64.b64encode(b"id:secret").decode()
+        )
         assert request.content == b"grant_type=client_credentials"
         return httpx.Response(200, json={"access_token": next(issued), "expires_in": 3600})
 
@@ -118,12 +120,17 @@ def test_a_401_refreshes_the_token_once_and_resends() -> None:
 @pytest.mark.parametrize(
     ("response", "match"),
     [
-        (httpx.Response(401, json={"error": "invalid_client", "error_description": "bad key"}), "invalid_client: bad key"),
+        (
+            httpx.Response(401, json={"error": "invalid_client", "error_description": "bad key"}),
+            "invalid_client: bad key",
+        ),
         (httpx.Response(500, text="oops"), "HTTP 500"),
         (httpx.Response(200, json={"token_type": "Bearer"}), "without an access_token"),
     ],
 )
-def test_token_endpoint_failures_raise_one_documented_error(response: httpx.Response, match: str) -> None:
+def test_token_endpoint_failures_raise_one_documented_error(
+    response: httpx.Response, match: str
+) -> None:
     """Every token-endpoint failure is an AuthenticationError; the secret is never in it."""
     auth = ClientCredentialsAuth("http://token.example/token", "id", "s3cr3t")
     auth._http = httpx.Client(transport=httpx.MockTransport(lambda r: response))
@@ -173,14 +180,20 @@ def test_reference_serialises_like_the_seed() -> None:
 def test_grant_accepts_camel_case_names_and_defaults_to_modify() -> None:
     """The TypeScript names work too; permission defaults to MODIFY."""
     grant = DataPoolGrant.model_validate({"name": "in", "datapoolId": "dp", "applicationId": "app"})
-    assert (grant.datapool_id, grant.application_id, grant.permission) == ("dp", "app", DataPoolPermission.MODIFY)
+    assert (grant.datapool_id, grant.application_id, grant.permission) == (
+        "dp",
+        "app",
+        DataPoolPermission.MODIFY,
+    )
 
 
 def test_grant_cache_reuses_until_30s_before_exp_and_normalises_permission() -> None:
     """Cached per (pool, app, permission value) until exp - 30 s."""
     clock = Clock(10_000)
     cache = GrantCache(clock=clock)
-    by_enum = DataPoolGrant(name="a", datapool_id="dp", application_id="app", permission=DataPoolPermission.VIEW)
+    by_enum = DataPoolGrant(
+        name="a", datapool_id="dp", application_id="app", permission=DataPoolPermission.VIEW
+    )
     by_text = DataPoolGrant(name="b", datapool_id="dp", application_id="app", permission="VIEW")  # type: ignore[arg-type]
     token = jwt({"exp": 10_100})
     cache.put(by_enum, token)
@@ -195,7 +208,9 @@ def test_grant_cache_is_bounded() -> None:
     """The oldest grants are evicted past the bound."""
     cache = GrantCache(max_entries=2, clock=Clock(0))
     for pool in ("a", "b", "c"):
-        cache.put(DataPoolGrant(name="n", datapool_id=pool, application_id="app"), jwt({"exp": 1000}))
+        cache.put(
+            DataPoolGrant(name="n", datapool_id=pool, application_id="app"), jwt({"exp": 1000})
+        )
     assert len(cache) == 2
     assert cache.get(DataPoolGrant(name="n", datapool_id="a", application_id="app")) is None
 

@@ -41,9 +41,9 @@ __all__ = [
     "Result",
 ]
 
-DEFAULT_TOKEN_ENDPOINT = "https://gateway.hub.kipu-quantum.com/token"
-PARENT_TOKEN_ENV = "KQH_SERVICE_EXECUTION_TOKEN"
-PARENT_TOKEN_HEADER = "X-Parent-Execution-Token"
+DEFAULT_TOKEN_ENDPOINT = "https://gateway.hub.kipu-quantum.com/token"  # noqa: S105 - a URL
+PARENT_TOKEN_ENV = "KQH_SERVICE_EXECUTION_TOKEN"  # noqa: S105 - a variable name
+PARENT_TOKEN_HEADER = "X-Parent-Execution-Token"  # noqa: S105 - a header name
 MISSING_PLATFORM_CLIENT = "api_key is required for data pool grant acquisition"
 
 

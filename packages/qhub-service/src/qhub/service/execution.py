@@ -385,7 +385,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
         return await self._api.get_result_file(self.id, name)
 
     async def download_result_file(self, name: str, target_path: str | os.PathLike[str]) -> Path:
-        """Stream one result file into ``target_path``; see :meth:`HubServiceExecution.download_result_file`."""
+        """Stream one result file into ``target_path``; see the sync twin for the contract."""
         download = _Download(name, target_path)
         try:
             async with self._api.get_result_file(
