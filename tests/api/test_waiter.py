@@ -1,0 +1,119 @@
+"""The one waiter: deadlines, transient errors, progress, and never sleeping past the deadline."""
+
+from __future__ import annotations
+
+import pytest
+
+from qhub.api._core.errors import (
+    ApiConnectionError,
+    NotFoundError,
+    ServiceUnavailableError,
+    WaitTimeoutError,
+)
+from qhub.api._core.waiter import AsyncWaiter, Waiter
+
+
+class FakeTime:
+    """A clock that only advances when the waiter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+def test_stops_on_the_first_final_state_and_reports_every_poll() -> None:
+    """Polls until final, calling on_poll with each state."""
+    states = iter(["PENDING", "RUNNING", "SUCCEEDED", "never"])
+    seen: list[str] = []
+    fake = FakeTime()
+    waiter = Waiter(
+        resource="thing",
+        resource_id="t1",
+        poll=lambda: next(states),
+        is_final=lambda s: s == "SUCCEEDED",
+        on_poll=seen.append,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    assert waiter.wait(timeout=None, interval=5) == "SUCCEEDED"
+    assert seen == ["PENDING", "RUNNING", "SUCCEEDED"]
+    assert fake.sleeps == [5, 5]
+
+
+def test_never_sleeps_past_the_deadline_and_polls_at_it() -> None:
+    """With timeout 12 and interval 5 it sleeps 5, 5, 2, polls at t=12, then raises."""
+    fake = FakeTime()
+    polls: list[float] = []
+
+    def poll() -> str:
+        polls.append(fake.now)
+        return "RUNNING"
+
+    waiter = Waiter(
+        "service execution", "e1", poll, lambda s: False, sleep=fake.sleep, clock=fake.clock
+    )
+    with pytest.raises(TimeoutError) as caught:
+        waiter.wait(timeout=12, interval=5)
+    assert fake.sleeps == [5, 5, 2]
+    assert polls == [0, 5, 10, 12]
+    error = caught.value
+    assert isinstance(error, WaitTimeoutError)
+    assert (error.resource_id, error.last_status) == ("e1", "RUNNING")
+    assert str(error) == "Timeout while waiting for service execution 'e1'."
+
+
+def test_transient_errors_are_polled_through_but_others_raise() -> None:
+    """A 503 or a dropped connection is polled again; a 404 is not."""
+    fake = FakeTime()
+    outcomes: list[object] = [ServiceUnavailableError(), ApiConnectionError("reset"), "DONE"]
+
+    def poll() -> str:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        assert isinstance(outcome, str)
+        return outcome
+
+    waiter = Waiter("x", "1", poll, lambda s: s == "DONE", sleep=fake.sleep, clock=fake.clock)
+    assert waiter.wait(timeout=60, interval=1) == "DONE"
+
+    def missing() -> str:
+        raise NotFoundError({"message": "gone"})
+
+    with pytest.raises(NotFoundError):
+        Waiter("x", "1", missing, lambda s: True, sleep=fake.sleep, clock=fake.clock).wait(
+            timeout=60, interval=1
+        )
+
+
+@pytest.mark.parametrize(("timeout", "interval"), [(-1, 1), (10, -0.5)])
+def test_negative_timeouts_and_intervals_are_rejected(timeout: float, interval: float) -> None:
+    """Negative numbers are a ValueError naming the problem, before any poll."""
+    waiter = Waiter("x", "1", lambda: pytest.fail("no poll"), lambda s: True)
+    with pytest.raises(ValueError, match=">= 0"):
+        waiter.wait(timeout=timeout, interval=interval)
+
+
+async def test_async_waiter_has_the_same_deadline_rules() -> None:
+    """The async twin sleeps 5, 5, 2 and raises the same error."""
+    fake = FakeTime()
+
+    async def poll() -> str:
+        return "RUNNING"
+
+    waiter = AsyncWaiter(
+        "job", "j1", poll, lambda s: False, sleep=fake.async_sleep, clock=fake.clock
+    )
+    with pytest.raises(WaitTimeoutError, match="job 'j1'"):
+        await waiter.wait(timeout=12, interval=5)
+    assert fake.sleeps == [5, 5, 2]
