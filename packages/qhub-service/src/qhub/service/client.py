@@ -11,9 +11,7 @@ one the client is anonymous (a random bearer token), for local gateways that don
 
 from __future__ import annotations
 
-import ipaddress
 import os
-import secrets as _secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,6 +49,8 @@ def _is_hub_or_local_host(url: str) -> bool:
     host = (urlsplit(url).hostname or "").lower()
     if host == "localhost" or host.endswith(".kipu-quantum.com") or host == "kipu-quantum.com":
         return True
+    import ipaddress  # deferred: only needed when a parent execution token is set
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
@@ -84,7 +84,9 @@ class _ServiceClientBase:
             self._oauth = ClientCredentialsAuth(token_endpoint, access_key_id, secret_access_key)
             self._auth = self._oauth
         else:
-            self._auth = _secrets.token_urlsafe(16)
+            import secrets  # deferred: anonymous mode only
+
+            self._auth = secrets.token_urlsafe(16)
         self._platform_client = platform_client
         self._platform_resolved = platform_client is not None
         self.grant_cache = GrantCache()
