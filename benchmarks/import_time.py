@@ -31,7 +31,10 @@ def measure(python: Path) -> tuple[float, float, str]:
     times, mems, errors = [], [], ""
     for _ in range(TRIALS):
         done = subprocess.run(
-            [str(python), "-c", PROBE.format(statement=STATEMENT)], capture_output=True, text=True, check=True
+            [str(python), "-c", PROBE.format(statement=STATEMENT)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         ms, mib = map(float, done.stdout.split())
         times.append(ms)

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 
 import httpx
 
-__all__ = ["CREDENTIAL_HEADERS", "ApiKeyAuth", "BearerAuth", "TokenSource"]
+__all__ = ["CREDENTIAL_HEADERS", "ApiKeyAuth", "BearerAuth", "StaticHeaderAuth", "TokenSource"]
 
 TokenSource = str | Callable[[], str]
 
@@ -29,7 +29,15 @@ CREDENTIAL_HEADERS = (
 )
 
 
-class ApiKeyAuth(httpx.Auth):
+class StaticHeaderAuth(httpx.Auth):
+    """An auth whose credential may be a fixed header; the pipeline then just sends it."""
+
+    def static_headers(self) -> dict[str, str] | None:
+        """The fixed credential headers, or ``None`` when they must be computed per attempt."""
+        return None
+
+
+class ApiKeyAuth(StaticHeaderAuth):
     """Sends an API key (personal access token or execution token) as ``X-Auth-Token``."""
 
     def __init__(self, api_key: str | None) -> None:
@@ -41,11 +49,15 @@ class ApiKeyAuth(httpx.Auth):
             request.headers["X-Auth-Token"] = self._api_key
         yield request
 
+    def static_headers(self) -> dict[str, str] | None:
+        """``X-Auth-Token`` (none at all for an anonymous client)."""
+        return {} if self._api_key is None else {"X-Auth-Token": self._api_key}
+
     def __repr__(self) -> str:
         return "ApiKeyAuth(api_key=<hidden>)"
 
 
-class BearerAuth(httpx.Auth):
+class BearerAuth(StaticHeaderAuth):
     """Sends ``Authorization: Bearer <token>``; a callable token is called per attempt."""
 
     def __init__(
@@ -55,6 +67,12 @@ class BearerAuth(httpx.Auth):
     ) -> None:
         self._token = token
         self._async_token = async_token
+
+    def static_headers(self) -> dict[str, str] | None:
+        """The ``Authorization`` header when the token is a plain string, else ``None``."""
+        if isinstance(self._token, str) and self._async_token is None:
+            return {"Authorization": f"Bearer {self._token}"}
+        return None
 
     def _sync_value(self) -> str | None:
         return self._token() if callable(self._token) else self._token

@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar, cast
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .auth import CREDENTIAL_HEADERS
+from .auth import CREDENTIAL_HEADERS, StaticHeaderAuth
 from .encoding import encode_json, encode_query, join_url
 from .errors import (
     ApiConnectionError,
@@ -132,11 +132,28 @@ class _PipelineBase:
         self.settings = settings
         self.retry = retry or RetryPolicy()
 
-    def _build(
-        self, http: httpx.Client | httpx.AsyncClient, call: ApiRequest[Any], options: RequestOptions
-    ) -> httpx.Request:
-        headers = dict(self.settings.headers)
+    def _prepare_transport(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        """Precompute what every request shares: headers, timeout, and a static credential."""
+        static = (
+            self.settings.auth.static_headers()
+            if isinstance(self.settings.auth, StaticHeaderAuth)
+            else None
+        )
+        # A fixed credential is just a header: no per-request auth flow needed.
+        self._auth: httpx.Auth | None = None if static is not None else self.settings.auth
+        headers = httpx.Headers(http.headers)
+        headers.update(self.settings.headers)
+        headers.update(static or {})
+        self._base_headers = headers
+        self._default_timeout = (
+            http.timeout if self.settings.timeout is None else httpx.Timeout(self.settings.timeout)
+        ).as_dict()
+
+    def _build(self, call: ApiRequest[Any], options: RequestOptions) -> httpx.Request:
+        headers = self._base_headers
         content: bytes | None = None
+        if call.body is not NOT_GIVEN or options:
+            headers = httpx.Headers(headers)
         if call.body is not NOT_GIVEN:
             body = call.body
             extra_body = options.get("additional_body_parameters")
@@ -144,24 +161,28 @@ class _PipelineBase:
                 body = {**body, **extra_body}
             content = encode_json(body)
             headers["Content-Type"] = "application/json"
-        key = options.get("idempotency_key")
-        if key:
-            headers["Idempotency-Key"] = key
-        extra_headers = options.get("additional_headers")
-        if extra_headers:
-            headers.update({k: str(v) for k, v in extra_headers.items() if v is not None})
         params: list[tuple[str, Any]] = encode_query(call.query) if call.query else []
-        extra_query = options.get("additional_query_parameters")
-        if extra_query:
-            params.extend(encode_query(extra_query))
-        timeout = options.get("timeout", options.get("timeout_in_seconds", self.settings.timeout))
-        return http.build_request(
+        timeout = self._default_timeout
+        if options:
+            key = options.get("idempotency_key")
+            if key:
+                headers["Idempotency-Key"] = key
+            extra_headers = options.get("additional_headers")
+            if extra_headers:
+                headers.update({k: str(v) for k, v in extra_headers.items() if v is not None})
+            extra_query = options.get("additional_query_parameters")
+            if extra_query:
+                params.extend(encode_query(extra_query))
+            seconds = options.get("timeout", options.get("timeout_in_seconds"))
+            if seconds is not None:
+                timeout = httpx.Timeout(seconds).as_dict()
+        return httpx.Request(
             call.method,
             join_url(self.settings.base_url, call.path),
             params=params or None,
             content=content,
             headers=headers,
-            timeout=httpx.USE_CLIENT_DEFAULT if timeout is None else timeout,
+            extensions={"timeout": timeout},
         )
 
     def _max_retries(self, options: RequestOptions) -> int:
@@ -281,6 +302,7 @@ class SyncPipeline(_PipelineBase):
             timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
         )
         self.sleep: Callable[[float], None] = time.sleep
+        self._prepare_transport(self.http)
 
     def request(self, call: ApiRequest[T], options: RequestOptions | None = None) -> T:
         """Send the call (with retries) and parse the response.
@@ -309,7 +331,7 @@ class SyncPipeline(_PipelineBase):
     ) -> httpx.Response:
         attempt = 0
         while True:
-            request = self._build(self.http, call, options)
+            request = self._build(call, options)
             try:
                 response = self._send_following_redirects(request, stream=stream)
             except httpx.TransportError as exc:
@@ -328,7 +350,7 @@ class SyncPipeline(_PipelineBase):
 
     def _send_following_redirects(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
         first = request
-        auth: httpx.Auth | None = self.settings.auth
+        auth = self._auth
         for _ in range(MAX_REDIRECTS + 1):
             started = time.perf_counter()
             response = self.http.send(request, auth=auth, follow_redirects=False, stream=stream)
@@ -365,6 +387,7 @@ class AsyncPipeline(_PipelineBase):
             timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
         )
         self.sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep
+        self._prepare_transport(self.http)
 
     async def request(self, call: ApiRequest[T], options: RequestOptions | None = None) -> T:
         """Send the call (with retries) and parse the response; errors as :meth:`SyncPipeline.request`."""
@@ -394,7 +417,7 @@ class AsyncPipeline(_PipelineBase):
     ) -> httpx.Response:
         attempt = 0
         while True:
-            request = self._build(self.http, call, options)
+            request = self._build(call, options)
             try:
                 response = await self._send_following_redirects(request, stream=stream)
             except httpx.TransportError as exc:
@@ -415,7 +438,7 @@ class AsyncPipeline(_PipelineBase):
         self, request: httpx.Request, *, stream: bool
     ) -> httpx.Response:
         first = request
-        auth: httpx.Auth | None = self.settings.auth
+        auth = self._auth
         for _ in range(MAX_REDIRECTS + 1):
             started = time.perf_counter()
             response = await self.http.send(
