@@ -47,11 +47,34 @@ def test_stops_on_the_first_final_state_and_reports_every_poll() -> None:
     )
     assert waiter.wait(timeout=None, interval=5) == "SUCCEEDED"
     assert seen == ["PENDING", "RUNNING", "SUCCEEDED"]
-    assert fake.sleeps == [5, 5]
+    assert fake.sleeps == [0.05, 0.05]  # short runs are noticed quickly
+
+
+def test_the_pause_grows_with_the_time_waited_up_to_the_interval() -> None:
+    """Pauses are a quarter of the time waited, from 0.05 s, capped at the caller's interval."""
+    fake = FakeTime()
+    polls = iter(range(200))
+    waiter = Waiter(
+        "x", "1", lambda: next(polls), lambda n: n == 199, sleep=fake.sleep, clock=fake.clock
+    )
+    waiter.wait(timeout=None, interval=5)
+    assert fake.sleeps[0] == 0.05
+    assert fake.sleeps == sorted(fake.sleeps)
+    assert max(fake.sleeps) == 5
+    for before, pause in zip(_elapsed_before(fake.sleeps), fake.sleeps):
+        assert pause == min(5, max(0.05, before / 4))
+
+
+def _elapsed_before(sleeps: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for pause in sleeps:
+        out.append(total)
+        total += pause
+    return out
 
 
 def test_never_sleeps_past_the_deadline_and_polls_at_it() -> None:
-    """With timeout 12 and interval 5 it sleeps 5, 5, 2, polls at t=12, then raises."""
+    """With timeout 12 it never sleeps past t=12, polls exactly at 12, then raises."""
     fake = FakeTime()
     polls: list[float] = []
 
@@ -64,8 +87,9 @@ def test_never_sleeps_past_the_deadline_and_polls_at_it() -> None:
     )
     with pytest.raises(TimeoutError) as caught:
         waiter.wait(timeout=12, interval=5)
-    assert fake.sleeps == [5, 5, 2]
-    assert polls == [0, 5, 10, 12]
+    assert max(fake.sleeps) <= 5
+    assert sum(fake.sleeps) == pytest.approx(12)
+    assert polls[-1] == pytest.approx(12)
     error = caught.value
     assert isinstance(error, WaitTimeoutError)
     assert (error.resource_id, error.last_status) == ("e1", "RUNNING")
@@ -105,7 +129,7 @@ def test_negative_timeouts_and_intervals_are_rejected(timeout: float, interval: 
 
 
 async def test_async_waiter_has_the_same_deadline_rules() -> None:
-    """The async twin sleeps 5, 5, 2 and raises the same error."""
+    """The async twin follows the same schedule and raises the same error."""
     fake = FakeTime()
 
     async def poll() -> str:
@@ -116,4 +140,5 @@ async def test_async_waiter_has_the_same_deadline_rules() -> None:
     )
     with pytest.raises(WaitTimeoutError, match="job 'j1'"):
         await waiter.wait(timeout=12, interval=5)
-    assert fake.sleeps == [5, 5, 2]
+    assert sum(fake.sleeps) == pytest.approx(12)
+    assert max(fake.sleeps) <= 5

@@ -1,7 +1,9 @@
 """The one waiter: poll until a resource reaches a final state, or a deadline passes.
 
-Used by service executions (and, later, jobs and sessions). It never sleeps past the
-deadline, polls once more at the deadline, tolerates transient errors (the poll is retried
+Used by service executions (and, later, jobs and sessions). The polling interval grows with
+the time already waited (a quarter of it, from 0.05 s up to the caller's interval), so short
+runs are noticed within a fraction of a second while long ones are polled at the caller's
+pace. It never sleeps past the deadline, polls once more at the deadline, tolerates transient errors (the poll is retried
 after the usual interval), and raises :class:`WaitTimeoutError` (a ``TimeoutError``) carrying
 the resource id without touching the resource. ``sleep`` and ``clock`` are injectable so tests
 never really sleep.
@@ -22,6 +24,9 @@ __all__ = ["AsyncWaiter", "Waiter", "is_transient_error"]
 T = TypeVar("T")
 
 _TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+#: Shortest pause between polls, and the share of the time waited so far used as the pause.
+MIN_POLL_INTERVAL = 0.05
+POLL_GROWTH = 0.25
 
 
 def is_transient_error(error: BaseException) -> bool:
@@ -54,16 +59,18 @@ class _WaitPlan:
 
     def next_sleep(self, last_status: Any) -> float:
         """Seconds to sleep before the next poll; raises once the deadline has passed."""
+        waited = self.clock() - self.started
+        pause = min(self.interval, max(MIN_POLL_INTERVAL, waited * POLL_GROWTH))
         remaining = self.remaining()
         if remaining is None:
-            return self.interval
+            return pause
         if remaining <= 0:
             raise WaitTimeoutError(
                 f"Timeout while waiting for {self.resource} '{self.resource_id}'.",
                 resource_id=self.resource_id,
                 last_status=last_status,
             )
-        return min(self.interval, remaining)
+        return min(pause, remaining)
 
 
 @dataclass
@@ -92,7 +99,7 @@ class Waiter(Generic[T]):
     clock: Callable[[], float] = time.monotonic
 
     def wait(self, *, timeout: float | None, interval: float) -> T:
-        """Poll every ``interval`` seconds until final; raise ``WaitTimeoutError`` after ``timeout``."""
+        """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
         last_status: Any = None
         while True:
@@ -125,7 +132,7 @@ class AsyncWaiter(Generic[T]):
     clock: Callable[[], float] = time.monotonic
 
     async def wait(self, *, timeout: float | None, interval: float) -> T:
-        """Poll every ``interval`` seconds until final; raise ``WaitTimeoutError`` after ``timeout``."""
+        """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
         last_status: Any = None
         while True:
