@@ -15,9 +15,21 @@ from typing import Any
 
 
 @contextmanager
-def running_hub(data_dir: Path, services: dict[str, Path], *extra: str) -> Iterator[tuple[dict[str, Any], int]]:
+def running_hub(
+    data_dir: Path, services: dict[str, Path], *extra: str
+) -> Iterator[tuple[dict[str, Any], int]]:
     """Yield (connection info, server pid) of a hub serving ``services`` on a free port."""
-    args = [sys.executable, "-m", "qhub.local.cli", "serve", "--port", "0", "--data-dir", str(data_dir), "--no-example"]
+    args = [
+        sys.executable,
+        "-m",
+        "qhub.local.cli",
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        str(data_dir),
+        "--no-example",
+    ]
     for name, workspace in services.items():
         args += ["--service", f"{name}={workspace}"]
     connection = data_dir / "connection.json"

@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 import httpx
-
 from _hub import peak_rss_mib, running_hub
 
 SIZE_MIB = 1024
-PROGRAM = f'''
+PROGRAM = f"""
 import os
 
 def run() -> dict:
@@ -28,7 +27,7 @@ def run() -> dict:
         for _ in range({SIZE_MIB} // 8):
             f.write(os.urandom(8 << 20))
     return {{"size_mib": {SIZE_MIB}}}
-'''
+"""
 
 DOWNLOAD = """
 import resource, sys, time
@@ -56,7 +55,12 @@ def main() -> None:
 
             app = hub["application"]
             endpoint = hub["services"]["big"]
-            with HubServiceClient(endpoint, app["access_key_id"], app["secret_access_key"], token_endpoint=hub["token_endpoint"]) as client:
+            with HubServiceClient(
+                endpoint,
+                app["access_key_id"],
+                app["secret_access_key"],
+                token_endpoint=hub["token_endpoint"],
+            ) as client:
                 execution = client.run(request={})
                 execution.wait_for_final_state(timeout=600, wait=0.5)
                 assert execution.status == "SUCCEEDED", execution.status
@@ -65,20 +69,50 @@ def main() -> None:
             sdk_dir.mkdir()
             curl_dir.mkdir()
             done = subprocess.run(
-                [sys.executable, "-c", DOWNLOAD, endpoint, hub["token_endpoint"], app["access_key_id"], app["secret_access_key"], execution_id, str(sdk_dir)],
-                capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    "-c",
+                    DOWNLOAD,
+                    endpoint,
+                    hub["token_endpoint"],
+                    app["access_key_id"],
+                    app["secret_access_key"],
+                    execution_id,
+                    str(sdk_dir),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             sdk_seconds, sdk_rss = map(float, done.stdout.split())
-            token = httpx.post(hub["token_endpoint"], data={"grant_type": "client_credentials"}, auth=(app["access_key_id"], app["secret_access_key"])).json()["access_token"]
+            token = httpx.post(
+                hub["token_endpoint"],
+                data={"grant_type": "client_credentials"},
+                auth=(app["access_key_id"], app["secret_access_key"]),
+            ).json()["access_token"]
             curl_seconds = float("nan")
             if shutil.which("curl"):
                 started = time.perf_counter()
-                subprocess.run(["curl", "-sf", "-o", str(curl_dir / "big.bin"), "-H", f"Authorization: Bearer {token}", f"{endpoint}/{execution_id}/result/big.bin"], check=True)
+                subprocess.run(
+                    [
+                        "curl",
+                        "-sf",
+                        "-o",
+                        str(curl_dir / "big.bin"),
+                        "-H",
+                        f"Authorization: Bearer {token}",
+                        f"{endpoint}/{execution_id}/result/big.bin",
+                    ],
+                    check=True,
+                )
                 curl_seconds = time.perf_counter() - started
             server_rss = peak_rss_mib(pid)
         assert (sdk_dir / "big.bin").stat().st_size == SIZE_MIB << 20
         print(f"{SIZE_MIB} MiB random result file")
-        print(f"  download_result_file  {SIZE_MIB / sdk_seconds:8.1f} MiB/s   client peak RSS {sdk_rss:6.1f} MiB")
+        print(
+            f"  download_result_file  {SIZE_MIB / sdk_seconds:8.1f} MiB/s"
+            f"   client peak RSS {sdk_rss:6.1f} MiB"
+        )
         print(f"  curl                  {SIZE_MIB / curl_seconds:8.1f} MiB/s")
         print(f"  Hub server peak RSS   {server_rss:8.1f} MiB (whole life of the server process)")
 

@@ -61,7 +61,7 @@ def test_the_pause_grows_with_the_time_waited_up_to_the_interval() -> None:
     assert fake.sleeps[0] == 0.05
     assert fake.sleeps == sorted(fake.sleeps)
     assert max(fake.sleeps) == 5
-    for before, pause in zip(_elapsed_before(fake.sleeps), fake.sleeps):
+    for before, pause in zip(_elapsed_before(fake.sleeps), fake.sleeps, strict=True):
         assert pause == min(5, max(0.05, before / 4))
 
 
