@@ -4,8 +4,9 @@ Used by service executions (and, later, jobs and sessions). The polling interval
 the time already waited (a quarter of it, from 0.05 s up to the caller's interval), so short
 runs are noticed within a fraction of a second while long ones are polled at the caller's
 pace. It never sleeps past the deadline, polls once more at the deadline, tolerates
-transient errors (the poll is retried after the usual pause), and raises :class:`WaitTimeoutError` (a ``TimeoutError``) carrying
-the resource id without touching the resource. ``sleep`` and ``clock`` are injectable so tests
+transient errors (the poll is retried after the usual pause), and raises
+:class:`WaitTimeoutError` (a ``TimeoutError``) carrying the resource id without touching the
+resource. ``sleep`` and ``clock`` are injectable so tests
 never really sleep.
 """
 
