@@ -59,7 +59,7 @@ class DataPoolReference(BaseModel):
     ref: ReferenceType = ReferenceType.DATAPOOL
     grant: str | None = None
 
-    def dict(self, **_: Any) -> dict[str, Any]:  # type: ignore[override]
+    def dict(self, **_: Any) -> dict[str, Any]:
         """The JSON object to put in a request; ``grant`` only when set."""
         return self.model_dump(mode="json", exclude_none=True)
 
