@@ -26,7 +26,16 @@ def local_hub(data_dir: Path) -> Iterator[dict[str, Any]]:
     """Run ``qhub-local serve`` on a free port; yield its connection info; stop it."""
     connection_file = data_dir / "connection.json"
     server = subprocess.Popen(
-        [sys.executable, "-m", "qhub.local.cli", "serve", "--port", "0", "--data-dir", str(data_dir)],
+        [
+            sys.executable,
+            "-m",
+            "qhub.local.cli",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+        ],
         start_new_session=True,
     )
     try:
@@ -39,12 +48,13 @@ def local_hub(data_dir: Path) -> Iterator[dict[str, Any]]:
             time.sleep(0.05)
         yield json.loads(connection_file.read_text())
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(5)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(5)
 
 
 def quickstart(hub: dict[str, Any], download_dir: Path) -> None:

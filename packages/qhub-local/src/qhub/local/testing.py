@@ -1,1 +1,42 @@
-"""pytest fixtures that start a local Hub (registered as the ``qhub_local`` pytest plugin)."""
+"""pytest fixtures that start a local Hub (registered as the ``qhub_local`` pytest plugin).
+
+``local_hub`` is a fresh Hub per test (tmp data dir, the example ``quickstart`` service);
+``local_hub_factory(**options)`` starts Hubs with other services or options. All are stopped
+at teardown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .server import LocalHub
+
+__all__ = ["local_hub", "local_hub_factory"]
+
+
+@pytest.fixture
+def local_hub_factory(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[..., LocalHub]]:
+    """Start local Hubs: ``local_hub_factory(services={...}, data_dir=..., **options)``."""
+    started: list[LocalHub] = []
+
+    def start(data_dir: Path | None = None, **options: Any) -> LocalHub:
+        hub = LocalHub(data_dir or tmp_path_factory.mktemp("qhub-local"), **options)
+        started.append(hub)
+        hub.start()
+        return hub
+
+    yield start
+    for hub in reversed(started):
+        hub.stop()
+
+
+@pytest.fixture
+def local_hub(local_hub_factory: Callable[..., LocalHub]) -> LocalHub:
+    """A running local Hub with the example ``quickstart`` service."""
+    return local_hub_factory()

@@ -1,0 +1,33 @@
+"""The local Hub's domain: plain objects, rules and the SQLite store (no HTTP)."""
+
+from .errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from .hub import Credentials, Hub, LogLine, ResultView
+from .models import Application, DataPool, Execution, Service
+
+__all__ = [
+    "Application",
+    "BadRequest",
+    "Conflict",
+    "Credentials",
+    "DataPool",
+    "DomainError",
+    "Execution",
+    "Forbidden",
+    "Hub",
+    "LogLine",
+    "NotFound",
+    "PayloadTooLarge",
+    "ResultView",
+    "Service",
+    "Unauthorized",
+    "UnsupportedMediaType",
+]

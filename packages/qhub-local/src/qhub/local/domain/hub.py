@@ -1,0 +1,419 @@
+"""The local Hub's business rules: credentials, executions, results, logs, grants.
+
+No HTTP here: the routers in ``qhub.local.http`` translate requests into these calls and
+:class:`~qhub.local.domain.errors.DomainError` into error responses.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..runner import RunOutcome, RunSpec, WorkspaceRunner
+from .errors import BadRequest, Forbidden, NotFound, Unauthorized
+from .models import Application, DataPool, Execution, Service, utc_now
+from .store import Store
+from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
+
+__all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
+
+ACCESS_TOKEN_KIND = "access"
+EXECUTION_TOKEN_KIND = "execution"
+GRANT_TOKEN_KIND = "datapool-grant"
+ANONYMOUS_APPLICATION = "anonymous"
+GRANT_TTL = 3600.0
+EXECUTION_TOKEN_TTL = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The plain credentials of the Hub's default application and user (shown once)."""
+
+    application_id: str
+    access_key_id: str
+    secret_access_key: str
+    personal_access_token: str
+    organization_id: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """What the result endpoint shows: the execution, its files, and its JSON output."""
+
+    execution: Execution
+    files: list[str]
+    output: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One log entry of an execution."""
+
+    timestamp: str
+    severity: str
+    message: str
+
+
+def plain_file_name(name: str) -> bool:
+    """Whether ``name`` is a file name with no path in it."""
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
+
+
+class Hub:
+    """The Hub's state and rules over a data directory.
+
+    Args:
+        data_dir: where the database, signing key, executions and data pools live.
+        token_ttl: lifetime of gateway access tokens, seconds.
+        anonymous: accept any bearer token at the gateway (as the built-in anonymous app).
+        clock: wall-clock seconds, for token expiry (injectable for tests).
+        max_parallel: executions running at once.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        token_ttl: float = 3600.0,
+        anonymous: bool = False,
+        clock: Callable[[], float] = time.time,
+        max_parallel: int = 32,
+    ) -> None:
+        self.data_dir = data_dir.resolve()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "executions").mkdir(exist_ok=True)
+        self.token_ttl = token_ttl
+        self.anonymous = anonymous
+        self.store = Store(self.data_dir / "hub.sqlite3")
+        self.signer = TokenSigner(self._signing_key(), clock)
+        self.services: dict[str, Service] = {}
+        self.runner = WorkspaceRunner(max_parallel=max_parallel)
+        self._lock = threading.Lock()
+        self._account_for_interrupted_runs()
+
+    # -- set-up ----------------------------------------------------------------------------
+
+    def _signing_key(self) -> bytes:
+        path = self.data_dir / "signing.key"
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as file:
+                file.write(secrets.token_bytes(32))
+        return path.read_bytes()
+
+    def _account_for_interrupted_runs(self) -> None:
+        """Executions a previous Hub process left unfinished end FAILED, with a log line why."""
+        for execution in self.store.unfinished_executions():
+            if self.store.mark_final(execution.id, "FAILED", utc_now()):
+                _append_log(
+                    execution.workdir,
+                    "ERROR",
+                    "The local Hub stopped while this execution was pending or running.",
+                )
+
+    def bootstrap(self, previous: dict[str, Any] | None = None) -> Credentials:
+        """Ensure the default application, token, organization and data pool exist.
+
+        ``previous`` is the last ``connection.json``: its secrets are kept if they still
+        match the stored hashes; otherwise new ones are issued (secrets are stored hashed, so
+        they can't be recovered from the database).
+        """
+        organization_id = self.store.meta("organization_id")
+        if organization_id is None:
+            organization_id = str(uuid.uuid4())
+            self.store.set_meta("organization_id", organization_id)
+        app = self.store.first_application()
+        old_app = (previous or {}).get("application") or {}
+        if app is None:
+            app = Application(str(uuid.uuid4()), "default", new_secret("AK", 12))
+            secret = new_secret("SK")
+            self.store.add_application(app, hash_secret(secret), utc_now())
+        else:
+            stored = self.store.application_by_key(app.access_key_id)
+            secret = old_app.get("secret_access_key") or ""
+            if stored is None or not secrets_match(secret, stored[1]):
+                secret = new_secret("SK")
+                self.store.set_application_secret(app.id, hash_secret(secret))
+        token = (previous or {}).get("personal_access_token") or ""
+        if self.store.organization_for_token(hash_secret(token)) != organization_id:
+            token = new_secret("pat_")
+            self.store.replace_personal_access_token(hash_secret(token), organization_id, utc_now())
+        if not self.store.datapools():
+            self.create_datapool("default")
+        return Credentials(app.id, app.access_key_id, secret, token, organization_id)
+
+    def create_application(self, name: str) -> tuple[Application, str]:
+        """A new application and its plain secret."""
+        app = Application(str(uuid.uuid4()), name, new_secret("AK", 12))
+        secret = new_secret("SK")
+        self.store.add_application(app, hash_secret(secret), utc_now())
+        return app, secret
+
+    def create_datapool(self, name: str) -> DataPool:
+        """A new, empty data pool."""
+        pool_id = str(uuid.uuid4())
+        path = self.data_dir / "datapools" / pool_id
+        path.mkdir(parents=True)
+        pool = DataPool(pool_id, name, path, utc_now())
+        self.store.add_datapool(pool)
+        return pool
+
+    def register_service(self, service: Service) -> None:
+        """Serve a workspace under its gateway path.
+
+        Raises:
+            BadRequest: the workspace has no ``src/program.py``.
+        """
+        if not (service.workspace / "src" / "program.py").is_file():
+            raise BadRequest(
+                f"{service.workspace} is not a service workspace: src/program.py is missing"
+            )
+        self.services[service.path] = service
+
+    def service(self, context: str, name: str, version: str) -> Service:
+        """The service at a gateway path.
+
+        Raises:
+            NotFound: no service is registered there.
+        """
+        service = self.services.get(f"/gateway/{context}/{name}/{version}")
+        if service is None:
+            raise NotFound(f"no service at /gateway/{context}/{name}/{version}")
+        return service
+
+    def close(self) -> None:
+        """Stop running executions and close the store."""
+        self.runner.close()
+        self.store.close()
+
+    # -- credentials -----------------------------------------------------------------------
+
+    def issue_access_token(self, access_key_id: str, secret_access_key: str) -> str:
+        """A gateway access token for a valid access key.
+
+        Raises:
+            Unauthorized: unknown key or wrong secret.
+        """
+        found = self.store.application_by_key(access_key_id)
+        if found is None or not secrets_match(secret_access_key, found[1]):
+            raise Unauthorized("unknown access key id or wrong secret access key")
+        return self.signer.issue({"kind": ACCESS_TOKEN_KIND, "sub": found[0].id}, self.token_ttl)
+
+    def application_for_bearer(self, token: str | None) -> str:
+        """The application id a gateway bearer token belongs to.
+
+        Raises:
+            Unauthorized: no token, or an invalid or expired one (unless anonymous).
+        """
+        if self.anonymous:
+            return ANONYMOUS_APPLICATION
+        if not token:
+            raise Unauthorized("a bearer token is required (Authorization: Bearer <token>)")
+        claims = self.signer.verify(token, kind=ACCESS_TOKEN_KIND)
+        return str(claims["sub"])
+
+    def organization_for_api_key(self, api_key: str | None, organization_id: str | None) -> str:
+        """The organization a personal access token acts for.
+
+        Raises:
+            Unauthorized: no or an unknown token.
+            Forbidden: ``X-OrganizationId`` names another organization.
+        """
+        if not api_key:
+            raise Unauthorized("an X-Auth-Token header is required")
+        organization = self.store.organization_for_token(hash_secret(api_key))
+        if organization is None:
+            try:
+                organization = str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["org"])
+            except Unauthorized:
+                raise Unauthorized("the X-Auth-Token is not a valid token") from None
+        if organization_id is not None and organization_id != organization:
+            raise Forbidden(f"the token has no access to organization {organization_id!r}")
+        return organization
+
+    # -- executions ------------------------------------------------------------------------
+
+    def start_execution(
+        self, service: Service, application_id: str, body: dict[str, Any]
+    ) -> Execution:
+        """Record and start an execution of ``service`` with ``body``.
+
+        Raises:
+            Forbidden: a data pool reference in the body carries an invalid grant.
+        """
+        mounts = self._datapool_mounts(application_id, body)
+        tags = body.get("$tags")
+        execution = Execution(
+            id=str(uuid.uuid4()),
+            service=service.path,
+            application_id=application_id,
+            status="PENDING",
+            created_at=utc_now(),
+            workdir=self.data_dir / "executions" / "pending",
+            tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+        )
+        workdir = self.data_dir / "executions" / execution.id
+        execution = Execution(**{**execution.__dict__, "workdir": workdir})
+        self.store.add_execution(execution)
+        (workdir / "datapool").mkdir(parents=True)
+        for key, pool in mounts.items():
+            (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
+        token = self.signer.issue(
+            {
+                "kind": EXECUTION_TOKEN_KIND,
+                "sub": application_id,
+                "execution": execution.id,
+                "org": self.store.meta("organization_id"),
+            },
+            EXECUTION_TOKEN_TTL,
+        )
+        self.runner.submit(
+            RunSpec(
+                execution.id,
+                service.workspace,
+                workdir,
+                body,
+                {"KQH_SERVICE_EXECUTION_TOKEN": token},
+            ),
+            on_start=lambda execution_id, at: self.store.mark_running(execution_id, at),
+            on_exit=self._finished,
+        )
+        return execution
+
+    def _finished(self, outcome: RunOutcome) -> None:
+        self.store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
+
+    def _datapool_mounts(self, application_id: str, body: dict[str, Any]) -> dict[str, DataPool]:
+        mounts = {}
+        for key, value in body.items():
+            if not (isinstance(value, dict) and value.get("ref") == "DATAPOOL"):
+                continue
+            if not plain_file_name(key):
+                raise BadRequest(f"data pool reference key {key!r} is not a plain name")
+            grant = value.get("grant")
+            pool = self.store.datapool(str(value.get("id")))
+            if pool is None:
+                raise NotFound(f"data pool {value.get('id')!r} of {key!r} does not exist")
+            try:
+                claims = self.signer.verify(str(grant), kind=GRANT_TOKEN_KIND)
+            except Unauthorized as exc:
+                raise Forbidden(f"the grant for {key!r} is not valid: {exc.message}") from None
+            if claims.get("datapool") != pool.id or claims.get("sub") != application_id:
+                raise Forbidden(f"the grant for {key!r} is for another data pool or application")
+            mounts[key] = pool
+        return mounts
+
+    def execution(self, service: Service, application_id: str, execution_id: str) -> Execution:
+        """An execution of this service visible to this application.
+
+        Raises:
+            NotFound: unknown, another service's, or another application's.
+        """
+        execution = self.store.execution(execution_id)
+        if (
+            execution is None
+            or execution.service != service.path
+            or execution.application_id != application_id
+        ):
+            raise NotFound(f"no execution {execution_id!r}")
+        return execution
+
+    def executions(self, service: Service, application_id: str) -> list[Execution]:
+        """This application's executions of the service, newest first."""
+        return self.store.executions(service.path, application_id)
+
+    def cancel(self, service: Service, application_id: str, execution_id: str) -> Execution:
+        """Cancel a pending or running execution; a final one is left as it is."""
+        execution = self.execution(service, application_id, execution_id)
+        if not execution.is_final and not self.runner.cancel(execution.id):
+            self.store.mark_final(execution.id, "CANCELLED", utc_now())
+        return self.execution(service, application_id, execution_id)
+
+    def result(self, service: Service, application_id: str, execution_id: str) -> ResultView:
+        """The execution with its result files and JSON output (when it is an object)."""
+        execution = self.execution(service, application_id, execution_id)
+        out = execution.workdir / "out"
+        files = (
+            sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+            if out.is_dir()
+            else []
+        )
+        output = None
+        if execution.is_final and "output.json" in files:
+            try:
+                loaded = json.loads((out / "output.json").read_text())
+            except ValueError:
+                loaded = None
+            output = loaded if isinstance(loaded, dict) else None
+        return ResultView(execution, files, output)
+
+    def result_file(
+        self, service: Service, application_id: str, execution_id: str, name: str
+    ) -> Path:
+        """The path of one result file.
+
+        Raises:
+            NotFound: no such file (names with a path in them never match).
+        """
+        execution = self.execution(service, application_id, execution_id)
+        path = execution.workdir / "out" / name
+        if not plain_file_name(name) or name.startswith(".") or not path.is_file():
+            raise NotFound(f"execution {execution_id!r} has no result file {name!r}")
+        return path
+
+    def logs(self, service: Service, application_id: str, execution_id: str) -> list[LogLine]:
+        """The execution's log, oldest first (a half-written last line is skipped)."""
+        execution = self.execution(service, application_id, execution_id)
+        path = execution.workdir / "log.jsonl"
+        if not path.exists():
+            return []
+        lines = []
+        for raw in path.read_bytes().split(b"\n"):
+            try:
+                entry = json.loads(raw)
+            except ValueError:
+                continue
+            lines.append(LogLine(entry["timestamp"], entry["severity"], entry["message"]))
+        return lines
+
+    # -- platform --------------------------------------------------------------------------
+
+    def issue_grant(self, datapool_id: str, application_id: str, permission: str) -> str:
+        """A grant token for an application to use a data pool.
+
+        Raises:
+            NotFound: unknown data pool or application.
+            BadRequest: unknown permission.
+        """
+        if permission not in ("VIEW", "MODIFY"):
+            raise BadRequest(f"permission must be VIEW or MODIFY, not {permission!r}")
+        if self.store.datapool(datapool_id) is None:
+            raise NotFound(f"no data pool {datapool_id!r}")
+        if (
+            self.store.application(application_id) is None
+            and application_id != ANONYMOUS_APPLICATION
+        ):
+            raise NotFound(f"no application {application_id!r}")
+        claims = {
+            "kind": GRANT_TOKEN_KIND,
+            "sub": application_id,
+            "datapool": datapool_id,
+            "permission": permission,
+        }
+        return self.signer.issue(claims, GRANT_TTL)
+
+
+def _append_log(workdir: Path, severity: str, message: str) -> None:
+    workdir.mkdir(parents=True, exist_ok=True)
+    timestamp = utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    line = json.dumps({"timestamp": timestamp, "severity": severity, "message": message}) + "\n"
+    with open(workdir / "log.jsonl", "a", encoding="utf-8") as file:
+        file.write(line)

@@ -1,0 +1,89 @@
+"""Plain domain objects of the local Hub."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Application", "DataPool", "Execution", "FINAL_STATUSES", "Service", "utc_now", "iso"]
+
+FINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
+
+
+def utc_now() -> dt.datetime:
+    """The current time, UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """ISO-8601 UTC with milliseconds and ``Z``."""
+    if moment is None:
+        return None
+    return (
+        moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+
+
+@dataclass(frozen=True)
+class Application:
+    """A client application; it owns an access key and its executions."""
+
+    id: str
+    name: str
+    access_key_id: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """A managed service: a workspace reachable under ``/gateway/<context>/<name>/<version>``."""
+
+    name: str
+    workspace: Path
+    context: str = "local"
+    version: str = "1.0.0"
+
+    @property
+    def id(self) -> str:
+        """A stable id for the service."""
+        return f"{self.context}-{self.name}"
+
+    @property
+    def definition_id(self) -> str:
+        """A stable id for this version of the service."""
+        return f"{self.context}-{self.name}-{self.version}"
+
+    @property
+    def path(self) -> str:
+        """The gateway path of the service."""
+        return f"/gateway/{self.context}/{self.name}/{self.version}"
+
+
+@dataclass(frozen=True)
+class DataPool:
+    """A data pool: a directory whose files executions may be granted."""
+
+    id: str
+    name: str
+    path: Path
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Execution:
+    """One run of a service by an application."""
+
+    id: str
+    service: str
+    application_id: str
+    status: str
+    created_at: dt.datetime
+    workdir: Path
+    started_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the execution can no longer change."""
+        return self.status in FINAL_STATUSES

@@ -1,0 +1,249 @@
+"""The local Hub's durable state: one SQLite file (WAL), every change in a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .models import Application, DataPool, Execution
+
+__all__ = ["Store"]
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS applications (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL,
+    access_key_id TEXT NOT NULL UNIQUE, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS personal_access_tokens (
+    token_hash TEXT PRIMARY KEY, organization_id TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS datapools (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS executions (
+    id TEXT PRIMARY KEY, service TEXT NOT NULL, application_id TEXT NOT NULL,
+    status TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, ended_at TEXT,
+    tags TEXT NOT NULL, workdir TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_owner
+    ON executions (service, application_id, created_at);
+"""
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Store:
+    """Business-level reads and writes over the SQLite file; thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)  # idempotent DDL; executescript manages its own commit
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._db.close()
+
+    # -- meta ------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        """A stored setting."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- applications and tokens -----------------------------------------------------------
+
+    def add_application(self, app: Application, secret_hash: str, now: dt.datetime) -> None:
+        """Create an application with its hashed secret."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO applications VALUES (?, ?, ?, ?, ?)",
+                (app.id, app.name, app.access_key_id, secret_hash, now.isoformat()),
+            )
+
+    def set_application_secret(self, app_id: str, secret_hash: str) -> None:
+        """Replace an application's secret (rotation)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE applications SET secret_hash = ? WHERE id = ?", (secret_hash, app_id)
+            )
+
+    def application_by_key(self, access_key_id: str) -> tuple[Application, str] | None:
+        """The application owning an access key, with its secret hash."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name, access_key_id, secret_hash FROM applications WHERE access_key_id = ?",
+                (access_key_id,),
+            ).fetchone()
+        return (Application(row[0], row[1], row[2]), row[3]) if row else None
+
+    def application(self, app_id: str) -> Application | None:
+        """An application by id."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name, access_key_id FROM applications WHERE id = ?", (app_id,)
+            ).fetchone()
+        return Application(*row) if row else None
+
+    def first_application(self) -> Application | None:
+        """The oldest application (the one the Hub created at first start)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, name, access_key_id FROM applications ORDER BY created_at LIMIT 1"
+            ).fetchone()
+        return Application(*row) if row else None
+
+    def replace_personal_access_token(
+        self, token_hash: str, organization_id: str, now: dt.datetime
+    ) -> None:
+        """Keep exactly one personal access token (by hash)."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM personal_access_tokens")
+            db.execute(
+                "INSERT INTO personal_access_tokens VALUES (?, ?, ?)",
+                (token_hash, organization_id, now.isoformat()),
+            )
+
+    def organization_for_token(self, token_hash: str) -> str | None:
+        """The organization of a personal access token, by hash."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT organization_id FROM personal_access_tokens WHERE token_hash = ?",
+                (token_hash,),
+            ).fetchone()
+        return row[0] if row else None
+
+    # -- data pools ------------------------------------------------------------------------
+
+    def add_datapool(self, pool: DataPool) -> None:
+        """Create a data pool."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO datapools VALUES (?, ?, ?, ?)",
+                (pool.id, pool.name, str(pool.path), pool.created_at.isoformat()),
+            )
+
+    def datapools(self) -> list[DataPool]:
+        """All data pools, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, name, path, created_at FROM datapools ORDER BY created_at"
+            ).fetchall()
+        return [DataPool(r[0], r[1], Path(r[2]), dt.datetime.fromisoformat(r[3])) for r in rows]
+
+    def datapool(self, pool_id: str) -> DataPool | None:
+        """A data pool by id."""
+        return next((p for p in self.datapools() if p.id == pool_id), None)
+
+    # -- executions ------------------------------------------------------------------------
+
+    _COLUMNS = (
+        "id, service, application_id, status, created_at, started_at, ended_at, tags, workdir"
+    )
+
+    @staticmethod
+    def _execution(row: tuple[str, ...]) -> Execution:
+        created = _time(row[4])
+        assert created is not None
+        return Execution(
+            id=row[0],
+            service=row[1],
+            application_id=row[2],
+            status=row[3],
+            created_at=created,
+            started_at=_time(row[5]),
+            ended_at=_time(row[6]),
+            tags=json.loads(row[7]),
+            workdir=Path(row[8]),
+        )
+
+    def add_execution(self, execution: Execution) -> None:
+        """Record a new execution."""
+        with self._transaction() as db:
+            db.execute(
+                f"INSERT INTO executions ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    execution.id,
+                    execution.service,
+                    execution.application_id,
+                    execution.status,
+                    execution.created_at.isoformat(),
+                    None,
+                    None,
+                    json.dumps(execution.tags),
+                    str(execution.workdir),
+                ),
+            )
+
+    def execution(self, execution_id: str) -> Execution | None:
+        """An execution by id."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM executions WHERE id = ?", (execution_id,)
+            ).fetchone()
+        return self._execution(row) if row else None
+
+    def executions(self, service: str, application_id: str) -> list[Execution]:
+        """An application's executions of a service, newest first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM executions WHERE service = ? AND application_id = ? "
+                "ORDER BY created_at DESC",
+                (service, application_id),
+            ).fetchall()
+        return [self._execution(r) for r in rows]
+
+    def mark_running(self, execution_id: str, started_at: dt.datetime) -> None:
+        """PENDING → RUNNING (a no-op once the execution is final)."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE executions SET status = 'RUNNING', started_at = ? WHERE id = ? AND status = 'PENDING'",
+                (started_at.isoformat(), execution_id),
+            )
+
+    def mark_final(self, execution_id: str, status: str, ended_at: dt.datetime) -> bool:
+        """Set a final status unless the execution already has one; whether it changed."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE executions SET status = ?, ended_at = ? "
+                "WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+                (status, ended_at.isoformat(), execution_id),
+            )
+            return cursor.rowcount == 1
+
+    def unfinished_executions(self) -> list[Execution]:
+        """Executions still PENDING or RUNNING."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {self._COLUMNS} FROM executions WHERE status IN ('PENDING', 'RUNNING')"
+            ).fetchall()
+        return [self._execution(r) for r in rows]

@@ -1,0 +1,79 @@
+"""Signed tokens (HS256 JWTs, stdlib only) and secret hashing for the local Hub."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from .errors import Unauthorized
+
+__all__ = ["TokenSigner", "hash_secret", "new_secret", "secrets_match"]
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def new_secret(prefix: str = "", nbytes: int = 32) -> str:
+    """A random, URL-safe secret."""
+    return prefix + secrets.token_urlsafe(nbytes)
+
+
+def hash_secret(secret: str) -> str:
+    """A one-way hash of a high-entropy secret (they are random, so no slow KDF is needed)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def secrets_match(secret: str, stored_hash: str) -> bool:
+    """Constant-time check of a secret against its stored hash."""
+    return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+class TokenSigner:
+    """Issues and verifies HS256 JWTs with one key."""
+
+    def __init__(self, key: bytes, clock: Callable[[], float] = time.time) -> None:
+        self._key = key
+        self.clock = clock
+
+    def issue(self, claims: dict[str, Any], ttl: float) -> str:
+        """A token with ``claims`` plus ``iat``, ``exp`` and a unique ``jti``."""
+        now = int(self.clock())
+        payload = {**claims, "iat": now, "exp": int(now + ttl), "jti": secrets.token_hex(8)}
+        head = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+        body = _b64(json.dumps(payload, separators=(",", ":")).encode())
+        signature = hmac.new(self._key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{_b64(signature)}"
+
+    def verify(self, token: str, *, kind: str) -> dict[str, Any]:
+        """The claims of a valid, unexpired token of this ``kind``.
+
+        Raises:
+            Unauthorized: bad signature, wrong kind, malformed, or expired.
+        """
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise Unauthorized("the token is malformed")
+        expected = hmac.new(self._key, f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256).digest()
+        try:
+            valid = hmac.compare_digest(_unb64(parts[2]), expected)
+            claims = json.loads(_unb64(parts[1]))
+        except ValueError as exc:
+            raise Unauthorized("the token is malformed") from exc
+        if not valid or not isinstance(claims, dict):
+            raise Unauthorized("the token's signature is invalid")
+        if claims.get("kind") != kind:
+            raise Unauthorized(f"this is not a {kind} token")
+        if not isinstance(claims.get("exp"), int) or claims["exp"] <= self.clock():
+            raise Unauthorized("the token has expired")
+        return claims

@@ -1,0 +1,87 @@
+"""The one place that turns failures into the Hub's error bodies.
+
+Every error response is JSON ``{"status", "error", "message", "requestId"}`` with an
+``X-Request-Id`` header; tokens and secrets are never echoed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..domain import DomainError
+
+__all__ = ["error_response", "install_error_handlers", "request_id_middleware"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def error_response(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The standard error body."""
+    request_id = request.scope.get("qhub.request_id", "")
+    body = {
+        "status": status,
+        "error": HTTPStatus(status).phrase,
+        "message": message,
+        "requestId": request_id,
+    }
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors and unknown routes to the standard body."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return error_response(request, error.status, error.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: {e.get('msg')}"
+            for e in error.errors()
+        )
+        return error_response(request, 422, f"invalid request: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        message = "no such endpoint" if error.status_code == 404 else str(error.detail)
+        return error_response(request, error.status_code, message)
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Give every request an id (``X-Request-Id``, echoed from the client when it sent one)."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        sent = dict(scope.get("headers") or []).get(b"x-request-id")
+        request_id = sent.decode("latin-1")[:64] if sent else uuid.uuid4().hex
+        scope["qhub.request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware

@@ -1,0 +1,194 @@
+"""``LocalHub``: a local Kipu Quantum Hub on a background thread (port 0 by default).
+
+>>> with LocalHub(data_dir) as hub:                     # doctest: +SKIP
+...     client = HubServiceClient(hub.connection.services["quickstart"], ...)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+
+from .domain import Hub, Service
+from .http import create_app
+from .http.app import DEFAULT_MAX_BODY_BYTES
+
+__all__ = ["EXAMPLE_WORKSPACE", "Connection", "LocalHub"]
+
+#: The bundled example service, registered as ``quickstart`` unless disabled.
+EXAMPLE_WORKSPACE = Path(__file__).resolve().parent / "examples" / "quickstart"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything a client needs to reach a running local Hub (also in ``connection.json``)."""
+
+    base_url: str
+    token_endpoint: str
+    quantum_url: str
+    platform_url: str
+    user_url: str
+    services: dict[str, str]
+    application: dict[str, str]
+    personal_access_token: str
+    organization_id: str
+    datapools: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``connection.json`` object."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        return f"Connection(base_url={self.base_url!r}, services={self.services!r})"
+
+
+def _write_private_json(path: Path, data: dict[str, Any]) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".connection-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as file:
+            json.dump(data, file, indent=2)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class LocalHub:
+    """Runs a local Hub: token endpoint, service gateway, Platform grants.
+
+    Args:
+        data_dir: where state lives (SQLite, executions, data pools, connection.json).
+        services: gateway name → service workspace directory.
+        host / port: where to listen (port 0 picks a free port).
+        example: also register the bundled ``quickstart`` example service.
+        anonymous: accept any bearer token at the gateway.
+        token_ttl: gateway token lifetime in seconds.
+        max_body_bytes: largest request body accepted.
+    """
+
+    def __init__(
+        self,
+        data_dir: str | os.PathLike[str],
+        *,
+        services: dict[str, str | os.PathLike[str]] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        example: bool = True,
+        anonymous: bool = False,
+        token_ttl: float = 3600.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.data_dir = Path(data_dir).resolve()
+        self.host = host
+        self.port = port
+        self.hub = Hub(self.data_dir, token_ttl=token_ttl, anonymous=anonymous)
+        all_services = {"quickstart": EXAMPLE_WORKSPACE} if example else {}
+        all_services.update(services or {})
+        try:
+            for name, workspace in all_services.items():
+                self.hub.register_service(Service(name, Path(workspace).resolve()))
+        except BaseException:
+            self.hub.close()
+            raise
+        self._max_body_bytes = max_body_bytes
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.connection: Connection | None = None
+
+    @property
+    def asgi_app(self) -> Any:
+        """The ASGI app, for in-process use with ``httpx.ASGITransport``."""
+        return create_app(self.hub, max_body_bytes=self._max_body_bytes)
+
+    def start(self, timeout: float = 15.0) -> Connection:
+        """Serve on a background thread; write ``connection.json``; return the connection."""
+        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.asgi_app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="qhub-local-server",
+            daemon=True,
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the local Hub's HTTP server did not start")
+            time.sleep(0.01)
+        self.connection = self._connection(port)
+        _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+        return self.connection
+
+    def _connection(self, port: int) -> Connection:
+        previous_file = self.data_dir / "connection.json"
+        previous = None
+        if previous_file.exists():
+            try:
+                previous = json.loads(previous_file.read_text())
+            except ValueError:
+                previous = None
+        credentials = self.hub.bootstrap(previous)
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        base = f"http://{host}:{port}"
+        return Connection(
+            base_url=base,
+            token_endpoint=f"{base}/gateway/token",
+            quantum_url=f"{base}/quantum",
+            platform_url=f"{base}/qc-catalog",
+            user_url=f"{base}/user-service",
+            services={s.name: base + s.path for s in self.hub.services.values()},
+            application={
+                "id": credentials.application_id,
+                "access_key_id": credentials.access_key_id,
+                "secret_access_key": credentials.secret_access_key,
+            },
+            personal_access_token=credentials.personal_access_token,
+            organization_id=credentials.organization_id,
+            datapools={p.name: p.id for p in self.hub.store.datapools()},
+        )
+
+    def stop(self) -> None:
+        """Stop serving, stop running executions, close the store. Idempotent."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(15)
+            self._server = None
+        self.hub.close()
+
+    def __enter__(self) -> LocalHub:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.connection.base_url if self.connection else "not started"
+        return f"LocalHub({where}, data_dir={str(self.data_dir)!r})"
