@@ -101,6 +101,7 @@ class WorkspaceRunner:
         self._queue: deque[_Run] = deque()
         self._running: dict[str, _Run] = {}
         self._zygote: subprocess.Popen[bytes] | None = None
+        self._reader: threading.Thread | None = None
         self._closed = False
 
     # -- public ----------------------------------------------------------------------------
@@ -155,6 +156,10 @@ class WorkspaceRunner:
             except subprocess.TimeoutExpired:
                 zygote.kill()
                 zygote.wait()
+            if self._reader is not None:
+                self._reader.join(timeout)
+            assert zygote.stdout is not None
+            zygote.stdout.close()
         with self._lock:
             leftover = list(self._running.values())
             self._running.clear()
