@@ -15,9 +15,9 @@ TWINS = [
 ]
 
 
-def public_methods(cls: type) -> dict[str, inspect.Signature]:
+def public_methods(cls: type) -> dict[str, inspect.Signature | None]:
     """Public attributes of a class with their signatures (None for properties)."""
-    members = {}
+    members: dict[str, inspect.Signature | None] = {}
     for name, member in inspect.getmembers(cls):
         if name.startswith("_") or name == "sleep":
             continue

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 PROGRAMS = {
-    "echo": '''
+    "echo": """
         import logging
         import sys
         from typing import Optional
@@ -19,8 +19,8 @@ PROGRAMS = {
             logging.getLogger("echo").warning("flag is %s, secret is %s", flag, api_key)
             write_string_output("note.txt", f"note for {name}\\n")
             return {"sum": sum(values), "name": name, "flag": flag, "has_secret": api_key is not None and api_key.unwrap() != ""}
-    ''',
-    "sleepy": '''
+    """,
+    "sleepy": """
         import os
         import subprocess
         import sys
@@ -33,8 +33,8 @@ PROGRAMS = {
                     f.write(str(child.pid))
             time.sleep(seconds)
             return {"slept": seconds}
-    ''',
-    "failing": '''
+    """,
+    "failing": """
         from qhub.local.runtime import HandlerError
 
         def run(values: list[float], handled: bool = False) -> dict:
@@ -42,8 +42,8 @@ PROGRAMS = {
             if handled:
                 raise HandlerError("Bad input", detail="values must be positive", extensions={"field": "values", "title": "ignored"})
             raise ValueError("boom: " + str(values))
-    ''',
-    "isolated": '''
+    """,
+    "isolated": """
         import os
         import time
 
@@ -53,7 +53,7 @@ PROGRAMS = {
                 f.write(tag)
             time.sleep(0.2)
             return ",".join(sorted(os.listdir(out))) + "|" + os.environ.get("MARK", "unset")
-    ''',
+    """,
 }
 
 

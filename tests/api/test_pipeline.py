@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ EXECUTION = {"id": "e1", "status": "PENDING", "createdAt": "2026-11-23T05:00:00Z
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-def make_client(handler: Handler, **kwargs: object) -> tuple[HubServiceClient, list[float]]:
+def make_client(handler: Handler, **kwargs: Any) -> tuple[HubServiceClient, list[float]]:
     """A client over a MockTransport whose retries record their delays instead of sleeping."""
     client = HubServiceClient(
         base_url=BASE,

@@ -65,7 +65,10 @@ def test_failure_gives_failed_problem_document_and_error_logs(client_for: Client
     execution.wait_for_final_state(timeout=30, wait=0.2)
     assert execution.status == "FAILED"
     assert execution.result().data() == {
-        "type": "about:blank", "status": 500, "title": "ValueError", "detail": "boom: [1.0]",
+        "type": "about:blank",
+        "status": 500,
+        "title": "ValueError",
+        "detail": "boom: [1.0]",
     }
     errors = [e.message for e in execution.logs() or [] if e.severity == "ERROR"]
     assert errors[0] == "ValueError: boom: [1.0]"
@@ -77,8 +80,11 @@ def test_handler_error_extensions_never_override_reserved_keys(client_for: Clien
     execution = client_for("failing").run(request={"values": [1], "handled": True})
     execution.wait_for_final_state(timeout=30, wait=0.2)
     assert execution.result().data() == {
-        "type": "about:blank", "status": 500, "title": "Bad input",
-        "detail": "values must be positive", "field": "values",
+        "type": "about:blank",
+        "status": 500,
+        "title": "Bad input",
+        "detail": "values must be positive",
+        "field": "values",
     }
 
 
@@ -154,7 +160,9 @@ def test_get_and_list_executions(client_for: Clients) -> None:
     assert listed.index(second.id) < listed.index(first.id)
 
 
-def test_expired_token_is_refreshed_once_and_the_call_succeeds(hub: LocalHub, client_for: Clients) -> None:
+def test_expired_token_is_refreshed_once_and_the_call_succeeds(
+    hub: LocalHub, client_for: Clients
+) -> None:
     """When the gateway rejects an expired token, the client fetches a new one and resends."""
     client = client_for("quickstart")
     execution = client.run(request={"values": [1]})
@@ -173,7 +181,9 @@ def test_bad_access_key_raises_authentication_error(hub: LocalHub) -> None:
     """A wrong secret is one documented error, naming the endpoint, not the secret."""
     assert hub.connection is not None
     client = HubServiceClient(
-        hub.connection.services["quickstart"], hub.connection.application["access_key_id"], "wrong-secret",
+        hub.connection.services["quickstart"],
+        hub.connection.application["access_key_id"],
+        "wrong-secret",
         token_endpoint=hub.connection.token_endpoint,
     )
     with pytest.raises(AuthenticationError, match="invalid_client") as caught:
@@ -185,7 +195,10 @@ def test_bad_access_key_raises_authentication_error(hub: LocalHub) -> None:
 def test_anonymous_client_is_refused_by_an_authenticating_hub(hub: LocalHub) -> None:
     """Without an access key the random token is rejected with 401."""
     assert hub.connection is not None
-    with HubServiceClient(hub.connection.services["quickstart"]) as client, pytest.raises(UnauthorizedError):
+    with (
+        HubServiceClient(hub.connection.services["quickstart"]) as client,
+        pytest.raises(UnauthorizedError),
+    ):
         client.get_service_executions()
 
 
@@ -209,7 +222,10 @@ def test_children_of_cancelled_runs_are_gone(client_for: Clients) -> None:
             os.kill(pid, 0)
         except ProcessLookupError:
             break
-        if Path(f"/proc/{pid}/stat").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+        if (
+            Path(f"/proc/{pid}/stat").exists()
+            and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+        ):
             break
         time.sleep(0.05)
     else:

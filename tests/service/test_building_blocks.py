@@ -194,7 +194,7 @@ def test_grant_cache_reuses_until_30s_before_exp_and_normalises_permission() -> 
     by_enum = DataPoolGrant(
         name="a", datapool_id="dp", application_id="app", permission=DataPoolPermission.VIEW
     )
-    by_text = DataPoolGrant(name="b", datapool_id="dp", application_id="app", permission="VIEW")  # type: ignore[arg-type]
+    by_text = DataPoolGrant(name="b", datapool_id="dp", application_id="app", permission="VIEW")
     token = jwt({"exp": 10_100})
     cache.put(by_enum, token)
     assert cache.get(by_text) == token

@@ -28,7 +28,7 @@ class DataPool:
 
     def open(self, name: str, mode: str = "r") -> IO[Any]:
         """Open a file of the pool by name."""
-        return open(self.path / _plain_name(name), mode)  # noqa: SIM115 - the caller closes it
+        return open(self.path / _plain_name(name), mode)
 
     def __repr__(self) -> str:
         return f"DataPool(name={self.name!r})"

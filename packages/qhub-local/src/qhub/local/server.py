@@ -93,7 +93,9 @@ class LocalHub:
         self.host = host
         self.port = port
         self.hub = Hub(self.data_dir, token_ttl=token_ttl, anonymous=anonymous)
-        all_services = {"quickstart": EXAMPLE_WORKSPACE} if example else {}
+        all_services: dict[str, str | os.PathLike[str]] = (
+            {"quickstart": EXAMPLE_WORKSPACE} if example else {}
+        )
         all_services.update(services or {})
         try:
             for name, workspace in all_services.items():

@@ -25,9 +25,9 @@ from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
 
 __all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
 
-ACCESS_TOKEN_KIND = "access"
-EXECUTION_TOKEN_KIND = "execution"
-GRANT_TOKEN_KIND = "datapool-grant"
+ACCESS_TOKEN_KIND = "access"  # noqa: S105 - a claim value, not a secret
+EXECUTION_TOKEN_KIND = "execution"  # noqa: S105 - a claim value
+GRANT_TOKEN_KIND = "datapool-grant"  # noqa: S105 - a claim value
 ANONYMOUS_APPLICATION = "anonymous"
 GRANT_TTL = 3600.0
 EXECUTION_TOKEN_TTL = 24 * 3600.0

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Application", "DataPool", "Execution", "FINAL_STATUSES", "Service", "utc_now", "iso"]
+__all__ = ["FINAL_STATUSES", "Application", "DataPool", "Execution", "Service", "iso", "utc_now"]
 
 FINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
 

@@ -190,7 +190,7 @@ class Store:
         """Record a new execution."""
         with self._transaction() as db:
             db.execute(
-                f"INSERT INTO executions ({self._COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     execution.id,
                     execution.service,
@@ -208,7 +208,9 @@ class Store:
         """An execution by id."""
         with self._lock:
             row = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM executions WHERE id = ?", (execution_id,)
+                "SELECT id, service, application_id, status, created_at, started_at, ended_at, tags, workdir "
+                "FROM executions WHERE id = ?",
+                (execution_id,),
             ).fetchone()
         return self._execution(row) if row else None
 
@@ -216,7 +218,8 @@ class Store:
         """An application's executions of a service, newest first."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM executions WHERE service = ? AND application_id = ? "
+                "SELECT id, service, application_id, status, created_at, started_at, ended_at, tags, workdir "
+                "FROM executions WHERE service = ? AND application_id = ? "
                 "ORDER BY created_at DESC",
                 (service, application_id),
             ).fetchall()
@@ -226,7 +229,8 @@ class Store:
         """PENDING → RUNNING (a no-op once the execution is final)."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE executions SET status = 'RUNNING', started_at = ? WHERE id = ? AND status = 'PENDING'",
+                "UPDATE executions SET status = 'RUNNING', started_at = ? "
+                "WHERE id = ? AND status = 'PENDING'",
                 (started_at.isoformat(), execution_id),
             )
 
@@ -244,6 +248,7 @@ class Store:
         """Executions still PENDING or RUNNING."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {self._COLUMNS} FROM executions WHERE status IN ('PENDING', 'RUNNING')"
+                "SELECT id, service, application_id, status, created_at, started_at, ended_at, tags, workdir "
+                "FROM executions WHERE status IN ('PENDING', 'RUNNING')"
             ).fetchall()
         return [self._execution(r) for r in rows]

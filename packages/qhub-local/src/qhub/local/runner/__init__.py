@@ -8,6 +8,7 @@ the Hub process or other executions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -259,7 +260,5 @@ class WorkspaceRunner:
 
     @staticmethod
     def _signal(pid: int, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signum)
-        except (ProcessLookupError, PermissionError):
-            pass

@@ -80,7 +80,7 @@ class LogHandler(logging.Handler):
         )
         try:
             self._log.write(severity, self.format(record))
-        except Exception:  # noqa: BLE001 - logging must never break the run
+        except Exception:
             self.handleError(record)
 
 
@@ -111,9 +111,10 @@ def bind(function: Any, request: dict[str, Any], workdir: Path) -> dict[str, Any
     signature = inspect.signature(function)
     try:
         hints = typing.get_type_hints(function)
-    except Exception:  # noqa: BLE001 - unresolvable annotations: fall back to raw values
+    except Exception:
         hints = {}
-    secrets = request.get("$secrets") if isinstance(request.get("$secrets"), dict) else {}
+    given = request.get("$secrets")
+    secrets: dict[str, Any] = given if isinstance(given, dict) else {}
     plain = {k: v for k, v in request.items() if not k.startswith("$")}
     kwargs: dict[str, Any] = {}
     var_keyword = None
@@ -226,7 +227,7 @@ def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
     os.dup2(native, 1)
     os.dup2(native, 2)
     stdout, stderr = LineStream(log, "INFO"), LineStream(log, "WARNING")
-    sys.stdout, sys.stderr = stdout, stderr  # type: ignore[assignment]
+    sys.stdout, sys.stderr = stdout, stderr
     root = logging.getLogger()
     root.handlers = [LogHandler(log)]
     root.setLevel(logging.DEBUG)
@@ -235,7 +236,7 @@ def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
         request = json.loads((workdir / "request.json").read_text())
         function = resolve(entrypoint, workspace)
         write_output(function(**bind(function, request, workdir)), out)
-    except BaseException as error:  # noqa: BLE001 - every failure becomes FAILED with a problem
+    except BaseException as error:
         code = 1
         stdout.flush()
         stderr.flush()

@@ -8,15 +8,15 @@ stdout ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id", "co
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
-from . import _child  # noqa: F401 - preloads pydantic and the rest for every child
+from . import _child
 
 
 def _emit(event: dict[str, Any]) -> None:
@@ -58,7 +58,8 @@ def _warm_up() -> None:
 
     sample_model: type[BaseModel] = create_model("Sample", values=(list[float], []))
     TypeAdapter(sample_model).validate_python({"values": [2]})
-    for annotation in (list[float], dict[str, typing.Any], int, str, typing.Optional[float]):  # noqa: UP045
+    annotations: list[typing.Any] = [list[float], dict[str, typing.Any], int, str, float | None]
+    for annotation in annotations:
         TypeAdapter(annotation)
     with tempfile.TemporaryDirectory() as scratch:
         _child.write_output({"a": [1]}, Path(scratch))
@@ -91,10 +92,8 @@ def main() -> None:
                     open_input = False
                     selector.unregister(0)
                     for pid in children:
-                        try:
+                        with contextlib.suppress(ProcessLookupError):
                             os.killpg(pid, signal.SIGKILL)
-                        except ProcessLookupError:
-                            pass
                     continue
                 buffer += data
                 *lines, buffer = buffer.split(b"\n")
@@ -116,4 +115,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
