@@ -51,7 +51,7 @@ def _client(hub: dict[str, Any]) -> AsyncHubServiceClient:
         token_endpoint=hub["token_endpoint"],
     )
     client._client._pipeline.http = httpx.AsyncClient(
-        transport=CountingTransport(limits=httpx.Limits(max_connections=100)), timeout=60
+        transport=CountingTransport(limits=httpx.Limits(max_connections=20)), timeout=60
     )
     return client
 
