@@ -38,7 +38,8 @@ execution = client.get_service_execution(execution_id)
 started = time.perf_counter()
 execution.download_result_file("big.bin", target)
 elapsed = time.perf_counter() - started
-print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -84,7 +85,7 @@ def main() -> None:
                 text=True,
                 check=True,
             )
-            sdk_seconds, sdk_rss = map(float, done.stdout.split())
+            sdk_seconds, sdk_rss, sdk_cpu = map(float, done.stdout.split())
             token = httpx.post(
                 hub["token_endpoint"],
                 data={"grant_type": "client_credentials"},
@@ -111,7 +112,7 @@ def main() -> None:
         print(f"{SIZE_MIB} MiB random result file")
         print(
             f"  download_result_file  {SIZE_MIB / sdk_seconds:8.1f} MiB/s"
-            f"   client peak RSS {sdk_rss:6.1f} MiB"
+            f"   client peak RSS {sdk_rss:6.1f} MiB   client CPU {sdk_cpu:5.1f} s"
         )
         print(f"  curl                  {SIZE_MIB / curl_seconds:8.1f} MiB/s")
         print(f"  Hub server peak RSS   {server_rss:8.1f} MiB (whole life of the server process)")

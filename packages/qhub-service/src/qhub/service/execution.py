@@ -33,7 +33,6 @@ RESULT_RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0)
 #: Seconds after ``run()`` during which a 404 means "not registered yet", not "gone": some
 #: gateways (the vendor's local runtime among them) answer the POST before storing the run.
 JUST_STARTED_GRACE = 10.0
-DOWNLOAD_CHUNK_SIZE = 1 << 20
 
 
 class Result(ResultResponse):
@@ -289,9 +288,7 @@ class HubServiceExecution(_ExecutionBase):
         """
         download = _Download(name, target_path)
         try:
-            with self._api.get_result_file(
-                self.id, name, request_options={"chunk_size": DOWNLOAD_CHUNK_SIZE}
-            ) as stream:
+            with self._api.get_result_file(self.id, name) as stream:
                 for chunk in stream:
                     download.write(chunk)
             return download.commit()
@@ -388,9 +385,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
         """Stream one result file into ``target_path``; see the sync twin for the contract."""
         download = _Download(name, target_path)
         try:
-            async with self._api.get_result_file(
-                self.id, name, request_options={"chunk_size": DOWNLOAD_CHUNK_SIZE}
-            ) as stream:
+            async with self._api.get_result_file(self.id, name) as stream:
                 async for chunk in stream:
                     download.write(chunk)
             return download.commit()

@@ -57,6 +57,12 @@ class ServiceExecutionOut(BaseModel):
         return self.model_dump(by_alias=True)
 
 
+class LargeChunkFileResponse(FileResponse):
+    """A file response sent in 1 MiB chunks: fewer, larger writes for big result files."""
+
+    chunk_size = 1 << 20
+
+
 class LogEntryOut(BaseModel):
     """Wire shape of a log entry."""
 
@@ -146,7 +152,7 @@ def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
         execution_id: str, file_name: str, svc: ServiceDep, app_id: CallerDep
     ) -> FileResponse:
         path = hub.result_file(svc, app_id, execution_id, file_name)
-        return FileResponse(path, media_type="application/octet-stream", filename=file_name)
+        return LargeChunkFileResponse(path, media_type="application/octet-stream", filename=file_name)
 
     @router.get(PREFIX + "/{execution_id}/log")
     async def get_logs(execution_id: str, svc: ServiceDep, app_id: CallerDep) -> Response:
