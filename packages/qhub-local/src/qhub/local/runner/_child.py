@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import importlib
 import inspect
 import json
@@ -84,6 +85,12 @@ class LogHandler(logging.Handler):
             self.handleError(record)
 
 
+@functools.lru_cache(maxsize=256)
+def adapter(annotation: Any) -> TypeAdapter[Any]:
+    """A cached validator; the fork server warms it for common types so children inherit them."""
+    return TypeAdapter(annotation)
+
+
 class BindError(Exception):
     """The request does not fit the function's parameters."""
 
@@ -146,12 +153,19 @@ def bind(function: Any, request: dict[str, Any], workdir: Path) -> dict[str, Any
             kwargs[name] = value
             continue
         try:
-            kwargs[name] = TypeAdapter(hints.get(name, annotation)).validate_python(value)
+            kwargs[name] = _validate(hints.get(name, annotation), value)
         except ValidationError as exc:
             raise BindError(f"argument {name!r} is invalid: {exc.errors()[0]['msg']}") from exc
     if var_keyword is not None:
         kwargs.update(plain)
     return kwargs
+
+
+def _validate(annotation: Any, value: Any) -> Any:
+    try:
+        return adapter(annotation).validate_python(value)
+    except TypeError:  # unhashable annotation: no caching
+        return TypeAdapter(annotation).validate_python(value)
 
 
 def _special(
@@ -186,10 +200,13 @@ def write_output(value: Any, out: Path) -> None:
         (out / "output.txt").write_text(str(value) if isinstance(value, str) else json.dumps(value))
         return
     if isinstance(value, BaseModel):
-        data = value.model_dump(mode="json")
+        text = json.dumps(value.model_dump(mode="json"), indent=2)
     else:
-        data = TypeAdapter(Any).dump_python(value, mode="json")
-    (out / "output.json").write_text(json.dumps(data, indent=2))
+        try:
+            text = json.dumps(value, indent=2)
+        except (TypeError, ValueError):  # datetimes, models inside containers, sets, ...
+            text = json.dumps(adapter(Any).dump_python(value, mode="json"), indent=2)
+    (out / "output.json").write_text(text)
 
 
 def problem(error: BaseException) -> dict[str, Any]:

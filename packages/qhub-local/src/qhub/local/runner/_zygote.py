@@ -58,9 +58,12 @@ def _warm_up() -> None:
 
     sample_model: type[BaseModel] = create_model("Sample", values=(list[float], []))
     TypeAdapter(sample_model).validate_python({"values": [2]})
-    annotations: list[typing.Any] = [list[float], dict[str, typing.Any], int, str, float | None]
-    for annotation in annotations:
-        TypeAdapter(annotation)
+    common: list[typing.Any] = [
+        list[float], list[int], list[str], dict[str, typing.Any], dict[str, float], int, float, str,
+        bool, typing.Any, float | None, int | None, str | None, list[list[float]],
+    ]
+    for annotation in common:
+        _child.adapter(annotation)
     with tempfile.TemporaryDirectory() as scratch:
         _child.write_output({"a": [1]}, Path(scratch))
     logging.getLogger().handlers.clear()
