@@ -12,6 +12,7 @@ TWINS = [
     ("qhub.api.service", "ServiceApiClient", "AsyncServiceApiClient"),
     ("qhub.service.client", "HubServiceClient", "AsyncHubServiceClient"),
     ("qhub.service.client", "HubServiceExecution", "AsyncHubServiceExecution"),
+    ("qhub.api.platform", "HubPlatformClient", "AsyncHubPlatformClient"),
 ]
 
 
@@ -72,6 +73,37 @@ PINNED_ALL = {
         "HubServiceExecution",
         "Result",
     ],
+    "qhub.api.platform": [
+        "ApiError",
+        "AsyncHubPlatformClient",
+        "DataPoolDto",
+        "DataPoolGrant",
+        "DataPoolPermission",
+        "DataPoolUserPermission",
+        "HubPlatformClient",
+        "HubPlatformClientEnvironment",
+        "RequestOptions",
+    ],
+    "qhub.api.credentials": [
+        "ConfigFileCredential",
+        "CredentialProvider",
+        "CredentialUnavailableError",
+        "DefaultCredentialsProvider",
+        "EnvironmentCredential",
+        "StaticCredential",
+        "config_file_candidates",
+        "load_config_file",
+    ],
+    "qhub.api.context": ["Context", "ContextError", "ContextResolver"],
+    "qhub.local.server": ["EXAMPLE_WORKSPACE", "Connection", "LocalHub"],
+    "qhub.local.testing": ["local_hub", "local_hub_factory"],
+    "qhub.local.runtime": [
+        "DataPool",
+        "HandlerError",
+        "SecretValue",
+        "write_binary_output",
+        "write_string_output",
+    ],
     "qhub.service.datapool": [
         "DataPoolGrant",
         "DataPoolPermission",
@@ -89,3 +121,11 @@ def test_public_names_are_pinned(module: str) -> None:
     assert sorted(mod.__all__) == sorted(PINNED_ALL[module])
     for name in mod.__all__:
         assert getattr(mod, name) is not None
+
+
+def test_no_namespace_init() -> None:
+    """`qhub` is a PEP 420 namespace shared by three distributions: no qhub/__init__.py."""
+    import qhub
+
+    assert getattr(qhub, "__file__", None) is None
+    assert len(list(qhub.__path__)) == 3

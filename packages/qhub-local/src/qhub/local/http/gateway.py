@@ -152,7 +152,9 @@ def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
         execution_id: str, file_name: str, svc: ServiceDep, app_id: CallerDep
     ) -> FileResponse:
         path = hub.result_file(svc, app_id, execution_id, file_name)
-        return LargeChunkFileResponse(path, media_type="application/octet-stream", filename=file_name)
+        return LargeChunkFileResponse(
+            path, media_type="application/octet-stream", filename=file_name
+        )
 
     @router.get(PREFIX + "/{execution_id}/log")
     async def get_logs(execution_id: str, svc: ServiceDep, app_id: CallerDep) -> Response:

@@ -59,8 +59,20 @@ def _warm_up() -> None:
     sample_model: type[BaseModel] = create_model("Sample", values=(list[float], []))
     TypeAdapter(sample_model).validate_python({"values": [2]})
     common: list[typing.Any] = [
-        list[float], list[int], list[str], dict[str, typing.Any], dict[str, float], int, float, str,
-        bool, typing.Any, float | None, int | None, str | None, list[list[float]],
+        list[float],
+        list[int],
+        list[str],
+        dict[str, typing.Any],
+        dict[str, float],
+        int,
+        float,
+        str,
+        bool,
+        typing.Any,
+        float | None,
+        int | None,
+        str | None,
+        list[list[float]],
     ]
     for annotation in common:
         _child.adapter(annotation)
