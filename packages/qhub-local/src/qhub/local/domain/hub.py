@@ -263,7 +263,8 @@ class Hub:
         workdir = self.data_dir / "executions" / execution.id
         execution = Execution(**{**execution.__dict__, "workdir": workdir})
         self.store.add_execution(execution)
-        (workdir / "datapool").mkdir(parents=True)
+        if mounts:
+            (workdir / "datapool").mkdir(parents=True)
         for key, pool in mounts.items():
             (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
         token = self.signer.issue(

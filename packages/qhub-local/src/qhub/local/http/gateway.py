@@ -75,10 +75,11 @@ def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
     """The gateway routes, bound to ``hub``."""
     router = APIRouter()
 
-    def service(context: str, name: str, version: str) -> Service:
+    # Dependencies are coroutines so FastAPI doesn't hop to a thread pool for them.
+    async def service(context: str, name: str, version: str) -> Service:
         return hub.service(context, name, version)
 
-    def caller(authorization: Annotated[str | None, Header()] = None) -> str:
+    async def caller(authorization: Annotated[str | None, Header()] = None) -> str:
         token = (
             authorization[7:] if authorization and authorization[:7].lower() == "bearer " else None
         )

@@ -29,7 +29,7 @@ def platform_router(hub: Hub) -> APIRouter:
     """Platform routes, bound to ``hub``."""
     router = APIRouter(prefix="/qc-catalog")
 
-    def organization(
+    async def organization(
         x_auth_token: Annotated[str | None, Header()] = None,
         x_organizationid: Annotated[str | None, Header()] = None,
     ) -> str:

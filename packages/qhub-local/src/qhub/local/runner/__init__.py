@@ -3,7 +3,8 @@
 The Hub calls :meth:`WorkspaceRunner.submit` and hears back through callbacks (on the
 runner's reader thread). Each execution gets its own process group, working directory
 (``out/`` = result files, ``log.jsonl`` = its log) and environment; nothing is shared with
-the Hub process or other executions.
+the Hub process or other executions. ``request.json`` in the working directory holds the
+request body; data pools granted to the run are linked under ``datapool/<parameter>``.
 """
 
 from __future__ import annotations
@@ -76,21 +77,9 @@ def _now() -> dt.datetime:
 
 
 def _prepare(spec: RunSpec) -> None:
-    """Lay out the working directory: request, inputs, output and data pool folders."""
-    spec.workdir.mkdir(parents=True, exist_ok=True)
-    (spec.workdir / "out").mkdir(exist_ok=True)
-    (spec.workdir / "datapool").mkdir(exist_ok=True)
-    inputs = spec.workdir / "in"
-    inputs.mkdir(exist_ok=True)
+    """Lay out the working directory: the request, and the output folder."""
+    (spec.workdir / "out").mkdir(parents=True, exist_ok=True)
     (spec.workdir / "request.json").write_text(json.dumps(spec.request))
-    for key, value in spec.request.items():
-        if (
-            not key.startswith("$")
-            and "/" not in key
-            and "\\" not in key
-            and key not in (".", "..")
-        ):
-            (inputs / f"{key}.json").write_text(json.dumps(value))
 
 
 class WorkspaceRunner:
@@ -182,7 +171,6 @@ class WorkspaceRunner:
                     **run.spec.env,
                     "WORKSPACE": str(run.spec.workspace),
                     "OUTPUT_DIRECTORY": str(run.spec.workdir / "out"),
-                    "INPUT_DIRECTORY": str(run.spec.workdir / "in"),
                     "DATAPOOL_DIRECTORY": str(run.spec.workdir / "datapool"),
                 },
             }
