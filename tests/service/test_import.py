@@ -1,0 +1,42 @@
+"""Importing the service client is quiet: no warnings, no network, no config file reads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_import_prints_no_warning_and_touches_no_config(tmp_path: object) -> None:
+    """`-W error` import in a fresh interpreter with HOME pointing nowhere succeeds silently."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-c",
+            "import qhub.service.client, qhub.service.datapool, qhub.api.service",
+        ],
+        capture_output=True,
+        text=True,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == done.stderr == ""
+
+
+def test_constructing_a_client_reads_no_config(tmp_path: object) -> None:
+    """An anonymous client builds even when the qhubctl config file is corrupt (vendor: raises)."""
+    code = (
+        "import os, pathlib; p = pathlib.Path(os.environ['HOME'], '.config/qhubctl'); p.mkdir(parents=True);"
+        "(p / 'config.json').write_text('{corrupt');"
+        "from qhub.service.client import HubServiceClient; HubServiceClient('http://127.0.0.1:9/x').close()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        capture_output=True,
+        text=True,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
