@@ -38,10 +38,27 @@ def venv_python(name: str, requirements: list[str]) -> Path:
 
 
 def our_client_python() -> Path:
-    """A venv with only qhub-api and qhub-service installed (no server dependencies)."""
-    return venv_python(
-        "bench-ours", [str(ROOT / "packages" / "qhub-api"), str(ROOT / "packages" / "qhub-service")]
+    """A venv with only qhub-api and qhub-service installed (no server dependencies).
+
+    Our packages are reinstalled on every call so the figures are of the code in the tree.
+    """
+    packages = [str(ROOT / "packages" / "qhub-api"), str(ROOT / "packages" / "qhub-service")]
+    python = venv_python("bench-ours", packages)
+    subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--force-reinstall",
+            *packages,
+        ],
+        check=True,
     )
+    return python
 
 
 def vendor_client_python() -> Path:
