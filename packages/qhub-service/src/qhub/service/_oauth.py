@@ -10,14 +10,16 @@ more often than every half lifetime. One refresh at a time, across threads (sync
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio
 
 from qhub.api._core.errors import HubError
 
@@ -206,6 +208,8 @@ class ClientCredentialsAuth(httpx.Auth):
         if token is not None:
             return token
         if self._async_lock is None:
+            import asyncio  # deferred: sync users never need it
+
             self._async_lock = asyncio.Lock()
         async with self._async_lock:
             token = self.cache.current()

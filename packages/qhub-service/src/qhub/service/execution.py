@@ -6,7 +6,6 @@ they call the gateway and sleep.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qhub.api._core.errors import NotFoundError
-from qhub.api._core.waiter import AsyncWaiter, Waiter, is_transient_error
+from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 
 if TYPE_CHECKING:
@@ -313,7 +312,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
     """
 
     #: How waits sleep; replace in tests.
-    sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
+    sleep: Callable[[float], Awaitable[None]] = staticmethod(async_sleep)
 
     def __init__(self, api: AsyncServiceApiClient, execution: ServiceExecution) -> None:
         self._api = api

@@ -10,7 +10,6 @@ every decision through :class:`_PipelineBase` and differ only where they send an
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
 import logging
@@ -37,6 +36,7 @@ from .logs import RequestLogger
 from .options import NOT_GIVEN, RequestOptions
 from .retry import RetryPolicy
 from .streams import AsyncByteStream, ByteStream
+from .waiter import async_sleep
 
 __all__ = ["ApiRequest", "AsyncPipeline", "ClientSettings", "SyncPipeline", "user_agent"]
 
@@ -405,7 +405,7 @@ class AsyncPipeline(_PipelineBase):
             timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT,
             limits=ASYNC_POOL_LIMITS,
         )
-        self.sleep: Callable[[float], Coroutine[Any, Any, None]] = asyncio.sleep
+        self.sleep: Callable[[float], Coroutine[Any, Any, None]] = async_sleep
         self._prepare_transport(self.http)
 
     async def request(self, call: ApiRequest[T], options: RequestOptions | None = None) -> T:

@@ -12,7 +12,6 @@ never really sleep.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any, Generic, TypeVar
 
 from .errors import ApiConnectionError, ApiError, WaitTimeoutError
 
-__all__ = ["AsyncWaiter", "Waiter", "is_transient_error"]
+__all__ = ["AsyncWaiter", "Waiter", "async_sleep", "is_transient_error"]
 
 T = TypeVar("T")
 
@@ -35,6 +34,13 @@ def is_transient_error(error: BaseException) -> bool:
     if isinstance(error, ApiConnectionError):
         return True
     return isinstance(error, ApiError) and error.status_code in _TRANSIENT_STATUSES
+
+
+async def async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use (asyncio is costly to import and sync users never need it)."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 @dataclass
@@ -129,7 +135,7 @@ class AsyncWaiter(Generic[T]):
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    sleep: Callable[[float], Awaitable[None]] = async_sleep
     clock: Callable[[], float] = time.monotonic
 
     async def wait(self, *, timeout: float | None, interval: float) -> T:
