@@ -7,54 +7,13 @@ where the endpoint and keys come from (the Hub's ``connection.json`` instead of 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .process import hub_process
+
 __all__ = ["main", "quickstart"]
-
-
-@contextmanager
-def local_hub(data_dir: Path) -> Iterator[dict[str, Any]]:
-    """Run ``qhub-local serve`` on a free port; yield its connection info; stop it."""
-    connection_file = data_dir / "connection.json"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "qhub.local.cli",
-            "serve",
-            "--port",
-            "0",
-            "--data-dir",
-            str(data_dir),
-        ],
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not connection_file.exists():
-            if server.poll() is not None:
-                raise SystemExit(f"the local Hub exited with status {server.returncode}")
-            if time.monotonic() > deadline:
-                raise SystemExit("the local Hub did not start within 30 s")
-            time.sleep(0.05)
-        yield json.loads(connection_file.read_text())
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(5)
 
 
 def quickstart(hub: dict[str, Any], download_dir: Path) -> None:
@@ -88,7 +47,7 @@ def quickstart(hub: dict[str, Any], download_dir: Path) -> None:
 
     print("logs:")
     for entry in execution.logs() or []:
-        print(f"  {entry.timestamp:%H:%M:%S.%f} {entry.severity!s:7} {entry.message}")
+        print(f"  {entry.timestamp:%H:%M:%S} {entry.severity!s:7} {entry.message}")
     client.close()
 
 
@@ -98,7 +57,7 @@ def main() -> None:
         root = Path(tmp)
         downloads = root / "downloads"
         downloads.mkdir()
-        with local_hub(root / "hub") as hub:
+        with hub_process(root / "hub") as (hub, _):
             print(f"local Hub at {hub['base_url']}\n")
             quickstart(hub, downloads)
         print("\nlocal Hub stopped.")
