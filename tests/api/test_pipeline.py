@@ -390,3 +390,47 @@ async def test_async_stream_raises_request_errors_at_await() -> None:
     )
     with pytest.raises(NotFoundError, match="no file"):
         await client.service_api.get_result_file("e1", "f.txt")
+
+
+def test_async_client_works_across_event_loops() -> None:
+    """One async client used from two asyncio.run calls (notebooks do this) keeps working."""
+    import asyncio
+
+    client = AsyncHubServiceClient(
+        base_url=BASE,
+        token="t",
+        httpx_client=httpx.AsyncClient(
+            transport=httpx.MockTransport(lambda r: httpx.Response(200, json=EXECUTION))
+        ),
+    )
+
+    async def status() -> str:
+        return str((await client.service_api.get_status("e1")).status)
+
+    assert asyncio.run(status()) == "PENDING"
+    assert asyncio.run(status()) == "PENDING"
+
+
+async def test_concurrent_sends_are_bounded_by_the_gate() -> None:
+    """No more than MAX_CONCURRENT_SENDS requests are inside the transport at once."""
+    import asyncio
+
+    from qhub.api._core.pipeline import MAX_CONCURRENT_SENDS
+
+    inside = peak = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal inside, peak
+        inside += 1
+        peak = max(peak, inside)
+        await asyncio.sleep(0.001)
+        inside -= 1
+        return httpx.Response(200, json=EXECUTION)
+
+    client = AsyncHubServiceClient(
+        base_url=BASE,
+        token="t",
+        httpx_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+    await asyncio.gather(*(client.service_api.get_status("e1") for _ in range(100)))
+    assert peak == MAX_CONCURRENT_SENDS
