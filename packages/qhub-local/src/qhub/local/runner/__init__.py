@@ -139,8 +139,9 @@ class WorkspaceRunner:
         for run in queued:
             run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
         if zygote is not None:
-            assert zygote.stdin is not None
-            zygote.stdin.close()
+            assert zygote.stdin is not None and zygote.stdout is not None
+            with contextlib.suppress(OSError):
+                zygote.stdin.close()
             try:
                 zygote.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -148,7 +149,6 @@ class WorkspaceRunner:
                 zygote.wait()
             if self._reader is not None:
                 self._reader.join(timeout)
-            assert zygote.stdout is not None
             zygote.stdout.close()
         with self._lock:
             leftover = list(self._running.values())
@@ -209,6 +209,7 @@ class WorkspaceRunner:
                 lost = list(self._running.values())
                 self._running.clear()
                 self._zygote = None
+                self._release(zygote)
             else:
                 lost = []
         for run in lost:
@@ -217,6 +218,15 @@ class WorkspaceRunner:
         with self._lock:
             if not self._closed and self._queue:
                 self._pump()
+
+    @staticmethod
+    def _release(zygote: subprocess.Popen[bytes]) -> None:
+        """Close the pipes of a dead fork server and reap it."""
+        assert zygote.stdin is not None and zygote.stdout is not None
+        with contextlib.suppress(OSError):
+            zygote.stdin.close()
+        zygote.stdout.close()
+        zygote.wait()
 
     def _started(self, execution_id: str, pid: int) -> None:
         with self._lock:

@@ -1,0 +1,167 @@
+"""The workspace runner on its own: real fork-server subprocesses, no HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qhub.local.runner import RunOutcome, RunSpec, WorkspaceRunner
+
+
+class Outcomes:
+    """Collects outcomes and lets a test wait for one."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, RunOutcome] = {}
+        self.started: dict[str, float] = {}
+        self._cond = threading.Condition()
+
+    def on_start(self, execution_id: str, at: object) -> None:
+        with self._cond:
+            self.started[execution_id] = time.monotonic()
+            self._cond.notify_all()
+
+    def on_exit(self, outcome: RunOutcome) -> None:
+        with self._cond:
+            assert outcome.execution_id not in self.done, "on_exit called twice"
+            self.done[outcome.execution_id] = outcome
+            self._cond.notify_all()
+
+    def wait(self, execution_id: str, timeout: float = 20) -> RunOutcome:
+        with self._cond:
+            assert self._cond.wait_for(lambda: execution_id in self.done, timeout), (
+                f"{execution_id} never ended"
+            )
+            return self.done[execution_id]
+
+    def wait_started(self, execution_id: str, timeout: float = 20) -> None:
+        with self._cond:
+            assert self._cond.wait_for(lambda: execution_id in self.started, timeout)
+
+
+@pytest.fixture
+def runner() -> Iterator[WorkspaceRunner]:
+    """A runner, closed after the test."""
+    runner = WorkspaceRunner(max_parallel=2)
+    yield runner
+    runner.close()
+
+
+def workspace(tmp_path: Path, source: str) -> Path:
+    """A workspace with ``source`` as src/program.py."""
+    (tmp_path / "ws" / "src").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "ws" / "src" / "__init__.py").write_text("")
+    (tmp_path / "ws" / "src" / "program.py").write_text(source)
+    return tmp_path / "ws"
+
+
+def submit(
+    runner: WorkspaceRunner,
+    outcomes: Outcomes,
+    ws: Path,
+    tmp_path: Path,
+    execution_id: str,
+    request: dict[str, object],
+) -> Path:
+    """Submit one run; return its working directory."""
+    workdir = tmp_path / "runs" / execution_id
+    runner.submit(
+        RunSpec(execution_id, ws, workdir, request),
+        on_start=outcomes.on_start,
+        on_exit=outcomes.on_exit,
+    )
+    return workdir
+
+
+def test_edits_take_effect_on_the_next_run(runner: WorkspaceRunner, tmp_path: Path) -> None:
+    """The program is imported fresh for every execution: no restart needed after an edit."""
+    outcomes = Outcomes()
+    ws = workspace(tmp_path, "def run() -> str:\n    return 'first'\n")
+    first = submit(runner, outcomes, ws, tmp_path, "a", {})
+    assert outcomes.wait("a").status == "SUCCEEDED"
+    (ws / "src" / "program.py").write_text("def run() -> str:\n    return 'second'\n")
+    second = submit(runner, outcomes, ws, tmp_path, "b", {})
+    assert outcomes.wait("b").status == "SUCCEEDED"
+    assert (first / "out" / "output.txt").read_text() == "first"
+    assert (second / "out" / "output.txt").read_text() == "second"
+
+
+def test_conversion_errors_fail_naming_the_parameter(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """A value that doesn't fit the annotation fails the run with a problem naming it."""
+    outcomes = Outcomes()
+    ws = workspace(tmp_path, "def run(count: int) -> int:\n    return count\n")
+    workdir = submit(runner, outcomes, ws, tmp_path, "bad", {"count": "many"})
+    assert outcomes.wait("bad").status == "FAILED"
+    problem = json.loads((workdir / "out" / "output.json").read_text())
+    assert problem["title"] == "BindError"
+    assert "'count'" in problem["detail"]
+
+
+def test_queued_runs_can_be_cancelled_before_they_start(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """With both slots busy, a third run waits; cancelling it ends it CANCELLED, never started."""
+    outcomes = Outcomes()
+    ws = workspace(
+        tmp_path, "import time\ndef run(seconds: float) -> None:\n    time.sleep(seconds)\n"
+    )
+    submit(runner, outcomes, ws, tmp_path, "busy1", {"seconds": 30})
+    submit(runner, outcomes, ws, tmp_path, "busy2", {"seconds": 30})
+    submit(runner, outcomes, ws, tmp_path, "queued", {"seconds": 0})
+    assert runner.cancel("queued")
+    assert outcomes.wait("queued").status == "CANCELLED"
+    assert "queued" not in outcomes.started
+    for execution_id in ("busy1", "busy2"):
+        outcomes.wait_started(execution_id)
+        assert runner.cancel(execution_id)
+        assert outcomes.wait(execution_id, timeout=10).status == "CANCELLED"
+    assert not runner.cancel("busy1")  # already over
+
+
+def test_a_dead_fork_server_fails_its_runs_and_is_replaced(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """If the fork server dies, its running executions end FAILED and new ones still run."""
+    outcomes = Outcomes()
+    ws = workspace(
+        tmp_path,
+        "import time\ndef run(seconds: float = 0) -> str:\n    time.sleep(seconds)\n    return 'ok'\n",
+    )
+    submit(runner, outcomes, ws, tmp_path, "victim", {"seconds": 30})
+    outcomes.wait_started("victim")
+    zygote = runner._zygote
+    assert zygote is not None
+    os.kill(zygote.pid, signal.SIGKILL)
+    assert outcomes.wait("victim").status == "FAILED"
+    submit(runner, outcomes, ws, tmp_path, "after", {})
+    assert outcomes.wait("after").status == "SUCCEEDED"
+
+
+def test_close_cancels_whatever_still_runs(tmp_path: Path) -> None:
+    """close() ends running and queued executions CANCELLED, each reported once."""
+    runner = WorkspaceRunner(max_parallel=1)
+    outcomes = Outcomes()
+    ws = workspace(tmp_path, "import time\ndef run() -> None:\n    time.sleep(30)\n")
+    submit(runner, outcomes, ws, tmp_path, "running", {})
+    submit(runner, outcomes, ws, tmp_path, "waiting", {})
+    outcomes.wait_started("running")
+    runner.close()
+    assert {k: v.status for k, v in outcomes.done.items()} == {
+        "running": "CANCELLED",
+        "waiting": "CANCELLED",
+    }
+    with pytest.raises(RuntimeError, match="closed"):
+        runner.submit(
+            RunSpec("late", ws, tmp_path / "late", {}),
+            on_start=outcomes.on_start,
+            on_exit=outcomes.on_exit,
+        )
