@@ -139,7 +139,8 @@ class WorkspaceRunner:
         for run in queued:
             run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
         if zygote is not None:
-            assert zygote.stdin is not None and zygote.stdout is not None
+            assert zygote.stdin is not None
+            assert zygote.stdout is not None
             with contextlib.suppress(OSError):
                 zygote.stdin.close()
             try:
@@ -222,7 +223,8 @@ class WorkspaceRunner:
     @staticmethod
     def _release(zygote: subprocess.Popen[bytes]) -> None:
         """Close the pipes of a dead fork server and reap it."""
-        assert zygote.stdin is not None and zygote.stdout is not None
+        assert zygote.stdin is not None
+        assert zygote.stdout is not None
         with contextlib.suppress(OSError):
             zygote.stdin.close()
         zygote.stdout.close()
