@@ -1,7 +1,9 @@
 """Import cost of ``qhub.service.client``: ours vs the vendor's, each in a clean venv.
 
-Prints the median wall time of the import (in a fresh interpreter, N times), the memory it
-adds over a bare interpreter (max RSS), and whether the import printed any warning.
+Prints the median wall time (fresh interpreter, N times) and the memory added over a bare
+interpreter (max RSS) of two steps: the import alone, and the import plus constructing an
+anonymous client (ours defers httpx and pydantic to that point), and whether anything was
+printed on stderr (warnings).
 """
 
 from __future__ import annotations
@@ -23,15 +25,21 @@ elapsed = time.perf_counter() - t
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(elapsed * 1000, (after - before) / 1024)
 """
-STATEMENT = "from qhub.service.client import HubServiceClient"
+STATEMENTS = {
+    "import": "from qhub.service.client import HubServiceClient",
+    "import + client": (
+        "from qhub.service.client import HubServiceClient\n"
+        "HubServiceClient('http://127.0.0.1:9/a/b/1', None, None)"
+    ),
+}
 
 
-def measure(python: Path) -> tuple[float, float, str]:
-    """Median import ms, median added MiB, and anything printed on stderr."""
+def measure(python: Path, statement: str) -> tuple[float, float, str]:
+    """Median ms, median added MiB, and anything printed on stderr."""
     times, mems, errors = [], [], ""
     for _ in range(TRIALS):
         done = subprocess.run(
-            [str(python), "-c", PROBE.format(statement=STATEMENT)],
+            [str(python), "-c", PROBE.format(statement=statement)],
             capture_output=True,
             text=True,
             check=True,
@@ -45,11 +53,14 @@ def measure(python: Path) -> tuple[float, float, str]:
 
 def main() -> None:
     """Print both side by side."""
-    print(f"import: `{STATEMENT}` (median of {TRIALS} fresh interpreters)")
-    print(f"{'':10} {'ms':>8} {'MiB added':>10}  warnings")
-    for name, python in (("ours", our_client_python()), ("vendor", vendor_client_python())):
-        ms, mib, stderr = measure(python)
-        print(f"{name:10} {ms:8.1f} {mib:10.1f}  {stderr.splitlines()[-1] if stderr else 'none'}")
+    pythons = (("ours", our_client_python()), ("vendor", vendor_client_python()))
+    print(f"median of {TRIALS} fresh interpreters")
+    print(f"{'':26} {'ms':>8} {'MiB added':>10}  stderr")
+    for step, statement in STATEMENTS.items():
+        for name, python in pythons:
+            ms, mib, stderr = measure(python, statement)
+            shown = stderr.splitlines()[-1][:60] if stderr else "none"
+            print(f"{step + ', ' + name:26} {ms:8.1f} {mib:10.1f}  {shown}")
 
 
 if __name__ == "__main__":

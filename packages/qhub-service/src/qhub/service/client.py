@@ -7,26 +7,28 @@
 
 Authentication is OAuth 2.0 client credentials with the application's access key; without
 one the client is anonymous (a random bearer token), for local gateways that don't check.
+
+Importing this module is cheap: httpx, pydantic and the REST client are imported when the
+first client is constructed (scripts that only import, or only use the CLI, never pay).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from qhub.api._core.encoding import require_id
-from qhub.api.service import AsyncHubServiceClient as _AsyncApiClient
-from qhub.api.service import AsyncServiceApiClient, ServiceApiClient, ServiceExecution
-from qhub.api.service import HubServiceClient as _ApiClient
-
-from ._oauth import AuthenticationError, ClientCredentialsAuth
-from .datapool import DataPoolGrant, DataPoolReference, GrantCache
-from .execution import AsyncHubServiceExecution, HubServiceExecution, Result
 from .platform import HubPlatformClient
+
+if TYPE_CHECKING:
+    import httpx
+
+    from qhub.api.service import AsyncServiceApiClient, ServiceApiClient
+
+    from ._oauth import AuthenticationError, ClientCredentialsAuth
+    from .datapool import DataPoolGrant, DataPoolReference
+    from .execution import AsyncHubServiceExecution, HubServiceExecution, Result
 
 __all__ = [
     "DEFAULT_TOKEN_ENDPOINT",
@@ -43,6 +45,30 @@ DEFAULT_TOKEN_ENDPOINT = "https://gateway.hub.kipu-quantum.com/token"  # noqa: S
 PARENT_TOKEN_ENV = "KQH_SERVICE_EXECUTION_TOKEN"  # noqa: S105 - a variable name
 PARENT_TOKEN_HEADER = "X-Parent-Execution-Token"  # noqa: S105 - a header name
 MISSING_PLATFORM_CLIENT = "api_key is required for data pool grant acquisition"
+
+_LAZY = {
+    "AuthenticationError": "._oauth",
+    "HubServiceExecution": ".execution",
+    "AsyncHubServiceExecution": ".execution",
+    "Result": ".execution",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the heavier public names on first use (PEP 562)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name], __package__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _require_text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
 
 
 def _is_hub_or_local_host(url: str) -> bool:
@@ -68,7 +94,10 @@ class _ServiceClientBase:
         token_endpoint: str,
         platform_client: HubPlatformClient | None,
     ) -> None:
-        require_id(service_endpoint, "service_endpoint")
+        from ._oauth import ClientCredentialsAuth
+        from .datapool import GrantCache
+
+        _require_text(service_endpoint, "service_endpoint")
         if (access_key_id is None) != (secret_access_key is None):
             raise ValueError(
                 "access_key_id and secret_access_key must be given together, or both omitted "
@@ -79,8 +108,8 @@ class _ServiceClientBase:
         self._oauth: ClientCredentialsAuth | None = None
         self._auth: httpx.Auth | str
         if access_key_id is not None and secret_access_key is not None:
-            require_id(access_key_id, "access_key_id")
-            require_id(secret_access_key, "secret_access_key")
+            _require_text(access_key_id, "access_key_id")
+            _require_text(secret_access_key, "secret_access_key")
             self._oauth = ClientCredentialsAuth(token_endpoint, access_key_id, secret_access_key)
             self._auth = self._oauth
         else:
@@ -134,6 +163,8 @@ class _ServiceClientBase:
 
     @staticmethod
     def _checked_grants(grants: Sequence[DataPoolGrant] | None) -> list[DataPoolGrant]:
+        from .datapool import DataPoolGrant
+
         if grants is None:
             return []
         if not all(isinstance(grant, DataPoolGrant) for grant in grants):
@@ -168,12 +199,12 @@ class HubServiceClient(_ServiceClientBase):
         token_endpoint: str = DEFAULT_TOKEN_ENDPOINT,
         platform_client: HubPlatformClient | None = None,
     ) -> None:
+        from qhub.api.service import HubServiceClient as ApiClient
+
         super().__init__(
             service_endpoint, access_key_id, secret_access_key, token_endpoint, platform_client
         )
-        self._client = _ApiClient(
-            base_url=service_endpoint, token=self._auth, headers=self._headers
-        )
+        self._client = ApiClient(base_url=service_endpoint, token=self._auth, headers=self._headers)
 
     @property
     def api(self) -> ServiceApiClient:
@@ -202,6 +233,8 @@ class HubServiceClient(_ServiceClientBase):
         body = self._body(request, secrets, tags)
         for grant in self._checked_grants(grants):
             body[grant.name] = self._reference(grant).dict()
+        from .execution import HubServiceExecution
+
         execution = HubServiceExecution(self.api, self.api.start_execution(request=body))
         execution._mark_started_here()
         return execution
@@ -216,6 +249,8 @@ class HubServiceClient(_ServiceClientBase):
             if not token:
                 raise ValueError(f"the Platform API returned no grant token for {grant.name!r}")
             self.grant_cache.put(grant, token)
+        from .datapool import DataPoolReference
+
         return DataPoolReference(id=grant.datapool_id, grant=token)
 
     def get_service_execution(self, id: str) -> HubServiceExecution:
@@ -225,10 +260,14 @@ class HubServiceClient(_ServiceClientBase):
             ValueError: ``id`` is empty.
             NotFoundError: no such execution for this application.
         """
+        from .execution import HubServiceExecution
+
         return HubServiceExecution(self.api, self.api.get_status(id))
 
     def get_service_executions(self) -> list[HubServiceExecution]:
         """Every execution this application started through the gateway, newest first."""
+        from .execution import HubServiceExecution
+
         return [HubServiceExecution(self.api, e) for e in self.api.get_service_executions()]
 
     def close(self) -> None:
@@ -255,10 +294,12 @@ class AsyncHubServiceClient(_ServiceClientBase):
         token_endpoint: str = DEFAULT_TOKEN_ENDPOINT,
         platform_client: HubPlatformClient | None = None,
     ) -> None:
+        from qhub.api.service import AsyncHubServiceClient as AsyncApiClient
+
         super().__init__(
             service_endpoint, access_key_id, secret_access_key, token_endpoint, platform_client
         )
-        self._client = _AsyncApiClient(
+        self._client = AsyncApiClient(
             base_url=service_endpoint, token=self._auth, headers=self._headers
         )
 
@@ -278,6 +319,8 @@ class AsyncHubServiceClient(_ServiceClientBase):
         body = self._body(request, secrets, tags)
         for grant in self._checked_grants(grants):
             body[grant.name] = (await self._reference(grant)).dict()
+        from .execution import AsyncHubServiceExecution
+
         execution = AsyncHubServiceExecution(self.api, await self.api.start_execution(request=body))
         execution._mark_started_here()
         return execution
@@ -293,16 +336,23 @@ class AsyncHubServiceClient(_ServiceClientBase):
             if not token:
                 raise ValueError(f"the Platform API returned no grant token for {grant.name!r}")
             self.grant_cache.put(grant, token)
+        from .datapool import DataPoolReference
+
         return DataPoolReference(id=grant.datapool_id, grant=token)
 
     async def get_service_execution(self, id: str) -> AsyncHubServiceExecution:
         """The execution with this id."""
+        from .execution import AsyncHubServiceExecution
+
         return AsyncHubServiceExecution(self.api, await self.api.get_status(id))
 
     async def get_service_executions(self) -> list[AsyncHubServiceExecution]:
         """Every execution this application started through the gateway, newest first."""
-        executions: list[ServiceExecution] = await self.api.get_service_executions()
-        return [AsyncHubServiceExecution(self.api, e) for e in executions]
+        from .execution import AsyncHubServiceExecution
+
+        return [
+            AsyncHubServiceExecution(self.api, e) for e in await self.api.get_service_executions()
+        ]
 
     async def close(self) -> None:
         """Release connections."""
