@@ -78,10 +78,6 @@ class HubModel(BaseModel):
             raise ValueError(f"{type(self).__name__} got unknown fields: {unknown}")
         return self
 
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON-ready dict of this model, by wire names, without unset optional fields."""
-        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
-
 
 class CamelModel(HubModel):
     """A wire model whose fields are camelCase on the wire and snake_case in Python."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -96,7 +95,6 @@ class Hub:
         self.signer = TokenSigner(self._signing_key(), clock)
         self.services: dict[str, Service] = {}
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
-        self._lock = threading.Lock()
         self._account_for_interrupted_runs()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -251,17 +249,17 @@ class Hub:
         """
         mounts = self._datapool_mounts(application_id, body)
         tags = body.get("$tags")
+        execution_id = str(uuid.uuid4())
+        workdir = self.data_dir / "executions" / execution_id
         execution = Execution(
-            id=str(uuid.uuid4()),
+            id=execution_id,
             service=service.path,
             application_id=application_id,
             status="PENDING",
             created_at=utc_now(),
-            workdir=self.data_dir / "executions" / "pending",
+            workdir=workdir,
             tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
         )
-        workdir = self.data_dir / "executions" / execution.id
-        execution = Execution(**{**execution.__dict__, "workdir": workdir})
         self.store.add_execution(execution)
         if mounts:
             (workdir / "datapool").mkdir(parents=True)
