@@ -231,3 +231,42 @@ def test_unsafe_result_file_names_are_refused(name: str) -> None:
 def test_plain_names_pass(tmp_path: Path) -> None:
     """Ordinary names, unicode and spaces included, are fine."""
     assert checked_file_name("my file ü.txt") == "my file ü.txt"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"request": ["not", "a", "dict"]}, TypeError, "request must be a dict"),
+        ({"request": {}, "tags": "solo"}, TypeError, "tags must be a list of strings"),
+        ({"request": {}, "secrets": ["x"]}, TypeError, "secrets must be a dict"),
+        (
+            {"request": {}, "grants": [{"name": "x"}]},
+            TypeError,
+            "grants must be a list of DataPoolGrant",
+        ),
+    ],
+)
+def test_bad_run_arguments_fail_before_any_request(
+    kwargs: dict[str, object], error: type[Exception], match: str
+) -> None:
+    """Wrong types raise naming the argument; nothing is sent (the endpoint is unreachable)."""
+    with HubServiceClient(ENDPOINT) as client, pytest.raises(error, match=match):
+        client.run(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "forwarded"),
+    [
+        ("http://127.0.0.1:8080/gateway/local/svc/1.0.0", True),
+        ("https://gateway.hub.kipu-quantum.com/acme/svc/1.0.0", True),
+        ("https://third-party.example/svc", False),
+    ],
+)
+def test_parent_execution_token_goes_only_to_hub_or_local_gateways(
+    endpoint: str, forwarded: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a service, KQH_SERVICE_EXECUTION_TOKEN is forwarded, but never to foreign hosts."""
+    monkeypatch.setenv("KQH_SERVICE_EXECUTION_TOKEN", "parent-token")
+    with HubServiceClient(endpoint) as client:
+        headers = client._client._pipeline.settings.headers
+        assert (headers.get("X-Parent-Execution-Token") == "parent-token") is forwarded
