@@ -231,3 +231,19 @@ def test_children_of_cancelled_runs_are_gone(client_for: Clients) -> None:
     else:
         os.kill(pid, signal.SIGKILL)
         pytest.fail("the grandchild survived the cancel")
+
+
+def test_anonymous_client_against_an_anonymous_hub(
+    local_hub_factory: Callable[..., LocalHub], tmp_path: Path
+) -> None:
+    """The seed's anonymous mode: no access key, a Hub started with --anonymous."""
+    from ..workspaces import make_workspace
+
+    hub = local_hub_factory(anonymous=True, services={"sleepy": make_workspace(tmp_path, "sleepy")})
+    assert hub.connection is not None
+    with HubServiceClient(hub.connection.services["sleepy"]) as client:
+        execution = client.run(request={"seconds": 0})
+        execution.wait_for_final_state(timeout=30, wait=0.1)
+        assert execution.status == "SUCCEEDED"
+        assert execution.logs() is None  # a silent run: 204, no entries
+        assert [e.id for e in client.get_service_executions()] == [execution.id]
