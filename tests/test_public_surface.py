@@ -13,6 +13,9 @@ TWINS = [
     ("qhub.service.client", "HubServiceClient", "AsyncHubServiceClient"),
     ("qhub.service.client", "HubServiceExecution", "AsyncHubServiceExecution"),
     ("qhub.api.platform", "HubPlatformClient", "AsyncHubPlatformClient"),
+    ("qhub.api.quantum", "HubQuantumClient", "AsyncHubQuantumClient"),
+    ("qhub.api.quantum.jobs", "JobsClient", "AsyncJobsClient"),
+    ("qhub.api.quantum.backends", "BackendsClient", "AsyncBackendsClient"),
 ]
 
 
@@ -44,6 +47,32 @@ def test_sync_and_async_twins_have_the_same_public_methods(
 
 
 PINNED_ALL = {
+    "qhub.api.quantum": [
+        "ApiError",
+        "AsyncHubQuantumClient",
+        "AzureIonqJobInputCircuitItem",
+        "Backend",
+        "BackendStateInfo",
+        "BackendStateInfoStatus",
+        "HubQuantumClient",
+        "HubQuantumClientEnvironment",
+        "Job",
+        "JobInputFormat",
+        "JobStatus",
+        "JobStatusResponse",
+        "PageResponseJob",
+        "RequestOptions",
+    ],
+    "qhub.api.quantum.jobs": [
+        "AsyncJobsClient",
+        "CreateJobRequestInput",
+        "CreateJobRequestInput_AwsSimDm1",
+        "CreateJobRequestInput_AwsSimSv1",
+        "CreateJobRequestInput_AzureIonqSimulator",
+        "CreateJobRequestInput_KipuSimQsim",
+        "CreateJobRequestInput_QudoraSimXg1",
+        "JobsClient",
+    ],
     "qhub.api.service": [
         "ApiError",
         "AsyncHubServiceClient",

@@ -1,7 +1,8 @@
-"""``make demo``: start a local Hub, run the Service SDK quickstart against it, stop the Hub.
+"""``make demo``: start a local Hub, run both SDK quickstarts against it, stop the Hub.
 
-The quickstart code in :func:`quickstart` is the vendor documentation's, unchanged except for
-where the endpoint and keys come from (the Hub's ``connection.json`` instead of your account).
+The quickstart code in :func:`quickstart` (Service SDK) and :func:`quantum_quickstart` (API
+SDK) is the vendor documentation's, unchanged except for where the endpoint and keys come from
+(the Hub's ``connection.json`` instead of your account).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from .process import hub_process
 
-__all__ = ["main", "quickstart"]
+__all__ = ["main", "quantum_quickstart", "quickstart"]
 
 
 def quickstart(hub: dict[str, Any], download_dir: Path) -> None:
@@ -51,6 +52,34 @@ def quickstart(hub: dict[str, Any], download_dir: Path) -> None:
     client.close()
 
 
+def quantum_quickstart(hub: dict[str, Any]) -> None:
+    """The API SDK quickstart: a Bell circuit in IonQ format, polled, then its counts."""
+    import time
+
+    from qhub.api.quantum import HubQuantumClient
+    from qhub.api.quantum.jobs import CreateJobRequestInput_AzureIonqSimulator
+    from qhub.api.quantum.types import AzureIonqJobInputCircuitItem
+
+    client = HubQuantumClient(api_key=hub["personal_access_token"], base_url=hub["quantum_url"])
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1",
+        shots=1000,
+        input=CreateJobRequestInput_AzureIonqSimulator(
+            circuit=[
+                AzureIonqJobInputCircuitItem(targets=[0]),
+                AzureIonqJobInputCircuitItem(targets=[1], controls=[0]),
+            ],
+            gateset="qis",
+            qubits=2,
+        ),
+    )
+    print(f"submitted job {job.id} to {job.backend_id} ({job.status})")
+    while client.jobs.get_job_status(job.id).status in ("PENDING", "RUNNING"):
+        time.sleep(0.2)
+    print(client.jobs.get_job_result(job.id))
+    client.close()
+
+
 def main() -> None:
     """Start a Hub in a temporary directory, run the quickstart, stop the Hub."""
     with tempfile.TemporaryDirectory(prefix="qhub-demo-") as tmp:
@@ -59,7 +88,10 @@ def main() -> None:
         downloads.mkdir()
         with hub_process(root / "hub") as (hub, _):
             print(f"local Hub at {hub['base_url']}\n")
+            print("== Service SDK quickstart (a managed service through the gateway) ==")
             quickstart(hub, downloads)
+            print("\n== API SDK quickstart (a Bell circuit on a simulator) ==")
+            quantum_quickstart(hub)
         print("\nlocal Hub stopped.")
 
 

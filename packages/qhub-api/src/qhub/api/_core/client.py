@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import httpx
 
+from .auth import ApiKeyAuth
 from .logs import LoggingOption, resolve_logger
 from .pipeline import (
     DEFAULT_MAX_RETRIES,
@@ -91,6 +92,22 @@ def build_settings(
         follow_redirects=True if follow_redirects is None else bool(follow_redirects),
         logger=resolve_logger(logging),
     )
+
+
+def api_key_credentials(
+    api_key: str | None, organization_id: str | None
+) -> tuple[ApiKeyAuth, dict[str, str]]:
+    """``X-Auth-Token`` auth and the ``X-OrganizationId`` header (when an organization is given).
+
+    Raises:
+        TypeError: ``api_key`` or ``organization_id`` is not a string.
+    """
+    if api_key is not None and not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
+    if organization_id is not None and not isinstance(organization_id, str):
+        raise TypeError(f"organization_id must be a string, not {type(organization_id).__name__}")
+    required = {"X-OrganizationId": organization_id} if organization_id is not None else {}
+    return ApiKeyAuth(api_key), required
 
 
 class SyncClientBase:

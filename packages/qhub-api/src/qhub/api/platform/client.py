@@ -7,23 +7,13 @@ from functools import cached_property
 
 import httpx
 
-from .._core.auth import ApiKeyAuth
-from .._core.client import AsyncClientBase, SyncClientBase, build_settings
+from .._core.client import AsyncClientBase, SyncClientBase, api_key_credentials, build_settings
 from .._core.logs import LoggingOption
 from .data_pool_grants import AsyncDataPoolGrantsClient, DataPoolGrantsClient
 from .data_pools import AsyncDataPoolsClient, DataPoolsClient
 from .environment import HubPlatformClientEnvironment
 
 __all__ = ["AsyncHubPlatformClient", "HubPlatformClient"]
-
-
-def _settings_args(
-    api_key: str | None, organization_id: str | None
-) -> tuple[ApiKeyAuth, dict[str, str]]:
-    if api_key is not None and not isinstance(api_key, str):
-        raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
-    required = {"X-OrganizationId": organization_id} if organization_id is not None else {}
-    return ApiKeyAuth(api_key), required
 
 
 class HubPlatformClient(SyncClientBase):
@@ -50,7 +40,7 @@ class HubPlatformClient(SyncClientBase):
         httpx_client: httpx.Client | None = None,
         logging: LoggingOption = None,
     ) -> None:
-        auth, required = _settings_args(api_key, organization_id)
+        auth, required = api_key_credentials(api_key, organization_id)
         settings = build_settings(
             base_url=base_url,
             environment=environment,
@@ -93,7 +83,7 @@ class AsyncHubPlatformClient(AsyncClientBase):
         httpx_client: httpx.AsyncClient | None = None,
         logging: LoggingOption = None,
     ) -> None:
-        auth, required = _settings_args(api_key, organization_id)
+        auth, required = api_key_credentials(api_key, organization_id)
         settings = build_settings(
             base_url=base_url,
             environment=environment,

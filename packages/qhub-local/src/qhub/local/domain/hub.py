@@ -19,6 +19,7 @@ from typing import Any
 from ..runner import RunOutcome, RunSpec, WorkspaceRunner
 from .errors import BadRequest, Forbidden, NotFound, Unauthorized
 from .models import Application, DataPool, Execution, Service, utc_now
+from .quantum import QuantumJobs
 from .store import Store
 from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
 
@@ -95,6 +96,7 @@ class Hub:
         self.signer = TokenSigner(self._signing_key(), clock)
         self.services: dict[str, Service] = {}
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
+        self.quantum = QuantumJobs(self.store)
         self._account_for_interrupted_runs()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -190,6 +192,7 @@ class Hub:
     def close(self) -> None:
         """Stop running executions and close the store."""
         self.runner.close()
+        self.quantum.close()
         self.store.close()
 
     # -- credentials -----------------------------------------------------------------------

@@ -9,8 +9,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .models import Application, DataPool, Execution
+
+if TYPE_CHECKING:
+    from .quantum import JobRecord
 
 __all__ = ["Store"]
 
@@ -30,6 +34,10 @@ CREATE TABLE IF NOT EXISTS executions (
     tags TEXT NOT NULL, workdir TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS executions_by_owner
     ON executions (service, application_id, created_at);
+CREATE TABLE IF NOT EXISTS quantum_jobs (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, document TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS quantum_jobs_by_owner ON quantum_jobs (organization_id, created_at);
 """
 
 
@@ -252,3 +260,45 @@ class Store:
                 "FROM executions WHERE status IN ('PENDING', 'RUNNING')"
             ).fetchall()
         return [self._execution(r) for r in rows]
+
+    # -- quantum jobs ----------------------------------------------------------------------
+
+    def save_job(self, job: JobRecord) -> None:
+        """Insert or replace a job (stored as one JSON document)."""
+        document = json.dumps(job.__dict__)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO quantum_jobs VALUES (?, ?, ?, ?, ?)",
+                (job.id, job.organization_id, job.status, job.created_at, document),
+            )
+
+    def job(self, job_id: str) -> JobRecord | None:
+        """A job by id."""
+        from .quantum import job_from_row
+
+        with self._lock:
+            row = self._db.execute(
+                "SELECT document FROM quantum_jobs WHERE id = ?", (job_id,)
+            ).fetchone()
+        return job_from_row(row) if row else None
+
+    def jobs(self, organization_id: str) -> list[JobRecord]:
+        """An organization's jobs, newest first."""
+        from .quantum import job_from_row
+
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT document FROM quantum_jobs WHERE organization_id = ? ORDER BY created_at DESC",
+                (organization_id,),
+            ).fetchall()
+        return [job_from_row(r) for r in rows]
+
+    def unfinished_jobs(self) -> list[JobRecord]:
+        """Jobs still PENDING, RUNNING or CANCELLING."""
+        from .quantum import job_from_row
+
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT document FROM quantum_jobs WHERE status IN ('PENDING', 'RUNNING', 'CANCELLING')"
+            ).fetchall()
+        return [job_from_row(r) for r in rows]

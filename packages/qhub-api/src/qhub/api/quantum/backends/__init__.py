@@ -1,0 +1,104 @@
+"""The ``backends`` namespace: list and inspect backends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._core.client import AsyncApiResource, SyncApiResource
+from ..._core.encoding import path_segment
+from ..._core.options import RequestOptions
+from ..._core.pipeline import ApiRequest
+from ..types import Backend, BackendStateInfo
+
+__all__ = ["AsyncBackendsClient", "BackendsClient"]
+
+
+class _Calls:
+    @staticmethod
+    def get_backends(
+        provider: str | None, only_planqk_sdk: bool | None
+    ) -> ApiRequest[list[Backend]]:
+        return ApiRequest(
+            "GET",
+            "backends",
+            list[Backend],
+            query={"provider": provider, "onlyPlanqkSdk": only_planqk_sdk},
+        )
+
+    @staticmethod
+    def get_backend(id: str) -> ApiRequest[Backend]:
+        return ApiRequest("GET", f"backends/{path_segment(id, 'id')}", Backend)
+
+    @staticmethod
+    def get_backend_status(id: str) -> ApiRequest[BackendStateInfo]:
+        return ApiRequest("GET", f"backends/{path_segment(id, 'id')}/status", BackendStateInfo)
+
+    @staticmethod
+    def get_backend_config(id: str) -> ApiRequest[dict[str, Any]]:
+        return ApiRequest("GET", f"backends/{path_segment(id, 'id')}/config", dict[str, Any])
+
+
+class BackendsClient(SyncApiResource):
+    """Backends (``client.backends``)."""
+
+    def get_backends(
+        self,
+        *,
+        provider: str | None = None,
+        only_planqk_sdk: bool | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> list[Backend]:
+        """Every backend (a reduced view without an API key), optionally of one provider."""
+        return self._pipeline.request(
+            _Calls.get_backends(provider, only_planqk_sdk), request_options
+        )
+
+    def get_backend(self, id: str, *, request_options: RequestOptions | None = None) -> Backend:
+        """One backend with its configuration."""
+        return self._pipeline.request(_Calls.get_backend(id), request_options)
+
+    def get_backend_status(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> BackendStateInfo:
+        """A backend's state and queue."""
+        return self._pipeline.request(_Calls.get_backend_status(id), request_options)
+
+    def get_backend_config(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """A backend's configuration: gates, qubit count, shots range, input formats."""
+        return self._pipeline.request(_Calls.get_backend_config(id), request_options)
+
+
+class AsyncBackendsClient(AsyncApiResource):
+    """Backends, async (``client.backends``)."""
+
+    async def get_backends(
+        self,
+        *,
+        provider: str | None = None,
+        only_planqk_sdk: bool | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> list[Backend]:
+        """Every backend, optionally of one provider."""
+        return await self._pipeline.request(
+            _Calls.get_backends(provider, only_planqk_sdk), request_options
+        )
+
+    async def get_backend(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> Backend:
+        """One backend with its configuration."""
+        return await self._pipeline.request(_Calls.get_backend(id), request_options)
+
+    async def get_backend_status(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> BackendStateInfo:
+        """A backend's state and queue."""
+        return await self._pipeline.request(_Calls.get_backend_status(id), request_options)
+
+    async def get_backend_config(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """A backend's configuration."""
+        return await self._pipeline.request(_Calls.get_backend_config(id), request_options)

@@ -1,0 +1,323 @@
+"""The ``jobs`` namespace: submit jobs, follow them, fetch inputs and results; sync and async.
+
+Each operation is described once in :class:`_Calls`; the two classes only send (and wait).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from ..._core.client import AsyncApiResource, SyncApiResource
+from ..._core.encoding import path_segment, require_id
+from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
+from ..._core.pagination import AsyncPager, Page, SyncPager
+from ..._core.pipeline import ApiRequest
+from ..._core.waiter import AsyncWaiter, Waiter
+from ..types import Job, JobStatusResponse
+from .inputs import CreateJobRequestInput, input_to_wire
+
+__all__ = ["AsyncJobsClient", "JobsClient"]
+
+#: Seconds between status polls while waiting, at most (the waiter starts faster).
+DEFAULT_POLL_INTERVAL = 2.0
+
+
+class _Calls:
+    """The Quantum API's job operations as requests."""
+
+    @staticmethod
+    def create_job(
+        *,
+        backend_id: str,
+        shots: int,
+        input: CreateJobRequestInput | Mapping[str, Any],
+        name: str | NotGiven | None,
+        input_format: str | NotGiven | None,
+        input_params: Mapping[str, Any] | NotGiven | None,
+        tags: Sequence[str] | NotGiven | None,
+        session_id: str | NotGiven | None,
+        sdk_provider: str | NotGiven | None,
+    ) -> ApiRequest[Job]:
+        require_id(backend_id, "backend_id")
+        if not isinstance(shots, int) or isinstance(shots, bool):
+            raise TypeError(f"shots must be an int, not {type(shots).__name__}")
+        candidates: dict[str, Any] = {
+            "name": name,
+            "backend_id": backend_id,
+            "shots": shots,
+            "input": input_to_wire(input),
+            "input_format": input_format,
+            "input_params": dict(input_params)
+            if isinstance(input_params, Mapping)
+            else input_params,
+            "tags": list(tags)
+            if isinstance(tags, Sequence) and not isinstance(tags, str)
+            else tags,
+            "session_id": session_id,
+            "sdk_provider": sdk_provider,
+        }
+        body = {k: v for k, v in candidates.items() if v is not NOT_GIVEN}
+        return ApiRequest("POST", "jobs", Job, body=body)
+
+    @staticmethod
+    def search_jobs(
+        page: int | None,
+        size: int | None,
+        sort: Sequence[str] | None,
+        service_execution_id: str | None,
+    ) -> ApiRequest[Page[Job]]:
+        query = {
+            "page": page,
+            "size": size,
+            "sort": sort,
+            "serviceExecutionId": service_execution_id,
+        }
+        return ApiRequest("GET", "jobs", Page[Job], query=query)
+
+    @staticmethod
+    def get_job(id: str) -> ApiRequest[Job]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}", Job)
+
+    @staticmethod
+    def get_job_status(id: str) -> ApiRequest[JobStatusResponse]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/status", JobStatusResponse)
+
+    @staticmethod
+    def get_job_result(id: str) -> ApiRequest[Any]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/result", Any, optional=True)
+
+    @staticmethod
+    def get_job_input(id: str) -> ApiRequest[dict[str, Any]]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/input", dict[str, Any])
+
+    @staticmethod
+    def cancel_job(id: str) -> ApiRequest[None]:
+        return ApiRequest("DELETE", f"jobs/{path_segment(id, 'id')}")
+
+
+def _is_final(status: JobStatusResponse) -> bool:
+    return status.status is not None and status.status.is_final
+
+
+class JobsClient(SyncApiResource):
+    """Quantum jobs (``client.jobs``)."""
+
+    def create_job(
+        self,
+        *,
+        backend_id: str,
+        shots: int,
+        input: CreateJobRequestInput | Mapping[str, Any],
+        name: str | NotGiven | None = NOT_GIVEN,
+        input_format: str | NotGiven | None = NOT_GIVEN,
+        input_params: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        session_id: str | NotGiven | None = NOT_GIVEN,
+        sdk_provider: str | NotGiven | None = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Submit a job; it starts PENDING. Never resent after it may have reached the Hub.
+
+        Args:
+            backend_id: where to run (``client.backends.get_backends()`` lists them).
+            shots: how many times to run the circuit.
+            input: a ``CreateJobRequestInput_*`` model or a dict with a ``backendId`` key.
+            name / input_format / input_params / tags / session_id / sdk_provider: optional;
+                omitted from the request unless given (``None`` sends ``null``).
+
+        Raises:
+            TypeError / ValueError: a bad argument, before anything is sent.
+            UnprocessableEntityError: the Hub refused the input (the message says why).
+            NotFoundError: unknown backend.
+        """
+        call = _Calls.create_job(
+            backend_id=backend_id,
+            shots=shots,
+            input=input,
+            name=name,
+            input_format=input_format,
+            input_params=input_params,
+            tags=tags,
+            session_id=session_id,
+            sdk_provider=sdk_provider,
+        )
+        return self._pipeline.request(call, request_options)
+
+    def search_jobs(
+        self,
+        *,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        service_execution_id: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[Job]:
+        """One page of jobs (``page`` is zero-based), newest first."""
+        call = _Calls.search_jobs(page, size, sort, service_execution_id)
+        return self._pipeline.request(call, request_options)
+
+    def iter_jobs(
+        self, *, size: int | None = None, service_execution_id: str | None = None
+    ) -> SyncPager[Job]:
+        """Every job, page after page, fetched as you iterate."""
+        first = self.search_jobs(page=0, size=size, service_execution_id=service_execution_id)
+        return SyncPager(
+            first,
+            lambda number: self.search_jobs(
+                page=number, size=size, service_execution_id=service_execution_id
+            ),
+        )
+
+    def get_job(self, id: str, *, request_options: RequestOptions | None = None) -> Job:
+        """A job by id."""
+        return self._pipeline.request(_Calls.get_job(id), request_options)
+
+    def get_job_status(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> JobStatusResponse:
+        """A job's current status."""
+        return self._pipeline.request(_Calls.get_job_status(id), request_options)
+
+    def get_job_result(self, id: str, *, request_options: RequestOptions | None = None) -> Any:
+        """A finished job's result (the Hub answers 404 until the job is final)."""
+        return self._pipeline.request(_Calls.get_job_result(id), request_options)
+
+    def get_job_input(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """The input a job was submitted with."""
+        return self._pipeline.request(_Calls.get_job_input(id), request_options)
+
+    def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
+        """Cancel a pending or running job (a finished one is left as it is)."""
+        self._pipeline.request(_Calls.cancel_job(id), request_options)
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float = DEFAULT_POLL_INTERVAL,
+        on_status: Callable[[JobStatusResponse], None] | None = None,
+    ) -> Job:
+        """Poll until the job is final and return it; unknown statuses and blips are polled through.
+
+        Raises:
+            WaitTimeoutError: (a ``TimeoutError``) not final after ``timeout`` seconds; the
+                job is not cancelled.
+        """
+        require_id(job_id, "job_id")
+        Waiter(
+            resource="job",
+            resource_id=job_id,
+            poll=lambda: self.get_job_status(job_id),
+            is_final=_is_final,
+            status_of=lambda state: state.status,
+            on_poll=on_status,
+        ).wait(timeout=timeout, interval=interval)
+        return self.get_job(job_id)
+
+
+class AsyncJobsClient(AsyncApiResource):
+    """Quantum jobs, async (``client.jobs``)."""
+
+    async def create_job(
+        self,
+        *,
+        backend_id: str,
+        shots: int,
+        input: CreateJobRequestInput | Mapping[str, Any],
+        name: str | NotGiven | None = NOT_GIVEN,
+        input_format: str | NotGiven | None = NOT_GIVEN,
+        input_params: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        session_id: str | NotGiven | None = NOT_GIVEN,
+        sdk_provider: str | NotGiven | None = NOT_GIVEN,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """Submit a job; see :meth:`JobsClient.create_job`."""
+        call = _Calls.create_job(
+            backend_id=backend_id,
+            shots=shots,
+            input=input,
+            name=name,
+            input_format=input_format,
+            input_params=input_params,
+            tags=tags,
+            session_id=session_id,
+            sdk_provider=sdk_provider,
+        )
+        return await self._pipeline.request(call, request_options)
+
+    async def search_jobs(
+        self,
+        *,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        service_execution_id: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[Job]:
+        """One page of jobs (``page`` is zero-based), newest first."""
+        call = _Calls.search_jobs(page, size, sort, service_execution_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def iter_jobs(
+        self, *, size: int | None = None, service_execution_id: str | None = None
+    ) -> AsyncPager[Job]:
+        """Every job, page after page: ``async for job in await client.jobs.iter_jobs()``."""
+        first = await self.search_jobs(page=0, size=size, service_execution_id=service_execution_id)
+
+        async def fetch(number: int) -> Page[Job]:
+            return await self.search_jobs(
+                page=number, size=size, service_execution_id=service_execution_id
+            )
+
+        return AsyncPager(first, fetch)
+
+    async def get_job(self, id: str, *, request_options: RequestOptions | None = None) -> Job:
+        """A job by id."""
+        return await self._pipeline.request(_Calls.get_job(id), request_options)
+
+    async def get_job_status(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> JobStatusResponse:
+        """A job's current status."""
+        return await self._pipeline.request(_Calls.get_job_status(id), request_options)
+
+    async def get_job_result(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> Any:
+        """A finished job's result."""
+        return await self._pipeline.request(_Calls.get_job_result(id), request_options)
+
+    async def get_job_input(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """The input a job was submitted with."""
+        return await self._pipeline.request(_Calls.get_job_input(id), request_options)
+
+    async def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
+        """Cancel a pending or running job."""
+        await self._pipeline.request(_Calls.cancel_job(id), request_options)
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        interval: float = DEFAULT_POLL_INTERVAL,
+        on_status: Callable[[JobStatusResponse], None] | None = None,
+    ) -> Job:
+        """Poll until the job is final and return it; see :meth:`JobsClient.wait`."""
+        require_id(job_id, "job_id")
+        await AsyncWaiter(
+            resource="job",
+            resource_id=job_id,
+            poll=lambda: self.get_job_status(job_id),
+            is_final=_is_final,
+            status_of=lambda state: state.status,
+            on_poll=on_status,
+        ).wait(timeout=timeout, interval=interval)
+        return await self.get_job(job_id)

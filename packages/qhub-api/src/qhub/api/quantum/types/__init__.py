@@ -1,0 +1,148 @@
+"""Wire models of the Quantum API (snake_case on the wire and in Python)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..._core.models import HubEnum, HubModel
+from ..._core.pagination import Page
+
+__all__ = [
+    "FINAL_JOB_STATUSES",
+    "AzureIonqJobInputCircuitItem",
+    "Backend",
+    "BackendStateInfo",
+    "BackendStateInfoStatus",
+    "Job",
+    "JobInputFormat",
+    "JobStatus",
+    "JobStatusResponse",
+    "PageResponseJob",
+]
+
+
+class JobStatus(HubEnum):
+    """Lifecycle state of a job."""
+
+    UNKNOWN = "UNKNOWN"
+    PENDING = "PENDING"
+    ABORTED = "ABORTED"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLING = "CANCELLING"
+    CANCELLED = "CANCELLED"
+    DETACHED = "DETACHED"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the job can no longer change."""
+        return self in FINAL_JOB_STATUSES
+
+
+#: The states a job never leaves.
+FINAL_JOB_STATUSES = frozenset(
+    {
+        JobStatus.COMPLETED,
+        JobStatus.FAILED,
+        JobStatus.CANCELLED,
+        JobStatus.ABORTED,
+        JobStatus.DETACHED,
+    }
+)
+
+
+class JobInputFormat(HubEnum):
+    """Format of a job's input."""
+
+    OPEN_QASM_V1 = "OPEN_QASM_V1"
+    OPEN_QASM_V2 = "OPEN_QASM_V2"
+    OPEN_QASM_V3 = "OPEN_QASM_V3"
+    QIR_V1 = "QIR_V1"
+    BRAKET_OPEN_QASM_V3 = "BRAKET_OPEN_QASM_V3"
+    BRAKET_AHS_PROGRAM = "BRAKET_AHS_PROGRAM"
+    IONQ_CIRCUIT_V1 = "IONQ_CIRCUIT_V1"
+    QISKIT_QPY = "QISKIT_QPY"
+    QOQO = "QOQO"
+    PERCEVAL = "PERCEVAL"
+    IQM_JOB_INPUT_V1 = "IQM_JOB_INPUT_V1"
+    AQT_JOB_INPUT_V1 = "AQT_JOB_INPUT_V1"
+
+
+class BackendStateInfoStatus(HubEnum):
+    """Operational state of a backend."""
+
+    UNKNOWN = "UNKNOWN"
+    ONLINE = "ONLINE"
+    PAUSED = "PAUSED"
+    OFFLINE = "OFFLINE"
+    RETIRED = "RETIRED"
+
+
+class Job(HubModel):
+    """A quantum job (its ``id`` is always present, unlike the vendor's optional field)."""
+
+    id: str
+    name: str | None = None
+    backend_id: str | None = None
+    provider: str | None = None
+    provider_job_id: str | None = None
+    input_params: dict[str, Any] | None = None
+    input_format: JobInputFormat | None = None
+    tags: list[str] | None = None
+    status: JobStatus | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    usage_time_millis: int | None = None
+    usage_time_state: str | None = None
+    shots: int | None = None
+    session_id: str | None = None
+    sdk_provider: str | None = None
+
+
+class JobStatusResponse(HubModel):
+    """A job's status."""
+
+    status: JobStatus | None = None
+
+
+class Backend(HubModel):
+    """A backend (QPU or simulator); nested objects are kept as plain dicts."""
+
+    id: str
+    internal_id: str | None = None
+    provider: str | None = None
+    hardware_provider: str | None = None
+    name: str | None = None
+    display_name: str | None = None
+    type: str | None = None
+    technology: str | None = None
+    queue_size: int | None = None
+    updated_at: str | None = None
+    access_type: str | None = None
+    documentation: dict[str, Any] | None = None
+    configuration: dict[str, Any] | None = None
+    availability: list[dict[str, Any]] | None = None
+    has_calibration: bool | None = None
+
+
+class BackendStateInfo(HubModel):
+    """A backend's operational state and queue."""
+
+    status: BackendStateInfoStatus | None = None
+    queue_avg_time: float | None = None
+    queue_size: int | None = None
+
+
+class AzureIonqJobInputCircuitItem(HubModel):
+    """One gate of an IonQ circuit: ``type`` (h, x, cnot, rx, …), targets, controls, rotation."""
+
+    type: str | None = None
+    targets: list[int]
+    controls: list[int] | None = None
+    rotation: float | None = None
+
+
+#: A page of jobs.
+PageResponseJob = Page[Job]

@@ -1,0 +1,365 @@
+"""The local Quantum API's rules: a backend catalog served by simulators, and jobs.
+
+Jobs are validated when submitted (nothing is queued that could never run), then simulated
+by a small worker pool off the request path: PENDING → RUNNING → COMPLETED / FAILED, or
+CANCELLED (a running job passes through CANCELLING; its result is discarded).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..simulation import InvalidJobInput, build_circuit, run_circuit
+from .errors import BadRequest, DomainError, NotFound
+from .models import utc_now
+from .store import Store
+
+__all__ = ["BACKENDS", "BackendSpec", "QuantumJobs", "Unprocessable"]
+
+FINAL_JOB_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "DETACHED"})
+ALL_QASM = ("OPEN_QASM_V2", "OPEN_QASM_V3")
+
+
+class Unprocessable(DomainError):
+    """A well-formed request the Quantum API can't accept (422)."""
+
+    status = 422
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    """A backend served locally by a simulator."""
+
+    id: str
+    provider: str
+    hardware_provider: str
+    name: str
+    display_name: str
+    qubit_count: int
+    input_formats: tuple[str, ...]
+    max_shots: int = 100_000
+    technology: str = "UNKNOWN"
+    gates: tuple[str, ...] = ("x", "y", "z", "h", "s", "t", "rx", "ry", "rz", "cx", "swap")
+
+    def wire(self, *, reduced: bool = False) -> dict[str, Any]:
+        """The Backend DTO (snake_case); ``reduced`` is the public view for anonymous callers."""
+        view: dict[str, Any] = {
+            "id": self.id,
+            "provider": self.provider,
+            "hardware_provider": self.hardware_provider,
+            "name": self.name,
+            "display_name": self.display_name,
+            "type": "SIMULATOR",
+            "technology": self.technology,
+        }
+        if reduced:
+            return view
+        return {
+            **view,
+            "internal_id": f"local-{self.id}",
+            "queue_size": 0,
+            "access_type": "FREE",
+            "has_calibration": False,
+            "documentation": {
+                "description": f"{self.display_name}, simulated locally with Qiskit Aer."
+            },
+            "configuration": self.configuration(),
+            "availability": [],
+        }
+
+    def configuration(self) -> dict[str, Any]:
+        """The backend's configuration: gates, qubits, shots, formats."""
+        return {
+            "gates": [{"name": g, "native_gate": True} for g in self.gates],
+            "qubit_count": self.qubit_count,
+            "connectivity": {"fully_connected": True},
+            "shots_range": {"min": 1, "max": self.max_shots},
+            "supported_input_formats": list(self.input_formats),
+            "memory_result_supported": False,
+        }
+
+
+BACKENDS: dict[str, BackendSpec] = {
+    spec.id: spec
+    for spec in (
+        BackendSpec(
+            "local.aer.simulator",
+            "KIPU",
+            "KIPU",
+            "aer_simulator",
+            "Local Aer simulator",
+            28,
+            ("IONQ_CIRCUIT_V1", *ALL_QASM),
+        ),
+        # The documented quickstart submits an IonQ circuit to aws.sim.sv1, so it accepts one here.
+        BackendSpec(
+            "aws.sim.sv1",
+            "AWS",
+            "AWS",
+            "SV1",
+            "Amazon Braket SV1 (local)",
+            28,
+            ("BRAKET_OPEN_QASM_V3", "OPEN_QASM_V3", "IONQ_CIRCUIT_V1"),
+        ),
+        BackendSpec(
+            "aws.sim.dm1",
+            "AWS",
+            "AWS",
+            "DM1",
+            "Amazon Braket DM1 (local)",
+            17,
+            ("BRAKET_OPEN_QASM_V3", "OPEN_QASM_V3"),
+        ),
+        BackendSpec(
+            "azure.ionq.simulator",
+            "AZURE",
+            "IONQ",
+            "ionq.simulator",
+            "IonQ simulator (local)",
+            29,
+            ("IONQ_CIRCUIT_V1",),
+            technology="TRAPPED_ION",
+        ),
+        BackendSpec("kipu.sim.qsim", "KIPU", "KIPU", "qsim", "Kipu qsim (local)", 28, ALL_QASM),
+        BackendSpec(
+            "qudora.sim.xg1",
+            "QUDORA",
+            "QUDORA",
+            "xg1",
+            "Qudora XG1 simulator (local)",
+            20,
+            ALL_QASM,
+            technology="TRAPPED_ION",
+        ),
+    )
+}
+
+
+def infer_input_format(data: dict[str, Any]) -> str:
+    """The input format a job input is written in."""
+    if "circuit" in data:
+        return "IONQ_CIRCUIT_V1"
+    qasm = data.get("qasm")
+    text = qasm[0] if isinstance(qasm, list) and qasm else qasm
+    if isinstance(text, str):
+        return "OPEN_QASM_V2" if text.lstrip().startswith("OPENQASM 2") else "OPEN_QASM_V3"
+    raise Unprocessable("input has neither 'circuit' (IonQ JSON) nor 'qasm' (OpenQASM)")
+
+
+@dataclass
+class JobRecord:
+    """A job as stored."""
+
+    id: str
+    organization_id: str
+    backend_id: str
+    shots: int
+    input_format: str
+    input: dict[str, Any]
+    status: str
+    created_at: str
+    name: str | None = None
+    input_params: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    session_id: str | None = None
+    service_execution_id: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    result: dict[str, Any] | None = None
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the job can no longer change."""
+        return self.status in FINAL_JOB_STATUSES
+
+    def wire(self) -> dict[str, Any]:
+        """The Job DTO (snake_case)."""
+        spec = BACKENDS.get(self.backend_id)
+        return {
+            "id": self.id,
+            "name": self.name,
+            "backend_id": self.backend_id,
+            "provider": spec.provider if spec else None,
+            "status": self.status,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "shots": self.shots,
+            "input_format": self.input_format,
+            "input_params": self.input_params,
+            "tags": self.tags,
+            "session_id": self.session_id,
+            "sdk_provider": "CLIENT",
+        }
+
+
+def _now() -> str:
+    return utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class QuantumJobs:
+    """Jobs on local simulator backends, persisted in the Hub's store."""
+
+    def __init__(self, store: Store, *, workers: int = 2) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qhub-quantum")
+        self._futures: dict[str, Future[None]] = {}
+        self._lock = threading.Lock()
+        for job in store.unfinished_jobs():
+            job.status, job.ended_at = "FAILED", _now()
+            job.result = {
+                "error": {"message": "The local Hub stopped while this job was pending or running."}
+            }
+            store.save_job(job)
+
+    def backend(self, backend_id: str) -> BackendSpec:
+        """A backend by id.
+
+        Raises:
+            NotFound: no such backend.
+        """
+        spec = BACKENDS.get(backend_id)
+        if spec is None:
+            raise NotFound(f"no backend {backend_id!r}")
+        return spec
+
+    def create(self, organization_id: str, body: dict[str, Any]) -> JobRecord:
+        """Validate and queue a job.
+
+        Raises:
+            BadRequest / Unprocessable: missing fields, bad shots, unsupported input.
+            NotFound: unknown backend.
+        """
+        backend_id = body.get("backend_id")
+        if not isinstance(backend_id, str) or not backend_id:
+            raise BadRequest("backend_id is required")
+        spec = self.backend(backend_id)
+        shots = body.get("shots")
+        if not isinstance(shots, int) or isinstance(shots, bool) or shots <= 0:
+            raise Unprocessable(f"shots must be a positive integer, not {shots!r}")
+        if shots > spec.max_shots:
+            raise Unprocessable(
+                f"shots must be at most {spec.max_shots} on {backend_id}, not {shots}"
+            )
+        data = body.get("input")
+        if not isinstance(data, dict):
+            raise Unprocessable("input must be an object")
+        input_format = body.get("input_format") or infer_input_format(data)
+        if input_format not in spec.input_formats:
+            accepted = ", ".join(spec.input_formats)
+            raise Unprocessable(
+                f"{backend_id} does not accept {input_format} input (it accepts {accepted})"
+            )
+        try:
+            circuit = build_circuit(input_format, data, spec.qubit_count)
+        except InvalidJobInput as exc:
+            raise Unprocessable(str(exc)) from None
+        tags = body.get("tags") or []
+        job = JobRecord(
+            id=str(uuid.uuid4()),
+            organization_id=organization_id,
+            backend_id=backend_id,
+            shots=shots,
+            input_format=input_format,
+            input=data,
+            status="PENDING",
+            created_at=_now(),
+            name=body.get("name") if isinstance(body.get("name"), str) else None,
+            input_params=body.get("input_params")
+            if isinstance(body.get("input_params"), dict)
+            else None,
+            tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+            session_id=body.get("session_id") if isinstance(body.get("session_id"), str) else None,
+        )
+        self._store.save_job(job)
+        seed = (job.input_params or {}).get("seed")
+        with self._lock:
+            self._futures[job.id] = self._pool.submit(
+                self._run, job.id, circuit, shots, seed if isinstance(seed, int) else None
+            )
+        return job
+
+    def _run(self, job_id: str, circuit: Any, shots: int, seed: int | None) -> None:
+        job = self._store.job(job_id)
+        if job is None or job.status != "PENDING":
+            return
+        job.status, job.started_at = "RUNNING", _now()
+        self._store.save_job(job)
+        try:
+            counts = run_circuit(circuit, shots, seed)
+            outcome: dict[str, Any] = {"counts": counts, "shots": shots}
+            status = "COMPLETED"
+        except Exception as exc:
+            outcome, status = {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
+        job = self._store.job(job_id)
+        assert job is not None
+        job.status = "CANCELLED" if job.status == "CANCELLING" else status
+        job.result = None if job.status == "CANCELLED" else outcome
+        job.ended_at = _now()
+        self._store.save_job(job)
+        with self._lock:
+            self._futures.pop(job_id, None)
+
+    def get(self, organization_id: str, job_id: str) -> JobRecord:
+        """A job of this organization.
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        job = self._store.job(job_id)
+        if job is None or job.organization_id != organization_id:
+            raise NotFound(f"no job {job_id!r}")
+        return job
+
+    def result(self, organization_id: str, job_id: str) -> dict[str, Any]:
+        """The result of a finished job.
+
+        Raises:
+            NotFound: unknown job, or not finished yet.
+        """
+        job = self.get(organization_id, job_id)
+        if not job.is_final or job.result is None:
+            raise NotFound(f"job {job_id!r} has no result yet (status {job.status})")
+        return job.result
+
+    def cancel(self, organization_id: str, job_id: str) -> JobRecord:
+        """Cancel a pending or running job; a finished one is left as it is."""
+        job = self.get(organization_id, job_id)
+        if job.is_final:
+            return job
+        with self._lock:
+            future = self._futures.get(job_id)
+        if job.status == "PENDING" and future is not None and future.cancel():
+            job.status, job.ended_at = "CANCELLED", _now()
+        elif job.status in ("PENDING", "RUNNING"):
+            job.status = "CANCELLING"
+        self._store.save_job(job)
+        return job
+
+    def search(self, organization_id: str, page: int, size: int) -> dict[str, Any]:
+        """A zero-based page of the organization's jobs, newest first."""
+        if page < 0 or not 1 <= size <= 1000:
+            raise BadRequest("page must be >= 0 and size between 1 and 1000")
+        jobs = self._store.jobs(organization_id)
+        content = jobs[page * size : (page + 1) * size]
+        return {
+            "content": [job.wire() for job in content],
+            "page": page,
+            "size": size,
+            "total_elements": len(jobs),
+            "total_pages": -(-len(jobs) // size),
+        }
+
+    def close(self) -> None:
+        """Stop the workers (running simulations finish)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def job_from_row(row: tuple[Any, ...]) -> JobRecord:
+    """A JobRecord from its stored JSON document."""
+    return JobRecord(**json.loads(row[0]))

@@ -1,0 +1,218 @@
+"""The Quantum API client against the local Hub's Quantum API, jobs running on Qiskit Aer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from qhub.api.quantum import HubQuantumClient, JobStatus
+from qhub.api.quantum.errors import NotFoundError, UnauthorizedError, UnprocessableEntityError
+from qhub.api.quantum.jobs import (
+    CreateJobRequestInput_AwsSimSv1,
+    CreateJobRequestInput_AzureIonqSimulator,
+)
+from qhub.api.quantum.types import AzureIonqJobInputCircuitItem
+from qhub.local.server import LocalHub
+
+GHZ3_QASM3 = 'OPENQASM 3.0; include "stdgates.inc"; qubit[3] q; bit[3] c; h q[0]; cx q[0], q[1]; cx q[1], q[2]; c = measure q;'
+BELL_QASM2 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;'
+
+
+@pytest.fixture
+def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
+    """A Quantum API client with the Hub's personal access token."""
+    assert hub.connection is not None
+    with HubQuantumClient(
+        api_key=hub.connection.personal_access_token,
+        organization_id=hub.connection.organization_id,
+        base_url=hub.connection.quantum_url,
+    ) as quantum:
+        yield quantum
+
+
+def test_seed_quickstart_runs_unchanged(hub: LocalHub) -> None:
+    """The API SDK quickstart (IonQ Bell circuit on aws.sim.sv1) gives only 00 and 11."""
+    assert hub.connection is not None
+    client = HubQuantumClient(
+        api_key=hub.connection.personal_access_token, base_url=hub.connection.quantum_url
+    )
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1",
+        shots=1000,
+        input=CreateJobRequestInput_AzureIonqSimulator(
+            circuit=[
+                AzureIonqJobInputCircuitItem(targets=[0]),
+                AzureIonqJobInputCircuitItem(targets=[1], controls=[0]),
+            ],
+            gateset="qis",
+            qubits=2,
+        ),
+    )
+    while client.jobs.get_job_status(job.id).status in ("PENDING", "RUNNING"):
+        time.sleep(0.05)
+    result = client.jobs.get_job_result(job.id)
+    assert set(result["counts"]) == {"00", "11"}
+    assert sum(result["counts"].values()) == 1000
+    client.close()
+
+
+def test_qasm3_ghz_with_a_seed_is_reproducible(client: HubQuantumClient) -> None:
+    """Same seed, same counts; the waiter returns the final job."""
+    counts = []
+    for _ in range(2):
+        job = client.jobs.create_job(
+            backend_id="aws.sim.sv1",
+            shots=200,
+            input=CreateJobRequestInput_AwsSimSv1(qasm=GHZ3_QASM3),
+            input_params={"seed": 42},
+            tags=["ghz"],
+            name="ghz3",
+        )
+        assert job.status == JobStatus.PENDING
+        final = client.jobs.wait(job.id, timeout=60, interval=0.2)
+        assert final.status == JobStatus.COMPLETED
+        assert (final.name, final.tags, final.input_format) == ("ghz3", ["ghz"], "OPEN_QASM_V3")
+        counts.append(client.jobs.get_job_result(job.id)["counts"])
+    assert counts[0] == counts[1]
+    assert set(counts[0]) == {"000", "111"}
+
+
+def test_qasm2_as_a_plain_dict_and_the_input_round_trip(client: HubQuantumClient) -> None:
+    """A dict input works; get_job_input returns what was sent."""
+    sent = {"backendId": "kipu.sim.qsim", "qasm": BELL_QASM2}
+    job = client.jobs.create_job(backend_id="kipu.sim.qsim", shots=50, input=sent)
+    client.jobs.wait(job.id, timeout=60, interval=0.2)
+    assert job.id is not None
+    assert client.jobs.get_job_input(job.id) == sent
+    assert set(client.jobs.get_job_result(job.id)["counts"]) <= {"00", "11"}
+
+
+@pytest.mark.parametrize(
+    ("backend_id", "shots", "data", "error", "message"),
+    [
+        (
+            "no.such.backend",
+            10,
+            {"qasm": BELL_QASM2},
+            NotFoundError,
+            "no backend 'no.such.backend'",
+        ),
+        (
+            "azure.ionq.simulator",
+            10,
+            {"qasm": BELL_QASM2},
+            UnprocessableEntityError,
+            "does not accept OPEN_QASM_V2",
+        ),
+        (
+            "aws.sim.dm1",
+            10,
+            {"qasm": "OPENQASM 3.0; qubit[20] q;"},
+            UnprocessableEntityError,
+            "20 qubits; this backend has 17",
+        ),
+        (
+            "aws.sim.sv1",
+            0,
+            {"qasm": GHZ3_QASM3},
+            UnprocessableEntityError,
+            "shots must be a positive integer",
+        ),
+        (
+            "aws.sim.sv1",
+            10**7,
+            {"qasm": GHZ3_QASM3},
+            UnprocessableEntityError,
+            "shots must be at most 100000",
+        ),
+        (
+            "aws.sim.sv1",
+            10,
+            {"qasm": "OPENQASM 3.0; qubit q; frobnicate q;"},
+            UnprocessableEntityError,
+            "not valid OpenQASM",
+        ),
+        (
+            "azure.ionq.simulator",
+            10,
+            {"circuit": [{"type": "warp", "targets": [0]}], "qubits": 1},
+            UnprocessableEntityError,
+            "unsupported gate 'warp'",
+        ),
+    ],
+)
+def test_bad_jobs_are_refused_naming_the_problem_and_nothing_is_queued(
+    client: HubQuantumClient,
+    backend_id: str,
+    shots: int,
+    data: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    """Each bad submission gets its documented status and a message; no job appears."""
+    before = client.jobs.search_jobs(size=1000).total_elements
+    with pytest.raises(error, match=message):
+        client.jobs.create_job(backend_id=backend_id, shots=shots, input=data)
+    assert client.jobs.search_jobs(size=1000).total_elements == before
+
+
+def test_unknown_job_and_missing_credentials(hub: LocalHub, client: HubQuantumClient) -> None:
+    """An unknown job id is 404; a wrong token is 401."""
+    with pytest.raises(NotFoundError, match="no job 'nope'"):
+        client.jobs.get_job("nope")
+    assert hub.connection is not None
+    with (
+        HubQuantumClient(api_key="wrong", base_url=hub.connection.quantum_url) as stranger,
+        pytest.raises(UnauthorizedError),
+    ):
+        stranger.jobs.search_jobs()
+
+
+def test_backends_listing_public_and_full(hub: LocalHub, client: HubQuantumClient) -> None:
+    """Anonymous callers get the reduced view; with a token, configuration and status too."""
+    assert hub.connection is not None
+    with HubQuantumClient(api_key=None, base_url=hub.connection.quantum_url) as anonymous:
+        public = {b.id: b for b in anonymous.backends.get_backends()}
+    assert {"aws.sim.sv1", "azure.ionq.simulator", "local.aer.simulator"} <= set(public)
+    assert public["aws.sim.sv1"].configuration is None
+    backend = client.backends.get_backend("aws.sim.sv1")
+    assert backend.configuration is not None and backend.configuration["qubit_count"] == 28
+    assert client.backends.get_backend_status("aws.sim.sv1").status == "ONLINE"
+    assert (
+        "IONQ_CIRCUIT_V1"
+        in client.backends.get_backend_config("azure.ionq.simulator")["supported_input_formats"]
+    )
+    assert {b.id for b in client.backends.get_backends(provider="AWS")} == {
+        "aws.sim.sv1",
+        "aws.sim.dm1",
+    }
+
+
+def test_search_pages_and_iterates_every_job(client: HubQuantumClient) -> None:
+    """Zero-based pages; the iterator walks all of them."""
+    ids = [
+        client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=1, input={"qasm": BELL_QASM2}
+        ).id
+        for _ in range(3)
+    ]
+    page = client.jobs.search_jobs(page=0, size=2)
+    assert (page.page, page.size, len(page.content or [])) == (0, 2, 2)
+    assert set(ids) <= {job.id for job in client.jobs.iter_jobs(size=2)}
+
+
+def test_cancel_and_result_before_completion(client: HubQuantumClient) -> None:
+    """Cancelling ends a job CANCELLED (or it had already completed); a cancelled job has no result."""
+    job = client.jobs.create_job(
+        backend_id="local.aer.simulator", shots=100_000, input={"qasm": GHZ3_QASM3}
+    )
+    assert job.id is not None
+    client.jobs.cancel_job(job.id)
+    final = client.jobs.wait(job.id, timeout=60, interval=0.1)
+    assert final.status in (JobStatus.CANCELLED, JobStatus.COMPLETED)
+    if final.status == JobStatus.CANCELLED:
+        with pytest.raises(NotFoundError, match="no result"):
+            client.jobs.get_job_result(job.id)
+    client.jobs.cancel_job(job.id)  # cancelling a finished job is a no-op
