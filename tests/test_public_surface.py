@@ -16,6 +16,7 @@ TWINS = [
     ("qhub.api.quantum", "HubQuantumClient", "AsyncHubQuantumClient"),
     ("qhub.api.quantum.jobs", "JobsClient", "AsyncJobsClient"),
     ("qhub.api.quantum.backends", "BackendsClient", "AsyncBackendsClient"),
+    ("qhub.api.quantum.sessions", "SessionsClient", "AsyncSessionsClient"),
 ]
 
 
@@ -62,6 +63,10 @@ PINNED_ALL = {
         "JobStatusResponse",
         "PageResponseJob",
         "RequestOptions",
+        "Session",
+        "SessionMode",
+        "SessionStatus",
+        "SessionStatusResponse",
     ],
     "qhub.api.quantum.jobs": [
         "AsyncJobsClient",

@@ -1,4 +1,4 @@
-"""The Quantum API client (first slice: backends and jobs on any backend).
+"""The Quantum API client (first slice: backends, sessions and jobs).
 
 >>> from qhub.api.quantum import HubQuantumClient
 >>> client = HubQuantumClient(api_key="...")  # doctest: +SKIP
@@ -20,6 +20,10 @@ from .types import (
     JobStatus,
     JobStatusResponse,
     PageResponseJob,
+    Session,
+    SessionMode,
+    SessionStatus,
+    SessionStatusResponse,
 )
 
 __all__ = [
@@ -37,4 +41,8 @@ __all__ = [
     "JobStatusResponse",
     "PageResponseJob",
     "RequestOptions",
+    "Session",
+    "SessionMode",
+    "SessionStatus",
+    "SessionStatusResponse",
 ]

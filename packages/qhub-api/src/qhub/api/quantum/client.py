@@ -12,6 +12,7 @@ from .._core.logs import LoggingOption
 from .backends import AsyncBackendsClient, BackendsClient
 from .environment import HubQuantumClientEnvironment
 from .jobs import AsyncJobsClient, JobsClient
+from .sessions import AsyncSessionsClient, SessionsClient
 
 __all__ = ["AsyncHubQuantumClient", "HubQuantumClient"]
 
@@ -66,6 +67,11 @@ class HubQuantumClient(SyncClientBase):
         """Jobs: submit, follow, wait, results, cancel."""
         return JobsClient(self._pipeline)
 
+    @cached_property
+    def sessions(self) -> SessionsClient:
+        """Sessions: group jobs on one backend."""
+        return SessionsClient(self._pipeline)
+
 
 class AsyncHubQuantumClient(AsyncClientBase):
     """The async twin of :class:`HubQuantumClient`."""
@@ -108,3 +114,8 @@ class AsyncHubQuantumClient(AsyncClientBase):
     def jobs(self) -> AsyncJobsClient:
         """Jobs: submit, follow, wait, results, cancel."""
         return AsyncJobsClient(self._pipeline)
+
+    @cached_property
+    def sessions(self) -> AsyncSessionsClient:
+        """Sessions: group jobs on one backend."""
+        return AsyncSessionsClient(self._pipeline)

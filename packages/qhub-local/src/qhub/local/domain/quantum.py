@@ -12,6 +12,7 @@ import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..simulation import InvalidJobInput, build_circuit, run_circuit
@@ -19,7 +20,7 @@ from .errors import BadRequest, DomainError, NotFound
 from .models import utc_now
 from .store import Store
 
-__all__ = ["BACKENDS", "BackendSpec", "QuantumJobs", "Unprocessable"]
+__all__ = ["BACKENDS", "BackendSpec", "QuantumJobs", "SessionRecord", "Unprocessable"]
 
 FINAL_JOB_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "DETACHED"})
 ALL_QASM = ("OPEN_QASM_V2", "OPEN_QASM_V3")
@@ -44,6 +45,7 @@ class BackendSpec:
     input_formats: tuple[str, ...]
     max_shots: int = 100_000
     technology: str = "UNKNOWN"
+    supports_sessions: bool = True
     gates: tuple[str, ...] = ("x", "y", "z", "h", "s", "t", "rx", "ry", "rz", "cx", "swap")
 
     def wire(self, *, reduced: bool = False) -> dict[str, Any]:
@@ -124,6 +126,7 @@ BACKENDS: dict[str, BackendSpec] = {
             29,
             ("IONQ_CIRCUIT_V1",),
             technology="TRAPPED_ION",
+            supports_sessions=False,
         ),
         BackendSpec("kipu.sim.qsim", "KIPU", "KIPU", "qsim", "Kipu qsim (local)", 28, ALL_QASM),
         BackendSpec(
@@ -198,16 +201,67 @@ class JobRecord:
         }
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _now() -> str:
-    return utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return _iso(utc_now())
+
+
+DEFAULT_SESSION_TTL = 3600
+MAX_SESSION_TTL = 7 * 24 * 3600
+
+
+@dataclass
+class SessionRecord:
+    """A session as stored; its status is derived from its flags and its jobs on every read."""
+
+    id: str
+    organization_id: str
+    backend_id: str
+    provider: str
+    mode: str
+    status: str
+    created_at: str
+    expires_at: str
+    tags: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
+    sdk_provider: str | None = None
+    accept_jobs: bool = True
+    close_requested: bool = False
+    started_at: str | None = None
+    closed_at: str | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The Session DTO (snake_case)."""
+        return {
+            "id": self.id,
+            "backend_id": self.backend_id,
+            "provider": self.provider,
+            "status": self.status,
+            "mode": self.mode,
+            "created_at": self.created_at,
+            "started_at": self.started_at,
+            "closed_at": self.closed_at,
+            "expires_at": self.expires_at,
+            "usage_time_millis": 0,
+            "tags": self.tags,
+            "metadata": self.metadata,
+            "sdk_provider": self.sdk_provider,
+            "final": self.status == "CLOSED",
+        }
 
 
 class QuantumJobs:
     """Jobs on local simulator backends, persisted in the Hub's store."""
 
-    def __init__(self, store: Store, *, workers: int = 2) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qhub-quantum")
+        # Qiskit is not safe to use from several threads at once (concurrent transpiles were
+        # seen to crash), so every Qiskit call, validation included, runs on this one thread;
+        # Aer parallelises each simulation internally.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qhub-quantum")
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
         for job in store.unfinished_jobs():
@@ -229,7 +283,7 @@ class QuantumJobs:
         return spec
 
     def create(self, organization_id: str, body: dict[str, Any]) -> JobRecord:
-        """Validate and queue a job.
+        """Validate and queue a job (blocks while Qiskit validates: call it off the event loop).
 
         Raises:
             BadRequest / Unprocessable: missing fields, bad shots, unsupported input.
@@ -256,9 +310,14 @@ class QuantumJobs:
                 f"{backend_id} does not accept {input_format} input (it accepts {accepted})"
             )
         try:
-            circuit = build_circuit(input_format, data, spec.qubit_count)
+            circuit = self._pool.submit(build_circuit, input_format, data, spec.qubit_count).result()
         except InvalidJobInput as exc:
             raise Unprocessable(str(exc)) from None
+        session_id = body.get("session_id")
+        if session_id is not None:
+            if not isinstance(session_id, str):
+                raise Unprocessable("session_id must be a string")
+            self._admit_into_session(organization_id, session_id, backend_id)
         tags = body.get("tags") or []
         job = JobRecord(
             id=str(uuid.uuid4()),
@@ -341,6 +400,128 @@ class QuantumJobs:
         self._store.save_job(job)
         return job
 
+    # -- sessions ----------------------------------------------------------------------------
+
+    def create_session(self, organization_id: str, body: dict[str, Any]) -> SessionRecord:
+        """Open a session on a backend that supports them.
+
+        Raises:
+            BadRequest / Unprocessable / NotFound: bad fields, no session support, unknown backend.
+        """
+        backend_id = body.get("backend_id")
+        if not isinstance(backend_id, str) or not backend_id:
+            raise BadRequest("backend_id is required")
+        spec = self.backend(backend_id)
+        if not spec.supports_sessions:
+            raise Unprocessable(f"{backend_id} does not support sessions")
+        mode = body.get("mode")
+        if mode not in ("batch", "dedicated"):
+            raise Unprocessable(f"mode must be 'batch' or 'dedicated', not {mode!r}")
+        provider = body.get("provider")
+        if provider is not None and provider != spec.provider:
+            raise Unprocessable(f"{backend_id} is provided by {spec.provider}, not {provider!r}")
+        ttl = body.get("ttl", DEFAULT_SESSION_TTL)
+        if ttl is None:
+            ttl = DEFAULT_SESSION_TTL
+        if not isinstance(ttl, int) or isinstance(ttl, bool) or not 0 < ttl <= MAX_SESSION_TTL:
+            raise Unprocessable(f"ttl must be between 1 and {MAX_SESSION_TTL} seconds, not {ttl!r}")
+        created = utc_now()
+        tags = body.get("tags") or []
+        session = SessionRecord(
+            id=str(uuid.uuid4()),
+            organization_id=organization_id,
+            backend_id=backend_id,
+            provider=spec.provider,
+            mode=mode,
+            status="OPEN",
+            created_at=_iso(created),
+            expires_at=_iso(created + timedelta(seconds=ttl)),
+            tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+            metadata=body.get("metadata") if isinstance(body.get("metadata"), dict) else None,
+            sdk_provider=body.get("sdk_provider")
+            if isinstance(body.get("sdk_provider"), str)
+            else None,
+        )
+        self._store.save_session(session)
+        return session
+
+    def session(self, organization_id: str, session_id: str) -> SessionRecord:
+        """A session of this organization, its status brought up to date.
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        session = self._store.session(session_id)
+        if session is None or session.organization_id != organization_id:
+            raise NotFound(f"no session {session_id!r}")
+        return self._refresh(session)
+
+    def _refresh(self, session: SessionRecord) -> SessionRecord:
+        if session.status == "CLOSED":
+            return session
+        if _now() >= session.expires_at:
+            session.close_requested, session.accept_jobs = True, False
+        jobs = self.session_jobs_of(session)
+        unfinished = any(not job.is_final for job in jobs)
+        if session.close_requested:
+            status = "DRAINING" if unfinished else "CLOSED"
+        elif not session.accept_jobs:
+            status = "DRAINING" if unfinished else "INACTIVE"
+        else:
+            status = "ACTIVE" if jobs else "OPEN"
+        if status != session.status:
+            session.status = status
+            if status == "CLOSED":
+                session.closed_at = _now()
+            self._store.save_session(session)
+        return session
+
+    def session_jobs_of(self, session: SessionRecord) -> list[JobRecord]:
+        """The jobs submitted into a session, oldest first."""
+        jobs = [
+            job for job in self._store.jobs(session.organization_id) if job.session_id == session.id
+        ]
+        return list(reversed(jobs))
+
+    def close_session(self, organization_id: str, session_id: str) -> SessionRecord:
+        """Stop accepting jobs and close once queued jobs finish (none is cancelled). Idempotent."""
+        session = self.session(organization_id, session_id)
+        if session.status != "CLOSED":
+            session.close_requested, session.accept_jobs = True, False
+            self._store.save_session(session)
+        return self._refresh(session)
+
+    def update_session_state(
+        self, organization_id: str, session_id: str, accept_jobs: Any
+    ) -> SessionRecord:
+        """Stop or resume accepting jobs.
+
+        Raises:
+            Unprocessable: ``accept_jobs`` is not a boolean, or the session is closed.
+        """
+        if not isinstance(accept_jobs, bool):
+            raise Unprocessable(f"accept_jobs must be true or false, not {accept_jobs!r}")
+        session = self.session(organization_id, session_id)
+        if session.close_requested:
+            raise Unprocessable(
+                f"session {session_id!r} is {session.status} and can't accept jobs again"
+            )
+        session.accept_jobs = accept_jobs
+        self._store.save_session(session)
+        return self._refresh(session)
+
+    def _admit_into_session(self, organization_id: str, session_id: str, backend_id: str) -> None:
+        session = self.session(organization_id, session_id)
+        if session.backend_id != backend_id:
+            raise Unprocessable(
+                f"session {session_id!r} runs on {session.backend_id}, not {backend_id}"
+            )
+        if session.status not in ("OPEN", "ACTIVE"):
+            raise Unprocessable(f"session {session_id!r} is {session.status} and accepts no jobs")
+        if session.started_at is None:
+            session.started_at = _now()
+            self._store.save_session(session)
+
     def search(self, organization_id: str, page: int, size: int) -> dict[str, Any]:
         """A zero-based page of the organization's jobs, newest first."""
         if page < 0 or not 1 <= size <= 1000:
@@ -363,3 +544,8 @@ class QuantumJobs:
 def job_from_row(row: tuple[Any, ...]) -> JobRecord:
     """A JobRecord from its stored JSON document."""
     return JobRecord(**json.loads(row[0]))
+
+
+def session_from_row(row: tuple[Any, ...]) -> SessionRecord:
+    """A SessionRecord from its stored JSON document."""
+    return SessionRecord(**json.loads(row[0]))

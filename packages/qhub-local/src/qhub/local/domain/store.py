@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .models import Application, DataPool, Execution
 
 if TYPE_CHECKING:
-    from .quantum import JobRecord
+    from .quantum import JobRecord, SessionRecord
 
 __all__ = ["Store"]
 
@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS quantum_jobs (
     id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL, document TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS quantum_jobs_by_owner ON quantum_jobs (organization_id, created_at);
+CREATE TABLE IF NOT EXISTS quantum_sessions (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL, document TEXT NOT NULL);
 """
 
 
@@ -302,3 +304,21 @@ class Store:
                 "SELECT document FROM quantum_jobs WHERE status IN ('PENDING', 'RUNNING', 'CANCELLING')"
             ).fetchall()
         return [job_from_row(r) for r in rows]
+
+    def save_session(self, session: SessionRecord) -> None:
+        """Insert or replace a session (stored as one JSON document)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO quantum_sessions VALUES (?, ?, ?)",
+                (session.id, session.organization_id, json.dumps(session.__dict__)),
+            )
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        """A session by id."""
+        from .quantum import session_from_row
+
+        with self._lock:
+            row = self._db.execute(
+                "SELECT document FROM quantum_sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return session_from_row(row) if row else None

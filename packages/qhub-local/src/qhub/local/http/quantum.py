@@ -1,6 +1,6 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: sessions, workloads, calibration, runtime minutes, normalized results,
+Not emulated yet: workloads, calibration, runtime minutes, normalized results,
 the service-execution-scoped routes, and lifecycles driven by tests. Jobs run for real on
 Qiskit Aer.
 """
@@ -8,13 +8,23 @@ Qiskit Aer.
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..domain import BadRequest, Hub
 from ..domain.quantum import BACKENDS
 
 __all__ = ["quantum_router"]
+
+
+async def _json_object(request: Request) -> dict[str, Any]:
+    try:
+        body: Any = json.loads(await request.body())
+    except ValueError as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
 
 
 def quantum_router(hub: Hub) -> APIRouter:
@@ -55,14 +65,44 @@ def quantum_router(hub: Hub) -> APIRouter:
         return JSONResponse(hub.quantum.backend(backend_id).configuration())
 
     @router.post("/jobs")
-    async def create_job(request: Request, organization_id: OrgDep) -> JSONResponse:
-        try:
-            body: Any = json.loads(await request.body())
-        except ValueError as exc:
-            raise BadRequest(f"the body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict):
-            raise BadRequest("the body must be a JSON object")
+    def create_job(body: Annotated[dict[str, Any], Body()], organization_id: OrgDep) -> JSONResponse:
+        # A plain def: FastAPI runs it on a worker thread, since validation waits for Qiskit.
         return JSONResponse(hub.quantum.create(organization_id, body).wire(), status_code=201)
+
+    @router.post("/sessions")
+    async def create_session(request: Request, organization_id: OrgDep) -> JSONResponse:
+        body = await _json_object(request)
+        return JSONResponse(
+            hub.quantum.create_session(organization_id, body).wire(), status_code=201
+        )
+
+    @router.get("/sessions/{session_id}")
+    async def get_session(session_id: str, organization_id: OrgDep) -> JSONResponse:
+        return JSONResponse(hub.quantum.session(organization_id, session_id).wire())
+
+    @router.get("/sessions/{session_id}/status")
+    async def get_session_status(session_id: str, organization_id: OrgDep) -> JSONResponse:
+        return JSONResponse({"status": hub.quantum.session(organization_id, session_id).status})
+
+    @router.get("/sessions/{session_id}/jobs")
+    async def get_session_jobs(session_id: str, organization_id: OrgDep) -> JSONResponse:
+        session = hub.quantum.session(organization_id, session_id)
+        return JSONResponse([job.wire() for job in hub.quantum.session_jobs_of(session)])
+
+    @router.patch("/sessions/{session_id}")
+    async def update_session_state(
+        session_id: str, request: Request, organization_id: OrgDep
+    ) -> JSONResponse:
+        body = await _json_object(request)
+        session = hub.quantum.update_session_state(
+            organization_id, session_id, body.get("accept_jobs")
+        )
+        return JSONResponse(session.wire())
+
+    @router.delete("/sessions/{session_id}", status_code=204)
+    async def close_session(session_id: str, organization_id: OrgDep) -> Response:
+        hub.quantum.close_session(organization_id, session_id)
+        return Response(status_code=204)
 
     @router.get("/jobs")
     async def search_jobs(organization_id: OrgDep, page: int = 0, size: int = 20) -> JSONResponse:

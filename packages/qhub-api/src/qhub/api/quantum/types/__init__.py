@@ -18,6 +18,10 @@ __all__ = [
     "JobStatus",
     "JobStatusResponse",
     "PageResponseJob",
+    "Session",
+    "SessionMode",
+    "SessionStatus",
+    "SessionStatusResponse",
 ]
 
 
@@ -50,6 +54,26 @@ FINAL_JOB_STATUSES = frozenset(
         JobStatus.DETACHED,
     }
 )
+
+
+class SessionStatus(HubEnum):
+    """Lifecycle state of a session."""
+
+    UNKNOWN = "UNKNOWN"
+    ABORTED = "ABORTED"
+    OPEN = "OPEN"
+    ACTIVE = "ACTIVE"
+    INACTIVE = "INACTIVE"
+    DRAINING = "DRAINING"
+    CLOSED = "CLOSED"
+    DETACHED = "DETACHED"
+
+
+class SessionMode(HubEnum):
+    """How a session's jobs share the backend."""
+
+    BATCH = "batch"
+    DEDICATED = "dedicated"
 
 
 class JobInputFormat(HubEnum):
@@ -105,6 +129,33 @@ class JobStatusResponse(HubModel):
     """A job's status."""
 
     status: JobStatus | None = None
+
+
+class Session(HubModel):
+    """A session grouping jobs on one backend."""
+
+    id: str
+    backend_id: str | None = None
+    provider: str | None = None
+    status: SessionStatus | None = None
+    mode: SessionMode | None = None
+    created_at: str | None = None
+    started_at: str | None = None
+    closed_at: str | None = None
+    expires_at: str | None = None
+    usage_time_millis: int | None = None
+    usage_time_state: str | None = None
+    provider_id: str | None = None
+    tags: list[str] | None = None
+    metadata: dict[str, Any] | None = None
+    sdk_provider: str | None = None
+    final: bool | None = None
+
+
+class SessionStatusResponse(HubModel):
+    """A session's status."""
+
+    status: SessionStatus | None = None
 
 
 class Backend(HubModel):

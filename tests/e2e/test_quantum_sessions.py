@@ -1,0 +1,104 @@
+"""Sessions against the local Hub: lifecycle, jobs in sessions, refusals, the context manager."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from qhub.api.quantum import HubQuantumClient, SessionStatus
+from qhub.api.quantum.errors import NotFoundError, UnprocessableEntityError
+from qhub.local.server import LocalHub
+
+BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
+
+
+@pytest.fixture
+def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
+    """A Quantum API client with the Hub's personal access token."""
+    assert hub.connection is not None
+    with HubQuantumClient(
+        api_key=hub.connection.personal_access_token, base_url=hub.connection.quantum_url
+    ) as quantum:
+        yield quantum
+
+
+def test_lifecycle_open_active_closed_and_jobs_listed(client: HubQuantumClient) -> None:
+    """OPEN → ACTIVE with a job → CLOSED after close; its jobs come back as a list."""
+    session = client.sessions.create_session(
+        backend_id="aws.sim.sv1", mode="batch", provider="AWS", ttl=900, tags=["demo"]
+    )
+    assert (session.status, session.tags, session.final) == (SessionStatus.OPEN, ["demo"], False)
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL}, session_id=session.id
+    )
+    assert client.sessions.get_session_status(session.id).status in (
+        SessionStatus.ACTIVE,
+        SessionStatus.OPEN,
+    )
+    client.jobs.wait(job.id, timeout=60, interval=0.1)
+    assert [j.id for j in client.sessions.get_session_jobs(session.id)] == [job.id]
+    assert [j.id for j in client.sessions.get_jobs_by_session(session.id)] == [job.id]
+    client.sessions.close_session(session.id)
+    client.sessions.close_session(session.id)  # idempotent
+    closed = client.sessions.get_session(session.id)
+    assert (closed.status, closed.final) == (SessionStatus.CLOSED, True)
+    with pytest.raises(UnprocessableEntityError, match="accepts no jobs"):
+        client.jobs.create_job(
+            backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL}, session_id=session.id
+        )
+
+
+def test_accept_jobs_toggles_draining(client: HubQuantumClient) -> None:
+    """accept_jobs=False refuses new jobs; True resumes."""
+    session = client.sessions.create_session(
+        backend_id="local.aer.simulator", mode="dedicated", provider="KIPU"
+    )
+    paused = client.sessions.update_session_state(session.id, accept_jobs=False)
+    assert paused.status == SessionStatus.INACTIVE
+    with pytest.raises(UnprocessableEntityError, match="INACTIVE"):
+        client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=5, input={"qasm": BELL}, session_id=session.id
+        )
+    resumed = client.sessions.update_session_state(session.id, accept_jobs=True)
+    assert resumed.status == SessionStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"backend_id": "azure.ionq.simulator", "mode": "batch"}, "does not support sessions"),
+        ({"backend_id": "aws.sim.sv1", "mode": "forever"}, "mode must be"),
+        ({"backend_id": "aws.sim.sv1", "mode": "batch", "provider": "IBM"}, "provided by AWS"),
+        ({"backend_id": "aws.sim.sv1", "mode": "batch", "ttl": 0}, "ttl must be"),
+    ],
+)
+def test_bad_sessions_are_refused(
+    client: HubQuantumClient, arguments: dict[str, object], match: str
+) -> None:
+    """422 naming the problem."""
+    with pytest.raises(UnprocessableEntityError, match=match):
+        client.sessions.create_session(**arguments)  # type: ignore[arg-type]
+
+
+def test_jobs_must_match_the_sessions_backend_and_unknown_sessions_404(
+    client: HubQuantumClient,
+) -> None:
+    """A job for another backend is refused; an unknown session is 404."""
+    session = client.sessions.create_session(backend_id="aws.sim.sv1", mode="batch")
+    with pytest.raises(UnprocessableEntityError, match="runs on aws.sim.sv1"):
+        client.jobs.create_job(
+            backend_id="kipu.sim.qsim", shots=5, input={"qasm": BELL}, session_id=session.id
+        )
+    with pytest.raises(NotFoundError):
+        client.sessions.get_session("nope")
+
+
+def test_context_manager_closes_without_cancelling_queued_jobs(client: HubQuantumClient) -> None:
+    """Leaving the block closes the session; the job inside still completes."""
+    with client.sessions.open(backend_id="aws.sim.sv1", mode="batch", provider="AWS") as session:
+        job = client.jobs.create_job(
+            backend_id="aws.sim.sv1", shots=20, input={"qasm": BELL}, session_id=session.id
+        )
+    assert client.jobs.wait(job.id, timeout=60, interval=0.1).status == "COMPLETED"
+    assert client.sessions.get_session(session.id).status == SessionStatus.CLOSED
