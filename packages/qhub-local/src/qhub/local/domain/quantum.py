@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..simulation import InvalidJobInput, build_circuit, run_circuit
+from ..simulation import InvalidJobInput, build_circuit, qiskit_thread, run_circuit
 from .errors import BadRequest, DomainError, NotFound
 from .models import utc_now
 from .store import Store
@@ -258,10 +258,7 @@ class QuantumJobs:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        # Qiskit is not safe to use from several threads at once (concurrent transpiles were
-        # seen to crash), so every Qiskit call, validation included, runs on this one thread;
-        # Aer parallelises each simulation internally.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qhub-quantum")
+        self._pool = qiskit_thread()
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
         for job in store.unfinished_jobs():
@@ -537,8 +534,14 @@ class QuantumJobs:
         }
 
     def close(self) -> None:
-        """Stop the workers (running simulations finish)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Drop this Hub's queued jobs and wait for its running one (the thread is shared)."""
+        with self._lock:
+            futures = list(self._futures.values())
+        for future in futures:
+            future.cancel()
+        for future in futures:
+            if not future.cancelled():
+                future.result()
 
 
 def job_from_row(row: tuple[Any, ...]) -> JobRecord:

@@ -7,10 +7,29 @@ circuit without measurements is measured on every qubit. Problems with an input 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["InvalidJobInput", "build_circuit", "run_circuit"]
+__all__ = ["InvalidJobInput", "build_circuit", "qiskit_thread", "run_circuit"]
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def qiskit_thread() -> ThreadPoolExecutor:
+    """The one thread, per process, on which every Qiskit call runs.
+
+    Qiskit crashed (segmentation faults) when two threads built or transpiled circuits at
+    once, also across two Hubs in one process, so all its work is serialised here; Aer
+    still parallelises each simulation internally.
+    """
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qhub-qiskit")
+        return _executor
 
 IONQ_ONE_QUBIT = {
     "x": "x",
