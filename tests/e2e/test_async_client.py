@@ -31,21 +31,21 @@ async def test_async_quickstart(hub: LocalHub, downloads: Path) -> None:
         for name in await execution.result_files():
             await execution.download_result_file(name, downloads)
         assert sorted(p.name for p in downloads.iterdir()) == ["histogram.csv", "output.json"]
-        assert [e.severity for e in await execution.logs() or []] == ["INFO", "INFO"]
+        assert {e.severity for e in await execution.logs() or []} == {"INFO"}
         assert await execution.has_finished()
 
 
 async def test_many_concurrent_executions_all_succeed(hub: LocalHub) -> None:
     """40 executions started at once all reach SUCCEEDED, each with its own result."""
-    async with async_client(hub, "quickstart") as client:
+    async with async_client(hub, "echo") as client:
 
-        async def one(i: int) -> int:
-            execution = await client.run(request={"values": [0.0] * (i % 3 + 1), "shots": 10})
+        async def one(i: int) -> float:
+            execution = await client.run(request={"values": [i, 0.5]})
             await execution.wait_for_final_state(timeout=60)
             assert execution.status == "SUCCEEDED"
-            return int((await execution.result())["qubits"])
+            return float((await execution.result())["sum"])
 
-        assert await asyncio.gather(*(one(i) for i in range(40))) == [i % 3 + 1 for i in range(40)]
+        assert await asyncio.gather(*(one(i) for i in range(40))) == [i + 0.5 for i in range(40)]
         oauth = client._oauth
         assert oauth is not None and oauth.fetch_count == 1  # one token for all of them
 

@@ -216,3 +216,36 @@ def test_cancel_and_result_before_completion(client: HubQuantumClient) -> None:
         with pytest.raises(NotFoundError, match="no result"):
             client.jobs.get_job_result(job.id)
     client.jobs.cancel_job(job.id)  # cancelling a finished job is a no-op
+
+
+def test_a_service_execution_runs_a_circuit_with_its_own_token(
+    hub: LocalHub, client: HubQuantumClient
+) -> None:
+    """The example service submits a job with KQH_SERVICE_EXECUTION_TOKEN; it is listed under it."""
+    from qhub.service.client import HubServiceClient
+
+    assert hub.connection is not None
+    app = hub.connection.application
+    with HubServiceClient(
+        hub.connection.services["quickstart"],
+        app["access_key_id"],
+        app["secret_access_key"],
+        token_endpoint=hub.connection.token_endpoint,
+    ) as service:
+        execution = service.run(request={"values": [3.14159], "shots": 50})
+        result = execution.result(timeout=120)
+    job_id = result["job_id"]
+    assert sum(result["counts"].values()) == 50
+    job = client.jobs.get_service_execution_job(execution.id, job_id)
+    assert (job.id, job.status) == (job_id, JobStatus.COMPLETED)
+    assert (
+        client.jobs.service_exec_get_job_status(execution.id, job_id).status == JobStatus.COMPLETED
+    )
+    assert client.jobs.get_service_execution_job_input(execution.id, job_id)["qasm"].startswith(
+        "OPENQASM 3.0;"
+    )
+    assert [
+        j.id for j in client.jobs.search_jobs(service_execution_id=execution.id).content or []
+    ] == [job_id]
+    with pytest.raises(NotFoundError, match="has no job"):
+        client.jobs.get_service_execution_job("another-execution", job_id)

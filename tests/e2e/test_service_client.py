@@ -34,7 +34,9 @@ def test_seed_quickstart_runs_unchanged(client_for: Clients, downloads: Path) ->
     assert (downloads / "histogram.csv").read_text().startswith("outcome,count\n")
     logs = execution.logs()
     assert logs is not None
-    assert [entry.severity for entry in logs] == ["INFO", "INFO"]
+    assert {entry.severity for entry in logs} == {"INFO"}
+    assert logs[0].message == "preparing 1 qubit(s) from values [2.0]"
+    assert f"submitted job {result['job_id']}" in [entry.message for entry in logs]
 
 
 def test_arguments_logs_files_and_secrets(client_for: Clients, downloads: Path) -> None:

@@ -97,6 +97,8 @@ class Hub:
         self.services: dict[str, Service] = {}
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
         self.quantum = QuantumJobs(self.store)
+        #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
+        self.quantum_url: str | None = None
         self._account_for_interrupted_runs()
 
     # -- set-up ----------------------------------------------------------------------------
@@ -221,6 +223,15 @@ class Hub:
         claims = self.signer.verify(token, kind=ACCESS_TOKEN_KIND)
         return str(claims["sub"])
 
+    def service_execution_of(self, api_key: str | None) -> str | None:
+        """The service execution an ``X-Auth-Token`` belongs to, if it is an execution token."""
+        if not api_key or self.store.organization_for_token(hash_secret(api_key)) is not None:
+            return None
+        try:
+            return str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["execution"])
+        except Unauthorized:
+            return None
+
     def organization_for_api_key(self, api_key: str | None, organization_id: str | None) -> str:
         """The organization a personal access token acts for.
 
@@ -277,13 +288,16 @@ class Hub:
             },
             EXECUTION_TOKEN_TTL,
         )
+        env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
+        if self.quantum_url:
+            env["KQH_QUANTUM_API_URL"] = self.quantum_url
         self.runner.submit(
             RunSpec(
                 execution.id,
                 service.workspace,
                 workdir,
                 body,
-                {"KQH_SERVICE_EXECUTION_TOKEN": token},
+                env,
             ),
             on_start=lambda execution_id, at: self.store.mark_running(execution_id, at),
             on_exit=self._finished,

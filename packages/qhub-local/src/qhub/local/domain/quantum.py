@@ -279,7 +279,9 @@ class QuantumJobs:
             raise NotFound(f"no backend {backend_id!r}")
         return spec
 
-    def create(self, organization_id: str, body: dict[str, Any]) -> JobRecord:
+    def create(
+        self, organization_id: str, body: dict[str, Any], service_execution_id: str | None = None
+    ) -> JobRecord:
         """Validate and queue a job (blocks while Qiskit validates: call it off the event loop).
 
         Raises:
@@ -307,7 +309,9 @@ class QuantumJobs:
                 f"{backend_id} does not accept {input_format} input (it accepts {accepted})"
             )
         try:
-            circuit = self._pool.submit(build_circuit, input_format, data, spec.qubit_count).result()
+            circuit = self._pool.submit(
+                build_circuit, input_format, data, spec.qubit_count
+            ).result()
         except InvalidJobInput as exc:
             raise Unprocessable(str(exc)) from None
         session_id = body.get("session_id")
@@ -331,6 +335,7 @@ class QuantumJobs:
             else None,
             tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
             session_id=body.get("session_id") if isinstance(body.get("session_id"), str) else None,
+            service_execution_id=service_execution_id,
         )
         self._store.save_job(job)
         seed = (job.input_params or {}).get("seed")
@@ -519,11 +524,28 @@ class QuantumJobs:
             session.started_at = _now()
             self._store.save_session(session)
 
-    def search(self, organization_id: str, page: int, size: int) -> dict[str, Any]:
+    def execution_job(
+        self, organization_id: str, service_execution_id: str, job_id: str
+    ) -> JobRecord:
+        """A job created by a given service execution.
+
+        Raises:
+            NotFound: unknown, or not that execution's.
+        """
+        job = self.get(organization_id, job_id)
+        if job.service_execution_id != service_execution_id:
+            raise NotFound(f"service execution {service_execution_id!r} has no job {job_id!r}")
+        return job
+
+    def search(
+        self, organization_id: str, page: int, size: int, service_execution_id: str | None = None
+    ) -> dict[str, Any]:
         """A zero-based page of the organization's jobs, newest first."""
         if page < 0 or not 1 <= size <= 1000:
             raise BadRequest("page must be >= 0 and size between 1 and 1000")
         jobs = self._store.jobs(organization_id)
+        if service_execution_id is not None:
+            jobs = [job for job in jobs if job.service_execution_id == service_execution_id]
         content = jobs[page * size : (page + 1) * size]
         return {
             "content": [job.wire() for job in content],

@@ -1,8 +1,8 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: workloads, calibration, runtime minutes, normalized results,
-the service-execution-scoped routes, and lifecycles driven by tests. Jobs run for real on
-Qiskit Aer.
+Not emulated yet: workloads, calibration, runtime minutes, normalized results, result
+streams, the session routes scoped to a service execution, and lifecycles driven by tests.
+Jobs run for real on Qiskit Aer.
 """
 
 import json
@@ -65,9 +65,16 @@ def quantum_router(hub: Hub) -> APIRouter:
         return JSONResponse(hub.quantum.backend(backend_id).configuration())
 
     @router.post("/jobs")
-    def create_job(body: Annotated[dict[str, Any], Body()], organization_id: OrgDep) -> JSONResponse:
+    def create_job(
+        body: Annotated[dict[str, Any], Body()],
+        organization_id: OrgDep,
+        x_auth_token: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
         # A plain def: FastAPI runs it on a worker thread, since validation waits for Qiskit.
-        return JSONResponse(hub.quantum.create(organization_id, body).wire(), status_code=201)
+        execution = hub.service_execution_of(x_auth_token)
+        return JSONResponse(
+            hub.quantum.create(organization_id, body, execution).wire(), status_code=201
+        )
 
     @router.post("/sessions")
     async def create_session(request: Request, organization_id: OrgDep) -> JSONResponse:
@@ -105,8 +112,46 @@ def quantum_router(hub: Hub) -> APIRouter:
         return Response(status_code=204)
 
     @router.get("/jobs")
-    async def search_jobs(organization_id: OrgDep, page: int = 0, size: int = 20) -> JSONResponse:
-        return JSONResponse(hub.quantum.search(organization_id, page, size))
+    async def search_jobs(
+        organization_id: OrgDep,
+        page: int = 0,
+        size: int = 20,
+        serviceExecutionId: str | None = None,
+    ) -> JSONResponse:
+        return JSONResponse(hub.quantum.search(organization_id, page, size, serviceExecutionId))
+
+    scoped = "/service-executions/{service_execution_id}/jobs/{job_id}"
+
+    @router.get(scoped)
+    async def get_service_execution_job(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        return JSONResponse(
+            hub.quantum.execution_job(organization_id, service_execution_id, job_id).wire()
+        )
+
+    @router.get(scoped + "/status")
+    async def get_service_execution_job_status(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        job = hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        return JSONResponse({"status": job.status})
+
+    @router.get(scoped + "/input")
+    async def get_service_execution_job_input(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        return JSONResponse(
+            hub.quantum.execution_job(organization_id, service_execution_id, job_id).input
+        )
+
+    @router.delete(scoped, status_code=204)
+    async def cancel_service_execution_job(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> Response:
+        hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        hub.quantum.cancel(organization_id, job_id)
+        return Response(status_code=204)
 
     @router.get("/jobs/{job_id}")
     async def get_job(job_id: str, organization_id: OrgDep) -> JSONResponse:

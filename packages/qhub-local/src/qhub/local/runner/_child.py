@@ -1,7 +1,8 @@
 """What runs inside an execution's own process: bind the request to ``run(...)``, call it.
 
 Logs go to ``log.jsonl`` one whole line per ``os.write`` (so readers never see half a line):
-``print`` → INFO, stderr → WARNING, ``logging`` records by level, failures → ERROR.
+``print`` → INFO, stderr → WARNING, ``logging`` records by level (from ``LOG_LEVEL``, default
+INFO), failures → ERROR.
 """
 
 from __future__ import annotations
@@ -247,7 +248,9 @@ def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
     sys.stdout, sys.stderr = stdout, stderr
     root = logging.getLogger()
     root.handlers = [LogHandler(log)]
-    root.setLevel(logging.DEBUG)
+    # As on the Hub's runtime: LOG_LEVEL (default INFO), so libraries' debug chatter stays out.
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    root.setLevel(level if level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else "INFO")
     code = 0
     try:
         request = json.loads((workdir / "request.json").read_text())

@@ -31,6 +31,7 @@ def qiskit_thread() -> ThreadPoolExecutor:
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qhub-qiskit")
         return _executor
 
+
 IONQ_ONE_QUBIT = {
     "x": "x",
     "y": "y",

@@ -95,6 +95,35 @@ class _Calls:
     def cancel_job(id: str) -> ApiRequest[None]:
         return ApiRequest("DELETE", f"jobs/{path_segment(id, 'id')}")
 
+    @staticmethod
+    def _scoped(service_execution_id: str, job_id: str) -> str:
+        execution = path_segment(service_execution_id, "service_execution_id")
+        return f"service-executions/{execution}/jobs/{path_segment(job_id, 'job_id')}"
+
+    @staticmethod
+    def get_service_execution_job(service_execution_id: str, job_id: str) -> ApiRequest[Job]:
+        return ApiRequest("GET", _Calls._scoped(service_execution_id, job_id), Job)
+
+    @staticmethod
+    def get_service_execution_job_status(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[JobStatusResponse]:
+        return ApiRequest(
+            "GET", _Calls._scoped(service_execution_id, job_id) + "/status", JobStatusResponse
+        )
+
+    @staticmethod
+    def get_service_execution_job_input(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[dict[str, Any]]:
+        return ApiRequest(
+            "GET", _Calls._scoped(service_execution_id, job_id) + "/input", dict[str, Any]
+        )
+
+    @staticmethod
+    def cancel_service_execution_job(service_execution_id: str, job_id: str) -> ApiRequest[None]:
+        return ApiRequest("DELETE", _Calls._scoped(service_execution_id, job_id))
+
 
 def _is_final(status: JobStatusResponse) -> bool:
     return status.status is not None and status.status.is_final
@@ -192,6 +221,58 @@ class JobsClient(SyncApiResource):
     def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
         """Cancel a pending or running job (a finished one is left as it is)."""
         self._pipeline.request(_Calls.cancel_job(id), request_options)
+
+    def get_service_execution_job(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """A job created by a service execution (with that execution's token)."""
+        return self._pipeline.request(
+            _Calls.get_service_execution_job(service_execution_id, job_id), request_options
+        )
+
+    def get_service_execution_job_status(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> JobStatusResponse:
+        """The status of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_status(service_execution_id, job_id)
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_job_input(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """The input of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_input(service_execution_id, job_id)
+        return self._pipeline.request(call, request_options)
+
+    def cancel_service_execution_job(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Cancel a job created by a service execution."""
+        self._pipeline.request(
+            _Calls.cancel_service_execution_job(service_execution_id, job_id), request_options
+        )
+
+    # The older documentation's names for the service-execution-scoped methods.
+    service_exec_get_job = get_service_execution_job
+    service_exec_get_job_status = get_service_execution_job_status
+    service_exec_get_job_input = get_service_execution_job_input
+    service_exec_cancel_job = cancel_service_execution_job
 
     def wait(
         self,
@@ -301,6 +382,55 @@ class AsyncJobsClient(AsyncApiResource):
     async def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
         """Cancel a pending or running job."""
         await self._pipeline.request(_Calls.cancel_job(id), request_options)
+
+    async def get_service_execution_job(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Job:
+        """A job created by a service execution."""
+        call = _Calls.get_service_execution_job(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_job_status(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> JobStatusResponse:
+        """The status of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_status(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_job_input(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """The input of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_input(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def cancel_service_execution_job(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Cancel a job created by a service execution."""
+        call = _Calls.cancel_service_execution_job(service_execution_id, job_id)
+        await self._pipeline.request(call, request_options)
+
+    service_exec_get_job = get_service_execution_job
+    service_exec_get_job_status = get_service_execution_job_status
+    service_exec_get_job_input = get_service_execution_job_input
+    service_exec_cancel_job = cancel_service_execution_job
 
     async def wait(
         self,
