@@ -115,7 +115,10 @@ class LocalHub:
 
     def start(self, timeout: float = 15.0) -> Connection:
         """Serve on a background thread; write ``connection.json``; return the connection."""
-        sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
+        # the socket says it is TCP; without it every response waited ~40 ms (Nagle + delayed ACK).
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         port = sock.getsockname()[1]

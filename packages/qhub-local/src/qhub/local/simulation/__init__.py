@@ -139,13 +139,25 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
     return circuit
 
 
-def run_circuit(circuit: Any, shots: int, seed: int | None) -> dict[str, int]:
-    """Measurement counts (bitstrings, qubit 0 rightmost) from Aer's statevector simulator."""
-    from qiskit import transpile
-    from qiskit_aer import AerSimulator
+_simulator: Any = None
 
-    simulator = AerSimulator(method="automatic")
-    compiled = transpile(circuit, simulator, optimization_level=0)
-    result = simulator.run(compiled, shots=shots, seed_simulator=seed).result()
+
+def run_circuit(circuit: Any, shots: int, seed: int | None) -> dict[str, int]:
+    """Measurement counts (bitstrings, qubit 0 rightmost) from Aer's simulator.
+
+    Aer runs standard gates as they are; only a circuit it refuses is transpiled first
+    (transpiling costs several times the simulation of a small circuit).
+    """
+    from qiskit import transpile
+    from qiskit_aer import AerError, AerSimulator
+
+    global _simulator
+    if _simulator is None:
+        _simulator = AerSimulator(method="automatic")
+    try:
+        result = _simulator.run(circuit, shots=shots, seed_simulator=seed).result()
+    except AerError:
+        compiled = transpile(circuit, _simulator, optimization_level=0)
+        result = _simulator.run(compiled, shots=shots, seed_simulator=seed).result()
     counts = result.get_counts()
     return {key.replace(" ", ""): int(value) for key, value in sorted(counts.items())}

@@ -1,0 +1,107 @@
+"""Quantum jobs on the local Hub: overhead over the simulator, and many small jobs at once.
+
+1. A 20-qubit GHZ circuit, 1 000 shots: submitted through the SDK and awaited with
+   ``jobs.wait`` against a local Hub process, next to the same simulation called in-process
+   (median of several runs each).
+2. 200 small jobs submitted concurrently with the async client: jobs per second and status
+   requests per job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _hub import running_hub
+
+from qhub.api.quantum import AsyncHubQuantumClient, HubQuantumClient
+from qhub.local.simulation import build_circuit, run_circuit
+
+RUNS = 5
+GHZ20 = "\n".join(
+    ['OPENQASM 3.0; include "stdgates.inc"; qubit[20] q; bit[20] c; h q[0];']
+    + [f"cx q[{i}], q[{i + 1}];" for i in range(19)]
+    + ["c = measure q;"]
+)
+SMALL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
+
+
+def in_process() -> float:
+    """Seconds to parse, transpile and simulate the GHZ circuit directly."""
+    started = time.perf_counter()
+    counts = run_circuit(build_circuit("OPEN_QASM_V3", {"qasm": GHZ20}, 28), 1000, None)
+    assert sum(counts.values()) == 1000
+    return time.perf_counter() - started
+
+
+def through_sdk(client: HubQuantumClient) -> float:
+    """Seconds from submitting the GHZ job to holding its result."""
+    started = time.perf_counter()
+    job = client.jobs.create_job(
+        backend_id="local.aer.simulator", shots=1000, input={"qasm": GHZ20}
+    )
+    client.jobs.wait(job.id, timeout=120)
+    result = client.jobs.get_job_result(job.id)
+    assert sum(result["counts"].values()) == 1000
+    return time.perf_counter() - started
+
+
+class CountingTransport(httpx.AsyncHTTPTransport):
+    """Counts status requests."""
+
+    status_requests = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/status"):
+            CountingTransport.status_requests += 1
+        return await super().handle_async_request(request)
+
+
+async def many_small_jobs(hub: dict[str, Any], count: int = 200) -> None:
+    """Submit ``count`` small jobs at once and wait for all of them."""
+    http = httpx.AsyncClient(
+        transport=CountingTransport(limits=httpx.Limits(max_connections=20)), timeout=60
+    )
+    client = AsyncHubQuantumClient(
+        api_key=hub["personal_access_token"], base_url=hub["quantum_url"], httpx_client=http
+    )
+
+    async def one() -> str:
+        job = await client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=100, input={"qasm": SMALL}
+        )
+        return str((await client.jobs.wait(job.id, timeout=300)).status)
+
+    started = time.perf_counter()
+    statuses = await asyncio.gather(*(one() for _ in range(count)))
+    elapsed = time.perf_counter() - started
+    done = sum(status == "COMPLETED" for status in statuses)
+    print(f"{count} small jobs submitted concurrently (async client)")
+    print(f"  {count / elapsed:8.1f} jobs/s   {elapsed:6.2f} s total   {done} COMPLETED")
+    print(f"  {CountingTransport.status_requests / count:8.1f} status requests per job")
+    await http.aclose()
+
+
+def main() -> None:
+    """Run both measurements against one Hub."""
+    in_process()  # warm up Qiskit here too
+    direct = statistics.median(in_process() for _ in range(RUNS))
+    with tempfile.TemporaryDirectory() as tmp, running_hub(Path(tmp) / "data", {}) as (hub, _):
+        with HubQuantumClient(
+            api_key=hub["personal_access_token"], base_url=hub["quantum_url"]
+        ) as client:
+            through_sdk(client)  # warm up the Hub's Qiskit
+            sdk = statistics.median(through_sdk(client) for _ in range(RUNS))
+        print(f"20-qubit GHZ, 1000 shots (median of {RUNS})")
+        print(f"  simulator in-process   {direct * 1000:8.1f} ms")
+        print(f"  through the SDK + Hub  {sdk * 1000:8.1f} ms   ({sdk / direct:.2f}x)")
+        asyncio.run(many_small_jobs(hub))
+
+
+if __name__ == "__main__":
+    main()
