@@ -17,6 +17,7 @@ TWINS = [
     ("qhub.api.quantum.jobs", "JobsClient", "AsyncJobsClient"),
     ("qhub.api.quantum.backends", "BackendsClient", "AsyncBackendsClient"),
     ("qhub.api.quantum.sessions", "SessionsClient", "AsyncSessionsClient"),
+    ("qhub.api.quantum.workloads", "WorkloadsClient", "AsyncWorkloadsClient"),
 ]
 
 
@@ -67,6 +68,8 @@ PINNED_ALL = {
         "SessionMode",
         "SessionStatus",
         "SessionStatusResponse",
+        "WorkloadResponse",
+        "WorkloadResponseType",
     ],
     "qhub.api.quantum.jobs": [
         "AsyncJobsClient",

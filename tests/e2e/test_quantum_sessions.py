@@ -102,3 +102,22 @@ def test_context_manager_closes_without_cancelling_queued_jobs(client: HubQuantu
         )
     assert client.jobs.wait(job.id, timeout=60, interval=0.1).status == "COMPLETED"
     assert client.sessions.get_session(session.id).status == SessionStatus.CLOSED
+
+
+def test_workloads_list_jobs_and_sessions_with_filters(client: HubQuantumClient) -> None:
+    """Workloads mix jobs and sessions; filters by type, tag and backend narrow the list."""
+    session = client.sessions.create_session(backend_id="aws.sim.dm1", mode="batch", tags=["wl"])
+    job = client.jobs.create_job(
+        backend_id="aws.sim.dm1", shots=5, input={"qasm": BELL}, tags=["wl"], session_id=session.id
+    )
+    tagged = client.workloads.get_workloads(tag="wl", size=50)
+    assert {(w.id, w.type) for w in tagged.content or []} == {
+        (session.id, "SESSION"),
+        (job.id, "JOB"),
+    }
+    only_sessions = client.workloads.get_workloads(
+        type="SESSION", backend_id="aws.sim.dm1", tag=["wl"]
+    )
+    assert [w.id for w in only_sessions.content or []] == [session.id]
+    assert (only_sessions.content or [])[0].job_count == 1
+    assert {w.id for w in client.workloads.iter_workloads(size=1, tag="wl")} == {session.id, job.id}

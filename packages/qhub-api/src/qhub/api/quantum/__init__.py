@@ -24,6 +24,8 @@ from .types import (
     SessionMode,
     SessionStatus,
     SessionStatusResponse,
+    WorkloadResponse,
+    WorkloadResponseType,
 )
 
 __all__ = [
@@ -45,4 +47,6 @@ __all__ = [
     "SessionMode",
     "SessionStatus",
     "SessionStatusResponse",
+    "WorkloadResponse",
+    "WorkloadResponseType",
 ]

@@ -13,6 +13,7 @@ from .backends import AsyncBackendsClient, BackendsClient
 from .environment import HubQuantumClientEnvironment
 from .jobs import AsyncJobsClient, JobsClient
 from .sessions import AsyncSessionsClient, SessionsClient
+from .workloads import AsyncWorkloadsClient, WorkloadsClient
 
 __all__ = ["AsyncHubQuantumClient", "HubQuantumClient"]
 
@@ -72,6 +73,11 @@ class HubQuantumClient(SyncClientBase):
         """Sessions: group jobs on one backend."""
         return SessionsClient(self._pipeline)
 
+    @cached_property
+    def workloads(self) -> WorkloadsClient:
+        """Workloads: jobs and sessions in one filtered listing."""
+        return WorkloadsClient(self._pipeline)
+
 
 class AsyncHubQuantumClient(AsyncClientBase):
     """The async twin of :class:`HubQuantumClient`."""
@@ -119,3 +125,8 @@ class AsyncHubQuantumClient(AsyncClientBase):
     def sessions(self) -> AsyncSessionsClient:
         """Sessions: group jobs on one backend."""
         return AsyncSessionsClient(self._pipeline)
+
+    @cached_property
+    def workloads(self) -> AsyncWorkloadsClient:
+        """Workloads: jobs and sessions in one filtered listing."""
+        return AsyncWorkloadsClient(self._pipeline)

@@ -555,6 +555,82 @@ class QuantumJobs:
             "total_pages": -(-len(jobs) // size),
         }
 
+    def workloads(
+        self, organization_id: str, filters: dict[str, list[str]], page: int, size: int
+    ) -> dict[str, Any]:
+        """Jobs and sessions as workloads, newest first, filtered, one zero-based page.
+
+        ``filters`` maps ``type``, ``status``, ``provider``, ``backendId``, ``tag`` and
+        ``serviceExecutionId`` to accepted values (a workload matches any value of each).
+        """
+        if page < 0 or not 1 <= size <= 1000:
+            raise BadRequest("page must be >= 0 and size between 1 and 1000")
+        rows: list[dict[str, Any]] = []
+        for job in self._store.jobs(organization_id):
+            rows.append(
+                {
+                    **job.wire(),
+                    "type": "JOB",
+                    "service_execution_id": job.service_execution_id,
+                    "job_count": None,
+                    "usage_time_millis": 0,
+                    "mode": None,
+                }
+            )
+        for session in self._store.sessions(organization_id):
+            session = self._refresh(session)
+            rows.append(
+                {
+                    **session.wire(),
+                    "type": "SESSION",
+                    "service_execution_id": None,
+                    "name": None,
+                    "job_count": len(self.session_jobs_of(session)),
+                }
+            )
+        fields = {
+            "type": "type",
+            "status": "status",
+            "provider": "provider",
+            "backendId": "backend_id",
+            "serviceExecutionId": "service_execution_id",
+        }
+        for name, values in filters.items():
+            if not values:
+                continue
+            if name == "tag":
+                rows = [r for r in rows if set(values) & set(r.get("tags") or [])]
+            elif name in fields:
+                rows = [r for r in rows if r.get(fields[name]) in values]
+            else:
+                raise BadRequest(f"unknown filter {name!r}")
+        rows.sort(key=lambda r: r["created_at"], reverse=True)
+        keep = (
+            "id",
+            "type",
+            "backend_id",
+            "provider",
+            "status",
+            "started_at",
+            "ended_at",
+            "created_at",
+            "sdk_provider",
+            "name",
+            "tags",
+            "job_count",
+            "usage_time_millis",
+            "service_execution_id",
+            "mode",
+        )
+        content = [{k: r.get(k) for k in keep} for r in rows[page * size : (page + 1) * size]]
+        return {
+            "content": content,
+            "page": page,
+            "size": size,
+            "total_elements": len(rows),
+            "total_pages": -(-len(rows) // size),
+        }
+
     def close(self) -> None:
         """Drop this Hub's queued jobs and wait for its running one (the thread is shared)."""
         with self._lock:

@@ -322,3 +322,14 @@ class Store:
                 "SELECT document FROM quantum_sessions WHERE id = ?", (session_id,)
             ).fetchone()
         return session_from_row(row) if row else None
+
+    def sessions(self, organization_id: str) -> list[SessionRecord]:
+        """An organization's sessions."""
+        from .quantum import session_from_row
+
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT document FROM quantum_sessions WHERE organization_id = ?",
+                (organization_id,),
+            ).fetchall()
+        return [session_from_row(r) for r in rows]

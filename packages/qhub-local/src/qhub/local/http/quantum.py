@@ -1,6 +1,6 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: workloads, calibration, runtime minutes, normalized results, result
+Not emulated yet: calibration, runtime minutes, normalized results, result
 streams, the session routes scoped to a service execution, and lifecycles driven by tests.
 Jobs run for real on Qiskit Aer.
 """
@@ -8,7 +8,7 @@ Jobs run for real on Qiskit Aer.
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..domain import BadRequest, Hub
@@ -119,6 +119,28 @@ def quantum_router(hub: Hub) -> APIRouter:
         serviceExecutionId: str | None = None,
     ) -> JSONResponse:
         return JSONResponse(hub.quantum.search(organization_id, page, size, serviceExecutionId))
+
+    @router.get("/workloads")
+    async def get_workloads(
+        organization_id: OrgDep,
+        page: int = 0,
+        size: int = 20,
+        type: Annotated[list[str] | None, Query()] = None,
+        status: Annotated[list[str] | None, Query()] = None,
+        provider: Annotated[list[str] | None, Query()] = None,
+        backendId: Annotated[list[str] | None, Query()] = None,
+        tag: Annotated[list[str] | None, Query()] = None,
+        serviceExecutionId: Annotated[list[str] | None, Query()] = None,
+    ) -> JSONResponse:
+        filters = {
+            "type": type or [],
+            "status": status or [],
+            "provider": provider or [],
+            "backendId": backendId or [],
+            "tag": tag or [],
+            "serviceExecutionId": serviceExecutionId or [],
+        }
+        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size))
 
     scoped = "/service-executions/{service_execution_id}/jobs/{job_id}"
 

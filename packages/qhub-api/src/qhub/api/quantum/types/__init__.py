@@ -22,6 +22,8 @@ __all__ = [
     "SessionMode",
     "SessionStatus",
     "SessionStatusResponse",
+    "WorkloadResponse",
+    "WorkloadResponseType",
 ]
 
 
@@ -184,6 +186,34 @@ class BackendStateInfo(HubModel):
     status: BackendStateInfoStatus | None = None
     queue_avg_time: float | None = None
     queue_size: int | None = None
+
+
+class WorkloadResponseType(HubEnum):
+    """What a workload is."""
+
+    JOB = "JOB"
+    SESSION = "SESSION"
+
+
+class WorkloadResponse(HubModel):
+    """A job or a session, as the workloads listing shows it."""
+
+    id: str
+    type: WorkloadResponseType | None = None
+    backend_id: str | None = None
+    provider: str | None = None
+    status: str | None = None
+    started_at: str | None = None
+    ended_at: str | None = None
+    created_at: str | None = None
+    sdk_provider: str | None = None
+    name: str | None = None
+    tags: list[str] | None = None
+    job_count: int | None = None
+    usage_time_millis: int | None = None
+    usage_time_state: str | None = None
+    service_execution_id: str | None = None
+    mode: str | None = None
 
 
 class AzureIonqJobInputCircuitItem(HubModel):
