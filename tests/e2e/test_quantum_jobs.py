@@ -249,3 +249,26 @@ def test_a_service_execution_runs_a_circuit_with_its_own_token(
     ] == [job_id]
     with pytest.raises(NotFoundError, match="has no job"):
         client.jobs.get_service_execution_job("another-execution", job_id)
+
+
+def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumClient) -> None:
+    """The remaining read-only views: calibration, least busy, normalized result, result bytes."""
+    import json
+
+    calibration = client.backends.get_backend_calibration("aws.sim.sv1")
+    assert calibration is not None
+    assert calibration["backend_id"] == "aws.sim.sv1"
+    assert len(calibration["calibration"]["qubits"]) == 28
+    assert client.backends.get_least_busy_backend(provider="AWS", min_qubits=20).id == "aws.sim.sv1"
+    with pytest.raises(NotFoundError, match="at least 100 qubits"):
+        client.backends.get_least_busy_backend(provider="AWS", min_qubits=100)
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1", shots=64, input={"qasm": GHZ3_QASM3}, name="g"
+    )
+    client.jobs.wait(job.id, timeout=60, interval=0.1)
+    normalized = client.jobs.get_normalized_job_result(job.id)
+    assert normalized is not None
+    (pub,) = normalized["pubs"]
+    assert (pub["type"], pub["shots"], pub["qubits"], pub["name"]) == ("counts", 64, 3, "g")
+    with client.jobs.get_job_result_stream(job.id) as stream:
+        assert json.loads(b"".join(stream)) == client.jobs.get_job_result(job.id)

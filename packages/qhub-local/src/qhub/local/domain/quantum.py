@@ -74,6 +74,27 @@ class BackendSpec:
             "availability": [],
         }
 
+    def calibration(self, at: str) -> dict[str, Any]:
+        """A plausible, ideal-device calibration snapshot (a simulator has no noise)."""
+        qubits = [
+            {"id": q, "t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "frequency_ghz": 5.0}
+            for q in range(self.qubit_count)
+        ]
+        gates = {
+            g: {"operational": True, "error": 0.0, "error_std": 0.0, "length_ns": 35.0}
+            for g in self.gates
+        }
+        return {
+            "backend_id": self.id,
+            "calibrated_at": at,
+            "calibration": {
+                "type": "gate_based",
+                "medians": {"t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "gates": gates},
+                "qubits": qubits,
+                "qubit_pairs": [],
+            },
+        }
+
     def configuration(self) -> dict[str, Any]:
         """The backend's configuration: gates, qubits, shots, formats."""
         return {
@@ -278,6 +299,60 @@ class QuantumJobs:
         if spec is None:
             raise NotFound(f"no backend {backend_id!r}")
         return spec
+
+    def least_busy(self, provider: str | None, min_qubits: int | None) -> BackendSpec:
+        """The backend of ``provider`` with the shortest queue.
+
+        All local backends share one simulator thread, so their queues are one queue: the
+        first by id is returned.
+
+        Raises:
+            BadRequest: no provider given.
+            NotFound: no backend of that provider with enough qubits.
+        """
+        if not provider:
+            raise BadRequest("provider is required")
+        candidates = [
+            spec
+            for spec in BACKENDS.values()
+            if spec.provider == provider.upper() and spec.qubit_count >= (min_qubits or 0)
+        ]
+        if not candidates:
+            raise NotFound(f"no {provider} backend with at least {min_qubits or 0} qubits")
+        return min(candidates, key=lambda spec: (self._queue_size(spec.id), spec.id))
+
+    def _queue_size(self, backend_id: str) -> int:
+        with self._lock:
+            return (
+                sum(1 for future in self._futures.values() if not future.done())
+                if backend_id
+                else 0
+            )
+
+    def normalized_result(self, organization_id: str, job_id: str) -> dict[str, Any]:
+        """The result as one "counts" pub (the normalized shape).
+
+        Raises:
+            NotFound: unknown job or no result yet.
+        """
+        job = self.get(organization_id, job_id)
+        result = self.result(organization_id, job_id)
+        if "counts" not in result:
+            return {"pubs": [{"type": "error", "error": result.get("error")}]}
+        qubits = len(next(iter(result["counts"]), ""))
+        return {
+            "pubs": [
+                {
+                    "type": "counts",
+                    "index": 0,
+                    "name": job.name,
+                    "key_format": "bitstring",
+                    "counts": result["counts"],
+                    "shots": job.shots,
+                    "qubits": qubits,
+                }
+            ]
+        }
 
     def create(
         self, organization_id: str, body: dict[str, Any], service_execution_id: str | None = None

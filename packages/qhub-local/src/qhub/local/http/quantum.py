@@ -1,8 +1,8 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: calibration, runtime minutes, normalized results, result
-streams, the session routes scoped to a service execution, and lifecycles driven by tests.
-Jobs run for real on Qiskit Aer.
+Not emulated yet: calibration history, runtime minutes, normalized memory, the session
+routes scoped to a service execution, and lifecycles driven by tests. Jobs run for real on
+Qiskit Aer.
 """
 
 import json
@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..domain import BadRequest, Hub
+from ..domain.models import utc_now
 from ..domain.quantum import BACKENDS
 
 __all__ = ["quantum_router"]
@@ -30,6 +31,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
 def quantum_router(hub: Hub) -> APIRouter:
     """Quantum routes, bound to ``hub``."""
     router = APIRouter(prefix="/quantum")
+    _started_at = utc_now().isoformat(timespec="seconds").replace("+00:00", "Z")
 
     async def organization(
         x_auth_token: Annotated[str | None, Header()] = None,
@@ -51,6 +53,12 @@ def quantum_router(hub: Hub) -> APIRouter:
         specs = [s for s in BACKENDS.values() if provider is None or s.provider == provider.upper()]
         return JSONResponse([s.wire(reduced=reduced) for s in specs])
 
+    @router.get("/backends/least-busy")
+    async def get_least_busy_backend(
+        _: OrgDep, provider: str | None = None, minQubits: int | None = None
+    ) -> JSONResponse:
+        return JSONResponse(hub.quantum.least_busy(provider, minQubits).wire())
+
     @router.get("/backends/{backend_id}")
     async def get_backend(backend_id: str, _: OrgDep) -> JSONResponse:
         return JSONResponse(hub.quantum.backend(backend_id).wire())
@@ -59,6 +67,10 @@ def quantum_router(hub: Hub) -> APIRouter:
     async def get_backend_status(backend_id: str, _: OrgDep) -> JSONResponse:
         hub.quantum.backend(backend_id)
         return JSONResponse({"status": "ONLINE", "queue_avg_time": 0, "queue_size": 0})
+
+    @router.get("/backends/{backend_id}/calibration")
+    async def get_backend_calibration(backend_id: str, _: OrgDep) -> JSONResponse:
+        return JSONResponse(hub.quantum.backend(backend_id).calibration(_started_at))
 
     @router.get("/backends/{backend_id}/config")
     async def get_backend_config(backend_id: str, _: OrgDep) -> JSONResponse:
@@ -186,6 +198,15 @@ def quantum_router(hub: Hub) -> APIRouter:
     @router.get("/jobs/{job_id}/result")
     async def get_job_result(job_id: str, organization_id: OrgDep) -> JSONResponse:
         return JSONResponse(hub.quantum.result(organization_id, job_id))
+
+    @router.get("/jobs/{job_id}/result/normalized")
+    async def get_normalized_job_result(job_id: str, organization_id: OrgDep) -> JSONResponse:
+        return JSONResponse(hub.quantum.normalized_result(organization_id, job_id))
+
+    @router.get("/jobs/{job_id}/result-stream")
+    async def get_job_result_stream(job_id: str, organization_id: OrgDep) -> Response:
+        body = json.dumps(hub.quantum.result(organization_id, job_id)).encode()
+        return Response(body, media_type="application/octet-stream")
 
     @router.get("/jobs/{job_id}/input")
     async def get_job_input(job_id: str, organization_id: OrgDep) -> JSONResponse:

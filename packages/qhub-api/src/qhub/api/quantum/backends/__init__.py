@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..._core.client import AsyncApiResource, SyncApiResource
-from ..._core.encoding import path_segment
+from ..._core.encoding import path_segment, require_id
 from ..._core.options import RequestOptions
 from ..._core.pipeline import ApiRequest
 from ..types import Backend, BackendStateInfo
@@ -32,6 +32,22 @@ class _Calls:
     @staticmethod
     def get_backend_status(id: str) -> ApiRequest[BackendStateInfo]:
         return ApiRequest("GET", f"backends/{path_segment(id, 'id')}/status", BackendStateInfo)
+
+    @staticmethod
+    def get_backend_calibration(id: str, effective_at: Any) -> ApiRequest[dict[str, Any] | None]:
+        query = {"effectiveAt": effective_at}
+        path = f"backends/{path_segment(id, 'id')}/calibration"
+        return ApiRequest("GET", path, dict[str, Any], query=query, optional=True)
+
+    @staticmethod
+    def get_least_busy_backend(provider: str, min_qubits: int | None) -> ApiRequest[Backend]:
+        require_id(provider, "provider")
+        return ApiRequest(
+            "GET",
+            "backends/least-busy",
+            Backend,
+            query={"provider": provider, "minQubits": min_qubits},
+        )
 
     @staticmethod
     def get_backend_config(id: str) -> ApiRequest[dict[str, Any]]:
@@ -69,6 +85,26 @@ class BackendsClient(SyncApiResource):
         """A backend's configuration: gates, qubit count, shots range, input formats."""
         return self._pipeline.request(_Calls.get_backend_config(id), request_options)
 
+    def get_backend_calibration(
+        self, id: str, *, effective_at: Any = None, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """A calibration snapshot (``backend_id``, ``calibrated_at``, ``calibration``), or None."""
+        return self._pipeline.request(
+            _Calls.get_backend_calibration(id, effective_at), request_options
+        )
+
+    def get_least_busy_backend(
+        self,
+        *,
+        provider: str,
+        min_qubits: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Backend:
+        """The provider's backend with the shortest queue and at least ``min_qubits`` qubits."""
+        return self._pipeline.request(
+            _Calls.get_least_busy_backend(provider, min_qubits), request_options
+        )
+
 
 class AsyncBackendsClient(AsyncApiResource):
     """Backends, async (``client.backends``)."""
@@ -102,3 +138,23 @@ class AsyncBackendsClient(AsyncApiResource):
     ) -> dict[str, Any]:
         """A backend's configuration."""
         return await self._pipeline.request(_Calls.get_backend_config(id), request_options)
+
+    async def get_backend_calibration(
+        self, id: str, *, effective_at: Any = None, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """A calibration snapshot, or None."""
+        return await self._pipeline.request(
+            _Calls.get_backend_calibration(id, effective_at), request_options
+        )
+
+    async def get_least_busy_backend(
+        self,
+        *,
+        provider: str,
+        min_qubits: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Backend:
+        """The provider's backend with the shortest queue."""
+        return await self._pipeline.request(
+            _Calls.get_least_busy_backend(provider, min_qubits), request_options
+        )

@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment, require_id
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pagination import AsyncPager, Page, SyncPager
 from ..._core.pipeline import ApiRequest
+from ..._core.streams import AsyncByteStream, ByteStream
 from ..._core.waiter import AsyncWaiter, Waiter
 from ..types import Job, JobStatusResponse
 from .inputs import CreateJobRequestInput, input_to_wire
@@ -86,6 +87,16 @@ class _Calls:
     @staticmethod
     def get_job_result(id: str) -> ApiRequest[Any]:
         return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/result", Any, optional=True)
+
+    @staticmethod
+    def get_normalized_job_result(id: str) -> ApiRequest[dict[str, Any] | None]:
+        return ApiRequest(
+            "GET", f"jobs/{path_segment(id, 'id')}/result/normalized", dict[str, Any], optional=True
+        )
+
+    @staticmethod
+    def get_job_result_stream(id: str) -> ApiRequest[None]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/result-stream")
 
     @staticmethod
     def get_job_input(id: str) -> ApiRequest[dict[str, Any]]:
@@ -217,6 +228,18 @@ class JobsClient(SyncApiResource):
     ) -> dict[str, Any]:
         """The input a job was submitted with."""
         return self._pipeline.request(_Calls.get_job_input(id), request_options)
+
+    def get_normalized_job_result(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """The result in the normalized ``{"pubs": [...]}`` shape."""
+        return self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    def get_job_result_stream(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> ByteStream:
+        """The raw result bytes, streamed; the request is sent now, so errors raise here."""
+        return self._pipeline.stream(_Calls.get_job_result_stream(id), request_options)
 
     def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
         """Cancel a pending or running job (a finished one is left as it is)."""
@@ -378,6 +401,18 @@ class AsyncJobsClient(AsyncApiResource):
     ) -> dict[str, Any]:
         """The input a job was submitted with."""
         return await self._pipeline.request(_Calls.get_job_input(id), request_options)
+
+    async def get_normalized_job_result(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """The result in the normalized ``{"pubs": [...]}`` shape."""
+        return await self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    def get_job_result_stream(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> AsyncByteStream:
+        """The raw result bytes: ``await`` it to send the request, or ``async for`` directly."""
+        return self._pipeline.stream(_Calls.get_job_result_stream(id), request_options)
 
     async def cancel_job(self, id: str, *, request_options: RequestOptions | None = None) -> None:
         """Cancel a pending or running job."""
