@@ -272,3 +272,30 @@ def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumC
     assert (pub["type"], pub["shots"], pub["qubits"], pub["name"]) == ("counts", 64, 3, "g")
     with client.jobs.get_job_result_stream(job.id) as stream:
         assert json.loads(b"".join(stream)) == client.jobs.get_job_result(job.id)
+
+
+def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) -> None:
+    """immediate: final in the response; after_polls: RUNNING for N reads; timeouts keep the job."""
+    from qhub.api.quantum.errors import WaitTimeoutError
+    from qhub.local.domain.quantum import JobLifecycle
+
+    quantum = hub.hub.quantum
+    try:
+        quantum.lifecycle = JobLifecycle(immediate=True)
+        job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
+        assert job.status == JobStatus.COMPLETED
+
+        quantum.lifecycle = JobLifecycle(immediate=True, after_polls=3)
+        job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
+        seen = [client.jobs.get_job_status(job.id).status for _ in range(4)]
+        assert seen == [JobStatus.RUNNING] * 3 + [JobStatus.COMPLETED]
+
+        quantum.lifecycle = JobLifecycle(immediate=True, after_seconds=60)
+        job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
+        with pytest.raises(WaitTimeoutError) as caught:
+            client.jobs.wait(job.id, timeout=0.3, interval=0.1)
+        assert (caught.value.resource_id, caught.value.last_status) == (job.id, JobStatus.RUNNING)
+        with pytest.raises(NotFoundError, match="no result yet"):
+            client.jobs.get_job_result(job.id)
+    finally:
+        quantum.lifecycle = JobLifecycle()

@@ -2,7 +2,8 @@
 
 ``local_hub`` is a fresh Hub per test (tmp data dir, the example ``quickstart`` service);
 ``local_hub_factory(**options)`` starts Hubs with other services or options. All are stopped
-at teardown.
+at teardown. To pin how jobs end, set ``local_hub.hub.quantum.lifecycle`` to a
+``qhub.local.domain.quantum.JobLifecycle`` (immediate, after N polls, or after T seconds).
 """
 
 from __future__ import annotations

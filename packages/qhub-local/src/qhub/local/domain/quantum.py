@@ -20,7 +20,14 @@ from .errors import BadRequest, DomainError, NotFound
 from .models import utc_now
 from .store import Store
 
-__all__ = ["BACKENDS", "BackendSpec", "QuantumJobs", "SessionRecord", "Unprocessable"]
+__all__ = [
+    "BACKENDS",
+    "BackendSpec",
+    "JobLifecycle",
+    "QuantumJobs",
+    "SessionRecord",
+    "Unprocessable",
+]
 
 FINAL_JOB_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "DETACHED"})
 ALL_QASM = ("OPEN_QASM_V2", "OPEN_QASM_V3")
@@ -164,6 +171,21 @@ BACKENDS: dict[str, BackendSpec] = {
 }
 
 
+@dataclass(frozen=True)
+class JobLifecycle:
+    """How a finished job's end becomes visible, so tests can pin polling and timeouts.
+
+    ``JobLifecycle()`` shows every state as it happens. ``immediate`` simulates while the job
+    is submitted, so it is already final in the response. ``after_polls=N`` keeps a finished
+    job looking RUNNING for its first N reads; ``after_seconds=T`` until T seconds after it
+    was submitted.
+    """
+
+    immediate: bool = False
+    after_polls: int = 0
+    after_seconds: float = 0.0
+
+
 def infer_input_format(data: dict[str, Any]) -> str:
     """The input format a job input is written in."""
     if "circuit" in data:
@@ -280,6 +302,9 @@ class QuantumJobs:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._pool = qiskit_thread()
+        #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
+        self.lifecycle = JobLifecycle()
+        self._reads: dict[str, int] = {}
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
         for job in store.unfinished_jobs():
@@ -415,9 +440,15 @@ class QuantumJobs:
         self._store.save_job(job)
         seed = (job.input_params or {}).get("seed")
         with self._lock:
-            self._futures[job.id] = self._pool.submit(
+            future = self._pool.submit(
                 self._run, job.id, circuit, shots, seed if isinstance(seed, int) else None
             )
+            self._futures[job.id] = future
+        if self.lifecycle.immediate:
+            future.result()
+            stored = self._store.job(job.id)
+            assert stored is not None
+            return stored
         return job
 
     def _run(self, job_id: str, circuit: Any, shots: int, seed: int | None) -> None:
@@ -447,10 +478,26 @@ class QuantumJobs:
         Raises:
             NotFound: unknown, or another organization's.
         """
+        return self._as_visible(self._stored(organization_id, job_id))
+
+    def _stored(self, organization_id: str, job_id: str) -> JobRecord:
         job = self._store.job(job_id)
         if job is None or job.organization_id != organization_id:
             raise NotFound(f"no job {job_id!r}")
         return job
+
+    def _as_visible(self, job: JobRecord) -> JobRecord:
+        """The job as the lifecycle lets callers see it now."""
+        lifecycle = self.lifecycle
+        if not job.is_final or not (lifecycle.after_polls or lifecycle.after_seconds):
+            return job
+        with self._lock:
+            reads = self._reads[job.id] = self._reads.get(job.id, 0) + 1
+        created = datetime.fromisoformat(job.created_at.replace("Z", "+00:00"))
+        waited = (utc_now() - created).total_seconds()
+        if reads > lifecycle.after_polls and waited >= lifecycle.after_seconds:
+            return job
+        return JobRecord(**{**job.__dict__, "status": "RUNNING", "ended_at": None, "result": None})
 
     def result(self, organization_id: str, job_id: str) -> dict[str, Any]:
         """The result of a finished job.
@@ -458,14 +505,27 @@ class QuantumJobs:
         Raises:
             NotFound: unknown job, or not finished yet.
         """
-        job = self.get(organization_id, job_id)
-        if not job.is_final or job.result is None:
-            raise NotFound(f"job {job_id!r} has no result yet (status {job.status})")
+        job = self._stored(organization_id, job_id)
+        if self._hidden(job) or not job.is_final or job.result is None:
+            raise NotFound(f"job {job_id!r} has no result yet")
         return job.result
+
+    def _hidden(self, job: JobRecord) -> bool:
+        """Whether the lifecycle still hides this job's end (reading a result is not a poll)."""
+        lifecycle = self.lifecycle
+        if not (lifecycle.after_polls or lifecycle.after_seconds):
+            return False
+        created = datetime.fromisoformat(job.created_at.replace("Z", "+00:00"))
+        with self._lock:
+            reads = self._reads.get(job.id, 0)
+        return (
+            reads <= lifecycle.after_polls
+            or (utc_now() - created).total_seconds() < lifecycle.after_seconds
+        )
 
     def cancel(self, organization_id: str, job_id: str) -> JobRecord:
         """Cancel a pending or running job; a finished one is left as it is."""
-        job = self.get(organization_id, job_id)
+        job = self._stored(organization_id, job_id)
         if job.is_final:
             return job
         with self._lock:

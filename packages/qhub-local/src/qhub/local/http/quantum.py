@@ -1,8 +1,8 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: calibration history, runtime minutes, normalized memory, the session
-routes scoped to a service execution, and lifecycles driven by tests. Jobs run for real on
-Qiskit Aer.
+Not emulated yet: calibration history, runtime minutes, normalized memory, and the session
+routes scoped to a service execution. Jobs run for real on Qiskit Aer; tests can pin how a
+job's end becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
 
 import json
