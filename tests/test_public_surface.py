@@ -18,6 +18,7 @@ TWINS = [
     ("qhub.api.quantum.backends", "BackendsClient", "AsyncBackendsClient"),
     ("qhub.api.quantum.sessions", "SessionsClient", "AsyncSessionsClient"),
     ("qhub.api.quantum.workloads", "WorkloadsClient", "AsyncWorkloadsClient"),
+    ("qhub.api.quantum.runtime_minutes", "RuntimeMinutesClient", "AsyncRuntimeMinutesClient"),
 ]
 
 
@@ -64,6 +65,8 @@ PINNED_ALL = {
         "JobStatusResponse",
         "PageResponseJob",
         "RequestOptions",
+        "RuntimeMinutesAllowance",
+        "RuntimeMinutesResponse",
         "Session",
         "SessionMode",
         "SessionStatus",

@@ -299,3 +299,15 @@ def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) 
             client.jobs.get_job_result(job.id)
     finally:
         quantum.lifecycle = JobLifecycle()
+
+
+def test_runtime_minutes_lists_an_unlimited_allowance_per_provider(
+    client: HubQuantumClient,
+) -> None:
+    """Local simulators cost nothing: one allowance per provider, never used up."""
+    allowances = {
+        a.provider: a for a in client.runtime_minutes.get_runtime_minutes().allowances or []
+    }
+    assert {"AWS", "AZURE", "KIPU", "QUDORA"} <= set(allowances)
+    assert allowances["AWS"].backend_ids == ["aws.sim.dm1", "aws.sim.sv1"]
+    assert allowances["AWS"].limit_reached is False

@@ -12,6 +12,7 @@ from .._core.logs import LoggingOption
 from .backends import AsyncBackendsClient, BackendsClient
 from .environment import HubQuantumClientEnvironment
 from .jobs import AsyncJobsClient, JobsClient
+from .runtime_minutes import AsyncRuntimeMinutesClient, RuntimeMinutesClient
 from .sessions import AsyncSessionsClient, SessionsClient
 from .workloads import AsyncWorkloadsClient, WorkloadsClient
 
@@ -78,6 +79,11 @@ class HubQuantumClient(SyncClientBase):
         """Workloads: jobs and sessions in one filtered listing."""
         return WorkloadsClient(self._pipeline)
 
+    @cached_property
+    def runtime_minutes(self) -> RuntimeMinutesClient:
+        """Runtime allowances per provider."""
+        return RuntimeMinutesClient(self._pipeline)
+
 
 class AsyncHubQuantumClient(AsyncClientBase):
     """The async twin of :class:`HubQuantumClient`."""
@@ -130,3 +136,8 @@ class AsyncHubQuantumClient(AsyncClientBase):
     def workloads(self) -> AsyncWorkloadsClient:
         """Workloads: jobs and sessions in one filtered listing."""
         return AsyncWorkloadsClient(self._pipeline)
+
+    @cached_property
+    def runtime_minutes(self) -> AsyncRuntimeMinutesClient:
+        """Runtime allowances per provider."""
+        return AsyncRuntimeMinutesClient(self._pipeline)

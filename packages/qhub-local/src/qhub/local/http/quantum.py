@@ -1,6 +1,6 @@
 """The Quantum API slice for jobs on local simulators (``/quantum``).
 
-Not emulated yet: calibration history, runtime minutes, normalized memory, and the session
+Not emulated yet: calibration history, normalized memory, and the session
 routes scoped to a service execution. Jobs run for real on Qiskit Aer; tests can pin how a
 job's end becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
@@ -131,6 +131,24 @@ def quantum_router(hub: Hub) -> APIRouter:
         serviceExecutionId: str | None = None,
     ) -> JSONResponse:
         return JSONResponse(hub.quantum.search(organization_id, page, size, serviceExecutionId))
+
+    @router.get("/runtime-minutes")
+    async def get_runtime_minutes(_: OrgDep) -> JSONResponse:
+        # Local simulators are free and unlimited: one allowance per provider, never used up.
+        providers = sorted({spec.provider for spec in BACKENDS.values()})
+        allowances = [
+            {
+                "id": f"local-{provider.lower()}",
+                "provider": provider,
+                "backend_ids": sorted(s.id for s in BACKENDS.values() if s.provider == provider),
+                "allocated_seconds": None,
+                "consumed_seconds": 0,
+                "remaining_seconds": None,
+                "limit_reached": False,
+            }
+            for provider in providers
+        ]
+        return JSONResponse({"allowances": allowances})
 
     @router.get("/workloads")
     async def get_workloads(

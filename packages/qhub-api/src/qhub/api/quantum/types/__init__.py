@@ -18,6 +18,8 @@ __all__ = [
     "JobStatus",
     "JobStatusResponse",
     "PageResponseJob",
+    "RuntimeMinutesAllowance",
+    "RuntimeMinutesResponse",
     "Session",
     "SessionMode",
     "SessionStatus",
@@ -214,6 +216,24 @@ class WorkloadResponse(HubModel):
     usage_time_state: str | None = None
     service_execution_id: str | None = None
     mode: str | None = None
+
+
+class RuntimeMinutesAllowance(HubModel):
+    """Runtime allowance for a provider's backends (seconds)."""
+
+    id: str | None = None
+    provider: str | None = None
+    backend_ids: list[str] | None = None
+    allocated_seconds: float | None = None
+    consumed_seconds: float | None = None
+    remaining_seconds: float | None = None
+    limit_reached: bool | None = None
+
+
+class RuntimeMinutesResponse(HubModel):
+    """The organization's runtime allowances."""
+
+    allowances: list[RuntimeMinutesAllowance] | None = None
 
 
 class AzureIonqJobInputCircuitItem(HubModel):
