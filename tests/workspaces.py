@@ -6,6 +6,20 @@ import textwrap
 from pathlib import Path
 
 PROGRAMS = {
+    "with_session": """
+        import os
+
+        from qhub.api.quantum import HubQuantumClient
+
+        QASM = 'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; bit[1] c; h q[0]; c = measure q;'
+
+        def run(shots: int = 10) -> dict:
+            with HubQuantumClient(api_key=os.environ["KQH_SERVICE_EXECUTION_TOKEN"], base_url=os.environ["KQH_QUANTUM_API_URL"]) as quantum:
+                session = quantum.sessions.create_session(backend_id="aws.sim.sv1", mode="batch", provider="AWS")
+                job = quantum.jobs.create_job(backend_id="aws.sim.sv1", shots=shots, input={"qasm": QASM}, session_id=session.id)
+                quantum.jobs.wait(job.id, timeout=60, interval=0.1)
+                return {"session_id": session.id, "job_id": job.id}
+    """,
     "echo": """
         import logging
         import sys

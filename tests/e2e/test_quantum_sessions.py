@@ -121,3 +121,47 @@ def test_workloads_list_jobs_and_sessions_with_filters(client: HubQuantumClient)
     assert [w.id for w in only_sessions.content or []] == [session.id]
     assert (only_sessions.content or [])[0].job_count == 1
     assert {w.id for w in client.workloads.iter_workloads(size=1, tag="wl")} == {session.id, job.id}
+
+
+def test_a_service_executions_sessions_and_workloads(
+    hub: LocalHub, client: HubQuantumClient
+) -> None:
+    """A session opened with an execution token is reachable under that execution only."""
+    from qhub.service.client import HubServiceClient
+
+    assert hub.connection is not None
+    app = hub.connection.application
+    with HubServiceClient(
+        hub.connection.services["with_session"],
+        app["access_key_id"],
+        app["secret_access_key"],
+        token_endpoint=hub.connection.token_endpoint,
+    ) as service:
+        execution = service.run(request={"shots": 12})
+        ids = execution.result(timeout=120).data()
+    session_id, job_id = ids["session_id"], ids["job_id"]
+    scoped = client.jobs
+    assert scoped.get_service_execution_session(execution.id, session_id).id == session_id
+    assert [j.id for j in scoped.get_service_execution_session_jobs(execution.id, session_id)] == [
+        job_id
+    ]
+    assert (
+        scoped.service_exec_get_session_status(execution.id, session_id).status
+        == SessionStatus.ACTIVE
+    )
+    paused = scoped.update_service_execution_session_state(
+        execution.id, session_id, accept_jobs=False
+    )
+    assert paused.status == SessionStatus.INACTIVE
+    scoped.close_service_execution_session(execution.id, session_id)
+    assert (
+        scoped.get_service_execution_session(execution.id, session_id).status
+        == SessionStatus.CLOSED
+    )
+    workloads = scoped.get_service_execution_workloads(execution.id)
+    assert {(w.id, w.type) for w in workloads.content or []} == {
+        (session_id, "SESSION"),
+        (job_id, "JOB"),
+    }
+    with pytest.raises(NotFoundError, match="has no session"):
+        scoped.get_service_execution_session("another-execution", session_id)

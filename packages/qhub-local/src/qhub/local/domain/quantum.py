@@ -275,6 +275,7 @@ class SessionRecord:
     close_requested: bool = False
     started_at: str | None = None
     closed_at: str | None = None
+    service_execution_id: str | None = None
 
     def wire(self) -> dict[str, Any]:
         """The Session DTO (snake_case)."""
@@ -539,7 +540,9 @@ class QuantumJobs:
 
     # -- sessions ----------------------------------------------------------------------------
 
-    def create_session(self, organization_id: str, body: dict[str, Any]) -> SessionRecord:
+    def create_session(
+        self, organization_id: str, body: dict[str, Any], service_execution_id: str | None = None
+    ) -> SessionRecord:
         """Open a session on a backend that supports them.
 
         Raises:
@@ -578,8 +581,24 @@ class QuantumJobs:
             sdk_provider=body.get("sdk_provider")
             if isinstance(body.get("sdk_provider"), str)
             else None,
+            service_execution_id=service_execution_id,
         )
         self._store.save_session(session)
+        return session
+
+    def execution_session(
+        self, organization_id: str, service_execution_id: str, session_id: str
+    ) -> SessionRecord:
+        """A session opened by a given service execution.
+
+        Raises:
+            NotFound: unknown, or not that execution's.
+        """
+        session = self.session(organization_id, session_id)
+        if session.service_execution_id != service_execution_id:
+            raise NotFound(
+                f"service execution {service_execution_id!r} has no session {session_id!r}"
+            )
         return session
 
     def session(self, organization_id: str, session_id: str) -> SessionRecord:
@@ -718,7 +737,7 @@ class QuantumJobs:
                 {
                     **session.wire(),
                     "type": "SESSION",
-                    "service_execution_id": None,
+                    "service_execution_id": session.service_execution_id,
                     "name": None,
                     "job_count": len(self.session_jobs_of(session)),
                 }

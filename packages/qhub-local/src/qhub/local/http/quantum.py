@@ -1,8 +1,8 @@
-"""The Quantum API slice for jobs on local simulators (``/quantum``).
+"""The Quantum API on local simulators (``/quantum``).
 
-Not emulated yet: calibration history, normalized memory, and the session
-routes scoped to a service execution. Jobs run for real on Qiskit Aer; tests can pin how a
-job's end becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
+Not emulated yet: calibration history, normalized memory and normalized inputs. Jobs run
+for real on Qiskit Aer; tests can pin how a job's end becomes visible with
+``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
 
 import json
@@ -89,11 +89,15 @@ def quantum_router(hub: Hub) -> APIRouter:
         )
 
     @router.post("/sessions")
-    async def create_session(request: Request, organization_id: OrgDep) -> JSONResponse:
+    async def create_session(
+        request: Request,
+        organization_id: OrgDep,
+        x_auth_token: Annotated[str | None, Header()] = None,
+    ) -> JSONResponse:
         body = await _json_object(request)
-        return JSONResponse(
-            hub.quantum.create_session(organization_id, body).wire(), status_code=201
-        )
+        execution = hub.service_execution_of(x_auth_token)
+        session = hub.quantum.create_session(organization_id, body, execution)
+        return JSONResponse(session.wire(), status_code=201)
 
     @router.get("/sessions/{session_id}")
     async def get_session(session_id: str, organization_id: OrgDep) -> JSONResponse:
@@ -170,6 +174,56 @@ def quantum_router(hub: Hub) -> APIRouter:
             "tag": tag or [],
             "serviceExecutionId": serviceExecutionId or [],
         }
+        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size))
+
+    in_execution = "/service-executions/{service_execution_id}/sessions/{session_id}"
+
+    @router.get(in_execution)
+    async def get_service_execution_session(
+        service_execution_id: str, session_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        return JSONResponse(
+            hub.quantum.execution_session(organization_id, service_execution_id, session_id).wire()
+        )
+
+    @router.get(in_execution + "/status")
+    async def get_service_execution_session_status(
+        service_execution_id: str, session_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        session = hub.quantum.execution_session(organization_id, service_execution_id, session_id)
+        return JSONResponse({"status": session.status})
+
+    @router.get(in_execution + "/jobs")
+    async def get_service_execution_session_jobs(
+        service_execution_id: str, session_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        session = hub.quantum.execution_session(organization_id, service_execution_id, session_id)
+        return JSONResponse([job.wire() for job in hub.quantum.session_jobs_of(session)])
+
+    @router.patch(in_execution)
+    async def update_service_execution_session_state(
+        service_execution_id: str, session_id: str, request: Request, organization_id: OrgDep
+    ) -> JSONResponse:
+        body = await _json_object(request)
+        hub.quantum.execution_session(organization_id, service_execution_id, session_id)
+        session = hub.quantum.update_session_state(
+            organization_id, session_id, body.get("accept_jobs")
+        )
+        return JSONResponse(session.wire())
+
+    @router.delete(in_execution, status_code=204)
+    async def close_service_execution_session(
+        service_execution_id: str, session_id: str, organization_id: OrgDep
+    ) -> Response:
+        hub.quantum.execution_session(organization_id, service_execution_id, session_id)
+        hub.quantum.close_session(organization_id, session_id)
+        return Response(status_code=204)
+
+    @router.get("/service-executions/{service_execution_id}/workloads")
+    async def get_service_execution_workloads(
+        service_execution_id: str, organization_id: OrgDep, page: int = 0, size: int = 20
+    ) -> JSONResponse:
+        filters = {"serviceExecutionId": [service_execution_id]}
         return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size))
 
     scoped = "/service-executions/{service_execution_id}/jobs/{job_id}"

@@ -15,7 +15,7 @@ from ..._core.pagination import AsyncPager, Page, SyncPager
 from ..._core.pipeline import ApiRequest
 from ..._core.streams import AsyncByteStream, ByteStream
 from ..._core.waiter import AsyncWaiter, Waiter
-from ..types import Job, JobStatusResponse
+from ..types import Job, JobStatusResponse, Session, SessionStatusResponse, WorkloadResponse
 from .inputs import CreateJobRequestInput, input_to_wire
 
 __all__ = ["AsyncJobsClient", "JobsClient"]
@@ -105,6 +105,56 @@ class _Calls:
     @staticmethod
     def cancel_job(id: str) -> ApiRequest[None]:
         return ApiRequest("DELETE", f"jobs/{path_segment(id, 'id')}")
+
+    @staticmethod
+    def _session(service_execution_id: str, session_id: str) -> str:
+        execution = path_segment(service_execution_id, "service_execution_id")
+        return f"service-executions/{execution}/sessions/{path_segment(session_id, 'session_id')}"
+
+    @staticmethod
+    def get_service_execution_session(
+        service_execution_id: str, session_id: str
+    ) -> ApiRequest[Session]:
+        return ApiRequest("GET", _Calls._session(service_execution_id, session_id), Session)
+
+    @staticmethod
+    def close_service_execution_session(
+        service_execution_id: str, session_id: str
+    ) -> ApiRequest[None]:
+        return ApiRequest("DELETE", _Calls._session(service_execution_id, session_id))
+
+    @staticmethod
+    def update_service_execution_session_state(
+        service_execution_id: str, session_id: str, accept_jobs: bool
+    ) -> ApiRequest[Session]:
+        if not isinstance(accept_jobs, bool):
+            raise TypeError(f"accept_jobs must be a bool, not {type(accept_jobs).__name__}")
+        path = _Calls._session(service_execution_id, session_id)
+        return ApiRequest("PATCH", path, Session, body={"accept_jobs": accept_jobs})
+
+    @staticmethod
+    def get_service_execution_session_status(
+        service_execution_id: str, session_id: str
+    ) -> ApiRequest[SessionStatusResponse]:
+        path = _Calls._session(service_execution_id, session_id) + "/status"
+        return ApiRequest("GET", path, SessionStatusResponse)
+
+    @staticmethod
+    def get_service_execution_session_jobs(
+        service_execution_id: str, session_id: str
+    ) -> ApiRequest[list[Job]]:
+        return ApiRequest(
+            "GET", _Calls._session(service_execution_id, session_id) + "/jobs", list[Job]
+        )
+
+    @staticmethod
+    def get_service_execution_workloads(
+        service_execution_id: str, page: int | None, size: int | None, sort: Sequence[str] | None
+    ) -> ApiRequest[Page[WorkloadResponse]]:
+        path = f"service-executions/{path_segment(service_execution_id, 'service_execution_id')}/workloads"
+        return ApiRequest(
+            "GET", path, Page[WorkloadResponse], query={"page": page, "size": size, "sort": sort}
+        )
 
     @staticmethod
     def _scoped(service_execution_id: str, job_id: str) -> str:
@@ -291,11 +341,88 @@ class JobsClient(SyncApiResource):
             _Calls.cancel_service_execution_job(service_execution_id, job_id), request_options
         )
 
+    def get_service_execution_session(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Session:
+        """A session opened by a service execution."""
+        call = _Calls.get_service_execution_session(service_execution_id, session_id)
+        return self._pipeline.request(call, request_options)
+
+    def close_service_execution_session(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Close a session opened by a service execution (queued jobs still run)."""
+        call = _Calls.close_service_execution_session(service_execution_id, session_id)
+        self._pipeline.request(call, request_options)
+
+    def update_service_execution_session_state(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        accept_jobs: bool,
+        request_options: RequestOptions | None = None,
+    ) -> Session:
+        """Stop or resume accepting jobs in a session opened by a service execution."""
+        call = _Calls.update_service_execution_session_state(
+            service_execution_id, session_id, accept_jobs
+        )
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_session_status(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> SessionStatusResponse:
+        """The status of a session opened by a service execution."""
+        call = _Calls.get_service_execution_session_status(service_execution_id, session_id)
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_session_jobs(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> list[Job]:
+        """The jobs of a session opened by a service execution (a list)."""
+        call = _Calls.get_service_execution_session_jobs(service_execution_id, session_id)
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_workloads(
+        self,
+        service_execution_id: str,
+        *,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[WorkloadResponse]:
+        """The jobs and sessions a service execution created, one zero-based page."""
+        call = _Calls.get_service_execution_workloads(service_execution_id, page, size, sort)
+        return self._pipeline.request(call, request_options)
+
     # The older documentation's names for the service-execution-scoped methods.
     service_exec_get_job = get_service_execution_job
     service_exec_get_job_status = get_service_execution_job_status
     service_exec_get_job_input = get_service_execution_job_input
     service_exec_cancel_job = cancel_service_execution_job
+    service_exec_get_session = get_service_execution_session
+    service_exec_close_session = close_service_execution_session
+    service_exec_update_session_state = update_service_execution_session_state
+    service_exec_get_session_status = get_service_execution_session_status
+    service_exec_get_session_jobs = get_service_execution_session_jobs
+    service_exec_get_workloads = get_service_execution_workloads
 
     def wait(
         self,
@@ -462,10 +589,87 @@ class AsyncJobsClient(AsyncApiResource):
         call = _Calls.cancel_service_execution_job(service_execution_id, job_id)
         await self._pipeline.request(call, request_options)
 
+    async def get_service_execution_session(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Session:
+        """A session opened by a service execution."""
+        call = _Calls.get_service_execution_session(service_execution_id, session_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def close_service_execution_session(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> None:
+        """Close a session opened by a service execution (queued jobs still run)."""
+        call = _Calls.close_service_execution_session(service_execution_id, session_id)
+        await self._pipeline.request(call, request_options)
+
+    async def update_service_execution_session_state(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        accept_jobs: bool,
+        request_options: RequestOptions | None = None,
+    ) -> Session:
+        """Stop or resume accepting jobs in a session opened by a service execution."""
+        call = _Calls.update_service_execution_session_state(
+            service_execution_id, session_id, accept_jobs
+        )
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_session_status(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> SessionStatusResponse:
+        """The status of a session opened by a service execution."""
+        call = _Calls.get_service_execution_session_status(service_execution_id, session_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_session_jobs(
+        self,
+        service_execution_id: str,
+        session_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> list[Job]:
+        """The jobs of a session opened by a service execution (a list)."""
+        call = _Calls.get_service_execution_session_jobs(service_execution_id, session_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_workloads(
+        self,
+        service_execution_id: str,
+        *,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[WorkloadResponse]:
+        """The jobs and sessions a service execution created, one zero-based page."""
+        call = _Calls.get_service_execution_workloads(service_execution_id, page, size, sort)
+        return await self._pipeline.request(call, request_options)
+
     service_exec_get_job = get_service_execution_job
     service_exec_get_job_status = get_service_execution_job_status
     service_exec_get_job_input = get_service_execution_job_input
     service_exec_cancel_job = cancel_service_execution_job
+    service_exec_get_session = get_service_execution_session
+    service_exec_close_session = close_service_execution_session
+    service_exec_update_session_state = update_service_execution_session_state
+    service_exec_get_session_status = get_service_execution_session_status
+    service_exec_get_session_jobs = get_service_execution_session_jobs
+    service_exec_get_workloads = get_service_execution_workloads
 
     async def wait(
         self,
