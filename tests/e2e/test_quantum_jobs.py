@@ -311,3 +311,21 @@ def test_runtime_minutes_lists_an_unlimited_allowance_per_provider(
     assert {"AWS", "AZURE", "KIPU", "QUDORA"} <= set(allowances)
     assert allowances["AWS"].backend_ids == ["aws.sim.dm1", "aws.sim.sv1"]
     assert allowances["AWS"].limit_reached is False
+
+
+def test_normalized_input_and_calibration_history(client: HubQuantumClient) -> None:
+    """An IonQ input comes back as OpenQASM 3; the history holds the current snapshot."""
+    job = client.jobs.create_job(
+        backend_id="azure.ionq.simulator",
+        shots=10,
+        input=CreateJobRequestInput_AzureIonqSimulator(
+            circuit=[AzureIonqJobInputCircuitItem(type="h", targets=[0])], gateset="qis", qubits=1
+        ),
+    )
+    normalized = client.jobs.get_normalized_job_input(job.id)
+    assert normalized["format"] == "openqasm.v3"
+    assert normalized["pubs"][0]["qasm"].startswith("OPENQASM 3.0;")
+    assert "h " in normalized["pubs"][0]["qasm"]
+    history = client.backends.get_backend_calibration_history("aws.sim.sv1", size=5)
+    assert history.total_elements == 1
+    assert (history.content or [])[0]["backend_id"] == "aws.sim.sv1"

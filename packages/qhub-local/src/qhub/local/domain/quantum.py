@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..simulation import InvalidJobInput, build_circuit, qiskit_thread, run_circuit
+from ..simulation import (
+    InvalidJobInput,
+    build_circuit,
+    circuit_to_qasm3,
+    qiskit_thread,
+    run_circuit,
+)
 from .errors import BadRequest, DomainError, NotFound
 from .models import utc_now
 from .store import Store
@@ -354,6 +360,19 @@ class QuantumJobs:
                 if backend_id
                 else 0
             )
+
+    def normalized_input(self, organization_id: str, job_id: str) -> dict[str, Any]:
+        """The job's input as OpenQASM 3 (the normalized input shape)."""
+        job = self.get(organization_id, job_id)
+        spec = self.backend(job.backend_id)
+        circuit = self._pool.submit(
+            build_circuit, job.input_format, job.input, spec.qubit_count
+        ).result()
+        qasm = self._pool.submit(circuit_to_qasm3, circuit).result()
+        return {
+            "format": "openqasm.v3",
+            "pubs": [{"name": job.name, "qasm": qasm, "shots": job.shots}],
+        }
 
     def normalized_result(self, organization_id: str, job_id: str) -> dict[str, Any]:
         """The result as one "counts" pub (the normalized shape).

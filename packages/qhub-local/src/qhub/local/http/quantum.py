@@ -1,6 +1,6 @@
 """The Quantum API on local simulators (``/quantum``).
 
-Not emulated yet: calibration history, normalized memory and normalized inputs. Jobs run
+Not emulated yet: per-shot memory (normalized memory); calibration history has one snapshot. Jobs run
 for real on Qiskit Aer; tests can pin how a job's end becomes visible with
 ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
@@ -71,6 +71,16 @@ def quantum_router(hub: Hub) -> APIRouter:
     @router.get("/backends/{backend_id}/calibration")
     async def get_backend_calibration(backend_id: str, _: OrgDep) -> JSONResponse:
         return JSONResponse(hub.quantum.backend(backend_id).calibration(_started_at))
+
+    @router.get("/backends/{backend_id}/calibration-history")
+    async def get_backend_calibration_history(
+        backend_id: str, _: OrgDep, page: int = 0, size: int = 20
+    ) -> JSONResponse:
+        snapshots = [hub.quantum.backend(backend_id).calibration(_started_at)]
+        content = snapshots[page * size : (page + 1) * size] if page >= 0 and size > 0 else []
+        return JSONResponse(
+            {"content": content, "page": page, "size": size, "total_elements": 1, "total_pages": 1}
+        )
 
     @router.get("/backends/{backend_id}/config")
     async def get_backend_config(backend_id: str, _: OrgDep) -> JSONResponse:
@@ -274,6 +284,11 @@ def quantum_router(hub: Hub) -> APIRouter:
     @router.get("/jobs/{job_id}/result/normalized")
     async def get_normalized_job_result(job_id: str, organization_id: OrgDep) -> JSONResponse:
         return JSONResponse(hub.quantum.normalized_result(organization_id, job_id))
+
+    @router.get("/jobs/{job_id}/input/normalized")
+    def get_normalized_job_input(job_id: str, organization_id: OrgDep) -> JSONResponse:
+        # A plain def: it waits for the Qiskit thread.
+        return JSONResponse(hub.quantum.normalized_input(organization_id, job_id))
 
     @router.get("/jobs/{job_id}/result-stream")
     async def get_job_result_stream(job_id: str, organization_id: OrgDep) -> Response:

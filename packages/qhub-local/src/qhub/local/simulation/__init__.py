@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["InvalidJobInput", "build_circuit", "qiskit_thread", "run_circuit"]
+__all__ = ["InvalidJobInput", "build_circuit", "circuit_to_qasm3", "qiskit_thread", "run_circuit"]
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -140,6 +140,14 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
 
 
 _simulator: Any = None
+
+
+def circuit_to_qasm3(circuit: Any) -> str:
+    """The circuit as an OpenQASM 3 program (the normalized input format)."""
+    from qiskit import qasm3
+
+    text: str = qasm3.dumps(circuit)
+    return text
 
 
 def run_circuit(circuit: Any, shots: int, seed: int | None) -> dict[str, int]:

@@ -7,6 +7,7 @@ from typing import Any
 from ..._core.client import AsyncApiResource, SyncApiResource
 from ..._core.encoding import path_segment, require_id
 from ..._core.options import RequestOptions
+from ..._core.pagination import Page
 from ..._core.pipeline import ApiRequest
 from ..types import Backend, BackendStateInfo
 
@@ -38,6 +39,14 @@ class _Calls:
         query = {"effectiveAt": effective_at}
         path = f"backends/{path_segment(id, 'id')}/calibration"
         return ApiRequest("GET", path, dict[str, Any], query=query, optional=True)
+
+    @staticmethod
+    def get_backend_calibration_history(
+        id: str, start: Any, end: Any, page: int | None, size: int | None, sort: Any
+    ) -> ApiRequest[Page[dict[str, Any]]]:
+        query = {"from": start, "to": end, "page": page, "size": size, "sort": sort}
+        path = f"backends/{path_segment(id, 'id')}/calibration-history"
+        return ApiRequest("GET", path, Page[dict[str, Any]], query=query)
 
     @staticmethod
     def get_least_busy_backend(provider: str, min_qubits: int | None) -> ApiRequest[Backend]:
@@ -93,6 +102,21 @@ class BackendsClient(SyncApiResource):
             _Calls.get_backend_calibration(id, effective_at), request_options
         )
 
+    def get_backend_calibration_history(
+        self,
+        id: str,
+        *,
+        from_: Any = None,
+        to: Any = None,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Any = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[dict[str, Any]]:
+        """Past calibration snapshots between ``from_`` and ``to`` (datetimes), one page."""
+        call = _Calls.get_backend_calibration_history(id, from_, to, page, size, sort)
+        return self._pipeline.request(call, request_options)
+
     def get_least_busy_backend(
         self,
         *,
@@ -146,6 +170,21 @@ class AsyncBackendsClient(AsyncApiResource):
         return await self._pipeline.request(
             _Calls.get_backend_calibration(id, effective_at), request_options
         )
+
+    async def get_backend_calibration_history(
+        self,
+        id: str,
+        *,
+        from_: Any = None,
+        to: Any = None,
+        page: int | None = None,
+        size: int | None = None,
+        sort: Any = None,
+        request_options: RequestOptions | None = None,
+    ) -> Page[dict[str, Any]]:
+        """Past calibration snapshots between ``from_`` and ``to`` (datetimes), one page."""
+        call = _Calls.get_backend_calibration_history(id, from_, to, page, size, sort)
+        return await self._pipeline.request(call, request_options)
 
     async def get_least_busy_backend(
         self,

@@ -95,6 +95,10 @@ class _Calls:
         )
 
     @staticmethod
+    def get_normalized_job_input(id: str) -> ApiRequest[dict[str, Any]]:
+        return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/input/normalized", dict[str, Any])
+
+    @staticmethod
     def get_job_result_stream(id: str) -> ApiRequest[None]:
         return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/result-stream")
 
@@ -284,6 +288,12 @@ class JobsClient(SyncApiResource):
     ) -> dict[str, Any] | None:
         """The result in the normalized ``{"pubs": [...]}`` shape."""
         return self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    def get_normalized_job_input(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """The job's input as OpenQASM 3 pubs (``{"format", "pubs"}``)."""
+        return self._pipeline.request(_Calls.get_normalized_job_input(id), request_options)
 
     def get_job_result_stream(
         self, id: str, *, request_options: RequestOptions | None = None
@@ -534,6 +544,12 @@ class AsyncJobsClient(AsyncApiResource):
     ) -> dict[str, Any] | None:
         """The result in the normalized ``{"pubs": [...]}`` shape."""
         return await self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    async def get_normalized_job_input(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any]:
+        """The job's input as OpenQASM 3 pubs (``{"format", "pubs"}``)."""
+        return await self._pipeline.request(_Calls.get_normalized_job_input(id), request_options)
 
     def get_job_result_stream(
         self, id: str, *, request_options: RequestOptions | None = None
