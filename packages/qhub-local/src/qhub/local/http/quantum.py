@@ -261,6 +261,40 @@ def quantum_router(hub: Hub) -> APIRouter:
             hub.quantum.execution_job(organization_id, service_execution_id, job_id).input
         )
 
+    @router.get(scoped + "/result/normalized")
+    async def get_service_execution_normalized_job_result(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        return JSONResponse(hub.quantum.normalized_result(organization_id, job_id))
+
+    @router.get(scoped + "/input/normalized")
+    def get_service_execution_normalized_job_input(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        return JSONResponse(hub.quantum.normalized_input(organization_id, job_id))
+
+    @router.get(scoped + "/result-stream")
+    async def get_service_execution_job_result_stream(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> Response:
+        hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        body = json.dumps(hub.quantum.result(organization_id, job_id)).encode()
+        return Response(body, media_type="application/octet-stream")
+
+    @router.get(scoped + "/calibration")
+    async def get_service_execution_job_calibration(
+        service_execution_id: str, job_id: str, organization_id: OrgDep
+    ) -> JSONResponse:
+        job = hub.quantum.execution_job(organization_id, service_execution_id, job_id)
+        return JSONResponse(hub.quantum.backend(job.backend_id).calibration(_started_at))
+
+    @router.get("/jobs/{job_id}/calibration")
+    async def get_job_calibration(job_id: str, organization_id: OrgDep) -> JSONResponse:
+        job = hub.quantum.get(organization_id, job_id)
+        return JSONResponse(hub.quantum.backend(job.backend_id).calibration(_started_at))
+
     @router.delete(scoped, status_code=204)
     async def cancel_service_execution_job(
         service_execution_id: str, job_id: str, organization_id: OrgDep

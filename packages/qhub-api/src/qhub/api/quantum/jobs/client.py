@@ -161,6 +161,42 @@ class _Calls:
         )
 
     @staticmethod
+    def get_job_calibration(id: str) -> ApiRequest[dict[str, Any] | None]:
+        return ApiRequest(
+            "GET", f"jobs/{path_segment(id, 'id')}/calibration", dict[str, Any], optional=True
+        )
+
+    @staticmethod
+    def get_service_execution_normalized_job_result(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[dict[str, Any] | None]:
+        path = _Calls._scoped(service_execution_id, job_id) + "/result/normalized"
+        return ApiRequest("GET", path, dict[str, Any], optional=True)
+
+    @staticmethod
+    def get_service_execution_normalized_job_input(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[dict[str, Any]]:
+        return ApiRequest(
+            "GET",
+            _Calls._scoped(service_execution_id, job_id) + "/input/normalized",
+            dict[str, Any],
+        )
+
+    @staticmethod
+    def get_service_execution_job_result_stream(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[None]:
+        return ApiRequest("GET", _Calls._scoped(service_execution_id, job_id) + "/result-stream")
+
+    @staticmethod
+    def get_service_execution_job_calibration(
+        service_execution_id: str, job_id: str
+    ) -> ApiRequest[dict[str, Any] | None]:
+        path = _Calls._scoped(service_execution_id, job_id) + "/calibration"
+        return ApiRequest("GET", path, dict[str, Any], optional=True)
+
+    @staticmethod
     def _scoped(service_execution_id: str, job_id: str) -> str:
         execution = path_segment(service_execution_id, "service_execution_id")
         return f"service-executions/{execution}/jobs/{path_segment(job_id, 'job_id')}"
@@ -422,6 +458,56 @@ class JobsClient(SyncApiResource):
         call = _Calls.get_service_execution_workloads(service_execution_id, page, size, sort)
         return self._pipeline.request(call, request_options)
 
+    def get_job_calibration(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """The calibration of the backend when the job ran (None when unknown)."""
+        return self._pipeline.request(_Calls.get_job_calibration(id), request_options)
+
+    def get_service_execution_normalized_job_result(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any] | None:
+        """The normalized result of a job created by a service execution."""
+        call = _Calls.get_service_execution_normalized_job_result(service_execution_id, job_id)
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_normalized_job_input(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """The normalized input of a job created by a service execution."""
+        call = _Calls.get_service_execution_normalized_job_input(service_execution_id, job_id)
+        return self._pipeline.request(call, request_options)
+
+    def get_service_execution_job_result_stream(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ByteStream:
+        """The raw result bytes of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_result_stream(service_execution_id, job_id)
+        return self._pipeline.stream(call, request_options)
+
+    def get_service_execution_job_calibration(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any] | None:
+        """The calibration for a job created by a service execution."""
+        call = _Calls.get_service_execution_job_calibration(service_execution_id, job_id)
+        return self._pipeline.request(call, request_options)
+
     # The older documentation's names for the service-execution-scoped methods.
     service_exec_get_job = get_service_execution_job
     service_exec_get_job_status = get_service_execution_job_status
@@ -433,6 +519,10 @@ class JobsClient(SyncApiResource):
     service_exec_get_session_status = get_service_execution_session_status
     service_exec_get_session_jobs = get_service_execution_session_jobs
     service_exec_get_workloads = get_service_execution_workloads
+    service_exec_get_normalized_job_result = get_service_execution_normalized_job_result
+    service_exec_get_normalized_job_input = get_service_execution_normalized_job_input
+    service_exec_get_job_result_stream = get_service_execution_job_result_stream
+    service_exec_get_job_calibration = get_service_execution_job_calibration
 
     def wait(
         self,
@@ -676,6 +766,56 @@ class AsyncJobsClient(AsyncApiResource):
         call = _Calls.get_service_execution_workloads(service_execution_id, page, size, sort)
         return await self._pipeline.request(call, request_options)
 
+    async def get_job_calibration(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """The calibration of the backend when the job ran (None when unknown)."""
+        return await self._pipeline.request(_Calls.get_job_calibration(id), request_options)
+
+    async def get_service_execution_normalized_job_result(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any] | None:
+        """The normalized result of a job created by a service execution."""
+        call = _Calls.get_service_execution_normalized_job_result(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
+    async def get_service_execution_normalized_job_input(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any]:
+        """The normalized input of a job created by a service execution."""
+        call = _Calls.get_service_execution_normalized_job_input(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
+    def get_service_execution_job_result_stream(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncByteStream:
+        """The raw result bytes of a job created by a service execution."""
+        call = _Calls.get_service_execution_job_result_stream(service_execution_id, job_id)
+        return self._pipeline.stream(call, request_options)
+
+    async def get_service_execution_job_calibration(
+        self,
+        service_execution_id: str,
+        job_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> dict[str, Any] | None:
+        """The calibration for a job created by a service execution."""
+        call = _Calls.get_service_execution_job_calibration(service_execution_id, job_id)
+        return await self._pipeline.request(call, request_options)
+
     service_exec_get_job = get_service_execution_job
     service_exec_get_job_status = get_service_execution_job_status
     service_exec_get_job_input = get_service_execution_job_input
@@ -686,6 +826,10 @@ class AsyncJobsClient(AsyncApiResource):
     service_exec_get_session_status = get_service_execution_session_status
     service_exec_get_session_jobs = get_service_execution_session_jobs
     service_exec_get_workloads = get_service_execution_workloads
+    service_exec_get_normalized_job_result = get_service_execution_normalized_job_result
+    service_exec_get_normalized_job_input = get_service_execution_normalized_job_input
+    service_exec_get_job_result_stream = get_service_execution_job_result_stream
+    service_exec_get_job_calibration = get_service_execution_job_calibration
 
     async def wait(
         self,
