@@ -10,12 +10,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import TracebackType
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import httpx
 
 from .auth import ApiKeyAuth
 from .logs import LoggingOption, resolve_logger
+from .options import NOT_GIVEN, NotGiven
 from .pipeline import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -26,8 +27,10 @@ from .pipeline import (
 )
 
 __all__ = [
+    "AsyncApiKeyClient",
     "AsyncApiResource",
     "AsyncClientBase",
+    "SyncApiKeyClient",
     "SyncApiResource",
     "SyncClientBase",
     "build_settings",
@@ -194,3 +197,116 @@ class AsyncApiResource:
 
     def __init__(self, pipeline: AsyncPipeline) -> None:
         self._pipeline = pipeline
+
+
+def _api_key_settings(
+    default_environment: enum.Enum,
+    *,
+    api_key: str | None,
+    organization_id: str | None,
+    base_url: str | None,
+    environment: enum.Enum | NotGiven | None,
+    headers: Mapping[str, str] | None,
+    timeout: float | None,
+    max_retries: int | None,
+    follow_redirects: bool | None,
+    logging: LoggingOption,
+    injected_client: bool,
+) -> ClientSettings:
+    auth, required = api_key_credentials(api_key, organization_id)
+    return build_settings(
+        base_url=base_url,
+        environment=default_environment if isinstance(environment, NotGiven) else environment,
+        auth=auth,
+        headers=headers,
+        timeout=timeout,
+        max_retries=max_retries,
+        follow_redirects=follow_redirects,
+        logging=logging,
+        injected_client=injected_client,
+        required_headers=required,
+    )
+
+
+class SyncApiKeyClient(SyncClientBase):
+    """A client of an API authenticated by ``X-Auth-Token`` (Quantum, Platform, User).
+
+    Args:
+        api_key: personal access token or service execution token, sent as ``X-Auth-Token``
+            (``None`` sends none: public endpoints only).
+        organization_id: sent as ``X-OrganizationId`` (it replaces a same-named header).
+        base_url: wins over ``environment``.
+        environment: the API's default deployment unless given; ``None`` requires ``base_url``.
+        headers / timeout / max_retries / follow_redirects / httpx_client / logging: as for
+            every client (timeout 60 s unless an ``httpx_client`` is injected, 2 retries).
+
+    Raises:
+        Exception: neither ``base_url`` nor ``environment`` (the vendor's message).
+        TypeError / ValueError: an argument of the wrong type or value.
+    """
+
+    DEFAULT_ENVIRONMENT: ClassVar[enum.Enum]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        organization_id: str | None = None,
+        base_url: str | None = None,
+        environment: enum.Enum | NotGiven | None = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        follow_redirects: bool | None = True,
+        httpx_client: httpx.Client | None = None,
+        logging: LoggingOption = None,
+    ) -> None:
+        settings = _api_key_settings(
+            self.DEFAULT_ENVIRONMENT,
+            api_key=api_key,
+            organization_id=organization_id,
+            base_url=base_url,
+            environment=environment,
+            headers=headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            follow_redirects=follow_redirects,
+            logging=logging,
+            injected_client=httpx_client is not None,
+        )
+        super().__init__(settings, httpx_client)
+
+
+class AsyncApiKeyClient(AsyncClientBase):
+    """The async twin of :class:`SyncApiKeyClient` (``httpx_client`` is an ``httpx.AsyncClient``)."""
+
+    DEFAULT_ENVIRONMENT: ClassVar[enum.Enum]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        organization_id: str | None = None,
+        base_url: str | None = None,
+        environment: enum.Enum | NotGiven | None = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        follow_redirects: bool | None = True,
+        httpx_client: httpx.AsyncClient | None = None,
+        logging: LoggingOption = None,
+    ) -> None:
+        settings = _api_key_settings(
+            self.DEFAULT_ENVIRONMENT,
+            api_key=api_key,
+            organization_id=organization_id,
+            base_url=base_url,
+            environment=environment,
+            headers=headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            follow_redirects=follow_redirects,
+            logging=logging,
+            injected_client=httpx_client is not None,
+        )
+        super().__init__(settings, httpx_client)

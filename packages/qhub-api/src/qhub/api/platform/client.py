@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 
-import httpx
-
-from .._core.client import AsyncClientBase, SyncClientBase, api_key_credentials, build_settings
-from .._core.logs import LoggingOption
+from .._core.client import AsyncApiKeyClient, SyncApiKeyClient
 from .data_pool_grants import AsyncDataPoolGrantsClient, DataPoolGrantsClient
 from .data_pools import AsyncDataPoolsClient, DataPoolsClient
 from .environment import HubPlatformClientEnvironment
@@ -16,7 +12,7 @@ from .environment import HubPlatformClientEnvironment
 __all__ = ["AsyncHubPlatformClient", "HubPlatformClient"]
 
 
-class HubPlatformClient(SyncClientBase):
+class HubPlatformClient(SyncApiKeyClient):
     """Client of the Platform API (data pools and grants so far).
 
     Args:
@@ -26,34 +22,7 @@ class HubPlatformClient(SyncClientBase):
             httpx_client / logging: as for every client (see ``qhub.api.service``).
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        organization_id: str | None = None,
-        base_url: str | None = None,
-        environment: HubPlatformClientEnvironment | None = HubPlatformClientEnvironment.DEFAULT,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        follow_redirects: bool | None = True,
-        httpx_client: httpx.Client | None = None,
-        logging: LoggingOption = None,
-    ) -> None:
-        auth, required = api_key_credentials(api_key, organization_id)
-        settings = build_settings(
-            base_url=base_url,
-            environment=environment,
-            auth=auth,
-            headers=headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            follow_redirects=follow_redirects,
-            logging=logging,
-            injected_client=httpx_client is not None,
-            required_headers=required,
-        )
-        super().__init__(settings, httpx_client)
+    DEFAULT_ENVIRONMENT = HubPlatformClientEnvironment.DEFAULT
 
     @cached_property
     def data_pool_grants(self) -> DataPoolGrantsClient:
@@ -66,37 +35,10 @@ class HubPlatformClient(SyncClientBase):
         return DataPoolsClient(self._pipeline)
 
 
-class AsyncHubPlatformClient(AsyncClientBase):
+class AsyncHubPlatformClient(AsyncApiKeyClient):
     """The async twin of :class:`HubPlatformClient`."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        organization_id: str | None = None,
-        base_url: str | None = None,
-        environment: HubPlatformClientEnvironment | None = HubPlatformClientEnvironment.DEFAULT,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        follow_redirects: bool | None = True,
-        httpx_client: httpx.AsyncClient | None = None,
-        logging: LoggingOption = None,
-    ) -> None:
-        auth, required = api_key_credentials(api_key, organization_id)
-        settings = build_settings(
-            base_url=base_url,
-            environment=environment,
-            auth=auth,
-            headers=headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            follow_redirects=follow_redirects,
-            logging=logging,
-            injected_client=httpx_client is not None,
-            required_headers=required,
-        )
-        super().__init__(settings, httpx_client)
+    DEFAULT_ENVIRONMENT = HubPlatformClientEnvironment.DEFAULT
 
     @cached_property
     def data_pool_grants(self) -> AsyncDataPoolGrantsClient:

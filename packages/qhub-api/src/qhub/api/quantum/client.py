@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 
-import httpx
-
-from .._core.client import AsyncClientBase, SyncClientBase, api_key_credentials, build_settings
-from .._core.logs import LoggingOption
+from .._core.client import AsyncApiKeyClient, SyncApiKeyClient
 from .backends import AsyncBackendsClient, BackendsClient
 from .environment import HubQuantumClientEnvironment
 from .jobs import AsyncJobsClient, JobsClient
@@ -19,7 +15,7 @@ from .workloads import AsyncWorkloadsClient, WorkloadsClient
 __all__ = ["AsyncHubQuantumClient", "HubQuantumClient"]
 
 
-class HubQuantumClient(SyncClientBase):
+class HubQuantumClient(SyncApiKeyClient):
     """Client of the Quantum API (backends and jobs so far).
 
     Args:
@@ -30,34 +26,7 @@ class HubQuantumClient(SyncClientBase):
             httpx_client / logging: as for every client (see ``qhub.api.service``).
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        organization_id: str | None = None,
-        base_url: str | None = None,
-        environment: HubQuantumClientEnvironment | None = HubQuantumClientEnvironment.DEFAULT,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        follow_redirects: bool | None = True,
-        httpx_client: httpx.Client | None = None,
-        logging: LoggingOption = None,
-    ) -> None:
-        auth, required = api_key_credentials(api_key, organization_id)
-        settings = build_settings(
-            base_url=base_url,
-            environment=environment,
-            auth=auth,
-            headers=headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            follow_redirects=follow_redirects,
-            logging=logging,
-            injected_client=httpx_client is not None,
-            required_headers=required,
-        )
-        super().__init__(settings, httpx_client)
+    DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
 
     @cached_property
     def backends(self) -> BackendsClient:
@@ -85,37 +54,10 @@ class HubQuantumClient(SyncClientBase):
         return RuntimeMinutesClient(self._pipeline)
 
 
-class AsyncHubQuantumClient(AsyncClientBase):
+class AsyncHubQuantumClient(AsyncApiKeyClient):
     """The async twin of :class:`HubQuantumClient`."""
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None,
-        organization_id: str | None = None,
-        base_url: str | None = None,
-        environment: HubQuantumClientEnvironment | None = HubQuantumClientEnvironment.DEFAULT,
-        headers: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-        max_retries: int | None = None,
-        follow_redirects: bool | None = True,
-        httpx_client: httpx.AsyncClient | None = None,
-        logging: LoggingOption = None,
-    ) -> None:
-        auth, required = api_key_credentials(api_key, organization_id)
-        settings = build_settings(
-            base_url=base_url,
-            environment=environment,
-            auth=auth,
-            headers=headers,
-            timeout=timeout,
-            max_retries=max_retries,
-            follow_redirects=follow_redirects,
-            logging=logging,
-            injected_client=httpx_client is not None,
-            required_headers=required,
-        )
-        super().__init__(settings, httpx_client)
+    DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
 
     @cached_property
     def backends(self) -> AsyncBackendsClient:
