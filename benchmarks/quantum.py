@@ -34,7 +34,7 @@ SMALL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx 
 def in_process() -> float:
     """Seconds to parse, transpile and simulate the GHZ circuit directly."""
     started = time.perf_counter()
-    counts = run_circuit(build_circuit("OPEN_QASM_V3", {"qasm": GHZ20}, 28), 1000, None)
+    counts, _ = run_circuit(build_circuit("OPEN_QASM_V3", {"qasm": GHZ20}, 28), 1000, None)
     assert sum(counts.values()) == 1000
     return time.perf_counter() - started
 

@@ -329,3 +329,21 @@ def test_normalized_input_and_calibration_history(client: HubQuantumClient) -> N
     history = client.backends.get_backend_calibration_history("aws.sim.sv1", size=5)
     assert history.total_elements == 1
     assert (history.content or [])[0]["backend_id"] == "aws.sim.sv1"
+
+
+def test_per_shot_memory_when_asked_for(client: HubQuantumClient) -> None:
+    """input_params.memory keeps every shot's outcome; without it the memory view is empty."""
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1",
+        shots=20,
+        input={"qasm": GHZ3_QASM3},
+        input_params={"memory": True, "seed": 3},
+    )
+    client.jobs.wait(job.id, timeout=60, interval=0.1)
+    memory = client.jobs.get_normalized_job_memory(job.id)
+    assert memory is not None
+    assert (memory["qubits"], memory["shots"], len(memory["memory"])) == (3, 20, 20)
+    assert set(memory["memory"]) <= {"0x0", "0x7"}
+    plain = client.jobs.create_job(backend_id="aws.sim.sv1", shots=5, input={"qasm": GHZ3_QASM3})
+    client.jobs.wait(plain.id, timeout=60, interval=0.1)
+    assert client.jobs.get_normalized_job_memory(plain.id) is None

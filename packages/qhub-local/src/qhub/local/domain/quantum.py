@@ -361,6 +361,14 @@ class QuantumJobs:
                 else 0
             )
 
+    def normalized_memory(self, organization_id: str, job_id: str) -> dict[str, Any] | None:
+        """Per-shot outcomes (hex) when the job asked for them (``input_params.memory``), else None."""
+        result = self.result(organization_id, job_id)
+        if "memory" not in result:
+            return None
+        qubits = len(next(iter(result["counts"]), ""))
+        return {"memory": result["memory"], "qubits": qubits, "shots": result["shots"]}
+
     def normalized_input(self, organization_id: str, job_id: str) -> dict[str, Any]:
         """The job's input as OpenQASM 3 (the normalized input shape)."""
         job = self.get(organization_id, job_id)
@@ -458,10 +466,12 @@ class QuantumJobs:
             service_execution_id=service_execution_id,
         )
         self._store.save_job(job)
-        seed = (job.input_params or {}).get("seed")
+        params = job.input_params or {}
+        seed = params.get("seed")
+        memory = params.get("memory") is True
         with self._lock:
             future = self._pool.submit(
-                self._run, job.id, circuit, shots, seed if isinstance(seed, int) else None
+                self._run, job.id, circuit, shots, seed if isinstance(seed, int) else None, memory
             )
             self._futures[job.id] = future
         if self.lifecycle.immediate:
@@ -471,15 +481,17 @@ class QuantumJobs:
             return stored
         return job
 
-    def _run(self, job_id: str, circuit: Any, shots: int, seed: int | None) -> None:
+    def _run(self, job_id: str, circuit: Any, shots: int, seed: int | None, memory: bool) -> None:
         job = self._store.job(job_id)
         if job is None or job.status != "PENDING":
             return
         job.status, job.started_at = "RUNNING", _now()
         self._store.save_job(job)
         try:
-            counts = run_circuit(circuit, shots, seed)
+            counts, shots_memory = run_circuit(circuit, shots, seed, memory=memory)
             outcome: dict[str, Any] = {"counts": counts, "shots": shots}
+            if shots_memory is not None:
+                outcome["memory"] = shots_memory
             status = "COMPLETED"
         except Exception as exc:
             outcome, status = {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"

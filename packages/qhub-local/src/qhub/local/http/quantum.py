@@ -1,8 +1,8 @@
 """The Quantum API on local simulators (``/quantum``).
 
-Not emulated yet: per-shot memory (normalized memory); calibration history has one snapshot. Jobs run
-for real on Qiskit Aer; tests can pin how a job's end becomes visible with
-``hub.quantum.lifecycle`` (see ``JobLifecycle``).
+Jobs run for real on Qiskit Aer. Calibration history holds one snapshot; per-shot memory is
+kept when a job's ``input_params`` has ``memory: true``. Tests can pin how a job's end
+becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
 
 import json
@@ -318,6 +318,11 @@ def quantum_router(hub: Hub) -> APIRouter:
     @router.get("/jobs/{job_id}/result/normalized")
     async def get_normalized_job_result(job_id: str, organization_id: OrgDep) -> JSONResponse:
         return JSONResponse(hub.quantum.normalized_result(organization_id, job_id))
+
+    @router.get("/jobs/{job_id}/result/normalized/memory")
+    async def get_normalized_job_memory(job_id: str, organization_id: OrgDep) -> Response:
+        memory = hub.quantum.normalized_memory(organization_id, job_id)
+        return Response(status_code=204) if memory is None else JSONResponse(memory)
 
     @router.get("/jobs/{job_id}/input/normalized")
     def get_normalized_job_input(job_id: str, organization_id: OrgDep) -> JSONResponse:

@@ -150,8 +150,11 @@ def circuit_to_qasm3(circuit: Any) -> str:
     return text
 
 
-def run_circuit(circuit: Any, shots: int, seed: int | None) -> dict[str, int]:
-    """Measurement counts (bitstrings, qubit 0 rightmost) from Aer's simulator.
+def run_circuit(
+    circuit: Any, shots: int, seed: int | None, *, memory: bool = False
+) -> tuple[dict[str, int], list[str] | None]:
+    """Measurement counts (bitstrings, qubit 0 rightmost) from Aer, and per-shot outcomes as
+    hex strings when ``memory`` is asked for.
 
     Aer runs standard gates as they are; only a circuit it refuses is transpiled first
     (transpiling costs several times the simulation of a small circuit).
@@ -163,9 +166,14 @@ def run_circuit(circuit: Any, shots: int, seed: int | None) -> dict[str, int]:
     if _simulator is None:
         _simulator = AerSimulator(method="automatic")
     try:
-        result = _simulator.run(circuit, shots=shots, seed_simulator=seed).result()
+        result = _simulator.run(circuit, shots=shots, seed_simulator=seed, memory=memory).result()
     except AerError:
         compiled = transpile(circuit, _simulator, optimization_level=0)
-        result = _simulator.run(compiled, shots=shots, seed_simulator=seed).result()
-    counts = result.get_counts()
-    return {key.replace(" ", ""): int(value) for key, value in sorted(counts.items())}
+        result = _simulator.run(compiled, shots=shots, seed_simulator=seed, memory=memory).result()
+    counts = {
+        key.replace(" ", ""): int(value) for key, value in sorted(result.get_counts().items())
+    }
+    shots_memory = None
+    if memory:
+        shots_memory = [hex(int(bits.replace(" ", ""), 2)) for bits in result.get_memory()]
+    return counts, shots_memory

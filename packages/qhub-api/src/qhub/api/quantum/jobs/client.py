@@ -95,6 +95,11 @@ class _Calls:
         )
 
     @staticmethod
+    def get_normalized_job_memory(id: str) -> ApiRequest[dict[str, Any] | None]:
+        path = f"jobs/{path_segment(id, 'id')}/result/normalized/memory"
+        return ApiRequest("GET", path, dict[str, Any], optional=True)
+
+    @staticmethod
     def get_normalized_job_input(id: str) -> ApiRequest[dict[str, Any]]:
         return ApiRequest("GET", f"jobs/{path_segment(id, 'id')}/input/normalized", dict[str, Any])
 
@@ -324,6 +329,12 @@ class JobsClient(SyncApiResource):
     ) -> dict[str, Any] | None:
         """The result in the normalized ``{"pubs": [...]}`` shape."""
         return self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    def get_normalized_job_memory(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """Per-shot outcomes (``memory`` as hex, ``qubits``, ``shots``); None when not recorded."""
+        return self._pipeline.request(_Calls.get_normalized_job_memory(id), request_options)
 
     def get_normalized_job_input(
         self, id: str, *, request_options: RequestOptions | None = None
@@ -634,6 +645,12 @@ class AsyncJobsClient(AsyncApiResource):
     ) -> dict[str, Any] | None:
         """The result in the normalized ``{"pubs": [...]}`` shape."""
         return await self._pipeline.request(_Calls.get_normalized_job_result(id), request_options)
+
+    async def get_normalized_job_memory(
+        self, id: str, *, request_options: RequestOptions | None = None
+    ) -> dict[str, Any] | None:
+        """Per-shot outcomes (``memory`` as hex, ``qubits``, ``shots``); None when not recorded."""
+        return await self._pipeline.request(_Calls.get_normalized_job_memory(id), request_options)
 
     async def get_normalized_job_input(
         self, id: str, *, request_options: RequestOptions | None = None
