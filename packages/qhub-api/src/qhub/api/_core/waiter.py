@@ -50,6 +50,7 @@ class _WaitPlan:
     timeout: float | None
     interval: float
     clock: Callable[[], float]
+    min_interval: float = MIN_POLL_INTERVAL
     started: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,7 +68,7 @@ class _WaitPlan:
     def next_sleep(self, last_status: Any) -> float:
         """Seconds to sleep before the next poll; raises once the deadline has passed."""
         waited = self.clock() - self.started
-        pause = min(self.interval, max(MIN_POLL_INTERVAL, waited * POLL_GROWTH))
+        pause = min(self.interval, max(self.min_interval, waited * POLL_GROWTH))
         remaining = self.remaining()
         if remaining is None:
             return pause
@@ -92,6 +93,7 @@ class Waiter(Generic[T]):
         status_of: extracts the status to report in a timeout error.
         on_poll: called with every state fetched (progress reporting).
         is_transient: which poll errors to poll through (default: no response, 408/429/5xx).
+        min_interval: the shortest pause, used while the time waited is short.
         sleep / clock: injectable for tests.
     """
 
@@ -102,12 +104,15 @@ class Waiter(Generic[T]):
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
+    min_interval: float = MIN_POLL_INTERVAL
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
     def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
-        plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
+        plan = _WaitPlan(
+            self.resource, self.resource_id, timeout, interval, self.clock, self.min_interval
+        )
         last_status: Any = None
         while True:
             try:
@@ -135,12 +140,15 @@ class AsyncWaiter(Generic[T]):
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
+    min_interval: float = MIN_POLL_INTERVAL
     sleep: Callable[[float], Awaitable[None]] = async_sleep
     clock: Callable[[], float] = time.monotonic
 
     async def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
-        plan = _WaitPlan(self.resource, self.resource_id, timeout, interval, self.clock)
+        plan = _WaitPlan(
+            self.resource, self.resource_id, timeout, interval, self.clock, self.min_interval
+        )
         last_status: Any = None
         while True:
             try:

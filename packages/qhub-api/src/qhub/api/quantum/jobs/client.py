@@ -22,6 +22,8 @@ __all__ = ["AsyncJobsClient", "JobsClient"]
 
 #: Seconds between status polls while waiting, at most (the waiter starts faster).
 DEFAULT_POLL_INTERVAL = 2.0
+#: The first pauses: simulator jobs often finish within tens of milliseconds.
+FIRST_POLL_INTERVAL = 0.01
 
 
 class _Calls:
@@ -557,6 +559,7 @@ class JobsClient(SyncApiResource):
             is_final=_is_final,
             status_of=lambda state: state.status,
             on_poll=on_status,
+            min_interval=FIRST_POLL_INTERVAL,
         ).wait(timeout=timeout, interval=interval)
         return self.get_job(job_id)
 
@@ -865,5 +868,6 @@ class AsyncJobsClient(AsyncApiResource):
             is_final=_is_final,
             status_of=lambda state: state.status,
             on_poll=on_status,
+            min_interval=FIRST_POLL_INTERVAL,
         ).wait(timeout=timeout, interval=interval)
         return await self.get_job(job_id)
