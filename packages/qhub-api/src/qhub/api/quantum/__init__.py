@@ -1,4 +1,4 @@
-"""The Quantum API client (first slice: backends, sessions and jobs).
+"""The Quantum API client: backends, jobs, sessions, workloads and runtime minutes.
 
 >>> from qhub.api.quantum import HubQuantumClient
 >>> client = HubQuantumClient(api_key="...")  # doctest: +SKIP

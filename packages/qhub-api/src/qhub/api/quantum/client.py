@@ -1,4 +1,4 @@
-"""``HubQuantumClient`` / ``AsyncHubQuantumClient``: the Quantum API (first slice)."""
+"""``HubQuantumClient`` / ``AsyncHubQuantumClient``: the Quantum API."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ __all__ = ["AsyncHubQuantumClient", "HubQuantumClient"]
 
 
 class HubQuantumClient(SyncApiKeyClient):
-    """Client of the Quantum API (backends and jobs so far).
+    """Client of the Quantum API: backends, jobs, sessions, workloads, runtime minutes.
 
     Args:
         api_key: personal access token or service execution token, sent as ``X-Auth-Token``
