@@ -434,3 +434,54 @@ async def test_concurrent_sends_are_bounded_by_the_gate() -> None:
     )
     await asyncio.gather(*(client.service_api.get_status("e1") for _ in range(100)))
     assert peak == MAX_CONCURRENT_SENDS
+
+
+def test_parsing_errors_never_show_the_offending_values() -> None:
+    """A 2xx of the wrong shape names the problem, not the (possibly secret) values."""
+    client, _ = make_client(
+        lambda r: httpx.Response(200, json={"id": 42, "status": "eyJ.secret.jwt"})
+    )
+    with pytest.raises(ParsingError) as caught:
+        client.service_api.get_status("e1")
+    assert "id" in str(caught.value)
+    assert "eyJ.secret.jwt" not in str(caught.value)
+    assert "eyJ.secret.jwt" not in repr(caught.value)
+
+
+def test_api_errors_pickle_with_their_status_and_body() -> None:
+    """Errors survive pickling (for multiprocessing and logging handlers)."""
+    import pickle
+
+    for error in (
+        NotFoundError({"message": "gone"}),
+        ApiError(418, {"x-request-id": "r"}, "teapot"),
+    ):
+        copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+        assert (type(copy), copy.status_code, copy.body, str(copy)) == (
+            type(error),
+            error.status_code,
+            error.body,
+            str(error),
+        )
+
+
+@pytest.mark.parametrize("header", [{"Retry-After": "nan"}, {"retry-after-ms": "inf"}])
+def test_non_finite_retry_hints_fall_back_to_backoff(header: dict[str, str]) -> None:
+    """A nonsensical Retry-After can't make the client sleep NaN seconds."""
+    responses = [httpx.Response(503, headers=header), httpx.Response(200, json=EXECUTION)]
+    client, slept = make_client(lambda r: responses.pop(0))
+    client.service_api.get_status("e1")
+    assert slept == [1.0]
+
+
+def test_organization_header_only_for_a_real_organization_id() -> None:
+    """organization_id sets X-OrganizationId (over a caller header); an empty one sends none."""
+    from qhub.api.quantum import HubQuantumClient
+
+    with HubQuantumClient(
+        api_key="k", organization_id="org-1", headers={"x-organizationid": "other"}
+    ) as client:
+        headers = client._pipeline.settings.headers
+        assert [v for k, v in headers.items() if k.lower() == "x-organizationid"] == ["org-1"]
+    with HubQuantumClient(api_key="k", organization_id="") as client:
+        assert not any(k.lower() == "x-organizationid" for k in client._pipeline.settings.headers)

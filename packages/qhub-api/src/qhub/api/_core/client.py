@@ -109,7 +109,8 @@ def api_key_credentials(
         raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
     if organization_id is not None and not isinstance(organization_id, str):
         raise TypeError(f"organization_id must be a string, not {type(organization_id).__name__}")
-    required = {"X-OrganizationId": organization_id} if organization_id is not None else {}
+    # An empty organization id means "none", not an empty header.
+    required = {"X-OrganizationId": organization_id} if organization_id else {}
     return ApiKeyAuth(api_key), required
 
 

@@ -130,7 +130,20 @@ class ApiError(HubError):
         return text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(status_code={self.status_code!r}, body={self.body!r})"
+        # The body is left out: a successful response's body may hold tokens or grants.
+        return f"{type(self).__name__}(status_code={self.status_code!r}, request_id={self.request_id!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_api_error, (type(self), self.status_code, self.headers, self.body))
+
+
+def _rebuild_api_error(
+    cls: type[ApiError], status_code: int | None, headers: Any, body: Any
+) -> ApiError:
+    """Unpickle any ApiError subclass, whatever its constructor's argument order."""
+    error = cls.__new__(cls)
+    ApiError.__init__(error, status_code, headers, body)
+    return error
 
 
 def _reason_phrase(status_code: int | None) -> str:
@@ -278,7 +291,24 @@ class ParsingError(ApiError):
         super().__init__(status_code, headers, body)
 
     def _describe(self) -> str:
-        return f"HTTP {self.status_code}: the response body does not match the documented shape: {self.cause}"
+        problems = _problems(self.cause)
+        return f"HTTP {self.status_code}: the response body does not match the documented shape: {problems}"
+
+
+def _problems(cause: Exception | None) -> str:
+    """What was wrong, without the offending values (they may be secrets)."""
+    errors = getattr(cause, "errors", None)
+    if callable(errors):
+        try:
+            found = errors(include_input=False, include_url=False)
+        except TypeError:
+            found = None
+        if isinstance(found, list):
+            return "; ".join(
+                f"{'.'.join(str(p) for p in e.get('loc', ())) or 'body'}: {e.get('msg')}"
+                for e in found
+            )
+    return type(cause).__name__ if cause is not None else "unknown problem"
 
 
 class ApiConnectionError(HubError, httpx.TransportError):

@@ -9,6 +9,7 @@ then reused on every attempt.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -75,7 +76,7 @@ class RetryPolicy:
         """
         if headers:
             hinted = self._server_hint(headers)
-            if hinted is not None:
+            if hinted is not None and math.isfinite(hinted):
                 return min(max(hinted, 0.0), self.max_delay)
         base = min(self.initial_delay * (2**retries_so_far), self.max_delay)
         return float(base * (0.9 + 0.2 * self.jitter()))
