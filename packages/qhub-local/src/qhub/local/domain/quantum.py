@@ -726,19 +726,11 @@ class QuantumJobs:
         self, organization_id: str, page: int, size: int, service_execution_id: str | None = None
     ) -> dict[str, Any]:
         """A zero-based page of the organization's jobs, newest first."""
-        if page < 0 or not 1 <= size <= 1000:
-            raise BadRequest("page must be >= 0 and size between 1 and 1000")
+        _check_page(page, size)
         jobs = self._store.jobs(organization_id)
         if service_execution_id is not None:
             jobs = [job for job in jobs if job.service_execution_id == service_execution_id]
-        content = jobs[page * size : (page + 1) * size]
-        return {
-            "content": [job.wire() for job in content],
-            "page": page,
-            "size": size,
-            "total_elements": len(jobs),
-            "total_pages": -(-len(jobs) // size),
-        }
+        return _page([job.wire() for job in jobs], page, size)
 
     def workloads(
         self, organization_id: str, filters: dict[str, list[str]], page: int, size: int
@@ -748,8 +740,7 @@ class QuantumJobs:
         ``filters`` maps ``type``, ``status``, ``provider``, ``backendId``, ``tag`` and
         ``serviceExecutionId`` to accepted values (a workload matches any value of each).
         """
-        if page < 0 or not 1 <= size <= 1000:
-            raise BadRequest("page must be >= 0 and size between 1 and 1000")
+        _check_page(page, size)
         rows: list[dict[str, Any]] = []
         for job in self._store.jobs(organization_id):
             rows.append(
@@ -807,14 +798,7 @@ class QuantumJobs:
             "service_execution_id",
             "mode",
         )
-        content = [{k: r.get(k) for k in keep} for r in rows[page * size : (page + 1) * size]]
-        return {
-            "content": content,
-            "page": page,
-            "size": size,
-            "total_elements": len(rows),
-            "total_pages": -(-len(rows) // size),
-        }
+        return _page([{k: r.get(k) for k in keep} for r in rows], page, size)
 
     def close(self) -> None:
         """Drop this Hub's queued jobs and wait for its running one (the thread is shared)."""
@@ -825,6 +809,22 @@ class QuantumJobs:
         for future in futures:
             if not future.cancelled():
                 future.result()
+
+
+def _check_page(page: int, size: int) -> None:
+    if page < 0 or not 1 <= size <= 1000:
+        raise BadRequest("page must be >= 0 and size between 1 and 1000")
+
+
+def _page(rows: list[dict[str, Any]], page: int, size: int) -> dict[str, Any]:
+    """One zero-based page of ``rows`` in the Quantum API's page shape."""
+    return {
+        "content": rows[page * size : (page + 1) * size],
+        "page": page,
+        "size": size,
+        "total_elements": len(rows),
+        "total_pages": -(-len(rows) // size),
+    }
 
 
 def job_from_row(row: tuple[Any, ...]) -> JobRecord:

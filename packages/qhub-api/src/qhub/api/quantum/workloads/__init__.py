@@ -17,9 +17,12 @@ Values = str | Sequence[str] | None
 
 
 def _listing(
-    page: int | None, size: int | None, filters: dict[str, Values]
+    page: int | None, size: int | None, **filters: Values
 ) -> ApiRequest[Page[WorkloadResponse]]:
-    query: dict[str, Any] = {"page": page, "size": size, **filters}
+    """The listing request; filters by their Python names, sent by their wire names."""
+    wire = {"backend_id": "backendId", "service_execution_id": "serviceExecutionId"}
+    query: dict[str, Any] = {"page": page, "size": size}
+    query.update({wire.get(name, name): value for name, value in filters.items()})
     return ApiRequest("GET", "workloads", Page[WorkloadResponse], query=query)
 
 
@@ -42,17 +45,19 @@ class WorkloadsClient(SyncApiResource):
         request_options: RequestOptions | None = None,
     ) -> Page[WorkloadResponse]:
         """One zero-based page of jobs and sessions; each filter takes one value or several."""
-        filters = {
-            "sort": sort,
-            "type": type,
-            "status": status,
-            "provider": provider,
-            "backendId": backend_id,
-            "tag": tag,
-            "origin": origin,
-            "serviceExecutionId": service_execution_id,
-        }
-        return self._pipeline.request(_listing(page, size, filters), request_options)
+        call = _listing(
+            page,
+            size,
+            sort=sort,
+            type=type,
+            status=status,
+            provider=provider,
+            backend_id=backend_id,
+            tag=tag,
+            origin=origin,
+            service_execution_id=service_execution_id,
+        )
+        return self._pipeline.request(call, request_options)
 
     def iter_workloads(
         self, *, size: int | None = None, **filters: Values
@@ -84,17 +89,19 @@ class AsyncWorkloadsClient(AsyncApiResource):
         request_options: RequestOptions | None = None,
     ) -> Page[WorkloadResponse]:
         """One zero-based page of jobs and sessions."""
-        filters = {
-            "sort": sort,
-            "type": type,
-            "status": status,
-            "provider": provider,
-            "backendId": backend_id,
-            "tag": tag,
-            "origin": origin,
-            "serviceExecutionId": service_execution_id,
-        }
-        return await self._pipeline.request(_listing(page, size, filters), request_options)
+        call = _listing(
+            page,
+            size,
+            sort=sort,
+            type=type,
+            status=status,
+            provider=provider,
+            backend_id=backend_id,
+            tag=tag,
+            origin=origin,
+            service_execution_id=service_execution_id,
+        )
+        return await self._pipeline.request(call, request_options)
 
     async def iter_workloads(
         self, *, size: int | None = None, **filters: Values
