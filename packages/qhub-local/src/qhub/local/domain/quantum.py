@@ -1,8 +1,9 @@
 """The local Quantum API's rules: a backend catalog served by simulators, and jobs.
 
 Jobs are validated when submitted (nothing is queued that could never run), then simulated
-by a small worker pool off the request path: PENDING → RUNNING → COMPLETED / FAILED, or
-CANCELLED (a running job passes through CANCELLING; its result is discarded).
+in worker processes off the request path: PENDING → RUNNING → COMPLETED / FAILED, or
+CANCELLED (a running job passes through CANCELLING while its simulation is stopped). A job
+the Hub was running when it stopped is ABORTED at the next start; pending ones run then.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from typing import Any
 
 from ..simulation import (
     InvalidJobInput,
-    build_circuit,
-    circuit_to_qasm3,
-    qiskit_thread,
-    run_circuit,
+    PreparedCircuit,
+    simulator_pool,
 )
 from .errors import BadRequest, DomainError, NotFound
 from .models import utc_now
@@ -308,18 +307,34 @@ class QuantumJobs:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._pool = qiskit_thread()
+        self._pool = simulator_pool()
         #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
         self.lifecycle = JobLifecycle()
         self._reads: dict[str, int] = {}
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
-        for job in store.unfinished_jobs():
-            job.status, job.ended_at = "FAILED", _now()
-            job.result = {
-                "error": {"message": "The local Hub stopped while this job was pending or running."}
-            }
-            store.save_job(job)
+        self._closed = False
+        self._recover()
+
+    def _recover(self) -> None:
+        """Settle the jobs a stopped Hub left unfinished: a running simulation is lost
+        (ABORTED), a pending job runs now, a cancel in progress completes."""
+        for job in self._store.unfinished_jobs():
+            if job.status == "PENDING":
+                self._queue(job, None)
+                continue
+            job.status, job.ended_at = (
+                ("ABORTED" if job.status == "RUNNING" else "CANCELLED"),
+                _now(),
+            )
+            if job.status == "ABORTED":
+                job.result = {
+                    "error": {
+                        "type": "Aborted",
+                        "message": "The local Hub stopped while this job was running.",
+                    }
+                }
+            self._store.save_job(job)
 
     def backend(self, backend_id: str) -> BackendSpec:
         """A backend by id.
@@ -373,10 +388,7 @@ class QuantumJobs:
         """The job's input as OpenQASM 3 (the normalized input shape)."""
         job = self.get(organization_id, job_id)
         spec = self.backend(job.backend_id)
-        circuit = self._pool.submit(
-            build_circuit, job.input_format, job.input, spec.qubit_count
-        ).result()
-        qasm = self._pool.submit(circuit_to_qasm3, circuit).result()
+        qasm = self._pool.to_qasm3(job.input_format, job.input, spec.qubit_count)
         return {
             "format": "openqasm.v3",
             "pubs": [{"name": job.name, "qasm": qasm, "shots": job.shots}],
@@ -410,7 +422,7 @@ class QuantumJobs:
     def create(
         self, organization_id: str, body: dict[str, Any], service_execution_id: str | None = None
     ) -> JobRecord:
-        """Validate and queue a job (blocks while Qiskit validates: call it off the event loop).
+        """Validate and queue a job (blocks while the input is parsed: call it off the event loop).
 
         Raises:
             BadRequest / Unprocessable: missing fields, bad shots, unsupported input.
@@ -437,9 +449,7 @@ class QuantumJobs:
                 f"{backend_id} does not accept {input_format} input (it accepts {accepted})"
             )
         try:
-            circuit = self._pool.submit(
-                build_circuit, input_format, data, spec.qubit_count
-            ).result()
+            circuit = self._pool.prepare(input_format, data, spec.qubit_count)
         except InvalidJobInput as exc:
             raise Unprocessable(str(exc)) from None
         session_id = body.get("session_id")
@@ -466,14 +476,7 @@ class QuantumJobs:
             service_execution_id=service_execution_id,
         )
         self._store.save_job(job)
-        params = job.input_params or {}
-        seed = params.get("seed")
-        memory = params.get("memory") is True
-        with self._lock:
-            future = self._pool.submit(
-                self._run, job.id, circuit, shots, seed if isinstance(seed, int) else None, memory
-            )
-            self._futures[job.id] = future
+        future = self._queue(job, circuit)
         if self.lifecycle.immediate:
             future.result()
             stored = self._store.job(job.id)
@@ -481,28 +484,58 @@ class QuantumJobs:
             return stored
         return job
 
-    def _run(self, job_id: str, circuit: Any, shots: int, seed: int | None, memory: bool) -> None:
-        job = self._store.job(job_id)
-        if job is None or job.status != "PENDING":
-            return
-        job.status, job.started_at = "RUNNING", _now()
-        self._store.save_job(job)
+    def _queue(self, job: JobRecord, circuit: PreparedCircuit | None) -> Future[None]:
+        with self._lock:
+            future = self._pool.jobs.submit(self._run, job.id, circuit)
+            self._futures[job.id] = future
+        return future
+
+    def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
         try:
-            counts, shots_memory = run_circuit(circuit, shots, seed, memory=memory)
-            outcome: dict[str, Any] = {"counts": counts, "shots": shots}
+            self._simulate(job_id, circuit)
+        finally:
+            with self._lock:
+                self._futures.pop(job_id, None)
+
+    def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+        with self._lock:
+            if self._closed:
+                return  # left PENDING: it runs when the Hub next starts
+            job = self._store.job(job_id)
+            if job is None or job.status != "PENDING":
+                return
+            job.status, job.started_at = "RUNNING", _now()
+            self._store.save_job(job)
+        params = job.input_params or {}
+        seed = params.get("seed")
+        try:
+            if circuit is None:  # queued again after a restart
+                circuit = self._pool.prepare(
+                    job.input_format, job.input, self.backend(job.backend_id).qubit_count
+                )
+            counts, shots_memory = self._pool.simulate(
+                job_id,
+                circuit,
+                job.shots,
+                seed if isinstance(seed, int) else None,
+                params.get("memory") is True,
+            )
+            outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
             if shots_memory is not None:
                 outcome["memory"] = shots_memory
             status = "COMPLETED"
         except Exception as exc:
-            outcome, status = {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
-        job = self._store.job(job_id)
-        assert job is not None
-        job.status = "CANCELLED" if job.status == "CANCELLING" else status
-        job.result = None if job.status == "CANCELLED" else outcome
-        job.ended_at = _now()
-        self._store.save_job(job)
+            error = {"type": type(exc).__name__, "message": str(exc)}
+            outcome, status = {"error": error}, "FAILED"
         with self._lock:
-            self._futures.pop(job_id, None)
+            if self._closed and status == "FAILED":
+                return  # stopped by close(): left RUNNING, so the next start records ABORTED
+            job = self._store.job(job_id)
+            assert job is not None
+            job.status = "CANCELLED" if job.status == "CANCELLING" else status
+            job.result = None if job.status == "CANCELLED" else outcome
+            job.ended_at = _now()
+            self._store.save_job(job)
 
     def get(self, organization_id: str, job_id: str) -> JobRecord:
         """A job of this organization.
@@ -561,12 +594,15 @@ class QuantumJobs:
         if job.is_final:
             return job
         with self._lock:
+            job = self._stored(organization_id, job_id)  # again, now that no run can change it
             future = self._futures.get(job_id)
-        if job.status == "PENDING" and future is not None and future.cancel():
-            job.status, job.ended_at = "CANCELLED", _now()
-        elif job.status in ("PENDING", "RUNNING"):
-            job.status = "CANCELLING"
-        self._store.save_job(job)
+            if job.status == "PENDING" and future is not None and future.cancel():
+                job.status, job.ended_at = "CANCELLED", _now()
+            elif job.status in ("PENDING", "RUNNING"):
+                job.status = "CANCELLING"
+            self._store.save_job(job)
+        if job.status == "CANCELLING":
+            self._pool.interrupt(job_id)
         return job
 
     # -- sessions ----------------------------------------------------------------------------
@@ -801,14 +837,17 @@ class QuantumJobs:
         return _page([{k: r.get(k) for k in keep} for r in rows], page, size)
 
     def close(self) -> None:
-        """Drop this Hub's queued jobs and wait for its running one (the thread is shared)."""
+        """Stop this Hub's jobs: queued ones stay PENDING (they run at the next start), running
+        ones are stopped and left RUNNING (ABORTED at the next start). The worker processes
+        are shared with other Hubs in this process, so only this Hub's simulations stop."""
         with self._lock:
-            futures = list(self._futures.values())
-        for future in futures:
-            future.cancel()
-        for future in futures:
-            if not future.cancelled():
-                future.result()
+            self._closed = True
+            futures = dict(self._futures)
+        running = [future for future in futures.values() if not future.cancel()]
+        for job_id in futures:
+            self._pool.interrupt(job_id)
+        for future in running:
+            future.result()
 
 
 def _check_page(page: int, size: int) -> None:

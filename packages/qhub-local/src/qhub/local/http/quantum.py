@@ -326,7 +326,7 @@ def quantum_router(hub: Hub) -> APIRouter:
 
     @router.get("/jobs/{job_id}/input/normalized")
     def get_normalized_job_input(job_id: str, organization_id: OrgDep) -> JSONResponse:
-        # A plain def: it waits for the Qiskit thread.
+        # A plain def: it waits for the parser process.
         return JSONResponse(hub.quantum.normalized_input(organization_id, job_id))
 
     @router.get("/jobs/{job_id}/result-stream")

@@ -20,10 +20,11 @@ from .inputs import CreateJobRequestInput, input_to_wire
 
 __all__ = ["AsyncJobsClient", "JobsClient"]
 
-#: Seconds between status polls while waiting, at most (the waiter starts faster).
+#: Seconds between polls while waiting, at most (the waiter starts faster).
 DEFAULT_POLL_INTERVAL = 2.0
-#: The first pauses: simulator jobs often finish within tens of milliseconds.
-FIRST_POLL_INTERVAL = 0.01
+#: The first pauses: simulator jobs often finish within milliseconds. The pause then grows
+#: with the time waited (a quarter of it), so a long job costs a few dozen polls in all.
+FIRST_POLL_INTERVAL = 0.002
 
 
 class _Calls:
@@ -233,8 +234,18 @@ class _Calls:
         return ApiRequest("DELETE", _Calls._scoped(service_execution_id, job_id))
 
 
-def _is_final(status: JobStatusResponse) -> bool:
-    return status.status is not None and status.status.is_final
+def _is_final(job: Job) -> bool:
+    return job.status is not None and job.status.is_final
+
+
+def _status_reporter(
+    on_status: Callable[[JobStatusResponse], None] | None,
+) -> Callable[[Job], None] | None:
+    """``wait`` polls the job itself (its final state is then at hand, no extra request) and
+    reports each poll as the status view."""
+    if on_status is None:
+        return None
+    return lambda job: on_status(JobStatusResponse(status=job.status))
 
 
 class JobsClient(SyncApiResource):
@@ -552,16 +563,15 @@ class JobsClient(SyncApiResource):
                 job is not cancelled.
         """
         require_id(job_id, "job_id")
-        Waiter(
+        return Waiter(
             resource="job",
             resource_id=job_id,
-            poll=lambda: self.get_job_status(job_id),
+            poll=lambda: self.get_job(job_id),
             is_final=_is_final,
-            status_of=lambda state: state.status,
-            on_poll=on_status,
+            status_of=lambda job: job.status,
+            on_poll=_status_reporter(on_status),
             min_interval=FIRST_POLL_INTERVAL,
         ).wait(timeout=timeout, interval=interval)
-        return self.get_job(job_id)
 
 
 class AsyncJobsClient(AsyncApiResource):
@@ -861,13 +871,12 @@ class AsyncJobsClient(AsyncApiResource):
     ) -> Job:
         """Poll until the job is final and return it; see :meth:`JobsClient.wait`."""
         require_id(job_id, "job_id")
-        await AsyncWaiter(
+        return await AsyncWaiter(
             resource="job",
             resource_id=job_id,
-            poll=lambda: self.get_job_status(job_id),
+            poll=lambda: self.get_job(job_id),
             is_final=_is_final,
-            status_of=lambda state: state.status,
-            on_poll=on_status,
+            status_of=lambda job: job.status,
+            on_poll=_status_reporter(on_status),
             min_interval=FIRST_POLL_INTERVAL,
         ).wait(timeout=timeout, interval=interval)
-        return await self.get_job(job_id)

@@ -1,0 +1,162 @@
+"""Turns job inputs into Qiskit circuits and runs them on Aer (inside a worker process).
+
+Supported inputs: IonQ circuit JSON (``gateset: "qis"``), OpenQASM 2 and OpenQASM 3. A
+circuit without measurements is measured on every qubit. Problems with an input raise
+:class:`InvalidJobInput` naming what is wrong.
+
+These functions are plain and single-threaded: the local Hub calls them only in its
+simulator processes (see :mod:`.workers`), never on its own threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["InvalidJobInput", "build_circuit", "circuit_to_qasm3", "run_circuit"]
+
+IONQ_ONE_QUBIT = {
+    "x": "x",
+    "y": "y",
+    "z": "z",
+    "h": "h",
+    "s": "s",
+    "si": "sdg",
+    "t": "t",
+    "ti": "tdg",
+    "v": "sx",
+    "vi": "sxdg",
+}
+IONQ_ROTATIONS = {"rx": "rx", "ry": "ry", "rz": "rz"}
+IONQ_PAIR_ROTATIONS = {"xx": "rxx", "yy": "ryy", "zz": "rzz"}
+
+
+class InvalidJobInput(ValueError):
+    """The job input can't be simulated; the message names the problem."""
+
+
+def _ionq_circuit(data: Mapping[str, Any]) -> Any:
+    from qiskit import QuantumCircuit
+
+    gateset = data.get("gateset", "qis")
+    if gateset != "qis":
+        raise InvalidJobInput(f"only the 'qis' gateset is supported, not {gateset!r}")
+    items = data.get("circuit")
+    if not isinstance(items, list) or not items:
+        raise InvalidJobInput("input.circuit must be a non-empty list of gates")
+    used = [
+        q
+        for item in items
+        if isinstance(item, dict)
+        for q in (item.get("targets") or []) + (item.get("controls") or [])
+    ]
+    qubits = data.get("qubits", (max(used) + 1) if used else 0)
+    if not isinstance(qubits, int) or qubits <= 0:
+        raise InvalidJobInput("input.qubits must be a positive integer")
+    circuit = QuantumCircuit(qubits)
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidJobInput(f"input.circuit[{index}] must be an object")
+        targets, controls = item.get("targets") or [], item.get("controls") or []
+        if not targets or not all(
+            isinstance(q, int) and 0 <= q < qubits for q in [*targets, *controls]
+        ):
+            raise InvalidJobInput(
+                f"input.circuit[{index}] addresses qubits outside 0..{qubits - 1}"
+            )
+        # The documented quickstart omits gate types: a bare item is read as H, a controlled
+        # one as CNOT, which is what that Bell-state example means.
+        gate = item.get("type") or item.get("gate") or ("cnot" if controls else "h")
+        rotation = item.get("rotation", 0.0)
+        if gate in ("cnot", "not") or (gate == "x" and controls):
+            circuit.mcx(controls, targets[0]) if controls else circuit.x(targets[0])
+        elif gate in IONQ_ONE_QUBIT and not controls:
+            for target in targets:
+                getattr(circuit, IONQ_ONE_QUBIT[gate])(target)
+        elif gate in IONQ_ROTATIONS and not controls:
+            for target in targets:
+                getattr(circuit, IONQ_ROTATIONS[gate])(float(rotation), target)
+        elif gate == "swap" and len(targets) == 2 and not controls:
+            circuit.swap(*targets)
+        elif gate in IONQ_PAIR_ROTATIONS and len(targets) == 2 and not controls:
+            getattr(circuit, IONQ_PAIR_ROTATIONS[gate])(float(rotation), *targets)
+        else:
+            raise InvalidJobInput(
+                f"input.circuit[{index}]: unsupported gate {gate!r} with these qubits"
+            )
+    return circuit
+
+
+def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -> Any:
+    """A measured Qiskit circuit for a job input.
+
+    Raises:
+        InvalidJobInput: malformed input, unsupported gates, or too many qubits.
+    """
+    from qiskit import QuantumCircuit, qasm2, qasm3
+
+    if input_format == "IONQ_CIRCUIT_V1":
+        circuit = _ionq_circuit(data)
+    elif input_format in ("OPEN_QASM_V2", "OPEN_QASM_V3", "BRAKET_OPEN_QASM_V3"):
+        text = data.get("qasm")
+        if isinstance(text, list) and len(text) == 1:
+            text = text[0]
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidJobInput("input.qasm must be an OpenQASM program (a string)")
+        try:
+            if input_format == "OPEN_QASM_V2" or text.lstrip().startswith("OPENQASM 2"):
+                circuit = qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+            else:
+                circuit = qasm3.loads(text)
+        except Exception as exc:
+            raise InvalidJobInput(f"input.qasm is not valid OpenQASM: {exc}") from None
+    else:
+        raise InvalidJobInput(f"input format {input_format!r} is not supported by local simulators")
+    assert isinstance(circuit, QuantumCircuit)
+    if circuit.num_qubits > max_qubits:
+        raise InvalidJobInput(
+            f"the circuit uses {circuit.num_qubits} qubits; this backend has {max_qubits}"
+        )
+    if not any(instruction.operation.name == "measure" for instruction in circuit.data):
+        circuit.measure_all()
+    return circuit
+
+
+_simulator: Any = None
+
+
+def circuit_to_qasm3(circuit: Any) -> str:
+    """The circuit as an OpenQASM 3 program (the normalized input format)."""
+    from qiskit import qasm3
+
+    text: str = qasm3.dumps(circuit)
+    return text
+
+
+def run_circuit(
+    circuit: Any, shots: int, seed: int | None, *, memory: bool = False
+) -> tuple[dict[str, int], list[str] | None]:
+    """Measurement counts (bitstrings, qubit 0 rightmost) from Aer, and per-shot outcomes as
+    hex strings when ``memory`` is asked for.
+
+    Aer runs standard gates as they are; only a circuit it refuses is transpiled first
+    (transpiling costs several times the simulation of a small circuit).
+    """
+    from qiskit import transpile
+    from qiskit_aer import AerError, AerSimulator
+
+    global _simulator
+    if _simulator is None:
+        _simulator = AerSimulator(method="automatic")
+    try:
+        result = _simulator.run(circuit, shots=shots, seed_simulator=seed, memory=memory).result()
+    except AerError:
+        compiled = transpile(circuit, _simulator, optimization_level=0)
+        result = _simulator.run(compiled, shots=shots, seed_simulator=seed, memory=memory).result()
+    counts = {
+        key.replace(" ", ""): int(value) for key, value in sorted(result.get_counts().items())
+    }
+    shots_memory = None
+    if memory:
+        shots_memory = [hex(int(bits.replace(" ", ""), 2)) for bits in result.get_memory()]
+    return counts, shots_memory

@@ -1,0 +1,271 @@
+"""Qiskit off the Hub's threads: inputs are parsed and simulated in worker processes.
+
+Why processes: Aer holds the GIL while it simulates, so a simulation on one of the Hub's
+threads froze every HTTP request (a 25-qubit job stalled status polls, the token endpoint
+and the gateway for seconds), and Qiskit crashed when two threads used it at once. Worker
+processes keep the server answering, let simulations use every core, let a cancel stop a
+running simulation, and turn a crash or an out-of-memory kill into one failed job instead of
+a dead Hub.
+
+One parser process validates and converts inputs (fast, so a submission never waits behind
+a long simulation); ``size`` simulator processes run jobs, one each at a time. Circuits
+travel between them pickled. Processes start on first use, are shared by every Hub in the
+Python process, and exit with it (or when their parent dies: their pipe closes).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .circuits import InvalidJobInput, build_circuit, circuit_to_qasm3, run_circuit
+
+__all__ = [
+    "PreparedCircuit",
+    "SimulationFailed",
+    "SimulatorCrashed",
+    "SimulatorPool",
+    "simulator_pool",
+]
+
+Counts = dict[str, int]
+
+
+class SimulatorCrashed(RuntimeError):
+    """A worker process died mid-call: killed, out of memory, or a crash inside Qiskit."""
+
+
+class SimulationFailed(RuntimeError):
+    """The simulator raised; the message names the error (``Type: message``)."""
+
+
+@dataclass(frozen=True)
+class PreparedCircuit:
+    """A validated, measured circuit, pickled for a simulator process."""
+
+    pickled: bytes
+
+
+# -- what runs inside a worker process --------------------------------------------------------
+
+
+def _prepare(input_format: str, data: Mapping[str, Any], max_qubits: int) -> bytes:
+    try:
+        circuit = build_circuit(input_format, data, max_qubits)
+    except InvalidJobInput:
+        raise
+    except Exception as exc:  # anything else a malformed input provokes in Qiskit
+        raise InvalidJobInput(f"the input can't be read: {type(exc).__name__}: {exc}") from None
+    return pickle.dumps(circuit, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _to_qasm3(input_format: str, data: Mapping[str, Any], max_qubits: int) -> str:
+    return circuit_to_qasm3(build_circuit(input_format, data, max_qubits))
+
+
+def _simulate(
+    pickled: bytes, shots: int, seed: int | None, memory: bool
+) -> tuple[Counts, list[str] | None]:
+    try:
+        # Pickled by our parser process from a validated input; never bytes from a client.
+        return run_circuit(pickle.loads(pickled), shots, seed, memory=memory)  # noqa: S301
+    except Exception as exc:
+        raise SimulationFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+_WARM_UP = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; c = measure q;'
+_WARM_UP_2 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; measure q -> c;'
+
+
+def _serve(connection: Connection) -> None:
+    """A worker's loop: run each ``(function, args)`` received, send back the outcome."""
+    # Warm every path once (imports, Aer's first run) before the first job waits on it.
+    warm_up = build_circuit("OPEN_QASM_V3", {"qasm": _WARM_UP}, 2)
+    run_circuit(warm_up, 1, 0)
+    build_circuit("OPEN_QASM_V2", {"qasm": _WARM_UP_2}, 2)
+
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):  # the Hub is gone
+            return
+        try:
+            outcome: tuple[bool, Any] = (True, function(*args))
+        except (InvalidJobInput, SimulationFailed) as exc:
+            outcome = (False, exc)
+        except Exception as exc:  # keep what crosses the pipe picklable
+            outcome = (False, SimulationFailed(f"{type(exc).__name__}: {exc}"))
+        connection.send(outcome)
+
+
+# -- the Hub's side ---------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process, one call at a time; restarted after it dies."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        """Run ``function(*args)`` in the process; re-raise what it raised.
+
+        Raises:
+            SimulatorCrashed: the process died before answering.
+        """
+        with self._lock:
+            connection = self._connection
+            if connection is None or not self._process.is_alive():
+                self._discard()
+                connection = self._start()
+            try:
+                connection.send((function, args))
+                ok, value = connection.recv()
+            except (EOFError, OSError):
+                self._discard()
+                raise SimulatorCrashed(
+                    f"the {self._name} process stopped unexpectedly "
+                    "(it was stopped, ran out of memory, or crashed)"
+                ) from None
+        if ok:
+            return value
+        raise value
+
+    def _start(self) -> Connection:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve, args=(theirs,), name=f"qhub-{self._name}", daemon=True
+        )
+        process.start()
+        theirs.close()
+        self._process, self._connection = process, ours
+        return ours
+
+    def _discard(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        if self._process is not None:
+            self._process.join(timeout=5)
+        self._process = self._connection = None
+
+    def kill(self) -> None:
+        """Stop the process now; a call in flight raises :class:`SimulatorCrashed`."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+
+    @property
+    def pid(self) -> int | None:
+        """The live process's id, if it has started."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
+
+
+class SimulatorPool:
+    """Qiskit in worker processes: one parser, ``size`` simulators, and the threads that
+    drive jobs through them (``jobs``: at most ``size`` jobs simulate at once)."""
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError(f"size must be at least 1, not {size!r}")
+        self.size = size
+        self._parser = _Worker("circuit parser")
+        self._simulators = [_Worker(f"simulator {n}") for n in range(size)]
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self._simulators:
+            self._idle.put(worker)
+        self._running: dict[str, _Worker] = {}
+        self._lock = threading.Lock()
+        #: Threads that run jobs; their number bounds how many simulate at once.
+        self.jobs = ThreadPoolExecutor(max_workers=size, thread_name_prefix="qhub-jobs")
+
+    def prepare(
+        self, input_format: str, data: Mapping[str, Any], max_qubits: int
+    ) -> PreparedCircuit:
+        """Validate an input and build its circuit.
+
+        Raises:
+            InvalidJobInput: the input is malformed, too large, or uses unsupported gates.
+        """
+        try:
+            return PreparedCircuit(self._parser.call(_prepare, input_format, data, max_qubits))
+        except SimulatorCrashed:
+            pass  # maybe killed from outside: try once more on a fresh process
+        try:
+            return PreparedCircuit(self._parser.call(_prepare, input_format, data, max_qubits))
+        except SimulatorCrashed:
+            raise InvalidJobInput("reading this input crashed the circuit parser") from None
+
+    def to_qasm3(self, input_format: str, data: Mapping[str, Any], max_qubits: int) -> str:
+        """The input as an OpenQASM 3 program."""
+        text: str = self._parser.call(_to_qasm3, input_format, data, max_qubits)
+        return text
+
+    def simulate(
+        self, key: str, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+    ) -> tuple[Counts, list[str] | None]:
+        """Counts (and per-shot memory if asked) for ``circuit``; ``key`` names the run so
+        :meth:`interrupt` can stop it.
+
+        Raises:
+            SimulationFailed: Aer refused or failed.
+            SimulatorCrashed: the process died (or was interrupted).
+        """
+        worker = self._idle.get()
+        with self._lock:
+            self._running[key] = worker
+        try:
+            result: tuple[Counts, list[str] | None] = worker.call(
+                _simulate, circuit.pickled, shots, seed, memory
+            )
+            return result
+        finally:
+            with self._lock:
+                del self._running[key]
+            self._idle.put(worker)
+
+    def interrupt(self, key: str) -> bool:
+        """Stop the simulation running under ``key`` (its process is killed and restarted on
+        next use); False if none is."""
+        with self._lock:
+            worker = self._running.get(key)
+        if worker is None:
+            return False
+        worker.kill()
+        return True
+
+    def pid_of(self, key: str) -> int | None:
+        """The id of the process simulating ``key`` now, if one is."""
+        with self._lock:
+            worker = self._running.get(key)
+        return worker.pid if worker is not None else None
+
+    def close(self) -> None:
+        """Stop every worker process now; calls in flight raise :class:`SimulatorCrashed`."""
+        for worker in (self._parser, *self._simulators):
+            worker.kill()
+
+
+_pool: SimulatorPool | None = None
+_pool_lock = threading.Lock()
+
+
+def simulator_pool() -> SimulatorPool:
+    """The process-wide pool (two simulators on machines with two cores or more)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = SimulatorPool(size=min(2, os.cpu_count() or 1))
+        return _pool
