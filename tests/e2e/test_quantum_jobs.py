@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -249,11 +251,43 @@ def test_a_service_execution_runs_a_circuit_with_its_own_token(
     ] == [job_id]
     with pytest.raises(NotFoundError, match="has no job"):
         client.jobs.get_service_execution_job("another-execution", job_id)
+    scoped = client.jobs
+    normalized = scoped.get_service_execution_normalized_job_result(execution.id, job_id)
+    assert normalized is not None and normalized["pubs"][0]["counts"] == result["counts"]
+    assert scoped.get_service_execution_normalized_job_input(execution.id, job_id)["pubs"][0][
+        "qasm"
+    ].startswith("OPENQASM 3.0;")
+    with scoped.get_service_execution_job_result_stream(execution.id, job_id) as stream:
+        assert json.loads(b"".join(stream))["counts"] == result["counts"]
+    calibration = scoped.get_service_execution_job_calibration(execution.id, job_id)
+    assert calibration is not None and calibration == client.jobs.get_job_calibration(job_id)
+    scoped.cancel_service_execution_job(execution.id, job_id)  # finished: nothing changes
+    assert scoped.get_service_execution_job_status(execution.id, job_id).status == "COMPLETED"
+    assert job.runtime is not None and job.runtime == job.usage_time_millis and job.runtime >= 0
+
+
+def test_service_exec_names_are_the_long_names() -> None:
+    """Seed 004's service_exec_* names call the very same methods as the service_execution_* ones."""
+    from qhub.api.quantum.jobs import AsyncJobsClient, JobsClient
+
+    for cls in (JobsClient, AsyncJobsClient):
+        short = [name for name in vars(cls) if name.startswith("service_exec_")]
+        assert len(short) == 14
+        for name in short:
+            target = getattr(cls, name)
+            assert target.__name__.startswith(
+                (
+                    "get_service_execution",
+                    "cancel_service_execution",
+                    "close_service_execution",
+                    "update_service_execution",
+                )
+            )
+            assert getattr(cls, target.__name__) is target
 
 
 def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumClient) -> None:
     """The remaining read-only views: calibration, least busy, normalized result, result bytes."""
-    import json
 
     calibration = client.backends.get_backend_calibration("aws.sim.sv1")
     assert calibration is not None
@@ -297,6 +331,17 @@ def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) 
         assert (caught.value.resource_id, caught.value.last_status) == (job.id, JobStatus.RUNNING)
         with pytest.raises(NotFoundError, match="no result yet"):
             client.jobs.get_job_result(job.id)
+
+        for end in ("ABORTED", "DETACHED", "FAILED"):  # ends a simulator never produces
+            quantum.lifecycle = JobLifecycle(outcome=end)
+            job = client.jobs.create_job(
+                backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3}
+            )
+            final = client.jobs.wait(job.id, timeout=30)
+            assert final.status == end and final.status.is_final
+            assert client.jobs.get_job_result(job.id)["error"]["type"] == end
+        with pytest.raises(ValueError, match="outcome must be one of ABORTED, DETACHED, FAILED"):
+            JobLifecycle(outcome="COMPLETED")
     finally:
         quantum.lifecycle = JobLifecycle()
 
@@ -314,7 +359,7 @@ def test_runtime_minutes_lists_an_unlimited_allowance_per_provider(
 
 
 def test_normalized_input_and_calibration_history(client: HubQuantumClient) -> None:
-    """An IonQ input comes back as OpenQASM 3; the history holds the current snapshot."""
+    """An IonQ input comes back as OpenQASM 3; the history holds today's snapshot."""
     job = client.jobs.create_job(
         backend_id="azure.ionq.simulator",
         shots=10,
@@ -326,9 +371,13 @@ def test_normalized_input_and_calibration_history(client: HubQuantumClient) -> N
     assert normalized["format"] == "openqasm.v3"
     assert normalized["pubs"][0]["qasm"].startswith("OPENQASM 3.0;")
     assert "h " in normalized["pubs"][0]["qasm"]
-    history = client.backends.get_backend_calibration_history("aws.sim.sv1", size=5)
-    assert history.total_elements == 1
+    today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    history = client.backends.get_backend_calibration_history(
+        "aws.sim.sv1", from_=today - timedelta(days=30), to=datetime.now(timezone.utc), size=5
+    )
+    assert history.total_elements == 1  # this Hub was made today: one daily snapshot so far
     assert (history.content or [])[0]["backend_id"] == "aws.sim.sv1"
+    assert (history.content or [])[0]["calibrated_at"] == today.strftime("%Y-%m-%dT00:00:00.000Z")
 
 
 def test_per_shot_memory_when_asked_for(client: HubQuantumClient) -> None:

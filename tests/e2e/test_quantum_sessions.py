@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -42,7 +43,11 @@ def test_lifecycle_open_active_closed_and_jobs_listed(client: HubQuantumClient) 
     client.sessions.close_session(session.id)
     client.sessions.close_session(session.id)  # idempotent
     closed = client.sessions.get_session(session.id)
-    assert (closed.status, closed.final) == (SessionStatus.CLOSED, True)
+    assert (closed.status, closed.final, closed.final_not_aborted) == (
+        SessionStatus.CLOSED,
+        True,
+        True,
+    )
     with pytest.raises(UnprocessableEntityError, match="accepts no jobs"):
         client.jobs.create_job(
             backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL}, session_id=session.id
@@ -165,3 +170,32 @@ def test_a_service_executions_sessions_and_workloads(
     }
     with pytest.raises(NotFoundError, match="has no session"):
         scoped.get_service_execution_session("another-execution", session_id)
+
+
+def test_expiry_aborts_an_unused_session_and_closes_a_used_one(client: HubQuantumClient) -> None:
+    """TTL over: never used → ABORTED (final, not final_not_aborted); used → CLOSED, its job
+    kept. An aborted session refuses jobs and state changes; closing it changes nothing."""
+    unused = client.sessions.create_session(backend_id="aws.sim.sv1", mode="batch", ttl=1)
+    used = client.sessions.create_session(backend_id="aws.sim.sv1", mode="batch", ttl=1)
+    job = client.jobs.create_job(
+        backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL}, session_id=used.id
+    )
+    client.jobs.wait(job.id, timeout=60)
+    time.sleep(1.1)
+    aborted = client.sessions.get_session(unused.id)
+    assert (aborted.status, aborted.final, aborted.final_not_aborted) == (
+        SessionStatus.ABORTED,
+        True,
+        False,
+    )
+    assert aborted.closed_at is not None
+    assert client.sessions.get_session_status(used.id).status == SessionStatus.CLOSED
+    assert [j.id for j in client.sessions.get_session_jobs(used.id)] == [job.id]
+    client.sessions.close_session(unused.id)
+    assert client.sessions.get_session_status(unused.id).status == SessionStatus.ABORTED
+    with pytest.raises(UnprocessableEntityError, match="ABORTED"):
+        client.jobs.create_job(
+            backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL}, session_id=unused.id
+        )
+    with pytest.raises(UnprocessableEntityError, match="ABORTED"):
+        client.sessions.update_session_state(unused.id, accept_jobs=True)

@@ -8,6 +8,7 @@ from .errors import (
     NotFound,
     PayloadTooLarge,
     Unauthorized,
+    Unprocessable,
     UnsupportedMediaType,
 )
 from .hub import Credentials, Hub, LogLine, ResultView
@@ -29,5 +30,6 @@ __all__ = [
     "ResultView",
     "Service",
     "Unauthorized",
+    "Unprocessable",
     "UnsupportedMediaType",
 ]

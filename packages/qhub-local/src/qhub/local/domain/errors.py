@@ -10,6 +10,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "Unauthorized",
+    "Unprocessable",
     "UnsupportedMediaType",
 ]
 
@@ -64,3 +65,10 @@ class UnsupportedMediaType(DomainError):
     """The request body has the wrong content type."""
 
     status = 415
+
+
+class Unprocessable(DomainError):
+    """A well-formed request that can't be carried out as asked (a circuit too large, a
+    closed session)."""
+
+    status = 422

@@ -21,159 +21,16 @@ from ..simulation import (
     PreparedCircuit,
     simulator_pool,
 )
-from .errors import BadRequest, DomainError, NotFound
+from .backends import BACKENDS, BackendSpec, Calibrations, backend, parse_instant
+from .errors import BadRequest, NotFound, Unprocessable
+from .listing import page_of, sort_rows
 from .models import utc_now
 from .store import Store
 
-__all__ = [
-    "BACKENDS",
-    "BackendSpec",
-    "JobLifecycle",
-    "QuantumJobs",
-    "SessionRecord",
-    "Unprocessable",
-]
+__all__ = ["JobLifecycle", "JobRecord", "QuantumJobs", "SessionRecord"]
 
 FINAL_JOB_STATUSES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "DETACHED"})
-ALL_QASM = ("OPEN_QASM_V2", "OPEN_QASM_V3")
-
-
-class Unprocessable(DomainError):
-    """A well-formed request the Quantum API can't accept (422)."""
-
-    status = 422
-
-
-@dataclass(frozen=True)
-class BackendSpec:
-    """A backend served locally by a simulator."""
-
-    id: str
-    provider: str
-    hardware_provider: str
-    name: str
-    display_name: str
-    qubit_count: int
-    input_formats: tuple[str, ...]
-    max_shots: int = 100_000
-    technology: str = "UNKNOWN"
-    supports_sessions: bool = True
-    gates: tuple[str, ...] = ("x", "y", "z", "h", "s", "t", "rx", "ry", "rz", "cx", "swap")
-
-    def wire(self, *, reduced: bool = False) -> dict[str, Any]:
-        """The Backend DTO (snake_case); ``reduced`` is the public view for anonymous callers."""
-        view: dict[str, Any] = {
-            "id": self.id,
-            "provider": self.provider,
-            "hardware_provider": self.hardware_provider,
-            "name": self.name,
-            "display_name": self.display_name,
-            "type": "SIMULATOR",
-            "technology": self.technology,
-        }
-        if reduced:
-            return view
-        return {
-            **view,
-            "internal_id": f"local-{self.id}",
-            "queue_size": 0,
-            "access_type": "FREE",
-            "has_calibration": False,
-            "documentation": {
-                "description": f"{self.display_name}, simulated locally with Qiskit Aer."
-            },
-            "configuration": self.configuration(),
-            "availability": [],
-        }
-
-    def calibration(self, at: str) -> dict[str, Any]:
-        """A plausible, ideal-device calibration snapshot (a simulator has no noise)."""
-        qubits = [
-            {"id": q, "t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "frequency_ghz": 5.0}
-            for q in range(self.qubit_count)
-        ]
-        gates = {
-            g: {"operational": True, "error": 0.0, "error_std": 0.0, "length_ns": 35.0}
-            for g in self.gates
-        }
-        return {
-            "backend_id": self.id,
-            "calibrated_at": at,
-            "calibration": {
-                "type": "gate_based",
-                "medians": {"t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "gates": gates},
-                "qubits": qubits,
-                "qubit_pairs": [],
-            },
-        }
-
-    def configuration(self) -> dict[str, Any]:
-        """The backend's configuration: gates, qubits, shots, formats."""
-        return {
-            "gates": [{"name": g, "native_gate": True} for g in self.gates],
-            "qubit_count": self.qubit_count,
-            "connectivity": {"fully_connected": True},
-            "shots_range": {"min": 1, "max": self.max_shots},
-            "supported_input_formats": list(self.input_formats),
-            "memory_result_supported": False,
-        }
-
-
-BACKENDS: dict[str, BackendSpec] = {
-    spec.id: spec
-    for spec in (
-        BackendSpec(
-            "local.aer.simulator",
-            "KIPU",
-            "KIPU",
-            "aer_simulator",
-            "Local Aer simulator",
-            28,
-            ("IONQ_CIRCUIT_V1", *ALL_QASM),
-        ),
-        # The documented quickstart submits an IonQ circuit to aws.sim.sv1, so it accepts one here.
-        BackendSpec(
-            "aws.sim.sv1",
-            "AWS",
-            "AWS",
-            "SV1",
-            "Amazon Braket SV1 (local)",
-            28,
-            ("BRAKET_OPEN_QASM_V3", "OPEN_QASM_V3", "IONQ_CIRCUIT_V1"),
-        ),
-        BackendSpec(
-            "aws.sim.dm1",
-            "AWS",
-            "AWS",
-            "DM1",
-            "Amazon Braket DM1 (local)",
-            17,
-            ("BRAKET_OPEN_QASM_V3", "OPEN_QASM_V3"),
-        ),
-        BackendSpec(
-            "azure.ionq.simulator",
-            "AZURE",
-            "IONQ",
-            "ionq.simulator",
-            "IonQ simulator (local)",
-            29,
-            ("IONQ_CIRCUIT_V1",),
-            technology="TRAPPED_ION",
-            supports_sessions=False,
-        ),
-        BackendSpec("kipu.sim.qsim", "KIPU", "KIPU", "qsim", "Kipu qsim (local)", 28, ALL_QASM),
-        BackendSpec(
-            "qudora.sim.xg1",
-            "QUDORA",
-            "QUDORA",
-            "xg1",
-            "Qudora XG1 simulator (local)",
-            20,
-            ALL_QASM,
-            technology="TRAPPED_ION",
-        ),
-    )
-}
+FINAL_SESSION_STATUSES = frozenset({"CLOSED", "ABORTED"})
 
 
 @dataclass(frozen=True)
@@ -183,12 +40,21 @@ class JobLifecycle:
     ``JobLifecycle()`` shows every state as it happens. ``immediate`` simulates while the job
     is submitted, so it is already final in the response. ``after_polls=N`` keeps a finished
     job looking RUNNING for its first N reads; ``after_seconds=T`` until T seconds after it
-    was submitted.
+    was submitted. ``outcome`` ends every job in that final state instead of simulating it
+    (``"FAILED"``, ``"ABORTED"``, ``"DETACHED"``: the ends a simulator never produces), so
+    code can be tested against them.
     """
 
     immediate: bool = False
     after_polls: int = 0
     after_seconds: float = 0.0
+    outcome: str | None = None
+
+    def __post_init__(self) -> None:
+        ends = FINAL_JOB_STATUSES - {"COMPLETED", "CANCELLED"}
+        if self.outcome is not None and self.outcome not in ends:
+            names = ", ".join(sorted(ends))
+            raise ValueError(f"outcome must be one of {names}, not {self.outcome!r}")
 
 
 def infer_input_format(data: dict[str, Any]) -> str:
@@ -231,6 +97,11 @@ class JobRecord:
     def wire(self) -> dict[str, Any]:
         """The Job DTO (snake_case)."""
         spec = BACKENDS.get(self.backend_id)
+        usage = None
+        if self.started_at and self.ended_at:
+            usage = round(
+                (_instant(self.ended_at) - _instant(self.started_at)).total_seconds() * 1000
+            )
         return {
             "id": self.id,
             "name": self.name,
@@ -240,6 +111,8 @@ class JobRecord:
             "created_at": self.created_at,
             "started_at": self.started_at,
             "ended_at": self.ended_at,
+            "usage_time_millis": usage,
+            "runtime": usage,
             "shots": self.shots,
             "input_format": self.input_format,
             "input_params": self.input_params,
@@ -247,6 +120,10 @@ class JobRecord:
             "session_id": self.session_id,
             "sdk_provider": "CLIENT",
         }
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _iso(moment: datetime) -> str:
@@ -298,7 +175,8 @@ class SessionRecord:
             "tags": self.tags,
             "metadata": self.metadata,
             "sdk_provider": self.sdk_provider,
-            "final": self.status == "CLOSED",
+            "final": self.status in FINAL_SESSION_STATUSES,
+            "final_not_aborted": self.status == "CLOSED",
         }
 
 
@@ -314,6 +192,11 @@ class QuantumJobs:
         self._futures: dict[str, Future[None]] = {}
         self._lock = threading.Lock()
         self._closed = False
+        since = store.meta("calibrated_since")
+        if since is None:
+            since = _now()
+            store.set_meta("calibrated_since", since)
+        self._calibrations = Calibrations(datetime.fromisoformat(since.replace("Z", "+00:00")))
         self._recover()
 
     def _recover(self) -> None:
@@ -342,10 +225,46 @@ class QuantumJobs:
         Raises:
             NotFound: no such backend.
         """
-        spec = BACKENDS.get(backend_id)
-        if spec is None:
-            raise NotFound(f"no backend {backend_id!r}")
-        return spec
+        return backend(backend_id)
+
+    def calibration(self, backend_id: str, effective_at: str | None) -> dict[str, Any] | None:
+        """The backend's calibration in effect at ``effective_at`` (ISO-8601; default now),
+        or None before its first one.
+
+        Raises:
+            NotFound / BadRequest: unknown backend, or a malformed instant.
+        """
+        moment = parse_instant(effective_at, "effectiveAt") or utc_now()
+        return self._calibrations.effective_at(self.backend(backend_id), moment)
+
+    def calibration_history(
+        self,
+        backend_id: str,
+        start: str | None,
+        end: str | None,
+        page: int,
+        size: int,
+        sort: list[str],
+    ) -> dict[str, Any]:
+        """The backend's snapshots calibrated between ``start`` and ``end``, one page.
+
+        Raises:
+            NotFound / BadRequest: unknown backend; a missing, malformed or reversed period.
+        """
+        return self._calibrations.history(
+            self.backend(backend_id),
+            parse_instant(start, "from"),
+            parse_instant(end, "to"),
+            utc_now(),
+            page,
+            size,
+            sort,
+        )
+
+    def job_calibration(self, job: JobRecord) -> dict[str, Any] | None:
+        """The calibration the job ran with (in effect when it started, or was submitted)."""
+        when = job.started_at or job.created_at
+        return self.calibration(job.backend_id, when)
 
     def least_busy(self, provider: str | None, min_qubits: int | None) -> BackendSpec:
         """The backend of ``provider`` with the shortest queue.
@@ -506,27 +425,12 @@ class QuantumJobs:
                 return
             job.status, job.started_at = "RUNNING", _now()
             self._store.save_job(job)
-        params = job.input_params or {}
-        seed = params.get("seed")
-        try:
-            if circuit is None:  # queued again after a restart
-                circuit = self._pool.prepare(
-                    job.input_format, job.input, self.backend(job.backend_id).qubit_count
-                )
-            counts, shots_memory = self._pool.simulate(
-                job_id,
-                circuit,
-                job.shots,
-                seed if isinstance(seed, int) else None,
-                params.get("memory") is True,
-            )
-            outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
-            if shots_memory is not None:
-                outcome["memory"] = shots_memory
-            status = "COMPLETED"
-        except Exception as exc:
-            error = {"type": type(exc).__name__, "message": str(exc)}
-            outcome, status = {"error": error}, "FAILED"
+        forced = self.lifecycle.outcome
+        if forced is not None:
+            message = f"ended {forced} by the Hub's test lifecycle"
+            outcome, status = {"error": {"type": forced, "message": message}}, forced
+        else:
+            outcome, status = self._outcome(job, circuit)
         with self._lock:
             if self._closed and status == "FAILED":
                 return  # stopped by close(): left RUNNING, so the next start records ABORTED
@@ -536,6 +440,31 @@ class QuantumJobs:
             job.result = None if job.status == "CANCELLED" else outcome
             job.ended_at = _now()
             self._store.save_job(job)
+
+    def _outcome(
+        self, job: JobRecord, circuit: PreparedCircuit | None
+    ) -> tuple[dict[str, Any], str]:
+        """Simulate the job: its result and final status (FAILED with the error if it fails)."""
+        params = job.input_params or {}
+        seed = params.get("seed")
+        try:
+            if circuit is None:  # queued again after a restart
+                circuit = self._pool.prepare(
+                    job.input_format, job.input, self.backend(job.backend_id).qubit_count
+                )
+            counts, shots_memory = self._pool.simulate(
+                job.id,
+                circuit,
+                job.shots,
+                seed if isinstance(seed, int) else None,
+                params.get("memory") is True,
+            )
+        except Exception as exc:
+            return {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
+        outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
+        if shots_memory is not None:
+            outcome["memory"] = shots_memory
+        return outcome, "COMPLETED"
 
     def get(self, organization_id: str, job_id: str) -> JobRecord:
         """A job of this organization.
@@ -680,21 +609,27 @@ class QuantumJobs:
         return self._refresh(session)
 
     def _refresh(self, session: SessionRecord) -> SessionRecord:
-        if session.status == "CLOSED":
+        """Derive the status: ABORTED if its time ran out before any job was submitted;
+        otherwise expiry closes it like ``close_session`` (its queued jobs still run)."""
+        if session.status in FINAL_SESSION_STATUSES:
             return session
-        if _now() >= session.expires_at:
-            session.close_requested, session.accept_jobs = True, False
         jobs = self.session_jobs_of(session)
         unfinished = any(not job.is_final for job in jobs)
-        if session.close_requested:
-            status = "DRAINING" if unfinished else "CLOSED"
-        elif not session.accept_jobs:
-            status = "DRAINING" if unfinished else "INACTIVE"
+        expired = _now() >= session.expires_at
+        if expired and not jobs and not session.close_requested:
+            status = "ABORTED"
         else:
-            status = "ACTIVE" if jobs else "OPEN"
+            if expired:
+                session.close_requested, session.accept_jobs = True, False
+            if session.close_requested:
+                status = "DRAINING" if unfinished else "CLOSED"
+            elif not session.accept_jobs:
+                status = "DRAINING" if unfinished else "INACTIVE"
+            else:
+                status = "ACTIVE" if jobs else "OPEN"
         if status != session.status:
             session.status = status
-            if status == "CLOSED":
+            if status in FINAL_SESSION_STATUSES:
                 session.closed_at = _now()
             self._store.save_session(session)
         return session
@@ -709,7 +644,7 @@ class QuantumJobs:
     def close_session(self, organization_id: str, session_id: str) -> SessionRecord:
         """Stop accepting jobs and close once queued jobs finish (none is cancelled). Idempotent."""
         session = self.session(organization_id, session_id)
-        if session.status != "CLOSED":
+        if session.status not in FINAL_SESSION_STATUSES:
             session.close_requested, session.accept_jobs = True, False
             self._store.save_session(session)
         return self._refresh(session)
@@ -725,7 +660,7 @@ class QuantumJobs:
         if not isinstance(accept_jobs, bool):
             raise Unprocessable(f"accept_jobs must be true or false, not {accept_jobs!r}")
         session = self.session(organization_id, session_id)
-        if session.close_requested:
+        if session.close_requested or session.status in FINAL_SESSION_STATUSES:
             raise Unprocessable(
                 f"session {session_id!r} is {session.status} and can't accept jobs again"
             )
@@ -759,24 +694,39 @@ class QuantumJobs:
         return job
 
     def search(
-        self, organization_id: str, page: int, size: int, service_execution_id: str | None = None
+        self,
+        organization_id: str,
+        page: int,
+        size: int,
+        service_execution_id: str | None = None,
+        sort: list[str] | None = None,
     ) -> dict[str, Any]:
-        """A zero-based page of the organization's jobs, newest first."""
-        _check_page(page, size)
+        """A zero-based page of the organization's jobs, newest first unless ``sort`` says
+        otherwise (``property,asc|desc``)."""
         jobs = self._store.jobs(organization_id)
         if service_execution_id is not None:
             jobs = [job for job in jobs if job.service_execution_id == service_execution_id]
-        return _page([job.wire() for job in jobs], page, size)
+        rows = sort_rows([job.wire() for job in jobs], sort or [], SORTABLE_JOB_FIELDS)
+        return page_of(rows, page, size)
 
     def workloads(
-        self, organization_id: str, filters: dict[str, list[str]], page: int, size: int
+        self,
+        organization_id: str,
+        filters: dict[str, list[str]],
+        page: int,
+        size: int,
+        sort: list[str] | None = None,
     ) -> dict[str, Any]:
-        """Jobs and sessions as workloads, newest first, filtered, one zero-based page.
+        """Jobs and sessions as workloads, filtered, newest first unless ``sort`` says
+        otherwise; one zero-based page.
 
-        ``filters`` maps ``type``, ``status``, ``provider``, ``backendId``, ``tag`` and
-        ``serviceExecutionId`` to accepted values (a workload matches any value of each).
+        ``filters`` maps ``type``, ``status``, ``provider``, ``backendId``, ``tag``, ``origin``
+        (STANDALONE or SERVICE_EXECUTION) and ``serviceExecutionId`` to accepted values: a
+        workload matches any value of each, and every filter given.
+
+        Raises:
+            BadRequest: an unknown filter, origin or sort property.
         """
-        _check_page(page, size)
         rows: list[dict[str, Any]] = []
         for job in self._store.jobs(organization_id):
             rows.append(
@@ -812,11 +762,14 @@ class QuantumJobs:
                 continue
             if name == "tag":
                 rows = [r for r in rows if set(values) & set(r.get("tags") or [])]
+            elif name == "origin":
+                rows = [r for r in rows if _origin(r, values) in values]
             elif name in fields:
                 rows = [r for r in rows if r.get(fields[name]) in values]
             else:
                 raise BadRequest(f"unknown filter {name!r}")
         rows.sort(key=lambda r: r["created_at"], reverse=True)
+        rows = sort_rows(rows, sort or [], SORTABLE_WORKLOAD_FIELDS)
         keep = (
             "id",
             "type",
@@ -834,7 +787,7 @@ class QuantumJobs:
             "service_execution_id",
             "mode",
         )
-        return _page([{k: r.get(k) for k in keep} for r in rows], page, size)
+        return page_of([{k: r.get(k) for k in keep} for r in rows], page, size)
 
     def close(self) -> None:
         """Stop this Hub's jobs: queued ones stay PENDING (they run at the next start), running
@@ -850,20 +803,29 @@ class QuantumJobs:
             future.result()
 
 
-def _check_page(page: int, size: int) -> None:
-    if page < 0 or not 1 <= size <= 1000:
-        raise BadRequest("page must be >= 0 and size between 1 and 1000")
+SORTABLE_JOB_FIELDS = {
+    "createdAt": "created_at",
+    "startedAt": "started_at",
+    "endedAt": "ended_at",
+    "name": "name",
+    "status": "status",
+    "backendId": "backend_id",
+    "provider": "provider",
+    "shots": "shots",
+    "id": "id",
+}
+SORTABLE_WORKLOAD_FIELDS = {
+    **{k: v for k, v in SORTABLE_JOB_FIELDS.items() if k != "shots"},
+    "type": "type",
+}
+ORIGINS = ("STANDALONE", "SERVICE_EXECUTION")
 
 
-def _page(rows: list[dict[str, Any]], page: int, size: int) -> dict[str, Any]:
-    """One zero-based page of ``rows`` in the Quantum API's page shape."""
-    return {
-        "content": rows[page * size : (page + 1) * size],
-        "page": page,
-        "size": size,
-        "total_elements": len(rows),
-        "total_pages": -(-len(rows) // size),
-    }
+def _origin(row: dict[str, Any], wanted: list[str]) -> str:
+    unknown = [value for value in wanted if value not in ORIGINS]
+    if unknown:
+        raise BadRequest(f"origin must be STANDALONE or SERVICE_EXECUTION, not {unknown[0]!r}")
+    return "SERVICE_EXECUTION" if row.get("service_execution_id") else "STANDALONE"
 
 
 def job_from_row(row: tuple[Any, ...]) -> JobRecord:

@@ -1,8 +1,8 @@
 """The Quantum API on local simulators (``/quantum``).
 
-Jobs run for real on Qiskit Aer. Calibration history holds one snapshot; per-shot memory is
-kept when a job's ``input_params`` has ``memory: true``. Tests can pin how a job's end
-becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
+Jobs run for real on Qiskit Aer. Backends are recalibrated (as ideal devices) every UTC day;
+per-shot memory is kept when a job's ``input_params`` has ``memory: true``. Tests can pin how
+a job's end becomes visible with ``hub.quantum.lifecycle`` (see ``JobLifecycle``).
 """
 
 import json
@@ -12,8 +12,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from ..domain import BadRequest, Hub
-from ..domain.models import utc_now
-from ..domain.quantum import BACKENDS
+from ..domain.backends import BACKENDS
 
 __all__ = ["quantum_router"]
 
@@ -28,10 +27,14 @@ async def _json_object(request: Request) -> dict[str, Any]:
     return body
 
 
+def _calibration(snapshot: dict[str, Any] | None) -> Response:
+    """A calibration snapshot, or 204 when there is none (the client reads that as None)."""
+    return Response(status_code=204) if snapshot is None else JSONResponse(snapshot)
+
+
 def quantum_router(hub: Hub) -> APIRouter:
     """Quantum routes, bound to ``hub``."""
     router = APIRouter(prefix="/quantum")
-    _started_at = utc_now().isoformat(timespec="seconds").replace("+00:00", "Z")
 
     async def organization(
         x_auth_token: Annotated[str | None, Header()] = None,
@@ -69,17 +72,23 @@ def quantum_router(hub: Hub) -> APIRouter:
         return JSONResponse({"status": "ONLINE", "queue_avg_time": 0, "queue_size": 0})
 
     @router.get("/backends/{backend_id}/calibration")
-    async def get_backend_calibration(backend_id: str, _: OrgDep) -> JSONResponse:
-        return JSONResponse(hub.quantum.backend(backend_id).calibration(_started_at))
+    async def get_backend_calibration(
+        backend_id: str, _: OrgDep, effectiveAt: str | None = None
+    ) -> Response:
+        return _calibration(hub.quantum.calibration(backend_id, effectiveAt))
 
     @router.get("/backends/{backend_id}/calibration-history")
     async def get_backend_calibration_history(
-        backend_id: str, _: OrgDep, page: int = 0, size: int = 20
+        backend_id: str,
+        _: OrgDep,
+        start: Annotated[str | None, Query(alias="from")] = None,
+        to: str | None = None,
+        page: int = 0,
+        size: int = 20,
+        sort: Annotated[list[str] | None, Query()] = None,
     ) -> JSONResponse:
-        snapshots = [hub.quantum.backend(backend_id).calibration(_started_at)]
-        content = snapshots[page * size : (page + 1) * size] if page >= 0 and size > 0 else []
         return JSONResponse(
-            {"content": content, "page": page, "size": size, "total_elements": 1, "total_pages": 1}
+            hub.quantum.calibration_history(backend_id, start, to, page, size, sort or [])
         )
 
     @router.get("/backends/{backend_id}/config")
@@ -143,8 +152,11 @@ def quantum_router(hub: Hub) -> APIRouter:
         page: int = 0,
         size: int = 20,
         serviceExecutionId: str | None = None,
+        sort: Annotated[list[str] | None, Query()] = None,
     ) -> JSONResponse:
-        return JSONResponse(hub.quantum.search(organization_id, page, size, serviceExecutionId))
+        return JSONResponse(
+            hub.quantum.search(organization_id, page, size, serviceExecutionId, sort or [])
+        )
 
     @router.get("/runtime-minutes")
     async def get_runtime_minutes(_: OrgDep) -> JSONResponse:
@@ -174,7 +186,9 @@ def quantum_router(hub: Hub) -> APIRouter:
         provider: Annotated[list[str] | None, Query()] = None,
         backendId: Annotated[list[str] | None, Query()] = None,
         tag: Annotated[list[str] | None, Query()] = None,
+        origin: Annotated[list[str] | None, Query()] = None,
         serviceExecutionId: Annotated[list[str] | None, Query()] = None,
+        sort: Annotated[list[str] | None, Query()] = None,
     ) -> JSONResponse:
         filters = {
             "type": type or [],
@@ -182,9 +196,10 @@ def quantum_router(hub: Hub) -> APIRouter:
             "provider": provider or [],
             "backendId": backendId or [],
             "tag": tag or [],
+            "origin": origin or [],
             "serviceExecutionId": serviceExecutionId or [],
         }
-        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size))
+        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size, sort))
 
     in_execution = "/service-executions/{service_execution_id}/sessions/{session_id}"
 
@@ -231,10 +246,14 @@ def quantum_router(hub: Hub) -> APIRouter:
 
     @router.get("/service-executions/{service_execution_id}/workloads")
     async def get_service_execution_workloads(
-        service_execution_id: str, organization_id: OrgDep, page: int = 0, size: int = 20
+        service_execution_id: str,
+        organization_id: OrgDep,
+        page: int = 0,
+        size: int = 20,
+        sort: Annotated[list[str] | None, Query()] = None,
     ) -> JSONResponse:
         filters = {"serviceExecutionId": [service_execution_id]}
-        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size))
+        return JSONResponse(hub.quantum.workloads(organization_id, filters, page, size, sort))
 
     scoped = "/service-executions/{service_execution_id}/jobs/{job_id}"
 
@@ -286,14 +305,13 @@ def quantum_router(hub: Hub) -> APIRouter:
     @router.get(scoped + "/calibration")
     async def get_service_execution_job_calibration(
         service_execution_id: str, job_id: str, organization_id: OrgDep
-    ) -> JSONResponse:
+    ) -> Response:
         job = hub.quantum.execution_job(organization_id, service_execution_id, job_id)
-        return JSONResponse(hub.quantum.backend(job.backend_id).calibration(_started_at))
+        return _calibration(hub.quantum.job_calibration(job))
 
     @router.get("/jobs/{job_id}/calibration")
-    async def get_job_calibration(job_id: str, organization_id: OrgDep) -> JSONResponse:
-        job = hub.quantum.get(organization_id, job_id)
-        return JSONResponse(hub.quantum.backend(job.backend_id).calibration(_started_at))
+    async def get_job_calibration(job_id: str, organization_id: OrgDep) -> Response:
+        return _calibration(hub.quantum.job_calibration(hub.quantum.get(organization_id, job_id)))
 
     @router.delete(scoped, status_code=204)
     async def cancel_service_execution_job(

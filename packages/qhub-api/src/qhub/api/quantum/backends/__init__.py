@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from ..._core.client import AsyncApiResource, SyncApiResource
@@ -35,14 +37,21 @@ class _Calls:
         return ApiRequest("GET", f"backends/{path_segment(id, 'id')}/status", BackendStateInfo)
 
     @staticmethod
-    def get_backend_calibration(id: str, effective_at: Any) -> ApiRequest[dict[str, Any] | None]:
+    def get_backend_calibration(
+        id: str, effective_at: datetime | str | None
+    ) -> ApiRequest[dict[str, Any] | None]:
         query = {"effectiveAt": effective_at}
         path = f"backends/{path_segment(id, 'id')}/calibration"
         return ApiRequest("GET", path, dict[str, Any], query=query, optional=True)
 
     @staticmethod
     def get_backend_calibration_history(
-        id: str, start: Any, end: Any, page: int | None, size: int | None, sort: Any
+        id: str,
+        start: datetime | str,
+        end: datetime | str,
+        page: int | None,
+        size: int | None,
+        sort: str | Sequence[str] | None,
     ) -> ApiRequest[Page[dict[str, Any]]]:
         query = {"from": start, "to": end, "page": page, "size": size, "sort": sort}
         path = f"backends/{path_segment(id, 'id')}/calibration-history"
@@ -95,9 +104,14 @@ class BackendsClient(SyncApiResource):
         return self._pipeline.request(_Calls.get_backend_config(id), request_options)
 
     def get_backend_calibration(
-        self, id: str, *, effective_at: Any = None, request_options: RequestOptions | None = None
+        self,
+        id: str,
+        *,
+        effective_at: datetime | str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> dict[str, Any] | None:
-        """A calibration snapshot (``backend_id``, ``calibrated_at``, ``calibration``), or None."""
+        """The snapshot (``backend_id``, ``calibrated_at``, ``calibration``) in effect at
+        ``effective_at`` (default: now), or None when there is none."""
         return self._pipeline.request(
             _Calls.get_backend_calibration(id, effective_at), request_options
         )
@@ -106,14 +120,16 @@ class BackendsClient(SyncApiResource):
         self,
         id: str,
         *,
-        from_: Any = None,
-        to: Any = None,
+        from_: datetime | str,
+        to: datetime | str,
         page: int | None = None,
         size: int | None = None,
-        sort: Any = None,
+        sort: str | Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
     ) -> Page[dict[str, Any]]:
-        """Past calibration snapshots between ``from_`` and ``to`` (datetimes), one page."""
+        """Calibration snapshots taken between ``from_`` and ``to`` (both required, as the
+        Hub requires them; naive datetimes are UTC), newest first unless ``sort``
+        (``"calibratedAt,asc"``) says otherwise; one zero-based page."""
         call = _Calls.get_backend_calibration_history(id, from_, to, page, size, sort)
         return self._pipeline.request(call, request_options)
 
@@ -164,7 +180,11 @@ class AsyncBackendsClient(AsyncApiResource):
         return await self._pipeline.request(_Calls.get_backend_config(id), request_options)
 
     async def get_backend_calibration(
-        self, id: str, *, effective_at: Any = None, request_options: RequestOptions | None = None
+        self,
+        id: str,
+        *,
+        effective_at: datetime | str | None = None,
+        request_options: RequestOptions | None = None,
     ) -> dict[str, Any] | None:
         """A calibration snapshot, or None."""
         return await self._pipeline.request(
@@ -175,14 +195,16 @@ class AsyncBackendsClient(AsyncApiResource):
         self,
         id: str,
         *,
-        from_: Any = None,
-        to: Any = None,
+        from_: datetime | str,
+        to: datetime | str,
         page: int | None = None,
         size: int | None = None,
-        sort: Any = None,
+        sort: str | Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
     ) -> Page[dict[str, Any]]:
-        """Past calibration snapshots between ``from_`` and ``to`` (datetimes), one page."""
+        """Calibration snapshots taken between ``from_`` and ``to`` (both required, as the
+        Hub requires them; naive datetimes are UTC), newest first unless ``sort``
+        (``"calibratedAt,asc"``) says otherwise; one zero-based page."""
         call = _Calls.get_backend_calibration_history(id, from_, to, page, size, sort)
         return await self._pipeline.request(call, request_options)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import model_validator
+
 from ..._core.models import HubEnum, HubModel
 from ..._core.pagination import Page
 
@@ -108,7 +110,11 @@ class BackendStateInfoStatus(HubEnum):
 
 
 class Job(HubModel):
-    """A quantum job (its ``id`` is always present, unlike the vendor's optional field)."""
+    """A quantum job (its ``id`` is always present, unlike the vendor's optional field).
+
+    ``runtime`` (milliseconds, as documented) is filled from the Hub's
+    ``usage_time_millis`` when the Hub sends only that.
+    """
 
     id: str
     name: str | None = None
@@ -122,11 +128,19 @@ class Job(HubModel):
     created_at: str | None = None
     started_at: str | None = None
     ended_at: str | None = None
+    runtime: int | None = None
     usage_time_millis: int | None = None
     usage_time_state: str | None = None
     shots: int | None = None
     session_id: str | None = None
     sdk_provider: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _runtime_from_usage_time(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("runtime") is None and "usage_time_millis" in data:
+            return {**data, "runtime": data["usage_time_millis"]}
+        return data
 
 
 class JobStatusResponse(HubModel):
@@ -136,7 +150,11 @@ class JobStatusResponse(HubModel):
 
 
 class Session(HubModel):
-    """A session grouping jobs on one backend."""
+    """A session grouping jobs on one backend.
+
+    ``final_not_aborted`` (documented) is derived from ``final`` and ``status`` when the Hub
+    does not send it.
+    """
 
     id: str
     backend_id: str | None = None
@@ -154,6 +172,19 @@ class Session(HubModel):
     metadata: dict[str, Any] | None = None
     sdk_provider: str | None = None
     final: bool | None = None
+    final_not_aborted: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_final_not_aborted(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and data.get("final_not_aborted") is None
+            and isinstance(data.get("final"), bool)
+        ):
+            aborted = data.get("status") == "ABORTED"
+            return {**data, "final_not_aborted": data["final"] and not aborted}
+        return data
 
 
 class SessionStatusResponse(HubModel):
@@ -179,7 +210,10 @@ class Backend(HubModel):
     documentation: dict[str, Any] | None = None
     configuration: dict[str, Any] | None = None
     availability: list[dict[str, Any]] | None = None
+    costs: list[dict[str, Any]] | None = None
     has_calibration: bool | None = None
+    free_of_charge: bool | None = None
+    status: str | None = None
 
 
 class BackendStateInfo(HubModel):
