@@ -154,7 +154,7 @@ PINNED_ALL = {
         "load_config_file",
     ],
     "qhub.api.context": ["Context", "ContextError", "ContextResolver"],
-    "qhub.local.server": ["EXAMPLE_WORKSPACE", "Connection", "LocalHub"],
+    "qhub.local.server": ["EXAMPLE_WORKSPACE", "Connection", "LocalHub", "LocalUser"],
     "qhub.local.testing": ["local_hub", "local_hub_factory"],
     "qhub.local.runtime": [
         "DataPool",

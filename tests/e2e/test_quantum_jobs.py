@@ -396,3 +396,45 @@ def test_per_shot_memory_when_asked_for(client: HubQuantumClient) -> None:
     plain = client.jobs.create_job(backend_id="aws.sim.sv1", shots=5, input={"qasm": GHZ3_QASM3})
     client.jobs.wait(plain.id, timeout=60, interval=0.1)
     assert client.jobs.get_normalized_job_memory(plain.id) is None
+
+
+def test_one_user_never_sees_another_users_work(hub: LocalHub, client: HubQuantumClient) -> None:
+    """Jobs and sessions are the organization's: another user's token finds none of them, and
+    naming an organization the token does not belong to is refused."""
+    from qhub.api.quantum.errors import ForbiddenError
+
+    assert hub.connection is not None
+    other = hub.add_user()
+    assert other.personal_access_token not in repr(other)
+    job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
+    session = client.sessions.create_session(backend_id="aws.sim.sv1", mode="batch")
+    with HubQuantumClient(
+        api_key=other.personal_access_token,
+        organization_id=other.organization_id,
+        base_url=hub.connection.quantum_url,
+    ) as stranger:
+        with pytest.raises(NotFoundError):
+            stranger.jobs.get_job(job.id)
+        with pytest.raises(NotFoundError):
+            stranger.jobs.get_job_result(job.id)
+        with pytest.raises(NotFoundError):
+            stranger.jobs.cancel_job(job.id)
+        with pytest.raises(NotFoundError):
+            stranger.sessions.close_session(session.id)
+        assert stranger.jobs.search_jobs().content == []
+        assert stranger.workloads.get_workloads().content == []
+        own = stranger.jobs.create_job(
+            backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3}
+        )
+        assert [j.id for j in stranger.jobs.iter_jobs()] == [own.id]
+    assert own.id not in {j.id for j in client.jobs.iter_jobs()}
+    assert client.sessions.get_session_status(session.id).status == "OPEN"
+    with (
+        HubQuantumClient(
+            api_key=other.personal_access_token,
+            organization_id=hub.connection.organization_id,
+            base_url=hub.connection.quantum_url,
+        ) as trespasser,
+        pytest.raises(ForbiddenError, match="no access to organization"),
+    ):
+        trespasser.jobs.get_job(job.id)

@@ -16,6 +16,8 @@ import pytest
 from qhub.local.server import LocalHub
 from qhub.service.client import HubServiceClient
 
+BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
+
 
 def quickstart_client(hub: LocalHub) -> HubServiceClient:
     """A client of the example service with the default application."""
@@ -220,3 +222,27 @@ def test_grants_without_a_platform_client_fail_fast(
         client.run(
             request={}, grants=[DataPoolGrant(name="d", datapool_id="p", application_id="a")]
         )
+
+
+def test_other_users_keep_their_tokens_and_jobs_across_restarts(tmp_path: Path) -> None:
+    """A token from add_user still works after a restart, and sees its own jobs only."""
+    from qhub.api.quantum import HubQuantumClient
+
+    with LocalHub(tmp_path, example=False) as hub:
+        user = hub.add_user()
+        assert hub.connection is not None
+        with HubQuantumClient(
+            api_key=user.personal_access_token, base_url=hub.connection.quantum_url
+        ) as client:
+            job = client.jobs.create_job(
+                backend_id="local.aer.simulator", shots=4, input={"qasm": BELL}
+            )
+            client.jobs.wait(job.id, timeout=60)
+        default_token = hub.connection.personal_access_token
+    with LocalHub(tmp_path, example=False) as hub:
+        assert hub.connection is not None
+        assert hub.connection.personal_access_token == default_token
+        with HubQuantumClient(
+            api_key=user.personal_access_token, base_url=hub.connection.quantum_url
+        ) as client:
+            assert [j.id for j in client.jobs.iter_jobs()] == [job.id]

@@ -23,7 +23,7 @@ from .domain import Hub, Service
 from .http import create_app
 from .http.app import DEFAULT_MAX_BODY_BYTES
 
-__all__ = ["EXAMPLE_WORKSPACE", "Connection", "LocalHub"]
+__all__ = ["EXAMPLE_WORKSPACE", "Connection", "LocalHub", "LocalUser"]
 
 #: The bundled example service, registered as ``quickstart`` unless disabled.
 EXAMPLE_WORKSPACE = Path(__file__).resolve().parent / "examples" / "quickstart"
@@ -50,6 +50,14 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"Connection(base_url={self.base_url!r}, services={self.services!r})"
+
+
+@dataclass(frozen=True)
+class LocalUser:
+    """Another user of the local Hub: a personal access token for its own organization."""
+
+    personal_access_token: str = field(repr=False)
+    organization_id: str
 
 
 def _write_private_json(path: Path, data: dict[str, Any]) -> None:
@@ -174,6 +182,13 @@ class LocalHub:
             organization_id=credentials.organization_id,
             datapools={p.name: p.id for p in self.hub.store.datapools()},
         )
+
+    def add_user(self, organization_id: str | None = None) -> LocalUser:
+        """Issue a personal access token for another organization (a new one unless given),
+        to test what one user's code can and can't see of another's. It survives restarts;
+        ``connection.json`` keeps only the default user's."""
+        token, organization = self.hub.issue_personal_access_token(organization_id)
+        return LocalUser(token, organization)
 
     def stop(self) -> None:
         """Stop serving, stop running executions, close the store. Idempotent."""

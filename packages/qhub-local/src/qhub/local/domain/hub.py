@@ -152,6 +152,15 @@ class Hub:
             self.create_datapool("default")
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
+    def issue_personal_access_token(self, organization_id: str | None = None) -> tuple[str, str]:
+        """A new personal access token and the organization it acts for (a new one unless
+        given): another user, for trying out what one user must not see of another's work.
+        Only its hash is stored."""
+        organization = organization_id or str(uuid.uuid4())
+        token = new_secret("pat_")
+        self.store.add_personal_access_token(hash_secret(token), organization, utc_now())
+        return token, organization
+
     def create_application(self, name: str) -> tuple[Application, str]:
         """A new application and its plain secret."""
         app = Application(str(uuid.uuid4()), name, new_secret("AK", 12))

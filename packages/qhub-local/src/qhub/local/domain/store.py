@@ -135,9 +135,21 @@ class Store:
     def replace_personal_access_token(
         self, token_hash: str, organization_id: str, now: dt.datetime
     ) -> None:
-        """Keep exactly one personal access token (by hash)."""
+        """Replace the default organization's tokens with this one (other users' stay)."""
         with self._transaction() as db:
-            db.execute("DELETE FROM personal_access_tokens")
+            db.execute(
+                "DELETE FROM personal_access_tokens WHERE organization_id = ?", (organization_id,)
+            )
+            db.execute(
+                "INSERT INTO personal_access_tokens VALUES (?, ?, ?)",
+                (token_hash, organization_id, now.isoformat()),
+            )
+
+    def add_personal_access_token(
+        self, token_hash: str, organization_id: str, now: dt.datetime
+    ) -> None:
+        """Store one more personal access token (by hash)."""
+        with self._transaction() as db:
             db.execute(
                 "INSERT INTO personal_access_tokens VALUES (?, ?, ?)",
                 (token_hash, organization_id, now.isoformat()),
