@@ -65,6 +65,31 @@ def test_the_pause_grows_with_the_time_waited_up_to_the_interval() -> None:
         assert pause == min(5, max(0.05, before / 4))
 
 
+def test_jobs_poll_from_2_ms_and_notice_an_end_at_most_15_percent_late() -> None:
+    """Quantum jobs: min_interval 2 ms, growth 0.15 (every pause ≤ 15 % of the time waited
+    once past the first few milliseconds), capped at the interval."""
+    from qhub.api.quantum.jobs.client import FIRST_POLL_INTERVAL, POLL_GROWTH
+
+    fake = FakeTime()
+    polls = iter(range(100))
+    waiter = Waiter(
+        "job",
+        "j",
+        lambda: next(polls),
+        lambda n: n == 99,
+        min_interval=FIRST_POLL_INTERVAL,
+        growth=POLL_GROWTH,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    waiter.wait(timeout=None, interval=2)
+    assert fake.sleeps[:3] == [0.002, 0.002, 0.002]
+    for before, pause in zip(_elapsed_before(fake.sleeps), fake.sleeps, strict=True):
+        assert pause == min(2, max(0.002, before * 0.15))
+    first_13_s = [b for b in _elapsed_before(fake.sleeps) if b < 13]
+    assert 50 <= len(first_13_s) <= 60
+
+
 def _elapsed_before(sleeps: list[float]) -> list[float]:
     total, out = 0.0, []
     for pause in sleeps:

@@ -1,13 +1,13 @@
 """The one waiter: poll until a resource reaches a final state, or a deadline passes.
 
-Used by service executions (and, later, jobs and sessions). The polling interval grows with
-the time already waited (a quarter of it, from 0.05 s up to the caller's interval), so short
-runs are noticed within a fraction of a second while long ones are polled at the caller's
-pace. It never sleeps past the deadline, polls once more at the deadline, tolerates
-transient errors (the poll is retried after the usual pause), and raises
-:class:`WaitTimeoutError` (a ``TimeoutError``) carrying the resource id without touching the
-resource. ``sleep`` and ``clock`` are injectable so tests
-never really sleep.
+Used by service executions and quantum jobs. The pause between polls grows with the time
+already waited (a share of it: a quarter by default, from ``min_interval`` up to the
+caller's interval), so a short run is noticed within milliseconds while a long one is polled
+at the caller's pace, and an end is noticed at most that share late. It never sleeps past
+the deadline, polls once more at the deadline, tolerates transient errors (the poll is
+retried after the usual pause), and raises :class:`WaitTimeoutError` (a ``TimeoutError``)
+carrying the resource id without touching the resource. ``sleep`` and ``clock`` are
+injectable so tests never really sleep.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class _WaitPlan:
     interval: float
     clock: Callable[[], float]
     min_interval: float = MIN_POLL_INTERVAL
+    growth: float = POLL_GROWTH
     started: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -68,7 +69,7 @@ class _WaitPlan:
     def next_sleep(self, last_status: Any) -> float:
         """Seconds to sleep before the next poll; raises once the deadline has passed."""
         waited = self.clock() - self.started
-        pause = min(self.interval, max(self.min_interval, waited * POLL_GROWTH))
+        pause = min(self.interval, max(self.min_interval, waited * self.growth))
         remaining = self.remaining()
         if remaining is None:
             return pause
@@ -94,6 +95,8 @@ class Waiter(Generic[T]):
         on_poll: called with every state fetched (progress reporting).
         is_transient: which poll errors to poll through (default: no response, 408/429/5xx).
         min_interval: the shortest pause, used while the time waited is short.
+        growth: the share of the time waited used as the pause (so a final state is noticed
+            at most that share late).
         sleep / clock: injectable for tests.
     """
 
@@ -105,13 +108,20 @@ class Waiter(Generic[T]):
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
     min_interval: float = MIN_POLL_INTERVAL
+    growth: float = POLL_GROWTH
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
     def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan(
-            self.resource, self.resource_id, timeout, interval, self.clock, self.min_interval
+            self.resource,
+            self.resource_id,
+            timeout,
+            interval,
+            self.clock,
+            self.min_interval,
+            self.growth,
         )
         last_status: Any = None
         while True:
@@ -141,13 +151,20 @@ class AsyncWaiter(Generic[T]):
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
     min_interval: float = MIN_POLL_INTERVAL
+    growth: float = POLL_GROWTH
     sleep: Callable[[float], Awaitable[None]] = async_sleep
     clock: Callable[[], float] = time.monotonic
 
     async def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan(
-            self.resource, self.resource_id, timeout, interval, self.clock, self.min_interval
+            self.resource,
+            self.resource_id,
+            timeout,
+            interval,
+            self.clock,
+            self.min_interval,
+            self.growth,
         )
         last_status: Any = None
         while True:
