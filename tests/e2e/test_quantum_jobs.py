@@ -143,6 +143,16 @@ def test_qasm2_as_a_plain_dict_and_the_input_round_trip(client: HubQuantumClient
             UnprocessableEntityError,
             "unsupported gate 'warp'",
         ),
+        (
+            "aws.sim.sv1",
+            10,
+            {
+                "qasm": 'OPENQASM 3.0; include "stdgates.inc"; input float theta; '
+                "qubit[1] q; bit[1] c; rx(theta) q[0]; c[0] = measure q[0];"
+            },
+            UnprocessableEntityError,
+            "inputs without values: theta",
+        ),
     ],
 )
 def test_bad_jobs_are_refused_naming_the_problem_and_nothing_is_queued(
@@ -438,3 +448,22 @@ def test_one_user_never_sees_another_users_work(hub: LocalHub, client: HubQuantu
         pytest.raises(ForbiddenError, match="no access to organization"),
     ):
         trespasser.jobs.get_job(job.id)
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        'OPENQASM 3.0; include "stdgates.inc"; gate bell a, b { h a; cx a, b; } '
+        "qubit[2] q; bit[2] c; bell q[0], q[1]; c = measure q;",
+        'OPENQASM 3; include "stdgates.inc"; qubit[2] q; bit[2] c; reset q; h q[0]; '
+        "barrier q; cx q[0], q[1]; measure q -> c;",
+        'OPENQASM 3.0; include "stdgates.inc"; bit[2] c; h $0; cx $0, $1; '
+        "c[0] = measure $0; c[1] = measure $1;",
+    ],
+    ids=["gate definition", "reset, barrier, arrow measure", "physical qubits"],
+)
+def test_openqasm3_beyond_the_fast_importer(client: HubQuantumClient, program: str) -> None:
+    """Programs Qiskit's native importer can't read yet go through the reference importer."""
+    job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=200, input={"qasm": program})
+    assert client.jobs.wait(job.id, timeout=60).status == JobStatus.COMPLETED
+    assert set(client.jobs.get_job_result(job.id)["counts"]) == {"00", "11"}

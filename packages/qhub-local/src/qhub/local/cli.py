@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  token endpoint  {connection.token_endpoint}")
     for name, url in connection.services.items():
         print(f"  service {name:<8} {url}")
+    print(f"  quantum API     {connection.quantum_url}")
     print(f"  platform        {connection.platform_url}")
     print(f"credentials and URLs: {hub.data_dir / 'connection.json'} (keep it private)", flush=True)
     stop.wait()

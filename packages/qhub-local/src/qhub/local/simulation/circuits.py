@@ -10,7 +10,9 @@ simulator processes (see :mod:`.workers`), never on its own threads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 __all__ = ["InvalidJobInput", "build_circuit", "circuit_to_qasm3", "run_circuit"]
@@ -87,13 +89,48 @@ def _ionq_circuit(data: Mapping[str, Any]) -> Any:
     return circuit
 
 
+def _load_qasm3(text: str) -> Any:
+    """Qiskit's native (Rust) OpenQASM 3 importer when it reads the program — some 25x faster
+    than the reference one, which reads what the native one doesn't support yet."""
+    import warnings
+
+    from qiskit import qasm3
+
+    native = getattr(qasm3, "loads_experimental", None)
+    if native is not None:
+        try:
+            with warnings.catch_warnings(), _output_silenced():
+                warnings.simplefilter("ignore")  # it announces itself as experimental
+                return native(text)
+        except Exception:  # noqa: S110  (the reference importer decides, and words the error)
+            pass
+    return qasm3.loads(text)
+
+
+@contextlib.contextmanager
+def _output_silenced() -> Iterator[None]:
+    """Point file descriptors 1 and 2 at /dev/null: the native importer prints its parse
+    errors itself, which would land in the Hub's log for every program it can't read."""
+    saved = [os.dup(1), os.dup(2)]
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for descriptor in saved:
+            os.close(descriptor)
+
+
 def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -> Any:
     """A measured Qiskit circuit for a job input.
 
     Raises:
         InvalidJobInput: malformed input, unsupported gates, or too many qubits.
     """
-    from qiskit import QuantumCircuit, qasm2, qasm3
+    from qiskit import QuantumCircuit, qasm2
 
     if input_format == "IONQ_CIRCUIT_V1":
         circuit = _ionq_circuit(data)
@@ -107,12 +144,15 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
             if input_format == "OPEN_QASM_V2" or text.lstrip().startswith("OPENQASM 2"):
                 circuit = qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
             else:
-                circuit = qasm3.loads(text)
+                circuit = _load_qasm3(text)
         except Exception as exc:
             raise InvalidJobInput(f"input.qasm is not valid OpenQASM: {exc}") from None
     else:
         raise InvalidJobInput(f"input format {input_format!r} is not supported by local simulators")
     assert isinstance(circuit, QuantumCircuit)
+    if circuit.parameters:
+        names = ", ".join(sorted(parameter.name for parameter in circuit.parameters))
+        raise InvalidJobInput(f"the circuit has inputs without values: {names}")
     if circuit.num_qubits > max_qubits:
         raise InvalidJobInput(
             f"the circuit uses {circuit.num_qubits} qubits; this backend has {max_qubits}"
