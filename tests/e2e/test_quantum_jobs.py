@@ -321,20 +321,19 @@ def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumC
 def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) -> None:
     """immediate: final in the response; after_polls: RUNNING for N reads; timeouts keep the job."""
     from qhub.api.quantum.errors import WaitTimeoutError
-    from qhub.local.domain.quantum import JobLifecycle
+    from qhub.local.testing import JobLifecycle
 
-    quantum = hub.hub.quantum
     try:
-        quantum.lifecycle = JobLifecycle(immediate=True)
+        hub.job_lifecycle = JobLifecycle(immediate=True)
         job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
         assert job.status == JobStatus.COMPLETED
 
-        quantum.lifecycle = JobLifecycle(immediate=True, after_polls=3)
+        hub.job_lifecycle = JobLifecycle(immediate=True, after_polls=3)
         job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
         seen = [client.jobs.get_job_status(job.id).status for _ in range(4)]
         assert seen == [JobStatus.RUNNING] * 3 + [JobStatus.COMPLETED]
 
-        quantum.lifecycle = JobLifecycle(immediate=True, after_seconds=60)
+        hub.job_lifecycle = JobLifecycle(immediate=True, after_seconds=60)
         job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3})
         with pytest.raises(WaitTimeoutError) as caught:
             client.jobs.wait(job.id, timeout=0.3, interval=0.1)
@@ -343,7 +342,7 @@ def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) 
             client.jobs.get_job_result(job.id)
 
         for end in ("ABORTED", "DETACHED", "FAILED"):  # ends a simulator never produces
-            quantum.lifecycle = JobLifecycle(outcome=end)
+            hub.job_lifecycle = JobLifecycle(outcome=end)
             job = client.jobs.create_job(
                 backend_id="aws.sim.sv1", shots=8, input={"qasm": GHZ3_QASM3}
             )
@@ -353,7 +352,7 @@ def test_lifecycles_driven_by_the_test(hub: LocalHub, client: HubQuantumClient) 
         with pytest.raises(ValueError, match="outcome must be one of ABORTED, DETACHED, FAILED"):
             JobLifecycle(outcome="COMPLETED")
     finally:
-        quantum.lifecycle = JobLifecycle()
+        hub.job_lifecycle = JobLifecycle()
 
 
 def test_runtime_minutes_lists_an_unlimited_allowance_per_provider(

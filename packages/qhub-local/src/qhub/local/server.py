@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from .domain import Hub, Service
+from .domain.quantum import JobLifecycle
 from .http import create_app
 from .http.app import DEFAULT_MAX_BODY_BYTES
 
@@ -182,6 +183,17 @@ class LocalHub:
             organization_id=credentials.organization_id,
             datapools={p.name: p.id for p in self.hub.store.datapools()},
         )
+
+    @property
+    def job_lifecycle(self) -> JobLifecycle:
+        """How quantum jobs proceed; set a :class:`JobLifecycle` in tests to pin it (final in
+        the submit response, RUNNING for N polls or T seconds, or ending ABORTED/DETACHED/
+        FAILED)."""
+        return self.hub.quantum.lifecycle
+
+    @job_lifecycle.setter
+    def job_lifecycle(self, lifecycle: JobLifecycle) -> None:
+        self.hub.quantum.lifecycle = lifecycle
 
     def add_user(self, organization_id: str | None = None) -> LocalUser:
         """Issue a personal access token for another organization (a new one unless given),

@@ -2,8 +2,9 @@
 
 ``local_hub`` is a fresh Hub per test (tmp data dir, the example ``quickstart`` service);
 ``local_hub_factory(**options)`` starts Hubs with other services or options. All are stopped
-at teardown. To pin how jobs end, set ``local_hub.hub.quantum.lifecycle`` to a
-``qhub.local.domain.quantum.JobLifecycle`` (immediate, after N polls, or after T seconds).
+at teardown. To pin how quantum jobs proceed, set ``local_hub.job_lifecycle`` to a
+:class:`JobLifecycle` (final at once, RUNNING for N polls or T seconds, or ending ABORTED,
+DETACHED or FAILED); ``local_hub.add_user()`` gives a second user in its own organization.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from .domain.quantum import JobLifecycle
 from .server import LocalHub
 
-__all__ = ["local_hub", "local_hub_factory"]
+__all__ = ["JobLifecycle", "local_hub", "local_hub_factory"]
 
 
 @pytest.fixture
