@@ -466,3 +466,61 @@ def test_openqasm3_beyond_the_fast_importer(client: HubQuantumClient, program: s
     job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=200, input={"qasm": program})
     assert client.jobs.wait(job.id, timeout=60).status == JobStatus.COMPLETED
     assert set(client.jobs.get_job_result(job.id)["counts"]) == {"00", "11"}
+
+
+def test_create_job_sends_the_documented_body_and_the_qasm_field(hub: LocalHub) -> None:
+    """Body keys in the documented order, unset ones left out; the optional ``qasm`` programs
+    come back as the job's normalized input; a malformed one is a 422 naming the field."""
+    import httpx
+
+    from qhub.api.quantum.types import QasmCircuit, QasmProgram
+
+    assert hub.connection is not None
+    bodies: list[bytes] = []
+
+    def capture(request: httpx.Request) -> None:
+        if request.method == "POST":
+            bodies.append(request.content)
+
+    with (
+        httpx.Client(event_hooks={"request": [capture]}) as http,
+        HubQuantumClient(
+            api_key=hub.connection.personal_access_token,
+            base_url=hub.connection.quantum_url,
+            httpx_client=http,
+        ) as client,
+    ):
+        job = client.jobs.create_job(
+            backend_id="aws.sim.sv1",
+            shots=16,
+            input={"qasm": GHZ3_QASM3},
+            name="ghz",
+            input_params={"seed": 5},
+            qasm=QasmCircuit(format="openqasm.v3", programs=[QasmProgram(qasm=GHZ3_QASM3)]),
+            tags=["t"],
+        )
+        assert list(json.loads(bodies[0])) == [
+            "name",
+            "backend_id",
+            "shots",
+            "input",
+            "input_params",
+            "qasm",
+            "tags",
+        ]
+        assert json.loads(bodies[0])["qasm"] == {
+            "format": "openqasm.v3",
+            "programs": [{"qasm": GHZ3_QASM3}],
+        }
+        normalized = client.jobs.get_normalized_job_input(job.id)
+        assert normalized == {
+            "format": "openqasm.v3",
+            "pubs": [{"name": None, "qasm": GHZ3_QASM3, "shots": 16}],
+        }
+        with pytest.raises(UnprocessableEntityError, match=r"qasm.programs\[0\].qasm"):
+            client.jobs.create_job(
+                backend_id="aws.sim.sv1",
+                shots=16,
+                input={"qasm": GHZ3_QASM3},
+                qasm={"format": "openqasm.v3", "programs": [{"name": "x"}]},
+            )

@@ -88,6 +88,7 @@ class JobRecord:
     started_at: str | None = None
     ended_at: str | None = None
     result: dict[str, Any] | None = None
+    qasm: dict[str, Any] | None = None
 
     @property
     def is_final(self) -> bool:
@@ -120,6 +121,30 @@ class JobRecord:
             "session_id": self.session_id,
             "sdk_provider": "CLIENT",
         }
+
+
+QASM_FORMATS = ("openqasm.v2", "openqasm.v3")
+
+
+def _qasm_field(value: Any) -> dict[str, Any] | None:
+    """A job's optional ``qasm`` field, checked: ``{"format", "programs": [{"qasm", "name"?}]}``.
+
+    Raises:
+        Unprocessable: any other shape, named.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("format") not in QASM_FORMATS:
+        raise Unprocessable("qasm.format must be 'openqasm.v2' or 'openqasm.v3'")
+    programs = value.get("programs")
+    if not isinstance(programs, list) or not programs:
+        raise Unprocessable("qasm.programs must be a non-empty list")
+    for index, program in enumerate(programs):
+        if not isinstance(program, dict) or not isinstance(program.get("qasm"), str):
+            raise Unprocessable(f"qasm.programs[{index}].qasm must be an OpenQASM string")
+        if program.get("name") is not None and not isinstance(program["name"], str):
+            raise Unprocessable(f"qasm.programs[{index}].name must be a string")
+    return {"format": value["format"], "programs": programs}
 
 
 def _instant(text: str) -> datetime:
@@ -304,8 +329,15 @@ class QuantumJobs:
         return {"memory": result["memory"], "qubits": qubits, "shots": result["shots"]}
 
     def normalized_input(self, organization_id: str, job_id: str) -> dict[str, Any]:
-        """The job's input as OpenQASM 3 (the normalized input shape)."""
+        """The job's input as OpenQASM: the programs submitted as its ``qasm`` field, or
+        else its input converted to OpenQASM 3 (the normalized input shape)."""
         job = self.get(organization_id, job_id)
+        if job.qasm is not None:
+            pubs = [
+                {"name": program.get("name"), "qasm": program["qasm"], "shots": job.shots}
+                for program in job.qasm["programs"]
+            ]
+            return {"format": job.qasm["format"], "pubs": pubs}
         spec = self.backend(job.backend_id)
         qasm = self._pool.to_qasm3(job.input_format, job.input, spec.qubit_count)
         return {
@@ -376,6 +408,7 @@ class QuantumJobs:
             if not isinstance(session_id, str):
                 raise Unprocessable("session_id must be a string")
             self._admit_into_session(organization_id, session_id, backend_id)
+        qasm = _qasm_field(body.get("qasm"))
         tags = body.get("tags") or []
         job = JobRecord(
             id=str(uuid.uuid4()),
@@ -393,6 +426,7 @@ class QuantumJobs:
             tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
             session_id=body.get("session_id") if isinstance(body.get("session_id"), str) else None,
             service_execution_id=service_execution_id,
+            qasm=qasm,
         )
         self._store.save_job(job)
         future = self._queue(job, circuit)

@@ -15,7 +15,14 @@ from ..._core.pagination import AsyncPager, Page, SyncPager
 from ..._core.pipeline import ApiRequest
 from ..._core.streams import AsyncByteStream, ByteStream
 from ..._core.waiter import AsyncWaiter, Waiter
-from ..types import Job, JobStatusResponse, Session, SessionStatusResponse, WorkloadResponse
+from ..types import (
+    Job,
+    JobStatusResponse,
+    QasmCircuit,
+    Session,
+    SessionStatusResponse,
+    WorkloadResponse,
+)
 from .inputs import CreateJobRequestInput, input_to_wire
 
 __all__ = ["AsyncJobsClient", "JobsClient"]
@@ -42,6 +49,7 @@ class _Calls:
         name: str | NotGiven | None,
         input_format: str | NotGiven | None,
         input_params: Mapping[str, Any] | NotGiven | None,
+        qasm: QasmCircuit | Mapping[str, Any] | NotGiven | None,
         tags: Sequence[str] | NotGiven | None,
         session_id: str | NotGiven | None,
         sdk_provider: str | NotGiven | None,
@@ -58,6 +66,11 @@ class _Calls:
             "input_params": dict(input_params)
             if isinstance(input_params, Mapping)
             else input_params,
+            "qasm": qasm.model_dump(exclude_none=True)
+            if isinstance(qasm, QasmCircuit)
+            else dict(qasm)
+            if isinstance(qasm, Mapping)
+            else qasm,
             "tags": list(tags)
             if isinstance(tags, Sequence) and not isinstance(tags, str)
             else tags,
@@ -263,6 +276,7 @@ class JobsClient(SyncApiResource):
         name: str | NotGiven | None = NOT_GIVEN,
         input_format: str | NotGiven | None = NOT_GIVEN,
         input_params: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        qasm: QasmCircuit | Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
         tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
         session_id: str | NotGiven | None = NOT_GIVEN,
         sdk_provider: str | NotGiven | None = NOT_GIVEN,
@@ -274,6 +288,8 @@ class JobsClient(SyncApiResource):
             backend_id: where to run (``client.backends.get_backends()`` lists them).
             shots: how many times to run the circuit.
             input: a ``CreateJobRequestInput_*`` model or a dict with a ``backendId`` key.
+            qasm: the circuit as OpenQASM too (a :class:`QasmCircuit` or a dict), which the
+                Hub shows as the job's normalized input.
             name / input_format / input_params / tags / session_id / sdk_provider: optional;
                 omitted from the request unless given (``None`` sends ``null``).
 
@@ -289,6 +305,7 @@ class JobsClient(SyncApiResource):
             name=name,
             input_format=input_format,
             input_params=input_params,
+            qasm=qasm,
             tags=tags,
             session_id=session_id,
             sdk_provider=sdk_provider,
@@ -590,6 +607,7 @@ class AsyncJobsClient(AsyncApiResource):
         name: str | NotGiven | None = NOT_GIVEN,
         input_format: str | NotGiven | None = NOT_GIVEN,
         input_params: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
+        qasm: QasmCircuit | Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
         tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
         session_id: str | NotGiven | None = NOT_GIVEN,
         sdk_provider: str | NotGiven | None = NOT_GIVEN,
@@ -603,6 +621,7 @@ class AsyncJobsClient(AsyncApiResource):
             name=name,
             input_format=input_format,
             input_params=input_params,
+            qasm=qasm,
             tags=tags,
             session_id=session_id,
             sdk_provider=sdk_provider,

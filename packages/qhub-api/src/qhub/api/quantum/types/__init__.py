@@ -20,6 +20,8 @@ __all__ = [
     "JobStatus",
     "JobStatusResponse",
     "PageResponseJob",
+    "QasmCircuit",
+    "QasmProgram",
     "RuntimeMinutesAllowance",
     "RuntimeMinutesResponse",
     "Session",
@@ -277,6 +279,21 @@ class AzureIonqJobInputCircuitItem(HubModel):
     targets: list[int]
     controls: list[int] | None = None
     rotation: float | None = None
+
+
+class QasmProgram(HubModel):
+    """One OpenQASM program of a job's ``qasm`` field."""
+
+    qasm: str
+    name: str | None = None
+
+
+class QasmCircuit(HubModel):
+    """A job's circuit as OpenQASM (``create_job(qasm=...)``), beside its backend-specific
+    ``input``: ``format`` is ``"openqasm.v2"`` or ``"openqasm.v3"``."""
+
+    format: str
+    programs: list[QasmProgram]
 
 
 #: A page of jobs.
