@@ -58,10 +58,22 @@ def test_camel_case_pages_and_empty_results() -> None:
 
 
 async def test_async_pager() -> None:
-    """async for walks every item."""
+    """async for walks every item, fetching pages as it goes; await gives the first page."""
+    import pytest
+
     pages = make_pages(5, 2, camel=False)
+    fetched: list[int] = []
 
     async def fetch(number: int) -> Page[int]:
+        fetched.append(number)
         return pages[number]
 
-    assert [item async for item in AsyncPager(pages[0], fetch)] == [0, 1, 2, 3, 4]
+    pager = AsyncPager(fetch)
+    assert fetched == []  # nothing is sent until it is iterated or awaited
+    with pytest.raises(RuntimeError, match="awaiting the pager"):
+        _ = pager.first_page
+    assert [item async for item in pager] == [0, 1, 2, 3, 4]
+    assert fetched == [0, 1, 2]
+    awaited = await AsyncPager(fetch)
+    assert awaited.first_page.content == [0, 1]
+    assert [item async for item in awaited] == [0, 1, 2, 3, 4]

@@ -123,8 +123,8 @@ async def test_every_async_read_matches_its_sync_twin(hub: LocalHub, work: dict[
         )
         chunks = async_.jobs.get_service_execution_job_result_stream(execution, scoped_job)
         assert b"".join([c async for c in chunks]).startswith(b"{")
-        assert {j.id async for j in await async_.jobs.iter_jobs(size=1)} >= {job, scoped_job}
-        assert {w.id async for w in await async_.workloads.iter_workloads(size=1)} >= {session}
+        assert {j.id async for j in async_.jobs.iter_jobs(size=1)} >= {job, scoped_job}
+        assert {w.id async for w in async_.workloads.iter_workloads(size=1)} >= {session}
     sync.close()
     called = {name.split(".")[1] for name in reads} | {
         "get_job_result_stream",

@@ -7,8 +7,8 @@ first page and fetches the following ones only while you iterate.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from typing import Any, Generic, TypeVar
 
 from pydantic import AliasChoices, Field
 
@@ -62,15 +62,35 @@ class SyncPager(Generic[T]):
 
 
 class AsyncPager(Generic[T]):
-    """The async twin of :class:`SyncPager`: ``async for item in pager``."""
+    """The async twin of :class:`SyncPager`: ``async for item in pager`` fetches pages as it
+    goes; ``await pager`` fetches the first page (then ``pager.first_page``) and returns it."""
 
-    def __init__(self, first: Page[T], fetch_page: Callable[[int], Awaitable[Page[T]]]) -> None:
-        self.first_page = first
+    def __init__(self, fetch_page: Callable[[int], Awaitable[Page[T]]]) -> None:
         self._fetch_page = fetch_page
+        self._first: Page[T] | None = None
+
+    @property
+    def first_page(self) -> Page[T]:
+        """The first page, once the pager has been awaited or iterated.
+
+        Raises:
+            RuntimeError: not fetched yet.
+        """
+        if self._first is None:
+            raise RuntimeError("the first page is fetched by awaiting the pager")
+        return self._first
+
+    async def _load(self) -> AsyncPager[T]:
+        if self._first is None:
+            self._first = await self._fetch_page(0)
+        return self
+
+    def __await__(self) -> Generator[Any, None, AsyncPager[T]]:
+        return self._load().__await__()
 
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         """Yield the first page, then fetch and yield each following page."""
-        page = self.first_page
+        page = (await self._load()).first_page
         yield page
         while page.has_next():
             page = await self._fetch_page((page.page or 0) + 1)

@@ -326,16 +326,20 @@ class JobsClient(SyncApiResource):
         return self._pipeline.request(call, request_options)
 
     def iter_jobs(
-        self, *, size: int | None = None, service_execution_id: str | None = None
+        self,
+        *,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        service_execution_id: str | None = None,
     ) -> SyncPager[Job]:
-        """Every job, page after page, fetched as you iterate."""
-        first = self.search_jobs(page=0, size=size, service_execution_id=service_execution_id)
-        return SyncPager(
-            first,
-            lambda number: self.search_jobs(
-                page=number, size=size, service_execution_id=service_execution_id
-            ),
-        )
+        """Every job, page after page, fetched as you iterate (the first one now)."""
+
+        def fetch(number: int) -> Page[Job]:
+            return self.search_jobs(
+                page=number, size=size, sort=sort, service_execution_id=service_execution_id
+            )
+
+        return SyncPager(fetch(0), fetch)
 
     def get_job(self, id: str, *, request_options: RequestOptions | None = None) -> Job:
         """A job by id."""
@@ -641,18 +645,21 @@ class AsyncJobsClient(AsyncApiResource):
         call = _Calls.search_jobs(page, size, sort, service_execution_id)
         return await self._pipeline.request(call, request_options)
 
-    async def iter_jobs(
-        self, *, size: int | None = None, service_execution_id: str | None = None
+    def iter_jobs(
+        self,
+        *,
+        size: int | None = None,
+        sort: Sequence[str] | None = None,
+        service_execution_id: str | None = None,
     ) -> AsyncPager[Job]:
-        """Every job, page after page: ``async for job in await client.jobs.iter_jobs()``."""
-        first = await self.search_jobs(page=0, size=size, service_execution_id=service_execution_id)
+        """Every job, page after page: ``async for job in client.jobs.iter_jobs()``."""
 
         async def fetch(number: int) -> Page[Job]:
             return await self.search_jobs(
-                page=number, size=size, service_execution_id=service_execution_id
+                page=number, size=size, sort=sort, service_execution_id=service_execution_id
             )
 
-        return AsyncPager(first, fetch)
+        return AsyncPager(fetch)
 
     async def get_job(self, id: str, *, request_options: RequestOptions | None = None) -> Job:
         """A job by id."""

@@ -103,13 +103,12 @@ class AsyncWorkloadsClient(AsyncApiResource):
         )
         return await self._pipeline.request(call, request_options)
 
-    async def iter_workloads(
+    def iter_workloads(
         self, *, size: int | None = None, **filters: Values
     ) -> AsyncPager[WorkloadResponse]:
-        """Every matching workload: ``async for w in await client.workloads.iter_workloads()``."""
-        first = await self.get_workloads(page=0, size=size, **filters)  # type: ignore[arg-type]
+        """Every matching workload: ``async for w in client.workloads.iter_workloads()``."""
 
         async def fetch(number: int) -> Page[WorkloadResponse]:
             return await self.get_workloads(page=number, size=size, **filters)  # type: ignore[arg-type]
 
-        return AsyncPager(first, fetch)
+        return AsyncPager(fetch)
