@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -20,18 +19,6 @@ from qhub.local.server import LocalHub
 
 GHZ3_QASM3 = 'OPENQASM 3.0; include "stdgates.inc"; qubit[3] q; bit[3] c; h q[0]; cx q[0], q[1]; cx q[1], q[2]; c = measure q;'
 BELL_QASM2 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; cx q[0],q[1]; measure q -> c;'
-
-
-@pytest.fixture
-def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
-    """A Quantum API client with the Hub's personal access token."""
-    assert hub.connection is not None
-    with HubQuantumClient(
-        api_key=hub.connection.personal_access_token,
-        organization_id=hub.connection.organization_id,
-        base_url=hub.connection.quantum_url,
-    ) as quantum:
-        yield quantum
 
 
 def test_seed_quickstart_runs_unchanged(hub: LocalHub) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,16 +11,6 @@ from qhub.api.quantum.errors import NotFoundError, UnprocessableEntityError
 from qhub.local.server import LocalHub
 
 BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
-
-
-@pytest.fixture
-def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
-    """A Quantum API client with the Hub's personal access token."""
-    assert hub.connection is not None
-    with HubQuantumClient(
-        api_key=hub.connection.personal_access_token, base_url=hub.connection.quantum_url
-    ) as quantum:
-        yield quantum
 
 
 def test_lifecycle_open_active_closed_and_jobs_listed(client: HubQuantumClient) -> None:

@@ -29,16 +29,6 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
         yield local
 
 
-@pytest.fixture
-def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
-    """A Quantum API client with the Hub's personal access token."""
-    assert hub.connection is not None
-    with HubQuantumClient(
-        api_key=hub.connection.personal_access_token, base_url=hub.connection.quantum_url
-    ) as quantum:
-        yield quantum
-
-
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 

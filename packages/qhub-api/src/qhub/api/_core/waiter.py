@@ -61,6 +61,21 @@ class _WaitPlan:
             raise ValueError(f"the polling interval must be >= 0 seconds, not {self.interval!r}")
         self.started = self.clock()
 
+    @classmethod
+    def begin(
+        cls, waiter: Waiter[Any] | AsyncWaiter[Any], timeout: float | None, interval: float
+    ) -> _WaitPlan:
+        """A plan for one ``wait`` call of ``waiter``, starting now."""
+        return cls(
+            waiter.resource,
+            waiter.resource_id,
+            timeout,
+            interval,
+            waiter.clock,
+            waiter.min_interval,
+            waiter.growth,
+        )
+
     def remaining(self) -> float | None:
         if self.timeout is None:
             return None
@@ -114,15 +129,7 @@ class Waiter(Generic[T]):
 
     def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
-        plan = _WaitPlan(
-            self.resource,
-            self.resource_id,
-            timeout,
-            interval,
-            self.clock,
-            self.min_interval,
-            self.growth,
-        )
+        plan = _WaitPlan.begin(self, timeout, interval)
         last_status: Any = None
         while True:
             try:
@@ -157,15 +164,7 @@ class AsyncWaiter(Generic[T]):
 
     async def wait(self, *, timeout: float | None, interval: float) -> T:
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
-        plan = _WaitPlan(
-            self.resource,
-            self.resource_id,
-            timeout,
-            interval,
-            self.clock,
-            self.min_interval,
-            self.growth,
-        )
+        plan = _WaitPlan.begin(self, timeout, interval)
         last_status: Any = None
         while True:
             try:
