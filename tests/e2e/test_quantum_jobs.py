@@ -264,23 +264,19 @@ def test_a_service_execution_runs_a_circuit_with_its_own_token(
 
 
 def test_service_exec_names_are_the_long_names() -> None:
-    """Seed 004's service_exec_* names call the very same methods as the service_execution_* ones."""
+    """Both of seed 004's spellings — the service_exec_ prefix (service_exec_get_job) and its
+    examples' shortened middle (get_service_exec_job) — are the very same methods as the
+    service_execution ones."""
     from qhub.api.quantum.jobs import AsyncJobsClient, JobsClient
 
     for cls in (JobsClient, AsyncJobsClient):
-        short = [name for name in vars(cls) if name.startswith("service_exec_")]
-        assert len(short) == 14
-        for name in short:
-            target = getattr(cls, name)
-            assert target.__name__.startswith(
-                (
-                    "get_service_execution",
-                    "cancel_service_execution",
-                    "close_service_execution",
-                    "update_service_execution",
-                )
-            )
-            assert getattr(cls, target.__name__) is target
+        longs = [name for name in vars(cls) if "service_execution_" in name]
+        assert len(longs) == 14
+        for long in longs:
+            verb, _, rest = long.partition("_service_execution_")
+            method = getattr(cls, long)
+            assert getattr(cls, f"service_exec_{verb}_{rest}") is method, long
+            assert getattr(cls, f"{verb}_service_exec_{rest}") is method, long
 
 
 def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumClient) -> None:

@@ -556,7 +556,7 @@ class JobsClient(SyncApiResource):
         call = _Calls.get_service_execution_job_calibration(service_execution_id, job_id)
         return self._pipeline.request(call, request_options)
 
-    # The older documentation's names for the service-execution-scoped methods.
+    # Seed 004 names the service-execution-scoped family with a service_exec_ prefix...
     service_exec_get_job = get_service_execution_job
     service_exec_get_job_status = get_service_execution_job_status
     service_exec_get_job_input = get_service_execution_job_input
@@ -571,6 +571,21 @@ class JobsClient(SyncApiResource):
     service_exec_get_normalized_job_input = get_service_execution_normalized_job_input
     service_exec_get_job_result_stream = get_service_execution_job_result_stream
     service_exec_get_job_calibration = get_service_execution_job_calibration
+    # Seed 004's examples shorten the middle instead (jobs.get_service_exec_job(...)).
+    get_service_exec_job = get_service_execution_job
+    get_service_exec_job_status = get_service_execution_job_status
+    get_service_exec_job_input = get_service_execution_job_input
+    cancel_service_exec_job = cancel_service_execution_job
+    get_service_exec_session = get_service_execution_session
+    close_service_exec_session = close_service_execution_session
+    update_service_exec_session_state = update_service_execution_session_state
+    get_service_exec_session_status = get_service_execution_session_status
+    get_service_exec_session_jobs = get_service_execution_session_jobs
+    get_service_exec_workloads = get_service_execution_workloads
+    get_service_exec_normalized_job_result = get_service_execution_normalized_job_result
+    get_service_exec_normalized_job_input = get_service_execution_normalized_job_input
+    get_service_exec_job_result_stream = get_service_execution_job_result_stream
+    get_service_exec_job_calibration = get_service_execution_job_calibration
 
     def wait(
         self,
@@ -890,6 +905,21 @@ class AsyncJobsClient(AsyncApiResource):
     service_exec_get_normalized_job_input = get_service_execution_normalized_job_input
     service_exec_get_job_result_stream = get_service_execution_job_result_stream
     service_exec_get_job_calibration = get_service_execution_job_calibration
+    # Seed 004's examples shorten the middle instead (jobs.get_service_exec_job(...)).
+    get_service_exec_job = get_service_execution_job
+    get_service_exec_job_status = get_service_execution_job_status
+    get_service_exec_job_input = get_service_execution_job_input
+    cancel_service_exec_job = cancel_service_execution_job
+    get_service_exec_session = get_service_execution_session
+    close_service_exec_session = close_service_execution_session
+    update_service_exec_session_state = update_service_execution_session_state
+    get_service_exec_session_status = get_service_execution_session_status
+    get_service_exec_session_jobs = get_service_execution_session_jobs
+    get_service_exec_workloads = get_service_execution_workloads
+    get_service_exec_normalized_job_result = get_service_execution_normalized_job_result
+    get_service_exec_normalized_job_input = get_service_execution_normalized_job_input
+    get_service_exec_job_result_stream = get_service_execution_job_result_stream
+    get_service_exec_job_calibration = get_service_execution_job_calibration
 
     async def wait(
         self,
