@@ -154,7 +154,8 @@ def _async_method_names() -> set[str]:
     names = set()
     for namespace in ("backends", "jobs", "sessions", "workloads", "runtime_minutes"):
         for name, member in vars(type(getattr(client, namespace))).items():
-            if inspect.isfunction(member) and not name.startswith(("_", "service_exec_")):
+            is_alias = inspect.isfunction(member) and member.__name__ != name
+            if inspect.isfunction(member) and not name.startswith("_") and not is_alias:
                 names.add(name)
     return names
 
