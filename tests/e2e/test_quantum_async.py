@@ -103,7 +103,7 @@ async def test_every_async_read_matches_its_sync_twin(hub: LocalHub, work: dict[
         "runtime_minutes.get_runtime_minutes": (),
     }
     keywords: dict[str, dict[str, Any]] = {
-        "backends.get_least_busy_backend": {"provider": "AWS", "min_qubits": 2},
+        "backends.get_least_busy_backend": {"provider": "IBM", "min_qubits": 2},
         "backends.get_backend_calibration_history": {"from_": now - timedelta(days=2), "to": now},
         "jobs.search_jobs": {"size": 1000},
         "workloads.get_workloads": {"size": 1000},

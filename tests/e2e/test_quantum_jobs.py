@@ -281,14 +281,14 @@ def test_service_exec_names_are_the_long_names() -> None:
 
 def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumClient) -> None:
     """The remaining read-only views: calibration, least busy, normalized result, result bytes."""
+    from qhub.api.quantum.errors import BadRequestError
 
     calibration = client.backends.get_backend_calibration("aws.sim.sv1")
     assert calibration is not None
     assert calibration["backend_id"] == "aws.sim.sv1"
     assert len(calibration["calibration"]["qubits"]) == 28
-    assert client.backends.get_least_busy_backend(provider="AWS", min_qubits=20).id == "aws.sim.sv1"
-    with pytest.raises(NotFoundError, match="at least 100 qubits"):
-        client.backends.get_least_busy_backend(provider="AWS", min_qubits=100)
+    with pytest.raises(BadRequestError, match="IBM backends only, not AWS"):
+        client.backends.get_least_busy_backend(provider="AWS")
     job = client.jobs.create_job(
         backend_id="aws.sim.sv1", shots=64, input={"qasm": GHZ3_QASM3}, name="g"
     )
@@ -507,3 +507,59 @@ def test_create_job_sends_the_documented_body_and_the_qasm_field(hub: LocalHub) 
                 input={"qasm": GHZ3_QASM3},
                 qasm={"format": "openqasm.v3", "programs": [{"name": "x"}]},
             )
+
+
+GHZ40 = "\n".join(
+    ['OPENQASM 3.0; include "stdgates.inc"; qubit[40] q; bit[40] c; h q[0];']
+    + [f"cx q[{i}], q[{i + 1}];" for i in range(39)]
+    + ["c = measure q;"]
+)
+
+
+def test_ibm_backends_least_busy_and_pub_jobs(client: HubQuantumClient) -> None:
+    """The seed's least-busy example runs; IBM jobs carry one OpenQASM 3 PUB; a 40-qubit
+    Clifford circuit simulates (stabilizer), a 40-qubit non-Clifford one is refused."""
+    from qhub.api.quantum.jobs import CreateJobRequestInput_IbmQpuFez
+
+    ibm = client.backends.get_least_busy_backend(provider="IBM", min_qubits=5)
+    print(ibm.id, ibm.queue_size)  # the seed's example, verbatim
+    assert (ibm.id, ibm.queue_size, ibm.type) == ("ibm.qpu.fez", 0, "QPU")
+    with pytest.raises(NotFoundError, match="no IBM backend with at least 200 qubits"):
+        client.backends.get_least_busy_backend(provider="ibm", min_qubits=200)
+
+    job = client.jobs.create_job(
+        backend_id="ibm.qpu.fez",
+        shots=200,
+        input=CreateJobRequestInput_IbmQpuFez(pubs=[[GHZ40]], shots=200),
+    )
+    assert job.input_format == "OPEN_QASM_V3"
+    assert client.jobs.wait(job.id, timeout=60).status == JobStatus.COMPLETED
+    assert set(client.jobs.get_job_result(job.id)["counts"]) == {"0" * 40, "1" * 40}
+
+    refusals: dict[str, dict[str, object]] = {
+        "one PUB per IBM job; input.pubs has 2": {"pubs": [GHZ40, GHZ40]},
+        "parameter values are not supported": {"pubs": [[GHZ40, [0.5]]]},
+        "asks for 50 shots, the job for 200": {"pubs": [[GHZ40, None, 50]]},
+        "non-Clifford operations \\(rx\\) is too large": {
+            "pubs": [GHZ40.replace("h q[0];", "rx(0.3) q[0];")]
+        },
+    }
+    for message, data in refusals.items():
+        with pytest.raises(UnprocessableEntityError, match=message):
+            client.jobs.create_job(backend_id="ibm.qpu.fez", shots=200, input=data)
+
+
+def test_queue_sizes_are_live_and_steer_least_busy(client: HubQuantumClient) -> None:
+    """A backend's queue counts its unfinished jobs; least-busy avoids a busy backend."""
+    from ..circuits import LONG
+
+    busy = client.jobs.create_job(backend_id="ibm.qpu.fez", shots=10, input={"pubs": [LONG]})
+    try:
+        assert client.backends.get_backend("ibm.qpu.fez").queue_size == 1
+        assert client.backends.get_backend_status("ibm.qpu.fez").queue_size == 1
+        idle = client.backends.get_least_busy_backend(provider="IBM")
+        assert (idle.id, idle.queue_size) == ("ibm.qpu.kingston", 0)
+    finally:
+        client.jobs.cancel_job(busy.id)
+    assert client.jobs.wait(busy.id, timeout=30).status == JobStatus.CANCELLED
+    assert client.backends.get_backend("ibm.qpu.fez").queue_size == 0

@@ -16,17 +16,8 @@ from qhub.local.process import hub_process
 from qhub.local.server import LocalHub
 from qhub.local.simulation import simulator_pool
 
-QUBITS = 24
-#: A statevector simulation of several seconds (never run to its end here).
-LONG = "\n".join(
-    [f'OPENQASM 3.0; include "stdgates.inc"; qubit[{QUBITS}] q; bit[{QUBITS}] c;']
-    + [
-        f"rx(0.3) q[{i}]; cx q[{i}], q[{(i + 1) % QUBITS}];"
-        for _ in range(10)
-        for i in range(QUBITS)
-    ]
-    + ["c = measure q;"]
-)
+from ..circuits import LONG
+
 BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
 
 

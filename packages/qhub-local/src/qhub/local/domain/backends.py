@@ -17,7 +17,8 @@ ALL_QASM = ("OPEN_QASM_V2", "OPEN_QASM_V3")
 
 @dataclass(frozen=True)
 class BackendSpec:
-    """A backend served locally by a simulator."""
+    """A backend served locally by a simulator (``type`` says what the id stands for: a QPU
+    id is still simulated here, noiselessly)."""
 
     id: str
     provider: str
@@ -30,8 +31,9 @@ class BackendSpec:
     technology: str = "UNKNOWN"
     supports_sessions: bool = True
     gates: tuple[str, ...] = ("x", "y", "z", "h", "s", "t", "rx", "ry", "rz", "cx", "swap")
+    type: str = "SIMULATOR"
 
-    def wire(self, *, reduced: bool = False) -> dict[str, Any]:
+    def wire(self, *, reduced: bool = False, queue_size: int = 0) -> dict[str, Any]:
         """The Backend DTO (snake_case); ``reduced`` is the public view for anonymous callers."""
         view: dict[str, Any] = {
             "id": self.id,
@@ -39,7 +41,7 @@ class BackendSpec:
             "hardware_provider": self.hardware_provider,
             "name": self.name,
             "display_name": self.display_name,
-            "type": "SIMULATOR",
+            "type": self.type,
             "technology": self.technology,
             "has_calibration": False,
         }
@@ -48,7 +50,7 @@ class BackendSpec:
         return {
             **view,
             "internal_id": f"local-{self.id}",
-            "queue_size": 0,
+            "queue_size": queue_size,
             "access_type": "FREE",
             "has_calibration": True,
             "documentation": {
@@ -66,7 +68,7 @@ class BackendSpec:
             "connectivity": {"fully_connected": True},
             "shots_range": {"min": 1, "max": self.max_shots},
             "supported_input_formats": list(self.input_formats),
-            "memory_result_supported": False,
+            "memory_result_supported": True,
         }
 
 
@@ -113,6 +115,23 @@ BACKENDS: dict[str, BackendSpec] = {
             supports_sessions=False,
         ),
         BackendSpec("kipu.sim.qsim", "KIPU", "KIPU", "qsim", "Kipu qsim (local)", 28, ALL_QASM),
+        # IBM QPU ids (the documented least-busy example asks for IBM), simulated noiselessly;
+        # jobs carry one OpenQASM 3 circuit as a Qiskit Runtime PUB.
+        *(
+            BackendSpec(
+                f"ibm.qpu.{name}",
+                "IBM",
+                "IBM",
+                f"ibm_{name}",
+                f"IBM {name.title()} (simulated locally)",
+                156,
+                ("OPEN_QASM_V3",),
+                technology="SUPERCONDUCTING",
+                gates=("id", "rz", "sx", "x", "cz"),
+                type="QPU",
+            )
+            for name in ("fez", "kingston", "marrakesh")
+        ),
         BackendSpec(
             "qudora.sim.xg1",
             "QUDORA",

@@ -61,11 +61,25 @@ def infer_input_format(data: dict[str, Any]) -> str:
     """The input format a job input is written in."""
     if "circuit" in data:
         return "IONQ_CIRCUIT_V1"
+    if "pubs" in data:  # Qiskit Runtime PUBs, whose circuits are OpenQASM 3 here
+        return "OPEN_QASM_V3"
     qasm = data.get("qasm")
     text = qasm[0] if isinstance(qasm, list) and qasm else qasm
     if isinstance(text, str):
         return "OPEN_QASM_V2" if text.lstrip().startswith("OPENQASM 2") else "OPEN_QASM_V3"
-    raise Unprocessable("input has neither 'circuit' (IonQ JSON) nor 'qasm' (OpenQASM)")
+    raise Unprocessable(
+        "input has neither 'circuit' (IonQ JSON), 'qasm' (OpenQASM) nor 'pubs' (IBM)"
+    )
+
+
+def _shots_in_input(data: dict[str, Any]) -> int | None:
+    """Shots an IBM input names itself (``input.shots`` or its PUB's third item), if any."""
+    pubs = data.get("pubs")
+    if isinstance(pubs, list) and pubs and isinstance(pubs[0], list) and len(pubs[0]) > 2:
+        shots = pubs[0][2]
+        return shots if isinstance(shots, int) else None
+    shots = data.get("shots")
+    return shots if isinstance(shots, int) and not isinstance(shots, bool) else None
 
 
 @dataclass
@@ -215,6 +229,7 @@ class QuantumJobs:
         self.lifecycle = JobLifecycle()
         self._reads: dict[str, int] = {}
         self._futures: dict[str, Future[None]] = {}
+        self._backend_of: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
         since = store.meta("calibrated_since")
@@ -292,33 +307,44 @@ class QuantumJobs:
         return self.calibration(job.backend_id, when)
 
     def least_busy(self, provider: str | None, min_qubits: int | None) -> BackendSpec:
-        """The backend of ``provider`` with the shortest queue.
-
-        All local backends share one simulator thread, so their queues are one queue: the
-        first by id is returned.
+        """The provider's backend with the fewest unfinished jobs (ties: by id). Like the
+        Hub, only for IBM (``provider`` is read case-insensitively, ``-`` as ``_``).
 
         Raises:
-            BadRequest: no provider given.
-            NotFound: no backend of that provider with enough qubits.
+            BadRequest: no provider, or not IBM.
+            NotFound: no IBM backend with enough qubits.
         """
         if not provider:
             raise BadRequest("provider is required")
+        if provider.upper().replace("-", "_") != "IBM":
+            raise BadRequest(
+                f"least-busy selection is offered for IBM backends only, not {provider}"
+            )
         candidates = [
             spec
             for spec in BACKENDS.values()
-            if spec.provider == provider.upper() and spec.qubit_count >= (min_qubits or 0)
+            if spec.provider == "IBM" and spec.qubit_count >= (min_qubits or 0)
         ]
         if not candidates:
-            raise NotFound(f"no {provider} backend with at least {min_qubits or 0} qubits")
-        return min(candidates, key=lambda spec: (self._queue_size(spec.id), spec.id))
+            raise NotFound(f"no IBM backend with at least {min_qubits or 0} qubits")
+        return min(candidates, key=lambda spec: (self.queue_size(spec.id), spec.id))
 
-    def _queue_size(self, backend_id: str) -> int:
+    def queue_size(self, backend_id: str) -> int:
+        """How many of the backend's jobs (everyone's) are pending or running."""
         with self._lock:
-            return (
-                sum(1 for future in self._futures.values() if not future.done())
-                if backend_id
-                else 0
+            return sum(
+                1
+                for job_id, future in self._futures.items()
+                if not future.done() and self._backend_of.get(job_id) == backend_id
             )
+
+    def backend_view(self, backend_id: str) -> dict[str, Any]:
+        """The Backend DTO with its live queue size.
+
+        Raises:
+            NotFound: no such backend.
+        """
+        return self.backend(backend_id).wire(queue_size=self.queue_size(backend_id))
 
     def normalized_memory(self, organization_id: str, job_id: str) -> dict[str, Any] | None:
         """Per-shot outcomes (hex) when the job asked for them (``input_params.memory``), else None."""
@@ -393,6 +419,9 @@ class QuantumJobs:
         data = body.get("input")
         if not isinstance(data, dict):
             raise Unprocessable("input must be an object")
+        declared = _shots_in_input(data)
+        if declared is not None and declared != shots:
+            raise Unprocessable(f"the input asks for {declared} shots, the job for {shots}")
         input_format = body.get("input_format") or infer_input_format(data)
         if input_format not in spec.input_formats:
             accepted = ", ".join(spec.input_formats)
@@ -441,6 +470,7 @@ class QuantumJobs:
         with self._lock:
             future = self._pool.jobs.submit(self._run, job.id, circuit)
             self._futures[job.id] = future
+            self._backend_of[job.id] = job.backend_id
         return future
 
     def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
@@ -449,6 +479,7 @@ class QuantumJobs:
         finally:
             with self._lock:
                 self._futures.pop(job_id, None)
+                self._backend_of.pop(job_id, None)
 
     def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
         with self._lock:

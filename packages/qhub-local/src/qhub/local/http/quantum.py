@@ -53,23 +53,28 @@ def quantum_router(hub: Hub) -> APIRouter:
         reduced = x_auth_token is None
         if not reduced:
             hub.organization_for_api_key(x_auth_token, x_organizationid)
-        specs = [s for s in BACKENDS.values() if provider is None or s.provider == provider.upper()]
-        return JSONResponse([s.wire(reduced=reduced) for s in specs])
+        wanted = provider.upper().replace("-", "_") if provider else None
+        specs = [s for s in BACKENDS.values() if wanted is None or s.provider == wanted]
+        if reduced:
+            return JSONResponse([s.wire(reduced=True) for s in specs])
+        return JSONResponse([hub.quantum.backend_view(s.id) for s in specs])
 
     @router.get("/backends/least-busy")
     async def get_least_busy_backend(
         _: OrgDep, provider: str | None = None, minQubits: int | None = None
     ) -> JSONResponse:
-        return JSONResponse(hub.quantum.least_busy(provider, minQubits).wire())
+        return JSONResponse(
+            hub.quantum.backend_view(hub.quantum.least_busy(provider, minQubits).id)
+        )
 
     @router.get("/backends/{backend_id}")
     async def get_backend(backend_id: str, _: OrgDep) -> JSONResponse:
-        return JSONResponse(hub.quantum.backend(backend_id).wire())
+        return JSONResponse(hub.quantum.backend_view(backend_id))
 
     @router.get("/backends/{backend_id}/status")
     async def get_backend_status(backend_id: str, _: OrgDep) -> JSONResponse:
-        hub.quantum.backend(backend_id)
-        return JSONResponse({"status": "ONLINE", "queue_avg_time": 0, "queue_size": 0})
+        queue = hub.quantum.queue_size(hub.quantum.backend(backend_id).id)
+        return JSONResponse({"status": "ONLINE", "queue_avg_time": 0, "queue_size": queue})
 
     @router.get("/backends/{backend_id}/calibration")
     async def get_backend_calibration(

@@ -124,6 +124,38 @@ def _output_silenced() -> Iterator[None]:
             os.close(descriptor)
 
 
+#: Widest circuit simulated as a state vector (4 GiB); wider ones must be Clifford circuits.
+MAX_STATEVECTOR_QUBITS = 28
+CLIFFORD_OPERATIONS = frozenset(
+    {"id", "x", "y", "z", "h", "s", "sdg", "sx", "sxdg", "cx", "cy", "cz", "swap", "ecr"}
+    | {"measure", "barrier", "reset"}
+)
+
+
+def _pub_program(data: Mapping[str, Any]) -> str:
+    """The OpenQASM 3 circuit of an IBM (Qiskit Runtime) input's single PUB.
+
+    A PUB is the circuit, or ``[circuit, parameter_values?, shots?]``.
+
+    Raises:
+        InvalidJobInput: not exactly one PUB, parameter values, or a malformed PUB.
+    """
+    pubs = data.get("pubs")
+    if not isinstance(pubs, list) or len(pubs) != 1:
+        count = len(pubs) if isinstance(pubs, list) else "no list of"
+        raise InvalidJobInput(f"the local Hub runs one PUB per IBM job; input.pubs has {count}")
+    pub = pubs[0]
+    if isinstance(pub, str):
+        return pub
+    if not isinstance(pub, list) or not pub or not isinstance(pub[0], str):
+        raise InvalidJobInput(
+            "input.pubs[0] must be an OpenQASM 3 circuit or [circuit, parameter_values?, shots?]"
+        )
+    if len(pub) > 1 and pub[1] not in (None, [], {}):
+        raise InvalidJobInput("input.pubs[0]: parameter values are not supported locally")
+    return pub[0]
+
+
 def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -> Any:
     """A measured Qiskit circuit for a job input.
 
@@ -135,7 +167,7 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
     if input_format == "IONQ_CIRCUIT_V1":
         circuit = _ionq_circuit(data)
     elif input_format in ("OPEN_QASM_V2", "OPEN_QASM_V3", "BRAKET_OPEN_QASM_V3"):
-        text = data.get("qasm")
+        text = _pub_program(data) if "pubs" in data else data.get("qasm")
         if isinstance(text, list) and len(text) == 1:
             text = text[0]
         if not isinstance(text, str) or not text.strip():
@@ -157,6 +189,14 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
         raise InvalidJobInput(
             f"the circuit uses {circuit.num_qubits} qubits; this backend has {max_qubits}"
         )
+    if circuit.num_qubits > MAX_STATEVECTOR_QUBITS:
+        wide = sorted({i.operation.name for i in circuit.data} - CLIFFORD_OPERATIONS)
+        if wide:
+            raise InvalidJobInput(
+                f"a {circuit.num_qubits}-qubit circuit with non-Clifford operations "
+                f"({', '.join(wide)}) is too large to simulate locally: at most "
+                f"{MAX_STATEVECTOR_QUBITS} qubits unless every gate is a Clifford gate"
+            )
     if not any(instruction.operation.name == "measure" for instruction in circuit.data):
         circuit.measure_all()
     return circuit
