@@ -12,7 +12,7 @@ import socket
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -154,7 +154,16 @@ class LocalHub:
         self.connection = self._connection(port)
         self.hub.quantum_url = self.connection.quantum_url
         _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+        self.hub.users.on_default_token = self._default_token_replaced
         return self.connection
+
+    def _default_token_replaced(self, organization_id: str, token: str) -> None:
+        """Keep ``connection`` and ``connection.json`` current when the default user
+        regenerates their token through the User API."""
+        connection = self.connection
+        if connection is not None and organization_id == connection.organization_id:
+            self.connection = replace(connection, personal_access_token=token)
+            _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
 
     def _connection(self, port: int) -> Connection:
         previous_file = self.data_dir / "connection.json"
@@ -199,7 +208,7 @@ class LocalHub:
         """Issue a personal access token for another organization (a new one unless given),
         to test what one user's code can and can't see of another's. It survives restarts;
         ``connection.json`` keeps only the default user's."""
-        token, organization = self.hub.issue_personal_access_token(organization_id)
+        token, organization = self.hub.add_user(organization_id)
         return LocalUser(token, organization)
 
     def stop(self) -> None:

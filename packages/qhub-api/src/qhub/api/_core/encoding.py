@@ -17,7 +17,10 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-__all__ = ["encode_json", "encode_query", "join_url", "path_segment", "require_id"]
+__all__ = ["encode_json", "encode_query", "file_part", "join_url", "path_segment", "require_id"]
+
+#: What an upload accepts: bytes, a binary file, a path, or ``(name, content, content type)``.
+FileInput = Any
 
 
 def require_id(value: object, name: str) -> str:
@@ -103,3 +106,41 @@ def encode_json(body: Any) -> bytes:
     return json.dumps(
         body, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default
     ).encode("utf-8")
+
+
+def file_part(file: FileInput, name: str = "file") -> tuple[str, bytes, str]:
+    """A multipart part ``(file name, content, content type)`` from bytes, a binary file
+    object, a path, or a ``(name, bytes or file, content type or None)`` tuple; the type is
+    guessed from the name when not given.
+
+    Raises:
+        TypeError: none of those; the message names the argument.
+    """
+    import mimetypes
+    import os
+
+    filename: str | None = None
+    content_type: str | None = None
+    if isinstance(file, tuple) and len(file) in (2, 3):
+        filename, content_type = file[0], (file[2] if len(file) == 3 else None)
+        file = file[1]
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, "rb") as handle:
+            content = handle.read()
+        filename = filename or os.path.basename(os.fspath(file))
+    elif isinstance(file, (bytes, bytearray, memoryview)):
+        content = bytes(file)
+    elif hasattr(file, "read"):
+        content = file.read()
+        if not isinstance(content, bytes):
+            raise TypeError(f"{name} must be opened in binary mode")
+        given = getattr(file, "name", None)
+        filename = filename or (os.path.basename(given) if isinstance(given, str) else None)
+    else:
+        raise TypeError(
+            f"{name} must be bytes, a binary file, a path or a (name, content, type) tuple, "
+            f"not {type(file).__name__}"
+        )
+    filename = filename or name
+    guessed = mimetypes.guess_type(filename)[0]
+    return filename, content, content_type or guessed or "application/octet-stream"

@@ -76,8 +76,12 @@ class ApiRequest(Generic[T]):
         response_type: what a 2xx body parses into; ``None`` for calls without a result.
         query: query parameters (encoded by :func:`encode_query`).
         body: the JSON body, or ``NOT_GIVEN`` for none.
+        files: multipart/form-data parts instead of a JSON body: field name →
+            ``(file name, content, content type)``.
         optional: a 204, an empty or a JSON ``null`` 2xx body yields ``None`` (errors are
             still errors).
+        parse: reads a 2xx response instead of ``response_type`` (response headers for a
+            HEAD, a body that may be an image or JSON).
     """
 
     method: str
@@ -85,7 +89,9 @@ class ApiRequest(Generic[T]):
     response_type: Any = None
     query: Mapping[str, Any] | None = None
     body: Any = NOT_GIVEN
+    files: Mapping[str, tuple[str, bytes, str]] | None = None
     optional: bool = False
+    parse: Callable[[httpx.Response], T] | None = None
 
 
 @dataclass
@@ -188,6 +194,7 @@ class _PipelineBase:
             join_url(self.settings.base_url, call.path),
             params=params or None,
             content=content,
+            files=dict(call.files) if call.files else None,
             headers=headers,
             extensions={"timeout": timeout},
         )
@@ -273,6 +280,8 @@ class _PipelineBase:
         content = response.content
         if not response.is_success:
             raise self._error(response, content)
+        if call.parse is not None:
+            return call.parse(response)
         if call.response_type is None:
             return cast(T, None)
         if call.optional and (response.status_code == 204 or content.strip() in (b"", b"null")):

@@ -22,6 +22,7 @@ from .models import Application, DataPool, Execution, Service, utc_now
 from .quantum import QuantumJobs
 from .store import Store
 from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
+from .users import Users
 
 __all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
 
@@ -97,6 +98,7 @@ class Hub:
         self.services: dict[str, Service] = {}
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
         self.quantum = QuantumJobs(self.store)
+        self.users = Users(self.store)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
         self.quantum_url: str | None = None
         self._account_for_interrupted_runs()
@@ -144,22 +146,21 @@ class Hub:
             if stored is None or not secrets_match(secret, stored[1]):
                 secret = new_secret("SK")
                 self.store.set_application_secret(app.id, hash_secret(secret))
+        self.users.ensure_user(organization_id, "local")
         token = (previous or {}).get("personal_access_token") or ""
-        if self.store.organization_for_token(hash_secret(token)) != organization_id:
-            token = new_secret("pat_")
-            self.store.replace_personal_access_token(hash_secret(token), organization_id, utc_now())
+        if self.store.organization_for_token(hash_secret(token), utc_now()) != organization_id:
+            token = self.users.issue_default_token(organization_id)
         if not self.store.datapools():
             self.create_datapool("default")
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
-    def issue_personal_access_token(self, organization_id: str | None = None) -> tuple[str, str]:
-        """A new personal access token and the organization it acts for (a new one unless
-        given): another user, for trying out what one user must not see of another's work.
-        Only its hash is stored."""
+    def add_user(self, organization_id: str | None = None) -> tuple[str, str]:
+        """Another user, in their own organization (a new one unless given): their default
+        personal access token and organization id. Only the token's hash is stored."""
         organization = organization_id or str(uuid.uuid4())
-        token = new_secret("pat_")
-        self.store.add_personal_access_token(hash_secret(token), organization, utc_now())
-        return token, organization
+        count = len(self.store.users())
+        self.users.ensure_user(organization, f"user{count + 1}")
+        return self.users.issue_default_token(organization), organization
 
     def create_application(self, name: str) -> tuple[Application, str]:
         """A new application and its plain secret."""
@@ -234,7 +235,7 @@ class Hub:
 
     def service_execution_of(self, api_key: str | None) -> str | None:
         """The service execution an ``X-Auth-Token`` belongs to, if it is an execution token."""
-        if not api_key or self.store.organization_for_token(hash_secret(api_key)) is not None:
+        if not api_key or self.store.access_token(hash_secret(api_key)) is not None:
             return None
         try:
             return str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["execution"])
@@ -250,7 +251,7 @@ class Hub:
         """
         if not api_key:
             raise Unauthorized("an X-Auth-Token header is required")
-        organization = self.store.organization_for_token(hash_secret(api_key))
+        organization = self.store.organization_for_token(hash_secret(api_key), utc_now())
         if organization is None:
             try:
                 organization = str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["org"])

@@ -6,7 +6,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["FINAL_STATUSES", "Application", "DataPool", "Execution", "Service", "iso", "utc_now"]
+__all__ = [
+    "FINAL_STATUSES",
+    "AccessToken",
+    "Application",
+    "DataPool",
+    "Execution",
+    "Service",
+    "User",
+    "iso",
+    "utc_now",
+]
 
 FINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "CANCELLED"})
 
@@ -87,3 +97,33 @@ class Execution:
     def is_final(self) -> bool:
         """Whether the execution can no longer change."""
         return self.status in FINAL_STATUSES
+
+
+@dataclass
+class User:
+    """A local user: the one member of its own organization."""
+
+    id: str
+    organization_id: str
+    username: str
+    email: str
+    firstname: str | None = None
+    lastname: str | None = None
+    current_position: str | None = None
+    homepage: str | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """A personal access token, as stored: its hash and what the user may see of it."""
+
+    id: str
+    token_hash: str
+    organization_id: str
+    name: str
+    is_default: bool
+    hint: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = None
+    used_at: dt.datetime | None = None

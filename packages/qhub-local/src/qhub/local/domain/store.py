@@ -9,23 +9,29 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .models import Application, DataPool, Execution
+from .models import AccessToken, Application, DataPool, Execution, User
 
 if TYPE_CHECKING:
     from .quantum import JobRecord, SessionRecord
 
 __all__ = ["Store"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS applications (
     id TEXT PRIMARY KEY, name TEXT NOT NULL,
     access_key_id TEXT NOT NULL UNIQUE, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS personal_access_tokens (
-    token_hash TEXT PRIMARY KEY, organization_id TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS access_tokens (
+    id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, organization_id TEXT NOT NULL,
+    name TEXT NOT NULL, is_default INTEGER NOT NULL, hint TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT, used_at TEXT);
+CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY, organization_id TEXT NOT NULL UNIQUE, document TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS profile_images (
+    user_id TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS datapools (
     id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS executions (
@@ -43,6 +49,20 @@ CREATE TABLE IF NOT EXISTS quantum_sessions (
 """
 
 
+def _migrate_personal_access_tokens(db: sqlite3.Connection) -> None:
+    """Schema 1 kept one hashed token per organization; schema 2 keeps named tokens."""
+    old = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'personal_access_tokens'"
+    ).fetchone()
+    if old:
+        db.execute(
+            "INSERT OR IGNORE INTO access_tokens SELECT lower(hex(randomblob(16))), token_hash,"
+            " organization_id, 'default', 1, '', created_at, NULL, NULL"
+            " FROM personal_access_tokens"
+        )
+        db.execute("DROP TABLE personal_access_tokens")
+
+
 def _time(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
@@ -57,8 +77,9 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)  # idempotent DDL; executescript manages its own commit
         with self._transaction() as db:
+            _migrate_personal_access_tokens(db)
             db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
 
     @contextmanager
@@ -132,37 +153,151 @@ class Store:
             ).fetchone()
         return Application(*row) if row else None
 
-    def replace_personal_access_token(
-        self, token_hash: str, organization_id: str, now: dt.datetime
-    ) -> None:
-        """Replace the default organization's tokens with this one (other users' stay)."""
+    @staticmethod
+    def _token(row: tuple[Any, ...]) -> AccessToken:
+        # Columns in table order (SCHEMA): id, token_hash, organization_id, name, is_default,
+        # hint, created_at, expires_at, used_at.
+        created = _time(row[6])
+        assert created is not None
+        return AccessToken(
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            bool(row[4]),
+            row[5],
+            created,
+            _time(row[7]),
+            _time(row[8]),
+        )
+
+    def replace_default_token(self, token: AccessToken) -> None:
+        """Make ``token`` its organization's default token (the previous one stops working)."""
         with self._transaction() as db:
             db.execute(
-                "DELETE FROM personal_access_tokens WHERE organization_id = ?", (organization_id,)
+                "DELETE FROM access_tokens WHERE organization_id = ? AND is_default = 1",
+                (token.organization_id,),
             )
-            db.execute(
-                "INSERT INTO personal_access_tokens VALUES (?, ?, ?)",
-                (token_hash, organization_id, now.isoformat()),
-            )
+            self._insert_token(db, token)
 
-    def add_personal_access_token(
-        self, token_hash: str, organization_id: str, now: dt.datetime
-    ) -> None:
-        """Store one more personal access token (by hash)."""
+    def add_access_token(self, token: AccessToken) -> None:
+        """Store one more token."""
         with self._transaction() as db:
-            db.execute(
-                "INSERT INTO personal_access_tokens VALUES (?, ?, ?)",
-                (token_hash, organization_id, now.isoformat()),
-            )
+            self._insert_token(db, token)
 
-    def organization_for_token(self, token_hash: str) -> str | None:
-        """The organization of a personal access token, by hash."""
+    @staticmethod
+    def _insert_token(db: sqlite3.Connection, token: AccessToken) -> None:
+        db.execute(
+            "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                token.id,
+                token.token_hash,
+                token.organization_id,
+                token.name,
+                int(token.is_default),
+                token.hint,
+                token.created_at.isoformat(),
+                token.expires_at.isoformat() if token.expires_at else None,
+                token.used_at.isoformat() if token.used_at else None,
+            ),
+        )
+
+    def access_token(self, token_hash: str) -> AccessToken | None:
+        """A token by hash (expired ones too)."""
         with self._lock:
             row = self._db.execute(
-                "SELECT organization_id FROM personal_access_tokens WHERE token_hash = ?",
+                "SELECT * FROM access_tokens WHERE token_hash = ?",
                 (token_hash,),
             ).fetchone()
-        return row[0] if row else None
+        return self._token(row) if row else None
+
+    def access_tokens(self, organization_id: str) -> list[AccessToken]:
+        """An organization's tokens, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM access_tokens WHERE organization_id = ? ORDER BY created_at",
+                (organization_id,),
+            ).fetchall()
+        return [self._token(row) for row in rows]
+
+    def delete_access_token(self, token_id: str) -> None:
+        """Revoke a token."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM access_tokens WHERE id = ?", (token_id,))
+
+    def mark_token_used(self, token_id: str, now: dt.datetime) -> None:
+        """Record when a token was last used."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE access_tokens SET used_at = ? WHERE id = ?", (now.isoformat(), token_id)
+            )
+
+    def organization_for_token(self, token_hash: str, now: dt.datetime | None = None) -> str | None:
+        """The organization of an unexpired personal access token, by hash."""
+        token = self.access_token(token_hash)
+        if token is None or (token.expires_at is not None and now and token.expires_at <= now):
+            return None
+        return token.organization_id
+
+    # -- users -----------------------------------------------------------------------------
+
+    def save_user(self, user: User) -> None:
+        """Insert or replace a user (stored as one JSON document)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?)",
+                (user.id, user.organization_id, json.dumps(user.__dict__)),
+            )
+
+    def users(self) -> list[User]:
+        """Every user."""
+        with self._lock:
+            rows = self._db.execute("SELECT document FROM users ORDER BY rowid").fetchall()
+        return [User(**json.loads(row[0])) for row in rows]
+
+    def user(self, user_id: str) -> User | None:
+        """A user by id."""
+        with self._lock:
+            row = self._db.execute("SELECT document FROM users WHERE id = ?", (user_id,)).fetchone()
+        return User(**json.loads(row[0])) if row else None
+
+    def user_of_organization(self, organization_id: str) -> User | None:
+        """The user of an organization."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT document FROM users WHERE organization_id = ?", (organization_id,)
+            ).fetchone()
+        return User(**json.loads(row[0])) if row else None
+
+    def delete_user(self, user: User) -> None:
+        """Delete a user with their tokens and profile image, in one transaction."""
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM access_tokens WHERE organization_id = ?", (user.organization_id,)
+            )
+            db.execute("DELETE FROM profile_images WHERE user_id = ?", (user.id,))
+            db.execute("DELETE FROM users WHERE id = ?", (user.id,))
+
+    def set_profile_image(self, user_id: str, content_type: str, content: bytes) -> None:
+        """Store (or replace) a user's profile image."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO profile_images VALUES (?, ?, ?)",
+                (user_id, content_type, content),
+            )
+
+    def profile_image(self, user_id: str) -> tuple[str, bytes] | None:
+        """A user's profile image: (content type, bytes)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT content_type, content FROM profile_images WHERE user_id = ?", (user_id,)
+            ).fetchone()
+        return (row[0], bytes(row[1])) if row else None
+
+    def delete_profile_image(self, user_id: str) -> None:
+        """Remove a user's profile image."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM profile_images WHERE user_id = ?", (user_id,))
 
     # -- data pools ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from .gateway import gateway_router
 from .platform import platform_router
 from .quantum import quantum_router
 from .token import token_router
+from .user import user_router
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 
@@ -17,11 +18,12 @@ DEFAULT_MAX_BODY_BYTES = 16 << 20
 
 
 def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASGIApp:
-    """The ASGI app serving ``hub``: token endpoint, gateway, Platform and Quantum routes."""
+    """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes."""
     app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     install_error_handlers(app)
     app.include_router(token_router(hub))
     app.include_router(gateway_router(hub, max_body_bytes=max_body_bytes))
     app.include_router(platform_router(hub))
     app.include_router(quantum_router(hub))
+    app.include_router(user_router(hub))
     return request_id_middleware(app)
