@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import BadRequest, NotFound
 from .listing import page_of, sort_rows
+from .models import iso
 
 __all__ = ["BACKENDS", "BackendSpec", "Calibrations", "backend"]
 
@@ -225,10 +226,6 @@ class Calibrations:
         return page_of(rows, page, size)
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _snapshot(spec: BackendSpec, calibrated_at: datetime) -> dict[str, Any]:
     """An ideal-device snapshot: a noiseless simulator has no gate or readout errors."""
     qubits = [
@@ -241,7 +238,7 @@ def _snapshot(spec: BackendSpec, calibrated_at: datetime) -> dict[str, Any]:
     }
     return {
         "backend_id": spec.id,
-        "calibrated_at": _iso(calibrated_at),
+        "calibrated_at": iso(calibrated_at),
         "calibration": {
             "type": "gate_based",
             "medians": {"t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "gates": gates},

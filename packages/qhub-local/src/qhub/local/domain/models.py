@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import overload
 
 __all__ = [
     "FINAL_STATUSES",
@@ -26,6 +27,12 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+@overload
+def iso(moment: dt.datetime) -> str: ...
+@overload
+def iso(moment: None) -> None: ...
+@overload
+def iso(moment: dt.datetime | None) -> str | None: ...
 def iso(moment: dt.datetime | None) -> str | None:
     """ISO-8601 UTC with milliseconds and ``Z``."""
     if moment is None:

@@ -24,7 +24,7 @@ from ..simulation import (
 from .backends import BACKENDS, BackendSpec, Calibrations, backend, parse_instant
 from .errors import BadRequest, NotFound, Unprocessable
 from .listing import page_of, sort_rows
-from .models import utc_now
+from .models import iso, utc_now
 from .store import Store
 
 __all__ = ["JobLifecycle", "JobRecord", "QuantumJobs", "SessionRecord"]
@@ -165,12 +165,8 @@ def _instant(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _now() -> str:
-    return _iso(utc_now())
+    return iso(utc_now())
 
 
 DEFAULT_SESSION_TTL = 3600
@@ -635,8 +631,8 @@ class QuantumJobs:
             provider=spec.provider,
             mode=mode,
             status="OPEN",
-            created_at=_iso(created),
-            expires_at=_iso(created + timedelta(seconds=ttl)),
+            created_at=iso(created),
+            expires_at=iso(created + timedelta(seconds=ttl)),
             tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
             metadata=body.get("metadata") if isinstance(body.get("metadata"), dict) else None,
             sdk_provider=body.get("sdk_provider")

@@ -232,10 +232,10 @@ class Store:
                 "UPDATE access_tokens SET used_at = ? WHERE id = ?", (now.isoformat(), token_id)
             )
 
-    def organization_for_token(self, token_hash: str, now: dt.datetime | None = None) -> str | None:
-        """The organization of an unexpired personal access token, by hash."""
+    def organization_for_token(self, token_hash: str, now: dt.datetime) -> str | None:
+        """The organization of a personal access token unexpired at ``now``, by hash."""
         token = self.access_token(token_hash)
-        if token is None or (token.expires_at is not None and now and token.expires_at <= now):
+        if token is None or (token.expires_at is not None and token.expires_at <= now):
             return None
         return token.organization_id
 

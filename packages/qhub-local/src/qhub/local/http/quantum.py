@@ -11,20 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from ..domain import BadRequest, Hub
+from ..domain import Hub
 from ..domain.backends import BACKENDS
+from .bodies import json_object
 
 __all__ = ["quantum_router"]
-
-
-async def _json_object(request: Request) -> dict[str, Any]:
-    try:
-        body: Any = json.loads(await request.body())
-    except ValueError as exc:
-        raise BadRequest(f"the body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
 
 
 def _calibration(snapshot: dict[str, Any] | None) -> Response:
@@ -118,7 +109,7 @@ def quantum_router(hub: Hub) -> APIRouter:
         organization_id: OrgDep,
         x_auth_token: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         execution = hub.service_execution_of(x_auth_token)
         session = hub.quantum.create_session(organization_id, body, execution)
         return JSONResponse(session.wire(), status_code=201)
@@ -140,7 +131,7 @@ def quantum_router(hub: Hub) -> APIRouter:
     async def update_session_state(
         session_id: str, request: Request, organization_id: OrgDep
     ) -> JSONResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         session = hub.quantum.update_session_state(
             organization_id, session_id, body.get("accept_jobs")
         )
@@ -234,7 +225,7 @@ def quantum_router(hub: Hub) -> APIRouter:
     async def update_service_execution_session_state(
         service_execution_id: str, session_id: str, request: Request, organization_id: OrgDep
     ) -> JSONResponse:
-        body = await _json_object(request)
+        body = await json_object(request)
         hub.quantum.execution_session(organization_id, service_execution_id, session_id)
         session = hub.quantum.update_session_state(
             organization_id, session_id, body.get("accept_jobs")

@@ -7,7 +7,6 @@ image link anyone may open.
 
 import email.parser
 import email.policy
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -15,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..domain import BadRequest, Hub
 from ..domain.models import AccessToken, User, iso
+from .bodies import json_object
 
 __all__ = ["user_router"]
 
@@ -45,16 +45,6 @@ def _token(token: AccessToken, value: str | None = None) -> dict[str, Any]:
         "expiresAt": iso(token.expires_at),
     }
     return {**view, "value": value} if value is not None else view
-
-
-async def _json_object(request: Request) -> dict[str, Any]:
-    try:
-        body: Any = json.loads(await request.body() or b"{}")
-    except ValueError as exc:
-        raise BadRequest(f"the body is not valid JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise BadRequest("the body must be a JSON object")
-    return body
 
 
 async def _uploaded_file(request: Request, field: str) -> tuple[str, bytes]:
@@ -92,7 +82,9 @@ def user_router(hub: Hub) -> APIRouter:
 
     @router.put("/me")
     async def update_current_user(me: Principal, request: Request) -> JSONResponse:
-        return JSONResponse(_user(users.update(me[0], await _json_object(request))))
+        return JSONResponse(
+            _user(users.update(me[0], await json_object(request, empty_is_object=True)))
+        )
 
     @router.delete("/me", status_code=204)
     async def delete_current_user(me: Principal) -> Response:
@@ -126,7 +118,7 @@ def user_router(hub: Hub) -> APIRouter:
 
     @router.post("/me/access-tokens", status_code=201)
     async def create_personal_access_token(me: Principal, request: Request) -> JSONResponse:
-        body = await _json_object(request)
+        body = await json_object(request, empty_is_object=True)
         token, value = users.create_token(me[0], body.get("name"), body.get("expiresAt"))
         return JSONResponse(_token(token, value), status_code=201)
 
@@ -141,7 +133,7 @@ def user_router(hub: Hub) -> APIRouter:
 
     @router.post("/users/batch")
     async def resolve_users(_: Principal, request: Request) -> JSONResponse:
-        ids = (await _json_object(request)).get("ids")
+        ids = (await json_object(request, empty_is_object=True)).get("ids")
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise BadRequest("ids must be a list of user ids")
         found = {user.id: user for user in hub.store.users() if user.id in ids}

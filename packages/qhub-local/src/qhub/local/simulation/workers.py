@@ -252,11 +252,6 @@ class SimulatorPool:
             worker = self._running.get(key)
         return worker.pid if worker is not None else None
 
-    def close(self) -> None:
-        """Stop every worker process now; calls in flight raise :class:`SimulatorCrashed`."""
-        for worker in (self._parser, *self._simulators):
-            worker.kill()
-
 
 _pool: SimulatorPool | None = None
 _pool_lock = threading.Lock()
