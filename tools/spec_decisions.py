@@ -76,7 +76,9 @@ def apply(api: str, spec: dict[str, Any]) -> None:
 def _uniform_errors(api: str, spec: dict[str, Any]) -> None:
     for _, _, operation in _ops(spec).values():
         documented = sorted(
-            int(status) for status in operation["responses"] if status.isdigit() and int(status) >= 400
+            int(status)
+            for status in operation["responses"]
+            if status.isdigit() and int(status) >= 400
         )
         operation["x-vendor-typed-errors"] = documented
         for status in UNIFORM_ERRORS[api]:
@@ -104,7 +106,9 @@ def _quantum(spec: dict[str, Any]) -> None:
         )
     create_session = ops["sessions.create_session"][2]
     body = create_session["requestBody"]["content"]["application/json"]["schema"]
-    body["properties"]["tags"] = {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]}
+    body["properties"]["tags"] = {
+        "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "null"}]
+    }
     body["required"] = [name for name in body["required"] if name != "provider"]
     _decide(
         create_session,
@@ -112,26 +116,36 @@ def _quantum(spec: dict[str, Any]) -> None:
         "since the backend id names it.",
     )
     for name, schema in schemas.items():
-        if name.startswith(("CreateJobRequestInput_Quandela", "CreateJobRequestInputParams_Quandela")):
-            if "value" in schema.get("properties", {}):
-                del schema["properties"]["value"]
-                schema["required"] = [r for r in schema.get("required", []) if r != "value"]
-                schema["additionalProperties"] = True
-                schema["x-decision"] = (
-                    "The Perceval payload is sent flat beside backendId, not wrapped in a "
-                    "'value' object (wire-contract D2)."
-                )
+        if name.startswith(
+            ("CreateJobRequestInput_Quandela", "CreateJobRequestInputParams_Quandela")
+        ) and "value" in schema.get("properties", {}):
+            del schema["properties"]["value"]
+            schema["required"] = [r for r in schema.get("required", []) if r != "value"]
+            schema["additionalProperties"] = True
+            schema["x-decision"] = (
+                "The Perceval payload is sent flat beside backendId, not wrapped in a "
+                "'value' object (wire-contract D2)."
+            )
     job = schemas["Job"]
     job["properties"]["runtime"] = {"anyOf": [{"type": "integer"}, {"type": "null"}]}
-    job["x-decision"] = "runtime (ms) is documented by the seeds; clients derive it from usage_time_millis when absent."
+    job["x-decision"] = (
+        "runtime (ms) is documented by the seeds; clients derive it from usage_time_millis when absent."
+    )
     session = schemas["Session"]
     session["properties"]["final_not_aborted"] = {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
-    session["x-decision"] = "final_not_aborted is documented by the seeds; clients derive it when absent."
+    session["x-decision"] = (
+        "final_not_aborted is documented by the seeds; clients derive it when absent."
+    )
     backend = schemas["Backend"]
     backend["properties"].update(
         {
             "status": {"anyOf": [{"type": "string"}, {"type": "null"}]},
-            "costs": {"anyOf": [{"type": "array", "items": {"type": "object", "additionalProperties": True}}, {"type": "null"}]},
+            "costs": {
+                "anyOf": [
+                    {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+                    {"type": "null"},
+                ]
+            },
             "free_of_charge": {"anyOf": [{"type": "boolean"}, {"type": "null"}]},
         }
     )
@@ -145,7 +159,9 @@ def _quantum(spec: dict[str, Any]) -> None:
             # Seed 004 calls this family "the service_exec_ prefix" and spells its examples
             # both ways: every spelling works.
             short = name.replace("service_execution_", "service_exec_")
-            operation["x-aliases"] = sorted({short, "service_exec_" + name.replace("service_execution_", "")} - {name})
+            operation["x-aliases"] = sorted(
+                {short, "service_exec_" + name.replace("service_execution_", "")} - {name}
+            )
 
 
 def _platform(spec: dict[str, Any]) -> None:
@@ -153,8 +169,18 @@ def _platform(spec: dict[str, Any]) -> None:
     get_services = ops["services.get_services"][2]
     get_services["parameters"] = [
         *get_services.get("parameters", []),
-        {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
-        {"name": "size", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+        {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 0},
+        },
+        {
+            "name": "size",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1},
+        },
     ]
     items = copy.deepcopy(_json_response(get_services)["schema"])
     _json_response(get_services)["schema"] = {
@@ -187,7 +213,10 @@ def _platform(spec: dict[str, Any]) -> None:
         "moved to the User API, and the Platform API has no other 'me'.",
     )
     for operation_id, new_path in (
-        ("service_executions.get_service_execution_result_file", "/service-executions/{id}/results/{file_path}"),
+        (
+            "service_executions.get_service_execution_result_file",
+            "/service-executions/{id}/results/{file_path}",
+        ),
         ("implementations.get_implementation_file", "/implementations/{id}/files/{file_path}"),
         ("implementations.get_implementation_file_info", "/implementations/{id}/files/{file_path}"),
         ("marketplace.get_file", "/marketplace/implementations/{id}/files/{file_path}"),
@@ -219,7 +248,9 @@ def _platform(spec: dict[str, Any]) -> None:
         "base64-encoded inside JSON (wire-contract D4).",
     )
     head = ops["service_executions.head_service_execution"][2]
-    _decide(head, "Errors are typed by status although a HEAD answer has no body (wire-contract E2).")
+    _decide(
+        head, "Errors are typed by status although a HEAD answer has no body (wire-contract E2)."
+    )
 
 
 def _service(spec: dict[str, Any]) -> None:
@@ -253,4 +284,6 @@ def _user(spec: dict[str, Any]) -> None:
         "and fails on image bytes (wire-contract E5). A URL is returned as str, an image as bytes.",
     )
     for operation_id in ("users.check_user_exists",):
-        _decide(ops[operation_id][2], "Errors are typed by status although a HEAD answer has no body.")
+        _decide(
+            ops[operation_id][2], "Errors are typed by status although a HEAD answer has no body."
+        )

@@ -35,8 +35,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import spec_decisions  # noqa: E402
-from pydantic import BaseModel, TypeAdapter  # noqa: E402
+import contextlib
+
+import spec_decisions
+from pydantic import BaseModel, TypeAdapter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,7 +74,7 @@ APIS: dict[str, dict[str, Any]] = {
 }
 
 #: The vendor's public module paths whose names must be importable from ours.
-PUBLIC_SUBMODULES = ["", ".types", ".errors", ".core", ".core.api_error", ".environment"]
+PUBLIC_SUBMODULES = ["", ".types", ".errors", ".core.api_error", ".environment"]
 ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 415, 422, 500, 502]
 SAMPLE_MARK = "S4mple"
 
@@ -159,11 +161,11 @@ class Sampler:
             return dt.date(2026, 1, 1 + self.unique() % 28)
         if hint is Any or hint is object:
             return {"k": f"{SAMPLE_MARK}{self.unique()}"}
-        if origin in (list, typing.List, tuple) or origin is getattr(typing, "Sequence", None):
+        if origin in (list, list, tuple) or origin is getattr(typing, "Sequence", None):
             return [self.value(args[0] if args else str, name, depth + 1)]
         if origin is not None and str(origin) in ("<class 'collections.abc.Sequence'>",):
             return [self.value(args[0], name, depth + 1)]
-        if origin in (dict, typing.Dict) or str(origin) == "<class 'collections.abc.Mapping'>":
+        if origin in (dict, dict) or str(origin) == "<class 'collections.abc.Mapping'>":
             return {"k": self.value(args[1] if len(args) > 1 else str, name, depth + 1)}
         if isinstance(hint, type) and issubclass(hint, BaseModel):
             fields = {}
@@ -229,6 +231,10 @@ class SchemaBook:
         self.models: dict[str, type[BaseModel]] = {}
 
     def schema_of(self, hint: Any) -> dict[str, Any]:
+        if isinstance(hint, type) and issubclass(hint, BaseModel):
+            # A model at the root is a component of its own, referenced like nested ones.
+            self.schema_of(list[hint])  # type: ignore[valid-type]
+            return {"$ref": f"#/components/schemas/{hint.__name__}"}
         adapter = TypeAdapter(hint)
         raw = adapter.json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
         for name, definition in raw.pop("$defs", {}).items():
@@ -240,7 +246,7 @@ class SchemaBook:
         if name in self.schemas:
             return
         schema = self.schema_of(hint)
-        if isinstance(hint, type) and issubclass(hint, BaseModel) and "$ref" in schema:
+        if isinstance(hint, type) and issubclass(hint, BaseModel):
             return  # the model itself was added under its own name
         self._add(name, schema)
 
@@ -310,10 +316,8 @@ def _call(method: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _record(method: Any, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:
     RECORDER.requests.clear()
     RECORDER.status, RECORDER.body = 200, b"{}"
-    try:
+    with contextlib.suppress(Exception):
         _call(method, args, kwargs)
-    except Exception:  # noqa: S110 - only the request matters here, not the parse
-        pass
     assert len(RECORDER.requests) == 1, (method, RECORDER.requests)
     return RECORDER.requests[0]
 
@@ -325,11 +329,11 @@ def _typed_statuses(method: Any, args: list[Any], kwargs: dict[str, Any]) -> lis
         try:
             _call(method, args, kwargs)
         except Exception as exc:  # the class the vendor maps this status to
-            if type(exc).__name__ not in ("ApiError", "ParsingError") and "Error" in type(
-                exc
-            ).__name__:
-                if getattr(exc, "status_code", None) == status:
-                    typed.append(status)
+            if (
+                type(exc).__name__ not in ("ApiError", "ParsingError")
+                and "Error" in type(exc).__name__
+            ) and getattr(exc, "status_code", None) == status:
+                typed.append(status)
     RECORDER.status, RECORDER.body = 200, b"{}"
     return typed
 
@@ -368,7 +372,7 @@ def _return_info(hint: Any, book: SchemaBook, http_method: str) -> dict[str, Any
     inner = hint
     if optional:
         members = [a for a in typing.get_args(hint) if a is not type(None)]
-        inner = members[0] if len(members) == 1 else typing.Union[tuple(members)]
+        inner = members[0] if len(members) == 1 else typing.Union[tuple(members)]  # noqa: UP007 - built at run time
     schema = book.schema_of(inner)
     response: dict[str, Any] = {
         "description": "The result.",
@@ -392,7 +396,9 @@ def extract_operations(api: str, book: SchemaBook, base_url: str) -> list[dict[s
     return operations
 
 
-def _operation(api: str, namespace: str, name: str, method: Any, book: SchemaBook) -> dict[str, Any]:
+def _operation(
+    api: str, namespace: str, name: str, method: Any, book: SchemaBook
+) -> dict[str, Any]:
     signature = inspect.signature(method)
     hints = typing.get_type_hints(method, include_extras=True)
     sampler = Sampler()
@@ -535,17 +541,25 @@ def _request_body(
         }
     properties = {}
     required = []
-    by_value = {
-        json.dumps(_jsonable(samples[p.name]), sort_keys=True, default=str): p for p in body_params
-    }
     minimal_body = json.loads(minimal["body"]) if minimal["body"] else {}
+    unmatched = list(body_params)
     for key, value in body.items():
-        p = by_value.get(json.dumps(value, sort_keys=True, default=str))
+        # By name first (samples of two booleans look alike), then by the unique sample value.
+        p = next((q for q in unmatched if _camel(q.name) == key or q.name == key), None)
         if p is None:
-            # A model dumped with fewer keys than sampled: match by the Python-name spelling.
-            p = next((q for q in body_params if _camel(q.name) == key or q.name == key), None)
+            encoded = json.dumps(value, sort_keys=True, default=str)
+            p = next(
+                (
+                    q
+                    for q in unmatched
+                    if json.dumps(_jsonable(samples[q.name]), sort_keys=True, default=str)
+                    == encoded
+                ),
+                None,
+            )
         if p is None:
             raise SystemExit(f"cannot tell which parameter became body key {key!r}")
+        unmatched.remove(p)
         hint = hints.get(p.name, str)
         if _is_file_hint(hint):
             schema: dict[str, Any] = {"type": "string", "contentEncoding": "base64"}
@@ -588,7 +602,8 @@ def vendor_exports(api: str) -> dict[str, list[str]]:
             names = [
                 n
                 for n in dir(module)
-                if not n.startswith("_") and getattr(getattr(module, n), "__module__", "").startswith(base)
+                if not n.startswith("_")
+                and getattr(getattr(module, n), "__module__", "").startswith(base)
             ]
         exports[base + suffix] = sorted(names)
     client = getattr(importlib.import_module(base), APIS[api]["client"])
@@ -623,7 +638,7 @@ def public_types(api: str, book: SchemaBook) -> None:
                 continue
             try:
                 book.add_named(name, obj)
-            except Exception as exc:  # noqa: BLE001 - a type pydantic cannot describe
+            except Exception as exc:
                 print(f"  skipped {module_name}.{name}: {type(exc).__name__}", file=sys.stderr)
 
 
@@ -646,7 +661,7 @@ def build(api: str, port: int) -> dict[str, Any]:
         if config["auth"] == "apiKey"
         else {"type": "http", "scheme": "bearer"}
     )
-    spec = {
+    return {
         "openapi": "3.1.0",
         "info": {
             "title": config["title"],
@@ -673,7 +688,6 @@ def build(api: str, port: int) -> dict[str, Any]:
             "schemas": {**book.finish(), "Problem": spec_decisions.PROBLEM_SCHEMA},
         },
     }
-    return spec
 
 
 def main() -> None:
@@ -690,7 +704,10 @@ def main() -> None:
         text = json.dumps(spec, indent=1, ensure_ascii=False) + "\n"
         (out / f"{api}.json").write_text(text, encoding="utf-8")
         count = sum(len(v) for v in spec["paths"].values())
-        print(f"{api}: {count} operations, {len(spec['components']['schemas'])} schemas", file=sys.stderr)
+        print(
+            f"{api}: {count} operations, {len(spec['components']['schemas'])} schemas",
+            file=sys.stderr,
+        )
     server.shutdown()
 
 

@@ -16,6 +16,7 @@ import httpx
 
 from .auth import ApiKeyAuth
 from .logs import LoggingOption, resolve_logger
+from .operations import AsyncApiResource, SyncApiResource
 from .options import NOT_GIVEN, NotGiven
 from .pipeline import (
     DEFAULT_MAX_RETRIES,
@@ -184,20 +185,6 @@ class AsyncClientBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
-
-
-class SyncApiResource:
-    """Base of a synchronous namespace: holds the client's pipeline."""
-
-    def __init__(self, pipeline: SyncPipeline) -> None:
-        self._pipeline = pipeline
-
-
-class AsyncApiResource:
-    """Base of an async namespace: holds the client's pipeline."""
-
-    def __init__(self, pipeline: AsyncPipeline) -> None:
-        self._pipeline = pipeline
 
 
 def _api_key_settings(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 
 from .models import HubModel
 
-__all__ = ["AsyncPager", "Page", "SyncPager"]
+__all__ = ["AsyncPager", "ListPage", "Page", "SyncPager"]
 
 T = TypeVar("T")
 
@@ -39,6 +39,27 @@ class Page(HubModel, Generic[T]):
         if self.total_pages is None or self.page is None:
             return self.size is not None and len(self.content) >= self.size
         return self.page + 1 < self.total_pages
+
+
+class ListPage(Page[T], Generic[T]):
+    """A listing the seeds show paged but the Hub may send as a bare array.
+
+    Either way, ``.content`` holds the items and the page iterates over them, so both
+    ``for s in page.content or []`` and ``for s in page`` work.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_array(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {"content": value, "size": len(value), "page": 0, "total_pages": 1}
+        return value
+
+    def __iter__(self) -> Iterator[T]:  # type: ignore[override]
+        return iter(self.content or [])
+
+    def __len__(self) -> int:
+        return len(self.content or [])
 
 
 class SyncPager(Generic[T]):

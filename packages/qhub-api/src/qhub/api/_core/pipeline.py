@@ -41,6 +41,7 @@ from .waiter import async_sleep
 __all__ = ["ApiRequest", "AsyncPipeline", "ClientSettings", "SyncPipeline", "user_agent"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
@@ -82,6 +83,7 @@ class ApiRequest(Generic[T]):
             still errors).
         parse: reads a 2xx response instead of ``response_type`` (response headers for a
             HEAD, a body that may be an image or JSON).
+        options: the caller's per-call ``request_options``.
     """
 
     method: str
@@ -92,6 +94,7 @@ class ApiRequest(Generic[T]):
     files: Mapping[str, tuple[str, bytes, str]] | None = None
     optional: bool = False
     parse: Callable[[httpx.Response], T] | None = None
+    options: RequestOptions | None = None
 
 
 @dataclass
@@ -330,6 +333,16 @@ class SyncPipeline(_PipelineBase):
         response = self._send(call, options or {}, stream=False)
         return self._parse(call, response)
 
+    def request_raw(
+        self,
+        call: ApiRequest[T],
+        options: RequestOptions | None,
+        wrap: Callable[[httpx.Response, T], R],
+    ) -> R:
+        """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
+        response = self._send(call, options or {}, stream=False)
+        return wrap(response, self._parse(call, response))
+
     def stream(self, call: ApiRequest[Any], options: RequestOptions | None = None) -> ByteStream:
         """Send the call now and return its body as a byte stream (errors raise here)."""
         options = options or {}
@@ -437,6 +450,16 @@ class AsyncPipeline(_PipelineBase):
         """Send the call (with retries) and parse the response; errors as :meth:`SyncPipeline.request`."""
         response = await self._send(call, options or {}, stream=False)
         return self._parse(call, response)
+
+    async def request_raw(
+        self,
+        call: ApiRequest[T],
+        options: RequestOptions | None,
+        wrap: Callable[[httpx.Response, T], R],
+    ) -> R:
+        """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
+        response = await self._send(call, options or {}, stream=False)
+        return wrap(response, self._parse(call, response))
 
     def stream(
         self, call: ApiRequest[Any], options: RequestOptions | None = None

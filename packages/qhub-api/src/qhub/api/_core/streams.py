@@ -30,6 +30,11 @@ class ByteStream(Iterator[bytes]):
         """The response headers (content length, content type, …)."""
         return self._response.headers
 
+    @property
+    def response(self) -> httpx.Response:
+        """The underlying response (status, headers); its body is what this stream yields."""
+        return self._response
+
     def __iter__(self) -> ByteStream:
         return self
 
@@ -87,6 +92,13 @@ class AsyncByteStream(AsyncIterator[bytes]):
         if self._response is None:
             raise RuntimeError("the stream has not been opened yet: await it first")
         return self._response.headers
+
+    @property
+    def response(self) -> httpx.Response:
+        """The underlying response; only after the stream was awaited or iterated."""
+        if self._response is None:
+            raise RuntimeError("the stream has not been opened yet: await it first")
+        return self._response
 
     def __aiter__(self) -> AsyncByteStream:
         return self

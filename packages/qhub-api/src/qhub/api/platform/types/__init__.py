@@ -1,41 +1,21 @@
-"""Wire models of the Platform API (camelCase on the wire, snake_case in Python)."""
+"""Wire models of the Platform API: every type name of the vendor's ``qhub.api.platform.types``.
+
+The models are generated from ``spec/platform.json`` and imported on first use.
+"""
 
 from __future__ import annotations
 
-from ..._core.models import CamelModel, HubEnum
+from typing import TYPE_CHECKING
 
-__all__ = ["DataPoolDto", "DataPoolGrant", "DataPoolPermission", "DataPoolUserPermission"]
+from ..._core.lazy import lazy_module
 
+if TYPE_CHECKING:
+    from .._generated.models import *  # noqa: F403
+    from ._permissions import DataPoolPermission as DataPoolPermission
+    from ._permissions import DataPoolUserPermission as DataPoolUserPermission
 
-class DataPoolPermission(HubEnum):
-    """What a grant allows."""
-
-    VIEW = "VIEW"
-    MODIFY = "MODIFY"
-    GRANT = "GRANT"
-
-
-class DataPoolUserPermission(HubEnum):
-    """The caller's role on a data pool."""
-
-    VIEWER = "VIEWER"
-    MAINTAINER = "MAINTAINER"
-    OWNER = "OWNER"
-
-
-class DataPoolGrant(CamelModel):
-    """A short-lived grant token (a JWT) for one data pool."""
-
-    token: str | None = None
-
-
-class DataPoolDto(CamelModel):
-    """A data pool."""
-
-    id: str | None = None
-    name: str | None = None
-    short_description: str | None = None
-    description: str | None = None
-    tags: list[str] | None = None
-    created_at: str | None = None
-    current_user_permission: DataPoolUserPermission | None = None
+__getattr__, __dir__ = lazy_module(
+    __name__,
+    dict.fromkeys(["DataPoolPermission", "DataPoolUserPermission"], f"{__name__}._permissions"),
+    fallback="qhub.api.platform._generated.models",
+)

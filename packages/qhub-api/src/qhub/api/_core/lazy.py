@@ -1,0 +1,46 @@
+"""Lazy public modules: names resolve on first access, so ``import qhub.api.<api>`` is cheap.
+
+A client package names its clients, errors and ~350 generated models; importing them all
+would load httpx and pydantic and build every model. With PEP 562 module ``__getattr__``
+each name is imported from where it lives the first time it is looked up, then cached.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_module"]
+
+
+def lazy_module(
+    module_name: str, names: Mapping[str, str], fallback: str | None = None
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """``__getattr__`` and ``__dir__`` for ``module_name``.
+
+    Args:
+        module_name: the public module (``__name__``).
+        names: public name → the module that defines it (absolute).
+        fallback: a module searched for any other public name (the generated models).
+    """
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        source = names.get(name, fallback)
+        if source is None:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
+        try:
+            value = getattr(importlib.import_module(source), name)
+        except AttributeError:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
+        setattr(sys.modules[module_name], name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        extra = getattr(importlib.import_module(fallback), "__all__", []) if fallback else []
+        return sorted({*names, *extra})
+
+    return __getattr__, __dir__
