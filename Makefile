@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: install peer demo test lint typecheck unit bench clean
+.PHONY: install peer demo test test-fast lint typecheck unit bench clean generate spec-from-vendor
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,9 +25,22 @@ peer: $(PEER)
 demo: install
 	$(RUN) python -m qhub.local.demo
 
+# spec/ -> the generated layer of qhub-api (committed; `make lint` fails when it is stale).
+generate: install
+	$(RUN) python tools/generate.py
+
+# Maintainer tool, never run by CI: rebuild spec/ from the vendor's published qhub-api, read as
+# a black box in a throwaway venv (signatures, recorded requests, model schemas).
+VENDOR := .tools/vendor-api/bin/python
+spec-from-vendor:
+	$(PYTHON) -m venv .tools/vendor-api
+	.tools/vendor-api/bin/pip install --quiet --disable-pip-version-check qhub-api==3.3.0
+	$(VENDOR) tools/spec_from_vendor.py
+
 lint: install
-	$(RUN) ruff check packages tests benchmarks
-	$(RUN) ruff format --check packages tests benchmarks
+	$(RUN) python tools/generate.py --check
+	$(RUN) ruff check packages tests benchmarks tools
+	$(RUN) ruff format --check packages tests benchmarks tools
 
 typecheck: install
 	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
@@ -36,6 +49,11 @@ unit: install peer
 	$(RUN) pytest -q
 
 test: lint typecheck unit
+
+# The fast tier for your own loop (about a minute): client mechanics, the contract tests, the
+# Hub in-process; no wheel builds, vendor peers or long end-to-end runs.
+test-fast: install
+	$(RUN) pytest -q -m "not slow and not peer" tests/api tests/contract tests/service tests/test_public_surface.py
 
 bench: install
 	$(RUN) python benchmarks/run.py

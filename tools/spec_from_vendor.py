@@ -246,7 +246,7 @@ class SchemaBook:
         if name in self.schemas:
             return
         schema = self.schema_of(hint)
-        if isinstance(hint, type) and issubclass(hint, BaseModel):
+        if isinstance(hint, type) and issubclass(hint, BaseModel) and hint.__name__ == name:
             return  # the model itself was added under its own name
         self._add(name, schema)
 
@@ -628,13 +628,17 @@ def public_types(api: str, book: SchemaBook) -> None:
             obj = getattr(module, name, None)
             if obj is None or inspect.ismodule(obj) or name in book.schemas:
                 continue
-            if isinstance(obj, type) and (
-                issubclass(obj, BaseException) or not issubclass(obj, (BaseModel, enum.Enum))
+            if name.endswith("ClientEnvironment"):
+                continue  # a deployment, not a wire type (ours is in <api>.environment)
+            if (
+                obj is not Any
+                and isinstance(obj, type)
+                and (issubclass(obj, BaseException) or not issubclass(obj, (BaseModel, enum.Enum)))
             ):
                 continue
-            if not isinstance(obj, type) and typing.get_origin(obj) is None:
+            if not isinstance(obj, type) and typing.get_origin(obj) is None and obj is not Any:
                 continue
-            if isinstance(obj, type) and not obj.__module__.startswith(base):
+            if obj is not Any and isinstance(obj, type) and not obj.__module__.startswith(base):
                 continue
             try:
                 book.add_named(name, obj)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .platform import HubPlatformClient
+from .platform import DEFAULT_PLATFORM_ENDPOINT, HubPlatformClient
 
 if TYPE_CHECKING:
     import httpx
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .execution import AsyncHubServiceExecution, HubServiceExecution, Result
 
 __all__ = [
+    "DEFAULT_PLATFORM_ENDPOINT",
     "DEFAULT_TOKEN_ENDPOINT",
     "AsyncHubServiceClient",
     "AsyncHubServiceExecution",

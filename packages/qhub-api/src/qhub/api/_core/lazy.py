@@ -35,12 +35,16 @@ def lazy_module(
         try:
             value = getattr(importlib.import_module(source), name)
         except AttributeError:
-            raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
+            try:  # a submodule of the source (a namespace module of the generated layer)
+                value = importlib.import_module(f"{source}.{name}")
+            except ImportError:
+                raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
         setattr(sys.modules[module_name], name, value)
         return value
 
     def __dir__() -> list[str]:
         extra = getattr(importlib.import_module(fallback), "__all__", []) if fallback else []
-        return sorted({*names, *extra})
+        own = [n for n in vars(sys.modules[module_name]) if not n.startswith("_")]
+        return sorted({*own, *names, *extra})
 
     return __getattr__, __dir__

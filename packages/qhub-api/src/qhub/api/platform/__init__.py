@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     )
     from .._core.operations import HttpResponse
     from .._core.options import RequestOptions
-    from ._generated.models import *  # noqa: F403
     from .client import AsyncHubPlatformClient, HubPlatformClient
     from .core.api_error import ApiError
     from .environment import HubPlatformClientEnvironment
@@ -42,6 +41,15 @@ _ERRORS = [
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
 ]
+
+_NAMESPACES = [
+    "algorithms", "announcements", "applications", "authentication", "billing",
+    "data_pool_grants", "data_pool_shares", "data_pools", "entitlements", "external_services",
+    "git_integrations", "implementations", "managed_services", "marketplace", "organizations",
+    "products", "quantum_workloads", "service_executions", "service_jobs", "service_shares",
+    "services", "subscriptions", "use_cases", "user_notifications", "users",
+    "workflow_services", "workflow_user_tasks",
+]  # fmt: skip
 
 __all__ = [
     "ApiError",
@@ -75,6 +83,8 @@ __getattr__, __dir__ = lazy_module(
         "DataPoolPermission": f"{__name__}.types._permissions",
         "DataPoolUserPermission": f"{__name__}.types._permissions",
         **dict.fromkeys(_ERRORS, "qhub.api._core.errors"),
+        # The vendor's namespace modules, as package attributes (``platform.services``).
+        **dict.fromkeys(_NAMESPACES, f"{__name__}._generated"),
     },
     fallback=f"{__name__}._generated.models",
 )

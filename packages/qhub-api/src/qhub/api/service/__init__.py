@@ -42,3 +42,9 @@ __all__ = [
     "ServiceExecutionStatus",
     "ServiceExecutionType",
 ]
+
+
+# Every other public type name of the vendor's package: the generated models, on first use.
+from .._core.lazy import lazy_module as _lazy_module
+
+__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.service._generated.models")

@@ -39,3 +39,16 @@ __all__ = [
     "UserOverviewDto",
     "UserSearchDto",
 ]
+
+
+# Every other public type name of the vendor's package: the generated models, on first use.
+from .._core.lazy import lazy_module as _lazy_module
+
+__getattr__, __dir__ = _lazy_module(
+    __name__,
+    dict.fromkeys(
+        ["BadRequestError", "ForbiddenError", "NotFoundError", "UnauthorizedError"],
+        "qhub.api._core.errors",
+    ),
+    fallback="qhub.api.user._generated.models",
+)

@@ -561,12 +561,6 @@ class GitRepositoryDtoProvider(HubEnum):
     GITLAB = "GITLAB"
 
 
-class HubPlatformClientEnvironment(HubEnum):
-    """Values of ``HubPlatformClientEnvironment`` (open: unknown values are kept)."""
-
-    HTTPS___API_HUB_KIPU_QUANTUM_COM_QC_CATALOG = "https://api.hub.kipu-quantum.com/qc-catalog"
-
-
 class ImplementationDtoCurrentUserPermission(HubEnum):
     """Values of ``ImplementationDtoCurrentUserPermission`` (open: unknown values are kept)."""
 
@@ -3081,6 +3075,8 @@ CreateManagedServiceRequestResourceConfigurationsItem = (
 CreateManagedServiceRequestSource = (
     ServiceSourceFile | ServiceSourceRegistry | ServiceSourceRepository
 )
+CreateShareConstraintDto = CreateShareConstraintDto_TimeBased
+DurationCap = Any
 GetGitIntegrationResponse = GitHubInstallationDto | GitLabAccessTokenDto
 GetGitIntegrationsResponseItem = GitHubInstallationDto | GitLabAccessTokenDto
 GetServiceExecutionResponse = ServiceExecutionDto | WorkflowServiceExecutionDto
@@ -3110,6 +3106,7 @@ ServiceSecurityConfiguration = (
     | ServiceSecurityConfiguration_AccessToken
 )
 ServiceSource = ServiceSource_File | ServiceSource_Registry | ServiceSource_Repository
+ShareConstraintDto = ShareConstraintDto_TimeBased
 SyncGitIntegrationRepositoriesResponse = GitHubInstallationDto | GitLabAccessTokenDto
 TenantId = TenantId_User | TenantId_Organization
 UpdateExternalServiceSecurityConfigurationRequestBody = (
@@ -3153,19 +3150,19 @@ __all__ = [
     "CreateManagedServiceRequestResourceConfigurationsItem",
     "CreateManagedServiceRequestSource", "CreatePlatformSubscriptionRequestDto",
     "CreatePlatformSubscriptionRequestDtoPlan", "CreateRevenueAccountLinkRequest",
-    "CreateShareConstraintDto_TimeBased", "CreateShareRequestDto", "CreateShareRequestDtoRole",
-    "CreateTimeBasedConstraintDto", "CreateTimeBasedConstraintDtoType", "CreditTopUpSessionDto",
-    "DataPoolDto", "DataPoolDtoCurrentUserPermission", "DataPoolFileDto", "DataPoolGrant",
-    "DemoWithStatus", "DemoWithStatusRepositoryType", "DemoWithStatusStatus",
-    "DemoWithStatusWebhookStatus", "DwaveProviderToken", "EntitlementDecision",
-    "EntitlementDecisionDecision", "EntitlementDecisionReason", "Entitlements",
-    "EntitlementsAccessibleBackendKindsItem", "EntitlementsAccountType",
-    "GetAlgorithmsRequestAccess", "GetGitIntegrationResponse", "GetGitIntegrationsResponseItem",
-    "GetImplementationsRequestAccess", "GetMarketplaceServiceOpenapiRequestFormat",
-    "GetMyBillingHistoryRequestTypeItem", "GetMyCostReportRequestGranularity",
-    "GetMyCostReportRequestGroupBy", "GetMyCostReportRequestRoleItem",
-    "GetMyCostReportRequestWorkloadClassesItem", "GetMyRevenueRequestGranularity",
-    "GetOrganizationBillingHistoryRequestTypeItem",
+    "CreateShareConstraintDto", "CreateShareConstraintDto_TimeBased", "CreateShareRequestDto",
+    "CreateShareRequestDtoRole", "CreateTimeBasedConstraintDto",
+    "CreateTimeBasedConstraintDtoType", "CreditTopUpSessionDto", "DataPoolDto",
+    "DataPoolDtoCurrentUserPermission", "DataPoolFileDto", "DataPoolGrant", "DemoWithStatus",
+    "DemoWithStatusRepositoryType", "DemoWithStatusStatus", "DemoWithStatusWebhookStatus",
+    "DurationCap", "DwaveProviderToken", "EntitlementDecision", "EntitlementDecisionDecision",
+    "EntitlementDecisionReason", "Entitlements", "EntitlementsAccessibleBackendKindsItem",
+    "EntitlementsAccountType", "GetAlgorithmsRequestAccess", "GetGitIntegrationResponse",
+    "GetGitIntegrationsResponseItem", "GetImplementationsRequestAccess",
+    "GetMarketplaceServiceOpenapiRequestFormat", "GetMyBillingHistoryRequestTypeItem",
+    "GetMyCostReportRequestGranularity", "GetMyCostReportRequestGroupBy",
+    "GetMyCostReportRequestRoleItem", "GetMyCostReportRequestWorkloadClassesItem",
+    "GetMyRevenueRequestGranularity", "GetOrganizationBillingHistoryRequestTypeItem",
     "GetOrganizationCostReportRequestGranularity", "GetOrganizationCostReportRequestGroupBy",
     "GetOrganizationCostReportRequestRoleItem",
     "GetOrganizationCostReportRequestWorkloadClassesItem",
@@ -3174,19 +3171,19 @@ __all__ = [
     "GetUseCasesRequestAccess", "GitHubInstallationDto", "GitHubInstallationDtoType",
     "GitIntegrationDto", "GitIntegrationDto_Github", "GitIntegrationDto_Gitlab",
     "GitIntegrationSyncStatus", "GitLabAccessTokenDto", "GitLabAccessTokenDtoType",
-    "GitRepositoryDto", "GitRepositoryDtoProvider", "HubPlatformClientEnvironment",
-    "IbmCloudProviderToken", "IbmqProviderToken", "ImplementationDto",
-    "ImplementationDtoCurrentUserPermission", "ImplementationDtoVisibility", "Incident",
-    "InvitationDto", "InvitationDtoRole", "InvitationDtoStatus",
-    "JobEligibilityRequestProvider", "JobEligibilityRequestWorkloadType", "License", "LogEntry",
-    "LogEntrySeverity", "MarketplaceAlgorithmAuthorDto", "MarketplaceAlgorithmDetailsDto",
-    "MarketplaceAlgorithmOverviewDto", "MarketplaceAlgorithmRelationDto",
-    "MarketplaceImplementationDetailsDto", "MarketplaceImplementationOverviewDto",
-    "MarketplaceImplementationOverviewDtoVisibility", "MarketplaceServiceDetailsDto",
-    "MarketplaceServiceDetailsDtoLifecycle", "MarketplaceServiceDetailsDtoPricingPlanType",
-    "MarketplaceServiceDetailsDtoServiceType", "MarketplaceServiceOverviewDto",
-    "MarketplaceServiceOverviewDtoPricingPlanType", "MarketplaceServiceOverviewDtoServiceType",
-    "MarketplaceSketchDto", "MarketplaceUseCaseAuthorDto", "MarketplaceUseCaseDetailsDto",
+    "GitRepositoryDto", "GitRepositoryDtoProvider", "IbmCloudProviderToken",
+    "IbmqProviderToken", "ImplementationDto", "ImplementationDtoCurrentUserPermission",
+    "ImplementationDtoVisibility", "Incident", "InvitationDto", "InvitationDtoRole",
+    "InvitationDtoStatus", "JobEligibilityRequestProvider", "JobEligibilityRequestWorkloadType",
+    "License", "LogEntry", "LogEntrySeverity", "MarketplaceAlgorithmAuthorDto",
+    "MarketplaceAlgorithmDetailsDto", "MarketplaceAlgorithmOverviewDto",
+    "MarketplaceAlgorithmRelationDto", "MarketplaceImplementationDetailsDto",
+    "MarketplaceImplementationOverviewDto", "MarketplaceImplementationOverviewDtoVisibility",
+    "MarketplaceServiceDetailsDto", "MarketplaceServiceDetailsDtoLifecycle",
+    "MarketplaceServiceDetailsDtoPricingPlanType", "MarketplaceServiceDetailsDtoServiceType",
+    "MarketplaceServiceOverviewDto", "MarketplaceServiceOverviewDtoPricingPlanType",
+    "MarketplaceServiceOverviewDtoServiceType", "MarketplaceSketchDto",
+    "MarketplaceUseCaseAuthorDto", "MarketplaceUseCaseDetailsDto",
     "MarketplaceUseCaseOverviewDto", "MemberDto", "MemberDtoAccessPermissionRole",
     "MetricDataPoint", "Money", "OauthScope", "OrganizationDto", "OrganizationDtoAccountType",
     "OrganizationDtoCurrentUserPermission", "OrganizationMembership",
@@ -3240,8 +3237,8 @@ __all__ = [
     "ServiceSourceFileType", "ServiceSourceRegistry", "ServiceSourceRegistryType",
     "ServiceSourceRepository", "ServiceSourceRepositoryType", "ServiceSource_File",
     "ServiceSource_Registry", "ServiceSource_Repository", "ServiceStatistics",
-    "ShareConstraintDto_TimeBased", "ShareDto", "ShareDtoRole", "SortOrder",
-    "SortOrderDirection", "SpendingLimit", "SpendingLimitUsage", "Statistics",
+    "ShareConstraintDto", "ShareConstraintDto_TimeBased", "ShareDto", "ShareDtoRole",
+    "SortOrder", "SortOrderDirection", "SpendingLimit", "SpendingLimitUsage", "Statistics",
     "SubscriptionDto", "SyncGitIntegrationRepositoriesResponse", "TenantBalanceDto", "TenantId",
     "TenantId_Organization", "TenantId_User", "TimeBasedConstraintDto",
     "TimeBasedConstraintDtoType", "TreeItem", "TreeItemType", "TreeNode", "TreeNodeType",

@@ -492,12 +492,6 @@ class CreateSessionRequestSdkProvider(HubEnum):
     CLIENT = "CLIENT"
 
 
-class HubQuantumClientEnvironment(HubEnum):
-    """Values of ``HubQuantumClientEnvironment`` (open: unknown values are kept)."""
-
-    HTTPS___API_HUB_KIPU_QUANTUM_COM_QUANTUM = "https://api.hub.kipu-quantum.com/quantum"
-
-
 class IbmJobInputCircuitsOptionsTwirlingStrategy(HubEnum):
     """Values of ``IbmJobInputCircuitsOptionsTwirlingStrategy`` (open: unknown values are kept)."""
 
@@ -3207,8 +3201,8 @@ __all__ = [
     "CreateJobRequestInput_QudoraSimXg1", "CreateJobRequestSdkProvider",
     "CreateSessionRequestMode", "CreateSessionRequestProvider",
     "CreateSessionRequestSdkProvider", "Documentation", "EstimatorRunContext", "Gate",
-    "GateBasedCalibration", "GateCalibration", "HubQuantumClientEnvironment", "IbmJobInput",
-    "IbmJobInputCircuits", "IbmJobInputCircuitsOptions", "IbmJobInputCircuitsOptionsSimulator",
+    "GateBasedCalibration", "GateCalibration", "IbmJobInput", "IbmJobInputCircuits",
+    "IbmJobInputCircuitsOptions", "IbmJobInputCircuitsOptionsSimulator",
     "IbmJobInputCircuitsOptionsTwirlingStrategy", "IbmJobInputParams",
     "IbmJobInputParamsLogLevel", "IbmJobInputPrecision", "IbmJobInputPrecisionOptions",
     "IbmJobInputPrecisionOptionsDynamicalDecoupling",

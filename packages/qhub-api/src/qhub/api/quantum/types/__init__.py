@@ -298,3 +298,9 @@ class QasmCircuit(HubModel):
 
 #: A page of jobs.
 PageResponseJob = Page[Job]
+
+
+# Every other public type name of the vendor's package: the generated models, on first use.
+from ..._core.lazy import lazy_module as _lazy_module  # noqa: E402
+
+__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.quantum._generated.models")

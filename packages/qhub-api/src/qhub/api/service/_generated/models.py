@@ -13,14 +13,6 @@ from pydantic import Field
 from ..._core.models import HubEnum, HubModel
 
 
-class HubServiceClientEnvironment(HubEnum):
-    """Values of ``HubServiceClientEnvironment`` (open: unknown values are kept)."""
-
-    HTTPS___GATEWAY_HUB_KIPU_QUANTUM_COM__CONTEXT___SERVICE___VERSION = (
-        "https://gateway.hub.kipu-quantum.com/<context>/<service>/<version>"
-    )
-
-
 class LogEntrySeverity(HubEnum):
     """Values of ``LogEntrySeverity`` (open: unknown values are kept)."""
 
@@ -129,8 +121,8 @@ RequestBody = dict[str, Any]
 
 # fmt: off
 __all__ = [
-    "HalLink", "HubServiceClientEnvironment", "LogEntry", "LogEntrySeverity", "MountReference",
-    "MountReferenceType", "Problem", "RequestBody", "ResultResponse", "ResultResponseEmbedded",
-    "ResultResponseLinks", "ServiceExecution", "ServiceExecutionStatus", "ServiceExecutionType",
+    "HalLink", "LogEntry", "LogEntrySeverity", "MountReference", "MountReferenceType",
+    "Problem", "RequestBody", "ResultResponse", "ResultResponseEmbedded", "ResultResponseLinks",
+    "ServiceExecution", "ServiceExecutionStatus", "ServiceExecutionType",
 ]
 # fmt: on

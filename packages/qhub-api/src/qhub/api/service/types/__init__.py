@@ -145,3 +145,9 @@ class LogEntry(HubModel):
     message: str
     severity: LogEntrySeverity | None = None
     timestamp: dt.datetime
+
+
+# Every other public type name of the vendor's package: the generated models, on first use.
+from ..._core.lazy import lazy_module as _lazy_module  # noqa: E402
+
+__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.service._generated.models")

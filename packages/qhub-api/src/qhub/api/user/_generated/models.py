@@ -10,12 +10,6 @@ from pydantic import Field
 from ..._core.models import HubEnum, HubModel
 
 
-class HubUserClientEnvironment(HubEnum):
-    """Values of ``HubUserClientEnvironment`` (open: unknown values are kept)."""
-
-    HTTPS___API_HUB_KIPU_QUANTUM_COM_USER_SERVICE = "https://api.hub.kipu-quantum.com/user-service"
-
-
 class OauthScope(HubEnum):
     """Values of ``OauthScope`` (open: unknown values are kept)."""
 
@@ -118,8 +112,7 @@ class Problem(HubModel):
 # fmt: off
 __all__ = [
     "AccessTokenDto", "AccessTokensDto", "BatchUserResponseDto", "DefaultAccessTokenDto",
-    "HubUserClientEnvironment", "OauthScope", "PersonalAccessTokenPrincipal", "Problem",
-    "RegistrationResponse", "RegistrationResponseStatus", "UserDto", "UserOverviewDto",
-    "UserSearchDto",
+    "OauthScope", "PersonalAccessTokenPrincipal", "Problem", "RegistrationResponse",
+    "RegistrationResponseStatus", "UserDto", "UserOverviewDto", "UserSearchDto",
 ]
 # fmt: on

@@ -96,3 +96,9 @@ class RegistrationResponse(CamelModel):
 
     status: RegistrationResponseStatus | None = None
     message: str | None = None
+
+
+# Every other public type name of the vendor's package: the generated models, on first use.
+from ..._core.lazy import lazy_module as _lazy_module  # noqa: E402
+
+__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.user._generated.models")
