@@ -359,8 +359,8 @@ def _signature(args: list[Argument]) -> str:
     return ", ".join(parts)
 
 
-def _result(operation: dict[str, Any], types: TypeWriter) -> tuple[str, list[str], bool]:
-    """(return annotation, ApiRequest keyword arguments, streamed)."""
+def _result(operation: dict[str, Any], types: TypeWriter) -> tuple[str, list[str]]:
+    """(return annotation, ApiRequest keyword arguments)."""
     responses = operation["responses"]
     ok = responses.get("200") or responses.get("201")
     shape = operation.get("x-python-result")
@@ -371,13 +371,13 @@ def _result(operation: dict[str, Any], types: TypeWriter) -> tuple[str, list[str
             array = next(s for s in json_schema["anyOf"] if s.get("type") == "array")
             item = types.annotation(array["items"])
         annotation, kwarg = RESULT_SHAPES[shape]
-        return annotation.format(item=item), [kwarg.format(item=item)], False
+        return annotation.format(item=item), [kwarg.format(item=item)]
     if ok is None:
-        return "None", [], False
+        return "None", []
     if ok.get("x-stream"):
-        return "Stream", [], True
+        return "Stream", []
     if ok.get("x-response-headers"):
-        return "dict[str, str]", ["parse=_response_headers"], False
+        return "dict[str, str]", ["parse=_response_headers"]
     schema = ok["content"]["application/json"]["schema"]
     annotation = types.annotation(schema)
     kwargs = [f"response_type={_runtime_type(annotation)}"]
@@ -385,7 +385,7 @@ def _result(operation: dict[str, Any], types: TypeWriter) -> tuple[str, list[str
         kwargs.append("optional=True")
         if annotation != "Any":
             annotation += " | None"
-    return annotation, kwargs, False
+    return annotation, kwargs
 
 
 def _runtime_type(annotation: str) -> str:
@@ -410,7 +410,7 @@ def _builder(
 ) -> str:
     name = operation["x-python-name"]
     args = _arguments(operation, types)
-    annotation, kwargs, streamed = _result(operation, types)
+    annotation, kwargs = _result(operation, types)
     lines = [f"def {name}({_signature(args)}) -> ApiRequest[{annotation}]:"]
     lines.append(f'    """{operation.get("summary", name)}\n\n    ``{method.upper()} {path}``')
     decisions = operation.get("x-decision", [])
@@ -442,7 +442,6 @@ def _builder(
         call.append(f"files=_files({pairs})")
     call.append("options=request_options")
     lines.append(f"    return ApiRequest({', '.join(call)})")
-    del streamed
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@ are applied afterwards by :mod:`spec_decisions`, which marks each with an ``x-``
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import importlib
@@ -161,11 +162,9 @@ class Sampler:
             return dt.date(2026, 1, 1 + self.unique() % 28)
         if hint is Any or hint is object:
             return {"k": f"{SAMPLE_MARK}{self.unique()}"}
-        if origin in (list, list, tuple) or origin is getattr(typing, "Sequence", None):
+        if origin in (list, tuple, collections.abc.Sequence):
             return [self.value(args[0] if args else str, name, depth + 1)]
-        if origin is not None and str(origin) in ("<class 'collections.abc.Sequence'>",):
-            return [self.value(args[0], name, depth + 1)]
-        if origin in (dict, dict) or str(origin) == "<class 'collections.abc.Mapping'>":
+        if origin in (dict, collections.abc.Mapping):
             return {"k": self.value(args[1] if len(args) > 1 else str, name, depth + 1)}
         if isinstance(hint, type) and issubclass(hint, BaseModel):
             fields = {}

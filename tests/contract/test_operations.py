@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
+import types
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -39,7 +40,7 @@ def _cases() -> Iterator[Any]:
 def _sample(hint: Any) -> Any:
     """A value of the annotated type (the first member of a union that is not None)."""
     origin = typing.get_origin(hint)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         members = [a for a in typing.get_args(hint) if a is not type(None)]
         return _sample(members[0])
     if hint is str:

@@ -172,7 +172,6 @@ class Operation(Generic[P, T]):
             self.__doc__ = f"Alias of ``{alias_of}`` (an older documented spelling).\n\n" + (
                 build.__doc__ or ""
             )
-        self._checks: list[tuple[str, Any]] | None = None
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -213,26 +212,22 @@ class Operation(Generic[P, T]):
 
     def check_arguments(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         """Raise ``TypeError`` naming the first argument whose type does not fit."""
-        if self._checks is None:
-            self._checks = _checks_for(self.build)
-        if not self._checks:
-            return
-        names = self._positional
-        for index, value in enumerate(args):
-            if index < len(names):
-                _check(names[index], value, dict(self._checks).get(names[index]))
-        checks = dict(self._checks)
+        positional, checks = self._checks
+        for name, value in zip(positional, args, strict=False):  # extra args: the call raises
+            _check(name, value, checks.get(name))
         for name, value in kwargs.items():
             if name in checks:
                 _check(name, value, checks[name])
 
     @functools.cached_property
-    def _positional(self) -> list[str]:
-        return [
+    def _checks(self) -> tuple[list[str], dict[str, tuple[type, ...] | None]]:
+        """The positional parameter names and, per parameter, the types it accepts (once)."""
+        positional = [
             p.name
             for p in inspect.signature(self.build).parameters.values()
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
+        return positional, _checks_for(self.build)
 
     def __repr__(self) -> str:
         return (
@@ -280,11 +275,11 @@ def alias(operation: OperationT, target: str) -> OperationT:
 # ---------------------------------------------------------------------------------------
 
 
-def _checks_for(build: Callable[..., Any]) -> list[tuple[str, Any]]:
+def _checks_for(build: Callable[..., Any]) -> dict[str, tuple[type, ...] | None]:
     hints = typing.get_type_hints(build)
     hints.pop("return", None)
     hints.pop("request_options", None)
-    return [(name, _accepted(hint)) for name, hint in hints.items()]
+    return {name: _accepted(hint) for name, hint in hints.items()}
 
 
 def _accepted(hint: Any) -> tuple[type, ...] | None:
