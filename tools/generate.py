@@ -89,6 +89,8 @@ class TypeWriter:
             target = self.schemas.get(name, {})
             if argument and target.get("type") == "object" and "properties" in target:
                 return f"{text} | Mapping[str, Any]"
+            if argument and "enum" in target:
+                return f"{text} | str"
             return text
         for key in ("anyOf", "oneOf"):
             if key in schema:
@@ -114,9 +116,9 @@ class TypeWriter:
         if kind == "string":
             fmt = schema.get("format")
             if fmt == "date-time":
-                return "dt.datetime"
+                return "dt.datetime | str" if argument else "dt.datetime"
             if fmt == "date":
-                return "dt.date"
+                return "dt.date | str" if argument else "dt.date"
             if fmt == "binary":
                 return "bytes"
             return "str"
@@ -169,8 +171,11 @@ def write_models(api: str, spec: dict[str, Any]) -> str:
     classes: list[str] = []
     enums: list[str] = []
     aliases: dict[str, str] = {}
+    pages: list[str] = []
     for name, schema in schemas.items():
-        if (schema.get("type") == "object" and "properties" in schema) or (
+        if "x-python-page" in schema:
+            pages.append(_model_class(name, schema, types))
+        elif (schema.get("type") == "object" and "properties" in schema) or (
             schema.get("type") == "object"
             and not schema.get("additionalProperties")
             and "oneOf" not in schema
@@ -181,12 +186,14 @@ def write_models(api: str, spec: dict[str, Any]) -> str:
                 f"    {enum_member(value)} = {json.dumps(value)}"
                 for value in dict.fromkeys(v for v in schema["enum"] if v is not None)
             )
+            base = _base(schema, "HubEnum")
             enums.append(
-                f"class {name}(HubEnum):\n"
+                f"class {name}({base}):\n"
                 f'    """Values of ``{name}`` (open: unknown values are kept)."""\n\n{members}\n'
             )
         else:
             aliases[name] = types.annotation(schema)
+    rules = any("x-python-base" in schema for schema in schemas.values())
     ordered = _alias_order(aliases, schemas)
     alias_lines = [f"{name} = {_runtime_union(aliases[name])}" for name in ordered]
     doc = f"Wire models of the {spec['info']['title']}"
@@ -197,9 +204,12 @@ def write_models(api: str, spec: dict[str, Any]) -> str:
             "import datetime as dt",
             "from typing import Any\n",
             "from pydantic import Field\n",
-            "from ..._core.models import HubEnum, HubModel\n",
+            "from ..._core.models import HubEnum, HubModel",
+            "from ..._core.pagination import Page" if pages else "",
+            "from .. import _rules\n" if rules else "",
             *enums,
             *classes,
+            *pages,
             *alias_lines,
             "",
             "# fmt: off",
@@ -238,12 +248,39 @@ def _alias_order(aliases: dict[str, str], schemas: dict[str, Any]) -> list[str]:
     return order
 
 
+def _base(schema: dict[str, Any], default: str) -> str:
+    """The class a generated model or enum derives from: a hand-written rules class of the
+    API's ``_rules`` module (``x-python-base``), or the plain base."""
+    return f"_rules.{schema['x-python-base']}" if "x-python-base" in schema else default
+
+
+#: Fields the generic ``Page`` already declares (in both wire spellings).
+PAGE_FIELDS = {"content", "page", "size", "total_elements", "total_pages"}
+
+
+def _default(prop: dict[str, Any], types: TypeWriter) -> str:
+    """A field's default as Python source: an enum member when the field is a named enum."""
+    default = prop.get("default")
+    if default is None:
+        return "None"
+    for member in [prop, *prop.get("anyOf", [])]:
+        name = member.get("$ref", "").rsplit("/", 1)[-1]
+        if "enum" in types.schemas.get(name, {}) and default in types.schemas[name]["enum"]:
+            return f"{name}.{enum_member(default)}"
+    return json.dumps(default)
+
+
 def _model_class(name: str, schema: dict[str, Any], types: TypeWriter) -> str:
-    lines = [f"class {name}(HubModel):", f'    """The ``{name}`` object."""', ""]
+    item = schema.get("x-python-page")
+    base = f"Page[{item}]" if item else _base(schema, "HubModel")
+    doc = f"A page of ``{item}``." if item else f"The ``{name}`` object."
+    lines = [f"class {name}({base}):", f'    """{doc}"""', ""]
     required = set(schema.get("required", []))
     used: set[str] = set()
     for wire, prop in schema.get("properties", {}).items():
         python = identifier(prop.get("x-python-name") or wire)
+        if item and snake(python) in PAGE_FIELDS:
+            continue
         while python in used:
             python += "_"
         used.add(python)
@@ -252,10 +289,9 @@ def _model_class(name: str, schema: dict[str, Any], types: TypeWriter) -> str:
         if wire not in required:
             if "None" not in annotation.split(" | ") and annotation != "Any":
                 annotation += " | None"
-            default = prop.get("default")
-            args.append(f"default={json.dumps(default) if default is not None else 'None'}")
+            args.append(f"default={_default(prop, types)}")
         elif "default" in prop:
-            args.append(f"default={json.dumps(prop['default'])}")
+            args.append(f"default={_default(prop, types)}")
         if python != wire:
             args.append(f'alias="{wire}"')
         value = f" = Field({', '.join(args)})" if args else ""
@@ -412,7 +448,11 @@ def _builder(
     args = _arguments(operation, types)
     annotation, kwargs = _result(operation, types)
     lines = [f"def {name}({_signature(args)}) -> ApiRequest[{annotation}]:"]
-    lines.append(f'    """{operation.get("summary", name)}\n\n    ``{method.upper()} {path}``')
+    lines.append(f'    """{operation.get("summary", name)}\n')
+    for paragraph in operation.get("description", "").split("\n\n"):
+        if paragraph.strip():
+            lines.append(f"    {_wrap(paragraph.strip())}\n")
+    lines.append(f"    ``{method.upper()} {path}``")
     decisions = operation.get("x-decision", [])
     if decisions:
         lines.append("")

@@ -8,6 +8,7 @@ Descriptions added here are our own words.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -71,6 +72,60 @@ def apply(api: str, spec: dict[str, Any]) -> None:
     """Apply every decision for ``api`` to its freshly extracted spec."""
     {"quantum": _quantum, "platform": _platform, "service": _service, "user": _user}[api](spec)
     _uniform_errors(api, spec)
+    _named_enums(spec)
+    _pages(spec)
+
+
+def _pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", name) if part)
+
+
+def _named_enums(spec: dict[str, Any]) -> None:
+    """Point inline enums at the named enum schema with the same values.
+
+    The vendor's models inline their enums, so a field like ``Job.status`` would be a plain
+    ``str`` although the schema ``JobStatus`` exists. The name is ``<Schema><Property>`` (the
+    vendor's convention) or, failing that, the only enum schema with exactly those values;
+    single-value discriminators match none and stay inline.
+    """
+    schemas = spec["components"]["schemas"]
+    by_values: dict[frozenset[Any], list[str]] = {}
+    for name, schema in schemas.items():
+        if "enum" in schema:
+            by_values.setdefault(frozenset(schema["enum"]), []).append(name)
+
+    def named(owner: str, field: str, schema: dict[str, Any]) -> dict[str, Any]:
+        if "enum" not in schema or "$ref" in schema:
+            return schema
+        candidates = by_values.get(frozenset(schema["enum"]), [])
+        preferred = owner + _pascal(field)
+        if preferred not in candidates:
+            if len(candidates) != 1:
+                return schema
+            preferred = candidates[0]
+        kept = {k: v for k, v in schema.items() if k not in ("enum", "type")}
+        return {"$ref": f"#/components/schemas/{preferred}", **kept}
+
+    for owner, schema in schemas.items():
+        for field, prop in schema.get("properties", {}).items():
+            if "anyOf" in prop:
+                prop["anyOf"] = [named(owner, field, member) for member in prop["anyOf"]]
+            elif "enum" in prop:
+                schema["properties"][field] = named(owner, field, prop)
+            if isinstance(prop.get("items"), dict):
+                prop["items"] = named(owner, field, prop["items"])
+
+
+def _pages(spec: dict[str, Any]) -> None:
+    """Mark page schemas, which the generator derives from the hand-written generic ``Page``
+    (``has_next``, the pagers, both the Quantum and the Platform field spellings)."""
+    for schema in spec["components"]["schemas"].values():
+        content = schema.get("properties", {}).get("content", {})
+        items = next(
+            (m.get("items", {}) for m in [content, *content.get("anyOf", [])] if "items" in m), {}
+        )
+        if "$ref" in items and {"page", "size"} <= set(schema["properties"]):
+            schema["x-python-page"] = items["$ref"].rsplit("/", 1)[-1]
 
 
 def _uniform_errors(api: str, spec: dict[str, Any]) -> None:
@@ -90,9 +145,99 @@ def _uniform_errors(api: str, spec: dict[str, Any]) -> None:
         )
 
 
+#: What each Quantum operation does, in our words (the method docstrings).
+QUANTUM_DESCRIPTIONS = {
+    "jobs.create_job": (
+        "Submit a job; it starts PENDING. Never resent once it may have reached the Hub.\n\n"
+        "input is a CreateJobRequestInput_* model or a dict with a backendId key; qasm is the "
+        "circuit as OpenQASM too, which the Hub shows as the job's normalized input. Optional "
+        "arguments are left out of the request unless given (None sends null)."
+    ),
+    "jobs.search_jobs": "One zero-based page of the organization's jobs, newest first.",
+    "jobs.get_job": "A job by id.",
+    "jobs.get_job_status": "A job's current status.",
+    "jobs.get_job_result": "A finished job's result (the Hub answers 404 until it is final).",
+    "jobs.get_job_input": "The input a job was submitted with.",
+    "jobs.get_normalized_job_result": "The result in the normalized pubs shape.",
+    "jobs.get_normalized_job_memory": (
+        "Per-shot outcomes (memory as hex, qubits, shots); None when not recorded."
+    ),
+    "jobs.get_normalized_job_input": "The job's input as OpenQASM 3 pubs.",
+    "jobs.get_job_result_stream": (
+        "The raw result bytes, streamed; the request is sent at the call, so errors raise there."
+    ),
+    "jobs.cancel_job": "Cancel a pending or running job; a finished one is left as it is.",
+    "jobs.get_job_calibration": "The calibration a job ran with; None when there is none.",
+    "sessions.create_session": (
+        "Open a session (mode is batch or dedicated; ttl in seconds). "
+        "client.sessions.open(...) does the same for a with block and closes it on exit."
+    ),
+    "sessions.get_session": "A session's full record.",
+    "sessions.close_session": (
+        "Close the session: new submissions are refused, queued jobs still run. Idempotent."
+    ),
+    "sessions.update_session_state": "Stop (False) or resume (True) accepting jobs.",
+    "sessions.get_session_status": "A session's status.",
+    "sessions.get_session_jobs": "The jobs of a session.",
+    "backends.get_backends": (
+        "Every backend; anonymous callers get the public view, a token adds configuration "
+        "and status."
+    ),
+    "backends.get_backend": "One backend with its full configuration.",
+    "backends.get_backend_status": "A backend's operational state and queue.",
+    "backends.get_backend_config": "A backend's raw, provider-specific configuration.",
+    "backends.get_backend_calibration": (
+        "The latest calibration, or the one in effect at effective_at; None when none exists "
+        "at or before it."
+    ),
+    "backends.get_backend_calibration_history": (
+        "Calibration snapshots between from_ and to, one page at a time, newest first."
+    ),
+    "backends.get_least_busy_backend": "A provider's backend with the shortest queue.",
+    "workloads.get_workloads": (
+        "One zero-based page of jobs and sessions; each filter takes one value or several."
+    ),
+    "runtime_minutes.get_runtime_minutes": "The organization's runtime allowances per provider.",
+}
+
+#: The namespaces, in our words (the namespace classes' docstrings).
+NAMESPACE_DESCRIPTIONS = {
+    "quantum": {
+        "backends": "simulators and QPUs: their configuration, status and calibration.",
+        "jobs": "submit quantum jobs, follow them, fetch inputs and results.",
+        "sessions": "group jobs on one backend.",
+        "workloads": "jobs and sessions in one listing.",
+        "runtime_minutes": "runtime allowances.",
+    },
+    "service": {"service_api": "executions of one managed service."},
+}
+
+
+def _describe(api: str, spec: dict[str, Any]) -> None:
+    for operation_id, (_, _, operation) in _ops(spec).items():
+        text = QUANTUM_DESCRIPTIONS.get(operation_id) if api == "quantum" else None
+        if text:
+            operation["description"] = text
+        elif operation_id.startswith("jobs.") and "service_execution" in operation_id:
+            operation["description"] = (
+                "The same as the call without service_execution, for jobs and sessions a "
+                "service execution created (with that execution's token)."
+            )
+    names = NAMESPACE_DESCRIPTIONS.get(api, {})
+    if names:
+        spec["tags"] = [{"name": name, "description": text} for name, text in names.items()]
+
+
 def _quantum(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
     schemas = spec["components"]["schemas"]
+    _describe("quantum", spec)
+    schemas["AzureIonqJobInputCircuitItem"]["properties"]["rotation"] = {
+        "anyOf": [{"type": "number"}, {"type": "null"}]
+    }
+    schemas["AzureIonqJobInputCircuitItem"]["x-decision"] = (
+        "rotation (radians) for rx, ry and rz gates, as IonQ's circuit format has it."
+    )
     for operation_id in ("sessions.get_session_jobs", "jobs.get_service_execution_session_jobs"):
         operation = ops[operation_id][2]
         _json_response(operation)["schema"] = {
@@ -150,6 +295,17 @@ def _quantum(spec: dict[str, Any]) -> None:
         }
     )
     backend["x-decision"] = "status, costs and free_of_charge are documented by the seeds."
+    for name in ("Job", "Session", "Backend", "WorkloadResponse"):
+        schemas[name]["properties"]["id"] = {"type": "string"}
+        schemas[name]["required"] = ["id", *schemas[name].get("required", [])]
+        schemas[name].setdefault("x-decision", "")
+        schemas[name]["x-decision"] = (
+            schemas[name]["x-decision"] + " id is always present (the vendor has it optional)."
+        ).strip()
+    # Hand-written rules (qhub/api/quantum/_rules.py) the generated classes derive from.
+    schemas["JobStatus"]["x-python-base"] = "JobStatusRules"
+    schemas["Job"]["x-python-base"] = "JobRules"
+    schemas["Session"]["x-python-base"] = "SessionRules"
     sessions_jobs = ops["sessions.get_session_jobs"][2]
     sessions_jobs["x-aliases"] = ["get_jobs_by_session"]
     jobs = ops
@@ -255,6 +411,7 @@ def _platform(spec: dict[str, Any]) -> None:
 
 def _service(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
+    _describe("service", spec)
     logs = ops["service_api.get_logs"][2]
     logs["responses"]["200"]["x-empty-is-none"] = True
     _decide(logs, "A 204, an empty body or JSON null means no logs yet (None).")

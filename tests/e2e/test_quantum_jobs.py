@@ -14,7 +14,11 @@ from qhub.api.quantum.jobs import (
     CreateJobRequestInput_AwsSimSv1,
     CreateJobRequestInput_AzureIonqSimulator,
 )
-from qhub.api.quantum.types import AzureIonqJobInputCircuitItem
+from qhub.api.quantum.types import (
+    AzureIonqJobInputCircuitItem,
+    CalibrationResponseCalibration_GateBased,
+    NormalizedPubResult_Counts,
+)
 from qhub.local.server import LocalHub
 
 GHZ3_QASM3 = 'OPENQASM 3.0; include "stdgates.inc"; qubit[3] q; bit[3] c; h q[0]; cx q[0], q[1]; cx q[1], q[2]; c = measure q;'
@@ -177,7 +181,7 @@ def test_backends_listing_public_and_full(hub: LocalHub, client: HubQuantumClien
     assert {"aws.sim.sv1", "azure.ionq.simulator", "local.aer.simulator"} <= set(public)
     assert public["aws.sim.sv1"].configuration is None
     backend = client.backends.get_backend("aws.sim.sv1")
-    assert backend.configuration is not None and backend.configuration["qubit_count"] == 28
+    assert backend.configuration is not None and backend.configuration.qubit_count == 28
     assert client.backends.get_backend_status("aws.sim.sv1").status == "ONLINE"
     assert (
         "IONQ_CIRCUIT_V1"
@@ -250,10 +254,10 @@ def test_a_service_execution_runs_a_circuit_with_its_own_token(
         client.jobs.get_service_execution_job("another-execution", job_id)
     scoped = client.jobs
     normalized = scoped.get_service_execution_normalized_job_result(execution.id, job_id)
-    assert normalized is not None and normalized["pubs"][0]["counts"] == result["counts"]
-    assert scoped.get_service_execution_normalized_job_input(execution.id, job_id)["pubs"][0][
-        "qasm"
-    ].startswith("OPENQASM 3.0;")
+    assert normalized is not None
+    assert getattr(normalized.pubs[0], "counts", None) == result["counts"]
+    scoped_input = scoped.get_service_execution_normalized_job_input(execution.id, job_id)
+    assert scoped_input.pubs[0].qasm.startswith("OPENQASM 3.0;")
     with scoped.get_service_execution_job_result_stream(execution.id, job_id) as stream:
         assert json.loads(b"".join(stream))["counts"] == result["counts"]
     calibration = scoped.get_service_execution_job_calibration(execution.id, job_id)
@@ -270,13 +274,14 @@ def test_service_exec_names_are_the_long_names() -> None:
     from qhub.api.quantum.jobs import AsyncJobsClient, JobsClient
 
     for cls in (JobsClient, AsyncJobsClient):
-        longs = [name for name in vars(cls) if "service_execution_" in name]
+        longs = [name for name in dir(cls) if "service_execution_" in name]
         assert len(longs) == 14
         for long in longs:
             verb, _, rest = long.partition("_service_execution_")
             method = getattr(cls, long)
-            assert getattr(cls, f"service_exec_{verb}_{rest}") is method, long
-            assert getattr(cls, f"{verb}_service_exec_{rest}") is method, long
+            for short in (f"service_exec_{verb}_{rest}", f"{verb}_service_exec_{rest}"):
+                alias = getattr(cls, short)
+                assert alias.build is method.build and alias.alias_of == f"jobs.{long}", short
 
 
 def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumClient) -> None:
@@ -285,8 +290,9 @@ def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumC
 
     calibration = client.backends.get_backend_calibration("aws.sim.sv1")
     assert calibration is not None
-    assert calibration["backend_id"] == "aws.sim.sv1"
-    assert len(calibration["calibration"]["qubits"]) == 28
+    assert calibration.backend_id == "aws.sim.sv1"
+    assert isinstance(calibration.calibration, CalibrationResponseCalibration_GateBased)
+    assert len(calibration.calibration.qubits) == 28
     with pytest.raises(BadRequestError, match="IBM backends only, not AWS"):
         client.backends.get_least_busy_backend(provider="AWS")
     job = client.jobs.create_job(
@@ -295,8 +301,9 @@ def test_calibration_least_busy_normalized_result_and_stream(client: HubQuantumC
     client.jobs.wait(job.id, timeout=60, interval=0.1)
     normalized = client.jobs.get_normalized_job_result(job.id)
     assert normalized is not None
-    (pub,) = normalized["pubs"]
-    assert (pub["type"], pub["shots"], pub["qubits"], pub["name"]) == ("counts", 64, 3, "g")
+    (pub,) = normalized.pubs
+    assert isinstance(pub, NormalizedPubResult_Counts)
+    assert (pub.type, pub.shots, pub.qubits, pub.name) == ("counts", 64, 3, "g")
     with client.jobs.get_job_result_stream(job.id) as stream:
         assert json.loads(b"".join(stream)) == client.jobs.get_job_result(job.id)
 
@@ -343,7 +350,7 @@ def test_runtime_minutes_lists_an_unlimited_allowance_per_provider(
 ) -> None:
     """Local simulators cost nothing: one allowance per provider, never used up."""
     allowances = {
-        a.provider: a for a in client.runtime_minutes.get_runtime_minutes().allowances or []
+        str(a.provider): a for a in client.runtime_minutes.get_runtime_minutes().allowances or []
     }
     assert {"AWS", "AZURE", "KIPU", "QUDORA"} <= set(allowances)
     assert allowances["AWS"].backend_ids == ["aws.sim.dm1", "aws.sim.sv1"]
@@ -360,16 +367,16 @@ def test_normalized_input_and_calibration_history(client: HubQuantumClient) -> N
         ),
     )
     normalized = client.jobs.get_normalized_job_input(job.id)
-    assert normalized["format"] == "openqasm.v3"
-    assert normalized["pubs"][0]["qasm"].startswith("OPENQASM 3.0;")
-    assert "h " in normalized["pubs"][0]["qasm"]
+    assert normalized.format == "openqasm.v3"
+    assert normalized.pubs[0].qasm.startswith("OPENQASM 3.0;")
+    assert "h " in normalized.pubs[0].qasm
     today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     history = client.backends.get_backend_calibration_history(
         "aws.sim.sv1", from_=today - timedelta(days=30), to=datetime.now(timezone.utc), size=5
     )
     assert history.total_elements == 1  # this Hub was made today: one daily snapshot so far
-    assert (history.content or [])[0]["backend_id"] == "aws.sim.sv1"
-    assert (history.content or [])[0]["calibrated_at"] == today.strftime("%Y-%m-%dT00:00:00.000Z")
+    assert (history.content or [])[0].backend_id == "aws.sim.sv1"
+    assert (history.content or [])[0].calibrated_at == today
 
 
 def test_per_shot_memory_when_asked_for(client: HubQuantumClient) -> None:
@@ -383,8 +390,8 @@ def test_per_shot_memory_when_asked_for(client: HubQuantumClient) -> None:
     client.jobs.wait(job.id, timeout=60, interval=0.1)
     memory = client.jobs.get_normalized_job_memory(job.id)
     assert memory is not None
-    assert (memory["qubits"], memory["shots"], len(memory["memory"])) == (3, 20, 20)
-    assert set(memory["memory"]) <= {"0x0", "0x7"}
+    assert (memory.qubits, memory.shots, len(memory.memory or [])) == (3, 20, 20)
+    assert set(memory.memory or []) <= {"0x0", "0x7"}
     plain = client.jobs.create_job(backend_id="aws.sim.sv1", shots=5, input={"qasm": GHZ3_QASM3})
     client.jobs.wait(plain.id, timeout=60, interval=0.1)
     assert client.jobs.get_normalized_job_memory(plain.id) is None
@@ -496,10 +503,8 @@ def test_create_job_sends_the_documented_body_and_the_qasm_field(hub: LocalHub) 
             "programs": [{"qasm": GHZ3_QASM3}],
         }
         normalized = client.jobs.get_normalized_job_input(job.id)
-        assert normalized == {
-            "format": "openqasm.v3",
-            "pubs": [{"name": None, "qasm": GHZ3_QASM3, "shots": 16}],
-        }
+        assert normalized.format == "openqasm.v3"
+        assert [(p.name, p.qasm, p.shots) for p in normalized.pubs] == [(None, GHZ3_QASM3, 16)]
         with pytest.raises(UnprocessableEntityError, match=r"qasm.programs\[0\].qasm"):
             client.jobs.create_job(
                 backend_id="aws.sim.sv1",

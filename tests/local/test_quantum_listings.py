@@ -42,10 +42,10 @@ def test_calibration_history_pages_through_daily_snapshots(client: HubQuantumCli
         size=3,
     )
     assert (history.total_elements, history.total_pages) == (4, 2)
-    assert [s["calibrated_at"] for s in history.content or []] == [
-        "2026-11-04T00:00:00.000Z",
-        "2026-11-03T00:00:00.000Z",
-        "2026-11-02T00:00:00.000Z",
+    assert [s.calibrated_at for s in history.content or []] == [
+        _utc("2026-11-04T00:00:00Z"),
+        _utc("2026-11-03T00:00:00Z"),
+        _utc("2026-11-02T00:00:00Z"),
     ]
     oldest_first = client.backends.get_backend_calibration_history(
         "kipu.sim.qsim",
@@ -53,15 +53,15 @@ def test_calibration_history_pages_through_daily_snapshots(client: HubQuantumCli
         to="2026-11-03T00:00:00Z",
         sort="calibratedAt,asc",
     )
-    assert [s["calibrated_at"] for s in oldest_first.content or []] == [
-        "2026-11-02T00:00:00.000Z",
-        "2026-11-03T00:00:00.000Z",
+    assert [s.calibrated_at for s in oldest_first.content or []] == [
+        _utc("2026-11-02T00:00:00Z"),
+        _utc("2026-11-03T00:00:00Z"),
     ]
     page_two = client.backends.get_backend_calibration_history(
         "kipu.sim.qsim", from_="2026-10-01T00:00:00Z", to="2026-11-04T12:00:00Z", page=1, size=3
     )
-    assert [s["calibrated_at"] for s in page_two.content or []] == ["2026-11-01T00:00:00.000Z"]
-    assert page_two.content and page_two.content[0]["backend_id"] == "kipu.sim.qsim"
+    assert [s.calibrated_at for s in page_two.content or []] == [_utc("2026-11-01T00:00:00Z")]
+    assert page_two.content and page_two.content[0].backend_id == "kipu.sim.qsim"
 
 
 def test_calibration_in_effect_at_an_instant_and_for_a_job(client: HubQuantumClient) -> None:
@@ -70,7 +70,7 @@ def test_calibration_in_effect_at_an_instant_and_for_a_job(client: HubQuantumCli
     snapshot = client.backends.get_backend_calibration(
         "aws.sim.sv1", effective_at=datetime(2026, 11, 3, 17, 5, tzinfo=timezone.utc)
     )
-    assert snapshot is not None and snapshot["calibrated_at"] == "2026-11-03T00:00:00.000Z"
+    assert snapshot is not None and snapshot.calibrated_at == _utc("2026-11-03T00:00:00Z")
     assert client.backends.get_backend_calibration("aws.sim.sv1", effective_at=SINCE) is not None
     assert (
         client.backends.get_backend_calibration("aws.sim.sv1", effective_at="2026-10-31T23:59:59Z")
@@ -79,11 +79,10 @@ def test_calibration_in_effect_at_an_instant_and_for_a_job(client: HubQuantumCli
     job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL})
     client.jobs.wait(job.id, timeout=60)
     ran_with = client.jobs.get_job_calibration(job.id)
-    assert ran_with is not None and ran_with["backend_id"] == "aws.sim.sv1"
+    assert ran_with is not None and ran_with.backend_id == "aws.sim.sv1"
     started = client.jobs.get_job(job.id).started_at
     assert started is not None
-    calibrated = _utc(ran_with["calibrated_at"])
-    assert timedelta(0) <= _utc(str(started)) - calibrated < timedelta(days=1)
+    assert timedelta(0) <= _utc(started) - ran_with.calibrated_at < timedelta(days=1)
 
 
 def test_calibration_history_refuses_a_bad_period(hub: LocalHub) -> None:

@@ -30,15 +30,25 @@ def lazy_module(
         if name.startswith("__"):
             raise AttributeError(name)
         source = names.get(name, fallback)
-        if source is None:
+        value: Any = None
+        if source is not None:
+            try:
+                value = getattr(importlib.import_module(source), name)
+            except AttributeError:
+                value = None
+        # Or a submodule: the module's own (``quantum.backends``), else the source's (a
+        # namespace module of the generated layer).
+        for package in (module_name, source) if value is None else ():
+            if package is None:
+                continue
+            try:
+                value = importlib.import_module(f"{package}.{name}")
+                break
+            except ModuleNotFoundError as error:
+                if error.name != f"{package}.{name}":
+                    raise
+        if value is None:
             raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-        try:
-            value = getattr(importlib.import_module(source), name)
-        except AttributeError:
-            try:  # a submodule of the source (a namespace module of the generated layer)
-                value = importlib.import_module(f"{source}.{name}")
-            except ImportError:
-                raise AttributeError(f"module {module_name!r} has no attribute {name!r}") from None
         setattr(sys.modules[module_name], name, value)
         return value
 

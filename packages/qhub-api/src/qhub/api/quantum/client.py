@@ -1,21 +1,24 @@
-"""``HubQuantumClient`` / ``AsyncHubQuantumClient``: the Quantum API."""
+"""``HubQuantumClient`` / ``AsyncHubQuantumClient``: the Quantum API.
+
+The namespaces are generated from ``spec/quantum.json`` (``_generated/``); ``jobs``,
+``sessions`` and ``workloads`` are the hand-written extensions of theirs (``wait``,
+``open``, the page iterators).
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
 
-from .._core.client import AsyncApiKeyClient, SyncApiKeyClient
-from .backends import AsyncBackendsClient, BackendsClient
+from ._generated.client import AsyncHubQuantumClientNamespaces, HubQuantumClientNamespaces
 from .environment import HubQuantumClientEnvironment
-from .jobs import AsyncJobsClient, JobsClient
-from .runtime_minutes import AsyncRuntimeMinutesClient, RuntimeMinutesClient
+from .jobs.client import AsyncJobsClient, JobsClient
 from .sessions import AsyncSessionsClient, SessionsClient
 from .workloads import AsyncWorkloadsClient, WorkloadsClient
 
 __all__ = ["AsyncHubQuantumClient", "HubQuantumClient"]
 
 
-class HubQuantumClient(SyncApiKeyClient):
+class HubQuantumClient(HubQuantumClientNamespaces):
     """Client of the Quantum API: backends, jobs, sessions, workloads, runtime minutes.
 
     Args:
@@ -24,14 +27,11 @@ class HubQuantumClient(SyncApiKeyClient):
         organization_id: sent as ``X-OrganizationId`` (it replaces a same-named header).
         base_url / environment / headers / timeout / max_retries / follow_redirects /
             httpx_client / logging: as for every client (see ``qhub.api.service``).
+
+    Every namespace has a ``with_raw_response`` twin returning status, headers and data.
     """
 
     DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
-
-    @cached_property
-    def backends(self) -> BackendsClient:
-        """Backends: list, inspect, status, configuration."""
-        return BackendsClient(self._pipeline)
 
     @cached_property
     def jobs(self) -> JobsClient:
@@ -40,29 +40,19 @@ class HubQuantumClient(SyncApiKeyClient):
 
     @cached_property
     def sessions(self) -> SessionsClient:
-        """Sessions: group jobs on one backend."""
+        """Sessions: group jobs on one backend; ``open()`` for a ``with`` block."""
         return SessionsClient(self._pipeline)
 
     @cached_property
     def workloads(self) -> WorkloadsClient:
-        """Workloads: jobs and sessions in one filtered listing."""
+        """Workloads: jobs and sessions in one listing."""
         return WorkloadsClient(self._pipeline)
 
-    @cached_property
-    def runtime_minutes(self) -> RuntimeMinutesClient:
-        """Runtime allowances per provider."""
-        return RuntimeMinutesClient(self._pipeline)
 
-
-class AsyncHubQuantumClient(AsyncApiKeyClient):
+class AsyncHubQuantumClient(AsyncHubQuantumClientNamespaces):
     """The async twin of :class:`HubQuantumClient`."""
 
     DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
-
-    @cached_property
-    def backends(self) -> AsyncBackendsClient:
-        """Backends: list, inspect, status, configuration."""
-        return AsyncBackendsClient(self._pipeline)
 
     @cached_property
     def jobs(self) -> AsyncJobsClient:
@@ -71,15 +61,10 @@ class AsyncHubQuantumClient(AsyncApiKeyClient):
 
     @cached_property
     def sessions(self) -> AsyncSessionsClient:
-        """Sessions: group jobs on one backend."""
+        """Sessions: ``async with client.sessions.open(...)``."""
         return AsyncSessionsClient(self._pipeline)
 
     @cached_property
     def workloads(self) -> AsyncWorkloadsClient:
-        """Workloads: jobs and sessions in one filtered listing."""
+        """Workloads: jobs and sessions in one listing."""
         return AsyncWorkloadsClient(self._pipeline)
-
-    @cached_property
-    def runtime_minutes(self) -> AsyncRuntimeMinutesClient:
-        """Runtime allowances per provider."""
-        return AsyncRuntimeMinutesClient(self._pipeline)

@@ -54,9 +54,7 @@ class BackendSpec:
             "queue_size": queue_size,
             "access_type": "FREE",
             "has_calibration": True,
-            "documentation": {
-                "description": f"{self.display_name}, simulated locally with Qiskit Aer."
-            },
+            "documentation": {"location": "this machine (simulated with Qiskit Aer)"},
             "configuration": self.configuration(),
             "availability": [],
         }
@@ -228,14 +226,21 @@ class Calibrations:
 
 def _snapshot(spec: BackendSpec, calibrated_at: datetime) -> dict[str, Any]:
     """An ideal-device snapshot: a noiseless simulator has no gate or readout errors."""
-    qubits = [
-        {"id": q, "t1_us": 100.0, "t2_us": 80.0, "readout_error": 0.0, "frequency_ghz": 5.0}
-        for q in range(spec.qubit_count)
-    ]
     gates = {
         g: {"operational": True, "error": 0.0, "error_std": 0.0, "length_ns": 35.0}
         for g in spec.gates
     }
+    qubits = [
+        {
+            "qubit": q,
+            "operational": True,
+            "t1_us": 100.0,
+            "t2_us": 80.0,
+            "readout_error": 0.0,
+            "gates": gates,
+        }
+        for q in range(spec.qubit_count)
+    ]
     return {
         "backend_id": spec.id,
         "calibrated_at": iso(calibrated_at),

@@ -298,8 +298,8 @@ def get_my_balance(
 
 def get_my_billing_history(
     *,
-    from_: dt.datetime | None = None,
-    to: dt.datetime | None = None,
+    from_: dt.datetime | str | None = None,
+    to: dt.datetime | str | None = None,
     type: str | Sequence[str] | None = None,
     page: int | None = None,
     size: int | None = None,
@@ -358,8 +358,8 @@ def get_my_cost_report(
 
 def get_my_revenue(
     *,
-    from_: dt.datetime,
-    to: dt.datetime,
+    from_: dt.datetime | str,
+    to: dt.datetime | str,
     granularity: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[list[_m.RevenueReportDto]]:
@@ -426,8 +426,8 @@ def get_organization_balance(
 def get_organization_billing_history(
     id: str,
     *,
-    from_: dt.datetime | None = None,
-    to: dt.datetime | None = None,
+    from_: dt.datetime | str | None = None,
+    to: dt.datetime | str | None = None,
     type: str | Sequence[str] | None = None,
     page: int | None = None,
     size: int | None = None,
@@ -488,8 +488,8 @@ def get_organization_cost_report(
 def get_organization_revenue(
     id: str,
     *,
-    from_: dt.datetime,
-    to: dt.datetime,
+    from_: dt.datetime | str,
+    to: dt.datetime | str,
     granularity: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[list[_m.RevenueReportDto]]:

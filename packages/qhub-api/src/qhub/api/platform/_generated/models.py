@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from ..._core.models import HubEnum, HubModel
+from ..._core.pagination import Page
 
 
 class AccessKeyType(HubEnum):
@@ -1249,7 +1250,7 @@ class WorkflowServiceExecutionDtoType(HubEnum):
 class AccessKey(HubModel):
     """The ``AccessKey`` object."""
 
-    type: str | None = Field(default=None)
+    type: AccessKeyType | None = Field(default=None)
     access_key_id: str | None = Field(default=None, alias="accessKeyId")
     secret_access_key: str | None = Field(default=None, alias="secretAccessKey")
 
@@ -1258,7 +1259,9 @@ class AccessPermissionDto(HubModel):
     """The ``AccessPermissionDto`` object."""
 
     sid: str | None = Field(default=None)
-    access_permission_role: str | None = Field(default=None, alias="accessPermissionRole")
+    access_permission_role: AccessPermissionDtoAccessPermissionRole | None = Field(
+        default=None, alias="accessPermissionRole"
+    )
     principal: bool | None = Field(default=None)
     is_principle: bool | None = Field(default=None, alias="isPrinciple")
 
@@ -1277,10 +1280,10 @@ class AccountDto(HubModel):
     """The ``AccountDto`` object."""
 
     id: str | None = Field(default=None)
-    tenant_type: str | None = Field(default=None, alias="tenantType")
+    tenant_type: AccountDtoTenantType | None = Field(default=None, alias="tenantType")
     display_name: str | None = Field(default=None, alias="displayName")
-    role: str | None = Field(default=None)
-    account_type: str | None = Field(default=None, alias="accountType")
+    role: AccountDtoRole | None = Field(default=None)
+    account_type: AccountDtoAccountType | None = Field(default=None, alias="accountType")
     organization: bool | None = Field(default=None)
     is_organization: bool | None = Field(default=None, alias="isOrganization")
 
@@ -1296,14 +1299,16 @@ class ActivityInstance(HubModel):
     end_time: dt.datetime | None = Field(default=None, alias="endTime")
     service_execution: ServiceExecution | None = Field(default=None, alias="serviceExecution")
     uncaught_failure: bool | None = Field(default=None, alias="uncaughtFailure")
-    state: str | None = Field(default=None)
+    state: ActivityInstanceState | None = Field(default=None)
     caught_failure: bool | None = Field(default=None, alias="caughtFailure")
 
 
 class AlgorithmDto(HubModel):
     """The ``AlgorithmDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: AlgorithmDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     acronym: str | None = Field(default=None)
@@ -1315,10 +1320,12 @@ class AlgorithmDto(HubModel):
     sketches: list[AlgorithmSketchDto] | None = Field(default=None)
     solution: str | None = Field(default=None)
     assumptions: str | None = Field(default=None)
-    computation_model: str | None = Field(default=None, alias="computationModel")
+    computation_model: AlgorithmDtoComputationModel | None = Field(
+        default=None, alias="computationModel"
+    )
     nisq_ready: bool | None = Field(default=None, alias="nisqReady")
     speed_up: str | None = Field(default=None, alias="speedUp")
-    visibility: str | None = Field(default=None)
+    visibility: AlgorithmDtoVisibility | None = Field(default=None)
     owners: list[OwnerDto] | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
 
@@ -1326,13 +1333,17 @@ class AlgorithmDto(HubModel):
 class AlgorithmOverviewDto(HubModel):
     """The ``AlgorithmOverviewDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: AlgorithmOverviewDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     intent: str | None = Field(default=None)
-    computation_model: str | None = Field(default=None, alias="computationModel")
+    computation_model: AlgorithmOverviewDtoComputationModel | None = Field(
+        default=None, alias="computationModel"
+    )
     created_at: str | None = Field(default=None, alias="createdAt")
-    visibility: str | None = Field(default=None)
+    visibility: AlgorithmOverviewDtoVisibility | None = Field(default=None)
 
 
 class AlgorithmRelationDto(HubModel):
@@ -1382,7 +1393,7 @@ class AnnouncementDto(HubModel):
     """The ``AnnouncementDto`` object."""
 
     id: str | None = Field(default=None)
-    category: str | None = Field(default=None)
+    category: AnnouncementDtoCategory | None = Field(default=None)
     message: str | None = Field(default=None)
     valid_from: dt.datetime | None = Field(default=None, alias="validFrom")
     valid_until: dt.datetime | None = Field(default=None, alias="validUntil")
@@ -1392,7 +1403,9 @@ class AnnouncementDto(HubModel):
 class ApplicationDto(HubModel):
     """The ``ApplicationDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: ApplicationDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
@@ -1401,9 +1414,9 @@ class ApplicationDto(HubModel):
 class BackendEntry(HubModel):
     """The ``BackendEntry`` object."""
 
-    provider: str | None = Field(default=None)
+    provider: BackendEntryProvider | None = Field(default=None)
     backend_id: str | None = Field(default=None, alias="backendId")
-    kind: str | None = Field(default=None)
+    kind: BackendEntryKind | None = Field(default=None)
     prices: list[str] | None = Field(default=None)
 
 
@@ -1411,7 +1424,7 @@ class BillingAccountDto(HubModel):
     """The ``BillingAccountDto`` object."""
 
     tenant_id: str | None = Field(default=None, alias="tenantId")
-    tenant_type: str | None = Field(default=None, alias="tenantType")
+    tenant_type: BillingAccountDtoTenantType | None = Field(default=None, alias="tenantType")
     name: str | None = Field(default=None)
     customer_id: str | None = Field(default=None, alias="customerId")
     active_coupon: CouponSummaryDto | None = Field(default=None, alias="activeCoupon")
@@ -1425,7 +1438,7 @@ class BillingHistoryEntryDto(HubModel):
     id: str | None = Field(default=None)
     tenant_id: str | None = Field(default=None, alias="tenantId")
     tenant_type: str | None = Field(default=None, alias="tenantType")
-    type: str | None = Field(default=None)
+    type: BillingHistoryEntryDtoType | None = Field(default=None)
     gross_amount: Money | None = Field(default=None, alias="grossAmount")
     net_amount: Money | None = Field(default=None, alias="netAmount")
     reference_id: str | None = Field(default=None, alias="referenceId")
@@ -1443,12 +1456,12 @@ class BudgetDto(HubModel):
     """The ``BudgetDto`` object."""
 
     amount: Money | None = Field(default=None)
-    window_mode: str | None = Field(default=None, alias="windowMode")
-    period: str | None = Field(default=None)
+    window_mode: BudgetDtoWindowMode | None = Field(default=None, alias="windowMode")
+    period: BudgetDtoPeriod | None = Field(default=None)
     custom_days: int | None = Field(default=None, alias="customDays")
     rolling_days: int | None = Field(default=None, alias="rollingDays")
     anchor: str | None = Field(default=None)
-    enforcement: str | None = Field(default=None)
+    enforcement: BudgetDtoEnforcement | None = Field(default=None)
     warn_threshold_percent: int | None = Field(default=None, alias="warnThresholdPercent")
 
 
@@ -1462,8 +1475,8 @@ class BudgetUsage(HubModel):
 class BuildJobDto(HubModel):
     """The ``BuildJobDto`` object."""
 
-    status: str | None = Field(default=None)
-    step: str | None = Field(default=None)
+    status: BuildJobDtoStatus | None = Field(default=None)
+    step: BuildJobDtoStep | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
     finished_at: str | None = Field(default=None, alias="finishedAt")
     validation_result: ValidationResult | None = Field(default=None, alias="validationResult")
@@ -1474,7 +1487,7 @@ class ConcurrencyUsage(HubModel):
 
     current: int | None = Field(default=None)
     max: int | None = Field(default=None)
-    scope: str | None = Field(default=None)
+    scope: ConcurrencyUsageScope | None = Field(default=None)
 
 
 class CostEntry(HubModel):
@@ -1494,8 +1507,8 @@ class CostReport(HubModel):
 
     from_: str | None = Field(default=None, alias="from")
     to: str | None = Field(default=None)
-    granularity: str | None = Field(default=None)
-    group_by: str | None = Field(default=None, alias="groupBy")
+    granularity: CostReportGranularity | None = Field(default=None)
+    group_by: CostReportGroupBy | None = Field(default=None, alias="groupBy")
     total_cost: Money | None = Field(default=None, alias="totalCost")
     buckets: list[CostReportBucket] | None = Field(default=None)
     lines: list[CostReportLine] | None = Field(default=None)
@@ -1537,7 +1550,7 @@ class CouponSummaryDto(HubModel):
     """The ``CouponSummaryDto`` object."""
 
     name: str | None = Field(default=None)
-    discount_type: str | None = Field(default=None, alias="discountType")
+    discount_type: CouponSummaryDtoDiscountType | None = Field(default=None, alias="discountType")
     percent_off: Percentage | None = Field(default=None, alias="percentOff")
     amount_off: Money | None = Field(default=None, alias="amountOff")
     valid_to: str | None = Field(default=None, alias="validTo")
@@ -1561,7 +1574,7 @@ class CreateCreditTopUpRequestDto(HubModel):
 class CreatePlatformSubscriptionRequestDto(HubModel):
     """The ``CreatePlatformSubscriptionRequestDto`` object."""
 
-    plan: str | None = Field(default=None)
+    plan: CreatePlatformSubscriptionRequestDtoPlan | None = Field(default=None)
     success_url: str | None = Field(default=None, alias="successUrl")
     cancel_url: str | None = Field(default=None, alias="cancelUrl")
 
@@ -1587,7 +1600,7 @@ class CreateShareRequestDto(HubModel):
     shared_with: TenantId_User | TenantId_Organization | None = Field(
         default=None, alias="sharedWith"
     )
-    role: str | None = Field(default=None)
+    role: CreateShareRequestDtoRole | None = Field(default=None)
 
 
 class CreateTimeBasedConstraintDto(HubModel):
@@ -1595,7 +1608,7 @@ class CreateTimeBasedConstraintDto(HubModel):
 
     valid_from: str = Field(alias="validFrom")
     valid_until: str = Field(alias="validUntil")
-    type: str
+    type: CreateTimeBasedConstraintDtoType
 
 
 class CreditTopUpSessionDto(HubModel):
@@ -1608,7 +1621,9 @@ class CreditTopUpSessionDto(HubModel):
 class DataPoolDto(HubModel):
     """The ``DataPoolDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: DataPoolDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     short_description: str | None = Field(default=None, alias="shortDescription")
@@ -1640,14 +1655,16 @@ class DemoWithStatus(HubModel):
     id: str | None = Field(default=None)
     use_case_id: str | None = Field(default=None, alias="useCaseId")
     git_integration_id: str | None = Field(default=None, alias="gitIntegrationId")
-    repository_type: str | None = Field(default=None, alias="repositoryType")
+    repository_type: DemoWithStatusRepositoryType | None = Field(
+        default=None, alias="repositoryType"
+    )
     repository_url: str | None = Field(default=None, alias="repositoryUrl")
     default_branch: str | None = Field(default=None, alias="defaultBranch")
     service_url: str | None = Field(default=None, alias="serviceUrl")
     environment: dict[str, str] | None = Field(default=None)
-    webhook_status: str | None = Field(default=None, alias="webhookStatus")
+    webhook_status: DemoWithStatusWebhookStatus | None = Field(default=None, alias="webhookStatus")
     webhook_error: str | None = Field(default=None, alias="webhookError")
-    status: str | None = Field(default=None)
+    status: DemoWithStatusStatus | None = Field(default=None)
     status_error: str | None = Field(default=None, alias="statusError")
 
 
@@ -1660,15 +1677,15 @@ class DwaveProviderToken(HubModel):
 class EntitlementDecision(HubModel):
     """The ``EntitlementDecision`` object."""
 
-    decision: str | None = Field(default=None)
-    reason: str | None = Field(default=None)
+    decision: EntitlementDecisionDecision | None = Field(default=None)
+    reason: EntitlementDecisionReason | None = Field(default=None)
     concurrency_cap: int | None = Field(default=None, alias="concurrencyCap")
 
 
 class Entitlements(HubModel):
     """The ``Entitlements`` object."""
 
-    account_type: str | None = Field(default=None, alias="accountType")
+    account_type: EntitlementsAccountType | None = Field(default=None, alias="accountType")
     wallet_balance: Money | None = Field(default=None, alias="walletBalance")
     spending_limit_usage: AmountUsage | None = Field(default=None, alias="spendingLimitUsage")
     budget_usage: AmountUsage | None = Field(default=None, alias="budgetUsage")
@@ -1691,17 +1708,17 @@ class GitHubInstallationDto(HubModel):
     """The ``GitHubInstallationDto`` object."""
 
     installation_id: str = Field(alias="installationId")
-    type: str
+    type: GitHubInstallationDtoType
 
 
 class GitIntegrationDto_Github(HubModel):
     """The ``GitIntegrationDto_Github`` object."""
 
     id: str
-    sync_status: str = Field(alias="syncStatus")
+    sync_status: GitIntegrationSyncStatus = Field(alias="syncStatus")
     last_synced_at: dt.datetime | None = Field(default=None, alias="lastSyncedAt")
     last_sync_error: str | None = Field(default=None, alias="lastSyncError")
-    type: str | None = Field(default="GITHUB")
+    type: GitHubInstallationDtoType | None = Field(default=GitHubInstallationDtoType.GITHUB)
     installation_id: str = Field(alias="installationId")
 
 
@@ -1709,10 +1726,10 @@ class GitIntegrationDto_Gitlab(HubModel):
     """The ``GitIntegrationDto_Gitlab`` object."""
 
     id: str
-    sync_status: str = Field(alias="syncStatus")
+    sync_status: GitIntegrationSyncStatus = Field(alias="syncStatus")
     last_synced_at: dt.datetime | None = Field(default=None, alias="lastSyncedAt")
     last_sync_error: str | None = Field(default=None, alias="lastSyncError")
-    type: str | None = Field(default="GITLAB")
+    type: GitLabAccessTokenDtoType | None = Field(default=GitLabAccessTokenDtoType.GITLAB)
     name: str
     gitlab_username: str = Field(alias="gitlabUsername")
     gitlab_url: str = Field(alias="gitlabUrl")
@@ -1724,14 +1741,14 @@ class GitLabAccessTokenDto(HubModel):
     name: str
     gitlab_username: str = Field(alias="gitlabUsername")
     gitlab_url: str = Field(alias="gitlabUrl")
-    type: str
+    type: GitLabAccessTokenDtoType
 
 
 class GitRepositoryDto(HubModel):
     """The ``GitRepositoryDto`` object."""
 
     integration_id: str | None = Field(default=None, alias="integrationId")
-    provider: str | None = Field(default=None)
+    provider: GitRepositoryDtoProvider | None = Field(default=None)
     url: str | None = Field(default=None)
     ref: str | None = Field(default=None)
 
@@ -1752,7 +1769,9 @@ class IbmqProviderToken(HubModel):
 class ImplementationDto(HubModel):
     """The ``ImplementationDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: ImplementationDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     display_name: str | None = Field(default=None, alias="displayName")
@@ -1762,7 +1781,7 @@ class ImplementationDto(HubModel):
     repository_full_path: str | None = Field(default=None, alias="repositoryFullPath")
     repository_url: str | None = Field(default=None, alias="repositoryUrl")
     created_at: str | None = Field(default=None, alias="createdAt")
-    visibility: str | None = Field(default=None)
+    visibility: ImplementationDtoVisibility | None = Field(default=None)
 
 
 class Incident(HubModel):
@@ -1784,8 +1803,8 @@ class InvitationDto(HubModel):
     inviter_id: str | None = Field(default=None, alias="inviterId")
     inviter_name: str | None = Field(default=None, alias="inviterName")
     entity_name: str | None = Field(default=None, alias="entityName")
-    role: str | None = Field(default=None)
-    status: str | None = Field(default=None)
+    role: InvitationDtoRole | None = Field(default=None)
+    status: InvitationDtoStatus | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
 
 
@@ -1803,7 +1822,7 @@ class LogEntry(HubModel):
     """The ``LogEntry`` object."""
 
     message: str | None = Field(default=None)
-    severity: str | None = Field(default=None)
+    severity: LogEntrySeverity | None = Field(default=None)
     timestamp: str | None = Field(default=None)
 
 
@@ -1884,7 +1903,7 @@ class MarketplaceImplementationOverviewDto(HubModel):
     repository_namespace: str | None = Field(default=None, alias="repositoryNamespace")
     repository_full_path: str | None = Field(default=None, alias="repositoryFullPath")
     created_at: str | None = Field(default=None, alias="createdAt")
-    visibility: str | None = Field(default=None)
+    visibility: MarketplaceImplementationOverviewDtoVisibility | None = Field(default=None)
 
 
 class MarketplaceServiceDetailsDto(HubModel):
@@ -1897,10 +1916,14 @@ class MarketplaceServiceDetailsDto(HubModel):
     summary: str | None = Field(default=None)
     provider_name: str | None = Field(default=None, alias="providerName")
     provider_id: str | None = Field(default=None, alias="providerId")
-    service_type: str | None = Field(default=None, alias="serviceType")
-    lifecycle: str | None = Field(default=None)
+    service_type: MarketplaceServiceDetailsDtoServiceType | None = Field(
+        default=None, alias="serviceType"
+    )
+    lifecycle: MarketplaceServiceDetailsDtoLifecycle | None = Field(default=None)
     stars: int | None = Field(default=None)
-    pricing_plan_type: str | None = Field(default=None, alias="pricingPlanType")
+    pricing_plan_type: MarketplaceServiceDetailsDtoPricingPlanType | None = Field(
+        default=None, alias="pricingPlanType"
+    )
     context: str | None = Field(default=None)
     version: str | None = Field(default=None)
     gateway_endpoint: str | None = Field(default=None, alias="gatewayEndpoint")
@@ -1920,9 +1943,13 @@ class MarketplaceServiceOverviewDto(HubModel):
     summary: str | None = Field(default=None)
     provider_name: str | None = Field(default=None, alias="providerName")
     provider_id: str | None = Field(default=None, alias="providerId")
-    service_type: str | None = Field(default=None, alias="serviceType")
+    service_type: MarketplaceServiceOverviewDtoServiceType | None = Field(
+        default=None, alias="serviceType"
+    )
     stars: int | None = Field(default=None)
-    pricing_plan_type: str | None = Field(default=None, alias="pricingPlanType")
+    pricing_plan_type: MarketplaceServiceOverviewDtoPricingPlanType | None = Field(
+        default=None, alias="pricingPlanType"
+    )
 
 
 class MarketplaceSketchDto(HubModel):
@@ -1968,7 +1995,9 @@ class MemberDto(HubModel):
 
     id: str | None = Field(default=None)
     display_name: str | None = Field(default=None, alias="displayName")
-    access_permission_role: str | None = Field(default=None, alias="accessPermissionRole")
+    access_permission_role: MemberDtoAccessPermissionRole | None = Field(
+        default=None, alias="accessPermissionRole"
+    )
     principal: bool | None = Field(default=None)
     invitation_pending: bool | None = Field(default=None, alias="invitationPending")
     sid: str | None = Field(default=None)
@@ -1995,11 +2024,13 @@ class Money(HubModel):
 class OrganizationDto(HubModel):
     """The ``OrganizationDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: OrganizationDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     display_name: str | None = Field(default=None, alias="displayName")
-    account_type: str | None = Field(default=None, alias="accountType")
+    account_type: OrganizationDtoAccountType | None = Field(default=None, alias="accountType")
     image_url: str | None = Field(default=None, alias="imageUrl")
     user_last_owner: bool | None = Field(default=None, alias="userLastOwner")
     is_user_last_owner: bool | None = Field(default=None, alias="isUserLastOwner")
@@ -2009,8 +2040,10 @@ class OrganizationMembership(HubModel):
     """The ``OrganizationMembership`` object."""
 
     id: str | None = Field(default=None)
-    account_type: str | None = Field(default=None, alias="accountType")
-    role: str | None = Field(default=None)
+    account_type: OrganizationMembershipAccountType | None = Field(
+        default=None, alias="accountType"
+    )
+    role: OrganizationMembershipRole | None = Field(default=None)
 
 
 class OrganizationProfileDto(HubModel):
@@ -2046,214 +2079,6 @@ class OwnerDto(HubModel):
     is_organization: bool | None = Field(default=None, alias="isOrganization")
 
 
-class PageResponseAlgorithmOverviewDto(HubModel):
-    """The ``PageResponseAlgorithmOverviewDto`` object."""
-
-    content: list[AlgorithmOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseAlgorithmRelationTypeDto(HubModel):
-    """The ``PageResponseAlgorithmRelationTypeDto`` object."""
-
-    content: list[AlgorithmRelationTypeDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseBillingHistoryEntryDto(HubModel):
-    """The ``PageResponseBillingHistoryEntryDto`` object."""
-
-    content: list[BillingHistoryEntryDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseGitRepositoryDto(HubModel):
-    """The ``PageResponseGitRepositoryDto`` object."""
-
-    content: list[GitRepositoryDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseImplementationDto(HubModel):
-    """The ``PageResponseImplementationDto`` object."""
-
-    content: list[ImplementationDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseMarketplaceAlgorithmOverviewDto(HubModel):
-    """The ``PageResponseMarketplaceAlgorithmOverviewDto`` object."""
-
-    content: list[MarketplaceAlgorithmOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseMarketplaceImplementationOverviewDto(HubModel):
-    """The ``PageResponseMarketplaceImplementationOverviewDto`` object."""
-
-    content: list[MarketplaceImplementationOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseMarketplaceServiceOverviewDto(HubModel):
-    """The ``PageResponseMarketplaceServiceOverviewDto`` object."""
-
-    content: list[MarketplaceServiceOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseMarketplaceUseCaseOverviewDto(HubModel):
-    """The ``PageResponseMarketplaceUseCaseOverviewDto`` object."""
-
-    content: list[MarketplaceUseCaseOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseServiceExecutionDto(HubModel):
-    """The ``PageResponseServiceExecutionDto`` object."""
-
-    content: list[ServiceExecutionDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseServiceJobDto(HubModel):
-    """The ``PageResponseServiceJobDto`` object."""
-
-    content: list[ServiceJobDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseUseCaseOverviewDto(HubModel):
-    """The ``PageResponseUseCaseOverviewDto`` object."""
-
-    content: list[UseCaseOverviewDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
-class PageResponseUserNotificationDto(HubModel):
-    """The ``PageResponseUserNotificationDto`` object."""
-
-    content: list[UserNotificationDto]
-    page: int
-    size: int
-    total_elements: int = Field(alias="totalElements")
-    total_pages: int = Field(alias="totalPages")
-    first: bool
-    last: bool
-    number: int
-    number_of_elements: int = Field(alias="numberOfElements")
-    empty: bool
-    sort: list[SortOrder] | None = Field(default=None)
-
-
 class PayAsYouGoAllowanceConfigurationDto(HubModel):
     """The ``PayAsYouGoAllowanceConfigurationDto`` object."""
 
@@ -2280,16 +2105,18 @@ class PersonalAccessTokenPrincipal(HubModel):
 
     id: str
     access_token: AccessToken = Field(alias="accessToken")
-    account_type: str = Field(alias="accountType")
+    account_type: PersonalAccessTokenPrincipalAccountType = Field(alias="accountType")
     organization_memberships: list[OrganizationMembership] = Field(alias="organizationMemberships")
-    type: str
+    type: PersonalAccessTokenPrincipalType
 
 
 class PlatformPrincipal_TokenExecution(HubModel):
     """The ``PlatformPrincipal_TokenExecution`` object."""
 
     name: str | None = Field(default=None)
-    type: str | None = Field(default="token.execution")
+    type: ServiceExecutionTokenPrincipalType | None = Field(
+        default=ServiceExecutionTokenPrincipalType.TOKEN_EXECUTION
+    )
     service_execution: ServiceExecutionDto = Field(alias="serviceExecution")
     service_provider: UserContext = Field(alias="serviceProvider")
 
@@ -2298,7 +2125,9 @@ class PlatformPrincipal_TokenPersonal(HubModel):
     """The ``PlatformPrincipal_TokenPersonal`` object."""
 
     name: str | None = Field(default=None)
-    type: str | None = Field(default="token.personal")
+    type: PersonalAccessTokenPrincipalType | None = Field(
+        default=PersonalAccessTokenPrincipalType.TOKEN_PERSONAL
+    )
     id: str
     access_token: AccessToken = Field(alias="accessToken")
     account_type: str = Field(alias="accountType")
@@ -2323,8 +2152,8 @@ class PlatformSubscriptionCheckoutSessionDto(HubModel):
 class PlatformSubscriptionDto(HubModel):
     """The ``PlatformSubscriptionDto`` object."""
 
-    status: str | None = Field(default=None)
-    plan: str | None = Field(default=None)
+    status: PlatformSubscriptionDtoStatus | None = Field(default=None)
+    plan: PlatformSubscriptionDtoPlan | None = Field(default=None)
     price: Money | None = Field(default=None)
     current_period_end: dt.datetime | None = Field(default=None, alias="currentPeriodEnd")
     created_at: dt.datetime | None = Field(default=None, alias="createdAt")
@@ -2334,7 +2163,9 @@ class PlatformUserTaskPayloadDto(HubModel):
     """The ``PlatformUserTaskPayloadDto`` object."""
 
     task_id: str | None = Field(default=None, alias="taskId")
-    response_type: str | None = Field(default=None, alias="responseType")
+    response_type: PlatformUserTaskPayloadDtoResponseType | None = Field(
+        default=None, alias="responseType"
+    )
     service_id: str | None = Field(default=None, alias="serviceId")
     service_name: str | None = Field(default=None, alias="serviceName")
     service_execution_id: str | None = Field(default=None, alias="serviceExecutionId")
@@ -2354,14 +2185,14 @@ class PricingPlanDto(HubModel):
     """The ``PricingPlanDto`` object."""
 
     id: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    type: PricingPlanDtoType | None = Field(default=None)
     profit_percentage: float | None = Field(default=None, alias="profitPercentage")
 
 
 class ProductPriceDto(HubModel):
     """The ``ProductPriceDto`` object."""
 
-    type: str | None = Field(default=None)
+    type: ProductPriceDtoType | None = Field(default=None)
     unit_label: str | None = Field(default=None, alias="unitLabel")
     price: Money | None = Field(default=None)
 
@@ -2412,7 +2243,7 @@ class RevenueAccountDto(HubModel):
     """The ``RevenueAccountDto`` object."""
 
     tenant_id: str | None = Field(default=None, alias="tenantId")
-    tenant_type: str | None = Field(default=None, alias="tenantType")
+    tenant_type: RevenueAccountDtoTenantType | None = Field(default=None, alias="tenantType")
     name: str | None = Field(default=None)
     email: str | None = Field(default=None)
     default_currency: str | None = Field(default=None, alias="defaultCurrency")
@@ -2424,7 +2255,7 @@ class RevenueAccountDto(HubModel):
 class RevenueAccountLink(HubModel):
     """The ``RevenueAccountLink`` object."""
 
-    type: str
+    type: RevenueAccountLinkType
     created_at: int = Field(alias="createdAt")
     expires_at: int | None = Field(default=None, alias="expiresAt")
     link: str
@@ -2435,7 +2266,7 @@ class RevenueReportDto(HubModel):
 
     total_revenue: Money | None = Field(default=None, alias="totalRevenue")
     period_start: str | None = Field(default=None, alias="periodStart")
-    granularity: str | None = Field(default=None)
+    granularity: RevenueReportDtoGranularity | None = Field(default=None)
     lines: list[RevenueReportLineDto] | None = Field(default=None)
 
 
@@ -2454,8 +2285,8 @@ class ServiceConsumerDto(HubModel):
     id: str | None = Field(default=None)
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     name: str | None = Field(default=None)
-    type: str | None = Field(default=None)
-    lifecycle: str | None = Field(default=None)
+    type: ServiceConsumerDtoType | None = Field(default=None)
+    lifecycle: ServiceConsumerDtoLifecycle | None = Field(default=None)
     context: str | None = Field(default=None)
     version: str | None = Field(default=None)
     gateway_endpoint: str | None = Field(default=None, alias="gatewayEndpoint")
@@ -2464,7 +2295,7 @@ class ServiceConsumerDto(HubModel):
 class ServiceContact(HubModel):
     """The ``ServiceContact`` object."""
 
-    type: str
+    type: ServiceContactType
     name: str | None = Field(default=None)
     contact: str
 
@@ -2479,9 +2310,9 @@ class ServiceDefinitionDto(HubModel):
     summary: str | None = Field(default=None)
     production_endpoint: str | None = Field(default=None, alias="productionEndpoint")
     gateway_endpoint: str | None = Field(default=None, alias="gatewayEndpoint")
-    type: str | None = Field(default=None)
+    type: ServiceDefinitionDtoType | None = Field(default=None)
     pricing_plans: list[PricingPlanDto] | None = Field(default=None, alias="pricingPlans")
-    lifecycle: str | None = Field(default=None)
+    lifecycle: ServiceDefinitionDtoLifecycle | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
     configurations: (
         list[
@@ -2510,7 +2341,9 @@ class ServiceDefinitionDto(HubModel):
 class ServiceDto(HubModel):
     """The ``ServiceDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: ServiceDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     name: str | None = Field(default=None)
     display_name: str | None = Field(default=None, alias="displayName")
@@ -2535,8 +2368,8 @@ class ServiceExecutionDto(HubModel):
     created_at: str | None = Field(default=None, alias="createdAt")
     started_at: str | None = Field(default=None, alias="startedAt")
     ended_at: str | None = Field(default=None, alias="endedAt")
-    status: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    status: ServiceExecutionDtoStatus | None = Field(default=None)
+    type: ServiceExecutionDtoType | None = Field(default=None)
     service_id: str | None = Field(default=None, alias="serviceId")
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     application_id: str | None = Field(default=None, alias="applicationId")
@@ -2554,8 +2387,8 @@ class ServiceExecutionLineageNodeDto(HubModel):
     """The ``ServiceExecutionLineageNodeDto`` object."""
 
     id: str | None = Field(default=None)
-    type: str | None = Field(default=None)
-    status: str | None = Field(default=None)
+    type: ServiceExecutionLineageNodeDtoType | None = Field(default=None)
+    status: ServiceExecutionLineageNodeDtoStatus | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
     started_at: str | None = Field(default=None, alias="startedAt")
     ended_at: str | None = Field(default=None, alias="endedAt")
@@ -2598,7 +2431,7 @@ class ServiceExecutionTokenPrincipal(HubModel):
 
     service_execution: ServiceExecutionDto = Field(alias="serviceExecution")
     service_provider: UserContext = Field(alias="serviceProvider")
-    type: str
+    type: ServiceExecutionTokenPrincipalType
 
 
 class ServiceJobDto(HubModel):
@@ -2608,8 +2441,8 @@ class ServiceJobDto(HubModel):
     created_at: str | None = Field(default=None, alias="createdAt")
     started_at: str | None = Field(default=None, alias="startedAt")
     ended_at: str | None = Field(default=None, alias="endedAt")
-    status: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    status: ServiceJobDtoStatus | None = Field(default=None)
+    type: ServiceJobDtoType | None = Field(default=None)
     service_id: str | None = Field(default=None, alias="serviceId")
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     application_id: str | None = Field(default=None, alias="applicationId")
@@ -2620,7 +2453,7 @@ class ServiceJobDto(HubModel):
 class ServiceLink(HubModel):
     """The ``ServiceLink`` object."""
 
-    type: str
+    type: ServiceLinkType
     name: str
     url: str
 
@@ -2632,8 +2465,8 @@ class ServiceOverviewDto(HubModel):
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     name: str | None = Field(default=None)
     display_name: str | None = Field(default=None, alias="displayName")
-    type: str | None = Field(default=None)
-    lifecycle: str | None = Field(default=None)
+    type: ServiceOverviewDtoType | None = Field(default=None)
+    lifecycle: ServiceOverviewDtoLifecycle | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
 
 
@@ -2641,54 +2474,60 @@ class ServiceResourceConfigurationCpu(HubModel):
     """The ``ServiceResourceConfigurationCpu`` object."""
 
     amount: int
-    unit: str
-    type: str
+    unit: ServiceResourceConfigurationCpuUnit
+    type: ServiceResourceConfigurationCpuType
 
 
 class ServiceResourceConfigurationGpu(HubModel):
     """The ``ServiceResourceConfigurationGpu`` object."""
 
     amount: int
-    accelerator: str
-    type: str
+    accelerator: ServiceResourceConfigurationGpuAccelerator
+    type: ServiceResourceConfigurationGpuType
 
 
 class ServiceResourceConfigurationMemory(HubModel):
     """The ``ServiceResourceConfigurationMemory`` object."""
 
     amount: int
-    unit: str
-    type: str
+    unit: ServiceResourceConfigurationMemoryUnit
+    type: ServiceResourceConfigurationMemoryType
 
 
 class ServiceResourceConfiguration_Cpu(HubModel):
     """The ``ServiceResourceConfiguration_Cpu`` object."""
 
-    type: str | None = Field(default="cpu")
+    type: ServiceResourceConfigurationCpuType | None = Field(
+        default=ServiceResourceConfigurationCpuType.CPU
+    )
     amount: int
-    unit: str
+    unit: ServiceResourceConfigurationCpuUnit
 
 
 class ServiceResourceConfiguration_Gpu(HubModel):
     """The ``ServiceResourceConfiguration_Gpu`` object."""
 
-    type: str | None = Field(default="gpu")
+    type: ServiceResourceConfigurationGpuType | None = Field(
+        default=ServiceResourceConfigurationGpuType.GPU
+    )
     amount: int
-    accelerator: str
+    accelerator: ServiceResourceConfigurationGpuAccelerator
 
 
 class ServiceResourceConfiguration_Memory(HubModel):
     """The ``ServiceResourceConfiguration_Memory`` object."""
 
-    type: str | None = Field(default="memory")
+    type: ServiceResourceConfigurationMemoryType | None = Field(
+        default=ServiceResourceConfigurationMemoryType.MEMORY
+    )
     amount: int
-    unit: str
+    unit: ServiceResourceConfigurationMemoryUnit
 
 
 class ServiceRuntimeConfiguration(HubModel):
     """The ``ServiceRuntimeConfiguration`` object."""
 
-    runtime: str
+    runtime: ServiceRuntimeConfigurationRuntime
     environment: dict[str, str] | None = Field(default=None)
     apply_provider_tokens: bool | None = Field(default=None, alias="applyProviderTokens")
 
@@ -2698,7 +2537,7 @@ class ServiceSecurityConfigurationAccessToken(HubModel):
 
     header_name: str = Field(alias="headerName")
     token_value: str = Field(alias="tokenValue")
-    type: str
+    type: ServiceSecurityConfigurationAccessTokenType
 
 
 class ServiceSecurityConfigurationBasic(HubModel):
@@ -2706,19 +2545,21 @@ class ServiceSecurityConfigurationBasic(HubModel):
 
     username: str
     password: str
-    type: str
+    type: ServiceSecurityConfigurationBasicType
 
 
 class ServiceSecurityConfigurationNone(HubModel):
     """The ``ServiceSecurityConfigurationNone`` object."""
 
-    type: str
+    type: ServiceSecurityConfigurationNoneType
 
 
 class ServiceSecurityConfiguration_AccessToken(HubModel):
     """The ``ServiceSecurityConfiguration_AccessToken`` object."""
 
-    type: str | None = Field(default="ACCESS_TOKEN")
+    type: ServiceSecurityConfigurationAccessTokenType | None = Field(
+        default=ServiceSecurityConfigurationAccessTokenType.ACCESS_TOKEN
+    )
     header_name: str = Field(alias="headerName")
     token_value: str = Field(alias="tokenValue")
 
@@ -2726,7 +2567,9 @@ class ServiceSecurityConfiguration_AccessToken(HubModel):
 class ServiceSecurityConfiguration_Basic(HubModel):
     """The ``ServiceSecurityConfiguration_Basic`` object."""
 
-    type: str | None = Field(default="BASIC")
+    type: ServiceSecurityConfigurationBasicType | None = Field(
+        default=ServiceSecurityConfigurationBasicType.BASIC
+    )
     username: str
     password: str
 
@@ -2734,13 +2577,15 @@ class ServiceSecurityConfiguration_Basic(HubModel):
 class ServiceSecurityConfiguration_None(HubModel):
     """The ``ServiceSecurityConfiguration_None`` object."""
 
-    type: str | None = Field(default="NONE")
+    type: ServiceSecurityConfigurationNoneType | None = Field(
+        default=ServiceSecurityConfigurationNoneType.NONE
+    )
 
 
 class ServiceSourceFile(HubModel):
     """The ``ServiceSourceFile`` object."""
 
-    type: str
+    type: ServiceSourceFileType
 
 
 class ServiceSourceRegistry(HubModel):
@@ -2750,26 +2595,26 @@ class ServiceSourceRegistry(HubModel):
     tag: str | None = Field(default=None)
     username: str | None = Field(default=None)
     password: str | None = Field(default=None)
-    type: str
+    type: ServiceSourceRegistryType
 
 
 class ServiceSourceRepository(HubModel):
     """The ``ServiceSourceRepository`` object."""
 
     full_path: str = Field(alias="fullPath")
-    type: str
+    type: ServiceSourceRepositoryType
 
 
 class ServiceSource_File(HubModel):
     """The ``ServiceSource_File`` object."""
 
-    type: str | None = Field(default="file")
+    type: ServiceSourceFileType | None = Field(default=ServiceSourceFileType.FILE)
 
 
 class ServiceSource_Registry(HubModel):
     """The ``ServiceSource_Registry`` object."""
 
-    type: str | None = Field(default="registry")
+    type: ServiceSourceRegistryType | None = Field(default=ServiceSourceRegistryType.REGISTRY)
     image: str
     tag: str | None = Field(default=None)
     username: str | None = Field(default=None)
@@ -2779,7 +2624,7 @@ class ServiceSource_Registry(HubModel):
 class ServiceSource_Repository(HubModel):
     """The ``ServiceSource_Repository`` object."""
 
-    type: str | None = Field(default="repository")
+    type: ServiceSourceRepositoryType | None = Field(default=ServiceSourceRepositoryType.REPOSITORY)
     full_path: str = Field(alias="fullPath")
 
 
@@ -2812,7 +2657,7 @@ class ShareDto(HubModel):
     shared_with: TenantId_User | TenantId_Organization | None = Field(
         default=None, alias="sharedWith"
     )
-    role: str | None = Field(default=None)
+    role: ShareDtoRole | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
     revoked_at: str | None = Field(default=None, alias="revokedAt")
     active: bool | None = Field(default=None)
@@ -2823,7 +2668,7 @@ class SortOrder(HubModel):
     """The ``SortOrder`` object."""
 
     property: str
-    direction: str
+    direction: SortOrderDirection
 
 
 class SpendingLimit(HubModel):
@@ -2888,7 +2733,7 @@ class TimeBasedConstraintDto(HubModel):
 
     valid_from: str = Field(alias="validFrom")
     valid_until: str = Field(alias="validUntil")
-    type: str
+    type: TimeBasedConstraintDtoType
 
 
 class TreeItem(HubModel):
@@ -2898,7 +2743,7 @@ class TreeItem(HubModel):
     mode: str | None = Field(default=None)
     name: str | None = Field(default=None)
     path: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    type: TreeItemType | None = Field(default=None)
 
 
 class TreeNode(HubModel):
@@ -2908,7 +2753,7 @@ class TreeNode(HubModel):
     mode: str | None = Field(default=None)
     name: str | None = Field(default=None)
     path: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    type: TreeNodeType | None = Field(default=None)
     children: list[TreeItem] | None = Field(default=None)
 
 
@@ -2921,13 +2766,13 @@ class UpdatePayAsYouGoAllowanceRequest(HubModel):
 class UpdateResourceShareRoleDto(HubModel):
     """The ``UpdateResourceShareRoleDto`` object."""
 
-    role: str | None = Field(default=None)
+    role: UpdateResourceShareRoleDtoRole | None = Field(default=None)
 
 
 class UpdateVisibilityRequest(HubModel):
     """The ``UpdateVisibilityRequest`` object."""
 
-    type: str
+    type: UpdateVisibilityRequestType
 
 
 class UseCaseAuthorDto(HubModel):
@@ -2943,13 +2788,15 @@ class UseCaseAuthorDto(HubModel):
 class UseCaseDto(HubModel):
     """The ``UseCaseDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: UseCaseDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     short_description: str | None = Field(default=None, alias="shortDescription")
     logo: str | None = Field(default=None)
     sketches: list[UseCaseSketchDto] | None = Field(default=None)
     authors: list[UseCaseAuthorDto] | None = Field(default=None)
-    visibility: str | None = Field(default=None)
+    visibility: UseCaseDtoVisibility | None = Field(default=None)
     owners: list[OwnerDto] | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
 
@@ -2957,13 +2804,15 @@ class UseCaseDto(HubModel):
 class UseCaseOverviewDto(HubModel):
     """The ``UseCaseOverviewDto`` object."""
 
-    current_user_permission: str | None = Field(default=None, alias="currentUserPermission")
+    current_user_permission: UseCaseOverviewDtoCurrentUserPermission | None = Field(
+        default=None, alias="currentUserPermission"
+    )
     id: str | None = Field(default=None)
     short_description: str | None = Field(default=None, alias="shortDescription")
     logo: str | None = Field(default=None)
     authors: list[UseCaseAuthorDto] | None = Field(default=None)
     created_at: str | None = Field(default=None, alias="createdAt")
-    visibility: str | None = Field(default=None)
+    visibility: UseCaseOverviewDtoVisibility | None = Field(default=None)
 
 
 class UseCaseSketchDto(HubModel):
@@ -2977,8 +2826,8 @@ class UserContext(HubModel):
     """The ``UserContext`` object."""
 
     id: str | None = Field(default=None)
-    context_type: str | None = Field(default=None, alias="contextType")
-    account_type: str | None = Field(default=None, alias="accountType")
+    context_type: UserContextContextType | None = Field(default=None, alias="contextType")
+    account_type: UserContextAccountType | None = Field(default=None, alias="accountType")
     parent: UserContext | None = Field(default=None)
 
 
@@ -2986,11 +2835,13 @@ class UserNotificationDto(HubModel):
     """The ``UserNotificationDto`` object."""
 
     id: str | None = Field(default=None)
-    type: str | None = Field(default=None)
-    category: str | None = Field(default=None)
+    type: UserNotificationDtoType | None = Field(default=None)
+    category: UserNotificationDtoCategory | None = Field(default=None)
     message: str | None = Field(default=None)
     reference_id: str | None = Field(default=None, alias="referenceId")
-    reference_type: str | None = Field(default=None, alias="referenceType")
+    reference_type: UserNotificationDtoReferenceType | None = Field(
+        default=None, alias="referenceType"
+    )
     read: bool | None = Field(default=None)
     created_at: dt.datetime | None = Field(default=None, alias="createdAt")
     user_task: PlatformUserTaskPayloadDto | None = Field(default=None, alias="userTask")
@@ -3005,7 +2856,7 @@ class UserTenant(HubModel):
 class ValidationResult(HubModel):
     """The ``ValidationResult`` object."""
 
-    state: str | None = Field(default=None)
+    state: ValidationResultState | None = Field(default=None)
     summary: str | None = Field(default=None)
     messages: list[str] | None = Field(default=None)
 
@@ -3026,7 +2877,7 @@ class WorkflowInstance(HubModel):
     """The ``WorkflowInstance`` object."""
 
     id: str | None = Field(default=None)
-    state: str | None = Field(default=None)
+    state: WorkflowInstanceState | None = Field(default=None)
     started_at: dt.datetime | None = Field(default=None, alias="startedAt")
     ended_at: dt.datetime | None = Field(default=None, alias="endedAt")
     activities: list[ActivityInstance] | None = Field(default=None)
@@ -3041,8 +2892,8 @@ class WorkflowServiceExecutionDto(HubModel):
     created_at: str | None = Field(default=None, alias="createdAt")
     started_at: str | None = Field(default=None, alias="startedAt")
     ended_at: str | None = Field(default=None, alias="endedAt")
-    status: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    status: WorkflowServiceExecutionDtoStatus | None = Field(default=None)
+    type: WorkflowServiceExecutionDtoType | None = Field(default=None)
     service_id: str | None = Field(default=None, alias="serviceId")
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     application_id: str | None = Field(default=None, alias="applicationId")
@@ -3058,6 +2909,149 @@ class Problem(HubModel):
     error: str | None = Field(default=None)
     message: str | None = Field(default=None)
     requestId: str | None = Field(default=None)
+
+
+class PageResponseAlgorithmOverviewDto(Page[AlgorithmOverviewDto]):
+    """A page of ``AlgorithmOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseAlgorithmRelationTypeDto(Page[AlgorithmRelationTypeDto]):
+    """A page of ``AlgorithmRelationTypeDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseBillingHistoryEntryDto(Page[BillingHistoryEntryDto]):
+    """A page of ``BillingHistoryEntryDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseGitRepositoryDto(Page[GitRepositoryDto]):
+    """A page of ``GitRepositoryDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseImplementationDto(Page[ImplementationDto]):
+    """A page of ``ImplementationDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseMarketplaceAlgorithmOverviewDto(Page[MarketplaceAlgorithmOverviewDto]):
+    """A page of ``MarketplaceAlgorithmOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseMarketplaceImplementationOverviewDto(Page[MarketplaceImplementationOverviewDto]):
+    """A page of ``MarketplaceImplementationOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseMarketplaceServiceOverviewDto(Page[MarketplaceServiceOverviewDto]):
+    """A page of ``MarketplaceServiceOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseMarketplaceUseCaseOverviewDto(Page[MarketplaceUseCaseOverviewDto]):
+    """A page of ``MarketplaceUseCaseOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseServiceExecutionDto(Page[ServiceExecutionDto]):
+    """A page of ``ServiceExecutionDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseServiceJobDto(Page[ServiceJobDto]):
+    """A page of ``ServiceJobDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseUseCaseOverviewDto(Page[UseCaseOverviewDto]):
+    """A page of ``UseCaseOverviewDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
+
+
+class PageResponseUserNotificationDto(Page[UserNotificationDto]):
+    """A page of ``UserNotificationDto``."""
+
+    first: bool
+    last: bool
+    number: int
+    number_of_elements: int = Field(alias="numberOfElements")
+    empty: bool
+    sort: list[SortOrder] | None = Field(default=None)
 
 
 CreateExternalServiceRequestSecurityConfiguration = (

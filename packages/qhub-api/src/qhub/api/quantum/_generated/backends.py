@@ -31,6 +31,8 @@ def get_backend(
 ) -> ApiRequest[_m.Backend]:
     """Get backend.
 
+    One backend with its full configuration.
+
     ``GET /backends/{id}``
     """
     return ApiRequest(
@@ -41,10 +43,13 @@ def get_backend(
 def get_backend_calibration(
     id: str,
     *,
-    effective_at: dt.datetime | None = None,
+    effective_at: dt.datetime | str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CalibrationResponse | None]:
     """Get backend calibration.
+
+    The latest calibration, or the one in effect at effective_at; None when none exists at or
+    before it.
 
     ``GET /backends/{id}/calibration``
     """
@@ -61,14 +66,16 @@ def get_backend_calibration(
 def get_backend_calibration_history(
     id: str,
     *,
-    from_: dt.datetime,
-    to: dt.datetime,
+    from_: dt.datetime | str,
+    to: dt.datetime | str,
     page: int | None = None,
     size: int | None = None,
     sort: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseCalibrationResponse]:
     """Get backend calibration history.
+
+    Calibration snapshots between from_ and to, one page at a time, newest first.
 
     ``GET /backends/{id}/calibration-history``
     """
@@ -86,6 +93,8 @@ def get_backend_config(
 ) -> ApiRequest[dict[str, Any]]:
     """Get backend config.
 
+    A backend's raw, provider-specific configuration.
+
     ``GET /backends/{id}/config``
     """
     return ApiRequest(
@@ -100,6 +109,8 @@ def get_backend_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BackendStateInfo]:
     """Get backend status.
+
+    A backend's operational state and queue.
 
     ``GET /backends/{id}/status``
     """
@@ -119,6 +130,8 @@ def get_backends(
 ) -> ApiRequest[list[_m.Backend]]:
     """Get backends.
 
+    Every backend; anonymous callers get the public view, a token adds configuration and status.
+
     ``GET /backends``
     """
     return ApiRequest(
@@ -134,6 +147,8 @@ def get_least_busy_backend(
     *, provider: str, min_qubits: int | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Backend]:
     """Get least busy backend.
+
+    A provider's backend with the shortest queue.
 
     ``GET /backends/least-busy``
     """
@@ -159,7 +174,7 @@ class BackendsOperations:
 
 
 class BackendsClient(BackendsOperations, SyncApiResource):
-    """``client.backends``: backends."""
+    """``client.backends``: simulators and QPUs: their configuration, status and calibration."""
 
     @cached_property
     def with_raw_response(self) -> RawBackendsClient:
@@ -168,7 +183,7 @@ class BackendsClient(BackendsOperations, SyncApiResource):
 
 
 class AsyncBackendsClient(BackendsOperations, AsyncApiResource):
-    """``client.backends``, async: backends."""
+    """``client.backends``, async: simulators and QPUs: their configuration, status and calibration."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncBackendsClient:

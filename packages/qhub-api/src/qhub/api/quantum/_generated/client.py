@@ -25,35 +25,35 @@ class HubQuantumClientNamespaces(SyncApiKeyClient):
 
     @cached_property
     def backends(self) -> BackendsClient:
-        """backends."""
+        """simulators and QPUs: their configuration, status and calibration."""
         from .backends import BackendsClient
 
         return BackendsClient(self._pipeline)
 
     @cached_property
     def jobs(self) -> JobsClient:
-        """jobs."""
+        """submit quantum jobs, follow them, fetch inputs and results."""
         from .jobs import JobsClient
 
         return JobsClient(self._pipeline)
 
     @cached_property
     def runtime_minutes(self) -> RuntimeMinutesClient:
-        """runtime minutes."""
+        """runtime allowances."""
         from .runtime_minutes import RuntimeMinutesClient
 
         return RuntimeMinutesClient(self._pipeline)
 
     @cached_property
     def sessions(self) -> SessionsClient:
-        """sessions."""
+        """group jobs on one backend."""
         from .sessions import SessionsClient
 
         return SessionsClient(self._pipeline)
 
     @cached_property
     def workloads(self) -> WorkloadsClient:
-        """workloads."""
+        """jobs and sessions in one listing."""
         from .workloads import WorkloadsClient
 
         return WorkloadsClient(self._pipeline)
@@ -64,35 +64,35 @@ class AsyncHubQuantumClientNamespaces(AsyncApiKeyClient):
 
     @cached_property
     def backends(self) -> AsyncBackendsClient:
-        """backends."""
+        """simulators and QPUs: their configuration, status and calibration."""
         from .backends import AsyncBackendsClient
 
         return AsyncBackendsClient(self._pipeline)
 
     @cached_property
     def jobs(self) -> AsyncJobsClient:
-        """jobs."""
+        """submit quantum jobs, follow them, fetch inputs and results."""
         from .jobs import AsyncJobsClient
 
         return AsyncJobsClient(self._pipeline)
 
     @cached_property
     def runtime_minutes(self) -> AsyncRuntimeMinutesClient:
-        """runtime minutes."""
+        """runtime allowances."""
         from .runtime_minutes import AsyncRuntimeMinutesClient
 
         return AsyncRuntimeMinutesClient(self._pipeline)
 
     @cached_property
     def sessions(self) -> AsyncSessionsClient:
-        """sessions."""
+        """group jobs on one backend."""
         from .sessions import AsyncSessionsClient
 
         return AsyncSessionsClient(self._pipeline)
 
     @cached_property
     def workloads(self) -> AsyncWorkloadsClient:
-        """workloads."""
+        """jobs and sessions in one listing."""
         from .workloads import AsyncWorkloadsClient
 
         return AsyncWorkloadsClient(self._pipeline)

@@ -32,6 +32,8 @@ __all__ = ["AsyncJobsClient", "JobsClient", "JobsOperations"]
 def cancel_job(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
     """Cancel job.
 
+    Cancel a pending or running job; a finished one is left as it is.
+
     ``DELETE /jobs/{id}``
     """
     return ApiRequest("DELETE", f"jobs/{_segment(id, 'id')}", options=request_options)
@@ -41,6 +43,9 @@ def cancel_service_execution_job(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
     """Cancel service execution job.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``DELETE /service-executions/{service_execution_id}/jobs/{job_id}``
     """
@@ -55,6 +60,9 @@ def close_service_execution_session(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
     """Close service execution session.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``DELETE /service-executions/{service_execution_id}/sessions/{session_id}``
     """
@@ -131,6 +139,12 @@ def create_job(
 ) -> ApiRequest[_m.Job]:
     """Create job.
 
+    Submit a job; it starts PENDING. Never resent once it may have reached the Hub.
+
+    input is a CreateJobRequestInput_* model or a dict with a backendId key; qasm is the circuit
+    as OpenQASM too, which the Hub shows as the job's normalized input. Optional arguments
+    are left out of the request unless given (None sends null).
+
     ``POST /jobs``
     """
     return ApiRequest(
@@ -156,6 +170,8 @@ def create_job(
 def get_job(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[_m.Job]:
     """Get job.
 
+    A job by id.
+
     ``GET /jobs/{id}``
     """
     return ApiRequest(
@@ -167,6 +183,8 @@ def get_job_calibration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.CalibrationResponse | None]:
     """Get job calibration.
+
+    The calibration a job ran with; None when there is none.
 
     ``GET /jobs/{id}/calibration``
     """
@@ -184,6 +202,8 @@ def get_job_input(
 ) -> ApiRequest[dict[str, Any]]:
     """Get job input.
 
+    The input a job was submitted with.
+
     ``GET /jobs/{id}/input``
     """
     return ApiRequest(
@@ -197,6 +217,8 @@ def get_job_input(
 def get_job_result(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[Any]:
     """Get job result.
 
+    A finished job's result (the Hub answers 404 until it is final).
+
     ``GET /jobs/{id}/result``
     """
     return ApiRequest(
@@ -209,6 +231,8 @@ def get_job_result_stream(
 ) -> ApiRequest[Stream]:
     """Get job result stream.
 
+    The raw result bytes, streamed; the request is sent at the call, so errors raise there.
+
     ``GET /jobs/{id}/result-stream``
     """
     return ApiRequest("GET", f"jobs/{_segment(id, 'id')}/result-stream", options=request_options)
@@ -218,6 +242,8 @@ def get_job_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.JobStatusResponse]:
     """Get job status.
+
+    A job's current status.
 
     ``GET /jobs/{id}/status``
     """
@@ -234,6 +260,8 @@ def get_normalized_job_input(
 ) -> ApiRequest[_m.NormalizedJobInput]:
     """Get normalized job input.
 
+    The job's input as OpenQASM 3 pubs.
+
     ``GET /jobs/{id}/input/normalized``
     """
     return ApiRequest(
@@ -248,6 +276,8 @@ def get_normalized_job_memory(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedMemoryResult | None]:
     """Get normalized job memory.
+
+    Per-shot outcomes (memory as hex, qubits, shots); None when not recorded.
 
     ``GET /jobs/{id}/result/normalized/memory``
     """
@@ -265,6 +295,8 @@ def get_normalized_job_result(
 ) -> ApiRequest[_m.NormalizedJobResult | None]:
     """Get normalized job result.
 
+    The result in the normalized pubs shape.
+
     ``GET /jobs/{id}/result/normalized``
     """
     return ApiRequest(
@@ -281,6 +313,9 @@ def get_service_execution_job(
 ) -> ApiRequest[_m.Job]:
     """Get service execution job.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}``
     """
     return ApiRequest(
@@ -295,6 +330,9 @@ def get_service_execution_job_calibration(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.CalibrationResponse | None]:
     """Get service execution job calibration.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/calibration``
     """
@@ -312,6 +350,9 @@ def get_service_execution_job_input(
 ) -> ApiRequest[dict[str, Any]]:
     """Get service execution job input.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/input``
     """
     return ApiRequest(
@@ -327,6 +368,9 @@ def get_service_execution_job_result_stream(
 ) -> ApiRequest[Stream]:
     """Get service execution job result stream.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/result-stream``
     """
     return ApiRequest(
@@ -340,6 +384,9 @@ def get_service_execution_job_status(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.JobStatusResponse]:
     """Get service execution job status.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/status``
     """
@@ -356,6 +403,9 @@ def get_service_execution_normalized_job_input(
 ) -> ApiRequest[_m.NormalizedJobInput]:
     """Get service execution normalized job input.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/input/normalized``
     """
     return ApiRequest(
@@ -370,6 +420,9 @@ def get_service_execution_normalized_job_result(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedJobResult | None]:
     """Get service execution normalized job result.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``GET /service-executions/{service_execution_id}/jobs/{job_id}/result/normalized``
     """
@@ -387,6 +440,9 @@ def get_service_execution_session(
 ) -> ApiRequest[_m.Session]:
     """Get service execution session.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/sessions/{session_id}``
     """
     return ApiRequest(
@@ -401,6 +457,9 @@ def get_service_execution_session_jobs(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.Job]]:
     """Get service execution session jobs.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``GET /service-executions/{service_execution_id}/sessions/{session_id}/jobs``
 
@@ -419,6 +478,9 @@ def get_service_execution_session_status(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SessionStatusResponse]:
     """Get service execution session status.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``GET /service-executions/{service_execution_id}/sessions/{session_id}/status``
     """
@@ -440,6 +502,9 @@ def get_service_execution_workloads(
 ) -> ApiRequest[_m.PageResponseWorkloadResponse]:
     """Get service execution workloads.
 
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
+
     ``GET /service-executions/{service_execution_id}/workloads``
     """
     return ApiRequest(
@@ -460,6 +525,8 @@ def search_jobs(
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseJob]:
     """Search jobs.
+
+    One zero-based page of the organization's jobs, newest first.
 
     ``GET /jobs``
     """
@@ -485,6 +552,9 @@ def update_service_execution_session_state(
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.Session]:
     """Update service execution session state.
+
+    The same as the call without service_execution, for jobs and sessions a service execution
+    created (with that execution's token).
 
     ``PATCH /service-executions/{service_execution_id}/sessions/{session_id}``
     """
@@ -619,7 +689,7 @@ class JobsOperations:
 
 
 class JobsClient(JobsOperations, SyncApiResource):
-    """``client.jobs``: jobs."""
+    """``client.jobs``: submit quantum jobs, follow them, fetch inputs and results."""
 
     @cached_property
     def with_raw_response(self) -> RawJobsClient:
@@ -628,7 +698,7 @@ class JobsClient(JobsOperations, SyncApiResource):
 
 
 class AsyncJobsClient(JobsOperations, AsyncApiResource):
-    """``client.jobs``, async: jobs."""
+    """``client.jobs``, async: submit quantum jobs, follow them, fetch inputs and results."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncJobsClient:

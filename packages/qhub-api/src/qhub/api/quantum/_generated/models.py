@@ -11,6 +11,8 @@ from typing import Any
 from pydantic import Field
 
 from ..._core.models import HubEnum, HubModel
+from ..._core.pagination import Page
+from .. import _rules
 
 
 class AqtJobInputJobType(HubEnum):
@@ -684,7 +686,7 @@ class JobSdkProvider(HubEnum):
     CLIENT = "CLIENT"
 
 
-class JobStatus(HubEnum):
+class JobStatus(_rules.JobStatusRules):
     """Values of ``JobStatus`` (open: unknown values are kept)."""
 
     UNKNOWN = "UNKNOWN"
@@ -881,7 +883,7 @@ class WorkloadResponseUsageTimeState(HubEnum):
 class AqtJobInput(HubModel):
     """The ``AqtJobInput`` object."""
 
-    job_type: str | None = Field(default=None)
+    job_type: AqtJobInputJobType | None = Field(default=None)
     label: str | None = Field(default=None)
     payload: AqtJobInputPayload
 
@@ -1040,7 +1042,7 @@ class AzureIonqJobInput(HubModel):
     """The ``AzureIonqJobInput`` object."""
 
     circuit: list[AzureIonqJobInputCircuitItem]
-    gateset: str
+    gateset: AzureIonqJobInputGateset
     qubits: int
     registers: dict[str, list[int]] | None = Field(default=None)
 
@@ -1048,9 +1050,10 @@ class AzureIonqJobInput(HubModel):
 class AzureIonqJobInputCircuitItem(HubModel):
     """The ``AzureIonqJobInputCircuitItem`` object."""
 
-    type: str | None = Field(default=None)
+    type: AzureIonqJobInputCircuitItemType | None = Field(default=None)
     targets: list[int]
     controls: list[int] | None = Field(default=None)
+    rotation: float | None = Field(default=None)
 
 
 class AzureIonqJobInputParams(HubModel):
@@ -1060,17 +1063,17 @@ class AzureIonqJobInputParams(HubModel):
 class Backend(HubModel):
     """The ``Backend`` object."""
 
-    id: str | None = Field(default=None)
+    id: str
     internal_id: str | None = Field(default=None)
-    provider: str | None = Field(default=None)
-    hardware_provider: str | None = Field(default=None)
+    provider: BackendProvider | None = Field(default=None)
+    hardware_provider: BackendHardwareProvider | None = Field(default=None)
     name: str | None = Field(default=None)
     display_name: str | None = Field(default=None)
-    type: str | None = Field(default=None)
-    technology: str | None = Field(default=None)
+    type: BackendType | None = Field(default=None)
+    technology: BackendTechnology | None = Field(default=None)
     queue_size: int | None = Field(default=None)
     updated_at: str | None = Field(default=None)
-    access_type: str | None = Field(default=None)
+    access_type: BackendAccessType | None = Field(default=None)
     documentation: Documentation | None = Field(default=None)
     configuration: Configuration | None = Field(default=None)
     availability: list[AvailabilityTimes] | None = Field(default=None)
@@ -1083,14 +1086,14 @@ class Backend(HubModel):
 class BackendSdk(HubModel):
     """The ``BackendSdk`` object."""
 
-    type: str | None = Field(default=None)
+    type: BackendSdkType | None = Field(default=None)
     url: str | None = Field(default=None)
 
 
 class BackendStateInfo(HubModel):
     """The ``BackendStateInfo`` object."""
 
-    status: str | None = Field(default=None)
+    status: BackendStateInfoStatus | None = Field(default=None)
     queue_avg_time: int | None = Field(default=None)
     queue_size: int | None = Field(default=None)
 
@@ -1152,7 +1155,7 @@ class Configuration(HubModel):
     total_shots_range: ShotsRange | None = Field(default=None)
     max_pubs_per_job: int | None = Field(default=None)
     supported_input_formats: list[str] | None = Field(default=None)
-    output_format: str | None = Field(default=None)
+    output_format: ConfigurationOutputFormat | None = Field(default=None)
     memory_result_supported: bool | None = Field(default=None)
     photonic_properties: PhotonicProperties | None = Field(default=None)
     qubits: list[Qubit] | None = Field(default=None)
@@ -1196,9 +1199,15 @@ class CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1226,7 +1235,7 @@ class CreateJobRequestInputIbmQpuAachenOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuAachenOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuBerlin(HubModel):
@@ -1259,9 +1268,15 @@ class CreateJobRequestInputIbmQpuBerlinOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuBerlinOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuBerlinOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuBerlinOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuBerlinOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1289,7 +1304,7 @@ class CreateJobRequestInputIbmQpuBerlinOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuBerlinOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuBoston(HubModel):
@@ -1322,9 +1337,15 @@ class CreateJobRequestInputIbmQpuBostonOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuBostonOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuBostonOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuBostonOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuBostonOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1352,7 +1373,7 @@ class CreateJobRequestInputIbmQpuBostonOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuBostonOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuFez(HubModel):
@@ -1385,9 +1406,15 @@ class CreateJobRequestInputIbmQpuFezOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuFezOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: CreateJobRequestInputIbmQpuFezOptionsDynamicalDecouplingSequenceType | None = (
+        Field(default=None)
+    )
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuFezOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuFezOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1415,7 +1442,7 @@ class CreateJobRequestInputIbmQpuFezOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuFezOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuKingston(HubModel):
@@ -1448,9 +1475,15 @@ class CreateJobRequestInputIbmQpuKingstonOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuKingstonOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuKingstonOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuKingstonOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuKingstonOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1478,7 +1511,9 @@ class CreateJobRequestInputIbmQpuKingstonOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuKingstonOptionsTwirlingStrategy | None = Field(
+        default=None
+    )
 
 
 class CreateJobRequestInputIbmQpuMarrakesh(HubModel):
@@ -1511,9 +1546,15 @@ class CreateJobRequestInputIbmQpuMarrakeshOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuMarrakeshOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuMarrakeshOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuMarrakeshOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuMarrakeshOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1541,7 +1582,9 @@ class CreateJobRequestInputIbmQpuMarrakeshOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuMarrakeshOptionsTwirlingStrategy | None = Field(
+        default=None
+    )
 
 
 class CreateJobRequestInputIbmQpuMiami(HubModel):
@@ -1574,9 +1617,15 @@ class CreateJobRequestInputIbmQpuMiamiOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuMiamiOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: CreateJobRequestInputIbmQpuMiamiOptionsDynamicalDecouplingSequenceType | None = (
+        Field(default=None)
+    )
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuMiamiOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuMiamiOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1604,7 +1653,7 @@ class CreateJobRequestInputIbmQpuMiamiOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuMiamiOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuPhoenix(HubModel):
@@ -1637,9 +1686,15 @@ class CreateJobRequestInputIbmQpuPhoenixOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuPhoenixOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuPhoenixOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuPhoenixOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuPhoenixOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1667,7 +1722,7 @@ class CreateJobRequestInputIbmQpuPhoenixOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuPhoenixOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuPittsburgh(HubModel):
@@ -1700,9 +1755,15 @@ class CreateJobRequestInputIbmQpuPittsburghOptionsDynamicalDecoupling(HubModel):
     """The ``CreateJobRequestInputIbmQpuPittsburghOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: (
+        CreateJobRequestInputIbmQpuPittsburghOptionsDynamicalDecouplingSequenceType | None
+    ) = Field(default=None)
+    extra_slack_distribution: (
+        CreateJobRequestInputIbmQpuPittsburghOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: (
+        CreateJobRequestInputIbmQpuPittsburghOptionsDynamicalDecouplingSchedulingMethod | None
+    ) = Field(default=None)
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -1730,7 +1791,9 @@ class CreateJobRequestInputIbmQpuPittsburghOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingStrategy | None = Field(
+        default=None
+    )
 
 
 class CreateJobRequestInputParams_AqtQpuIbex(HubModel):
@@ -1803,7 +1866,7 @@ class CreateJobRequestInputParams_IbmQpuAachen(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.aachen", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuBerlin(HubModel):
@@ -1812,7 +1875,7 @@ class CreateJobRequestInputParams_IbmQpuBerlin(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.berlin", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuBoston(HubModel):
@@ -1821,7 +1884,7 @@ class CreateJobRequestInputParams_IbmQpuBoston(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.boston", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuFez(HubModel):
@@ -1830,7 +1893,7 @@ class CreateJobRequestInputParams_IbmQpuFez(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.fez", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuKingston(HubModel):
@@ -1839,7 +1902,7 @@ class CreateJobRequestInputParams_IbmQpuKingston(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.kingston", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuMarrakesh(HubModel):
@@ -1848,7 +1911,7 @@ class CreateJobRequestInputParams_IbmQpuMarrakesh(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.marrakesh", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuMiami(HubModel):
@@ -1857,7 +1920,7 @@ class CreateJobRequestInputParams_IbmQpuMiami(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.miami", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuPhoenix(HubModel):
@@ -1866,7 +1929,7 @@ class CreateJobRequestInputParams_IbmQpuPhoenix(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.phoenix", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IbmQpuPittsburgh(HubModel):
@@ -1875,7 +1938,7 @@ class CreateJobRequestInputParams_IbmQpuPittsburgh(HubModel):
     backend_id: str | None = Field(default="ibm.qpu.pittsburgh", alias="backendId")
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class CreateJobRequestInputParams_IqmQpuEmerald(HubModel):
@@ -1894,7 +1957,7 @@ class CreateJobRequestInputParams_KipuSimQsim(HubModel):
     """The ``CreateJobRequestInputParams_KipuSimQsim`` object."""
 
     backend_id: str | None = Field(default="kipu.sim.qsim", alias="backendId")
-    mode: str | None = Field(default=None)
+    mode: KipuJobInputParamsMode | None = Field(default=None)
     max_fused_gate_size: int | None = Field(default=None)
     cpu_threads: int | None = Field(default=None)
     bitstrings: list[str] | None = Field(default=None)
@@ -1927,14 +1990,14 @@ class CreateJobRequestInputParams_QudoraSimXg1(HubModel):
 
     backend_id: str | None = Field(default="qudora.sim.xg1", alias="backendId")
     backend_settings: dict[str, Any] | None = Field(default=None)
-    language: str | None = Field(default=None)
+    language: QudoraJobInputParamsLanguage | None = Field(default=None)
 
 
 class CreateJobRequestInput_AqtQpuIbex(HubModel):
     """The ``CreateJobRequestInput_AqtQpuIbex`` object."""
 
     backend_id: str | None = Field(default="aqt.qpu.ibex", alias="backendId")
-    job_type: str | None = Field(default=None)
+    job_type: AqtJobInputJobType | None = Field(default=None)
     label: str | None = Field(default=None)
     payload: AqtJobInputPayload
 
@@ -1943,7 +2006,7 @@ class CreateJobRequestInput_AqtSimIdeal(HubModel):
     """The ``CreateJobRequestInput_AqtSimIdeal`` object."""
 
     backend_id: str | None = Field(default="aqt.sim.ideal", alias="backendId")
-    job_type: str | None = Field(default=None)
+    job_type: AqtJobInputJobType | None = Field(default=None)
     label: str | None = Field(default=None)
     payload: AqtJobInputPayload
 
@@ -1995,7 +2058,7 @@ class CreateJobRequestInput_AzureIonqSimulator(HubModel):
 
     backend_id: str | None = Field(default="azure.ionq.simulator", alias="backendId")
     circuit: list[AzureIonqJobInputCircuitItem]
-    gateset: str
+    gateset: AzureIonqJobInputGateset
     qubits: int
     registers: dict[str, list[int]] | None = Field(default=None)
 
@@ -2134,11 +2197,11 @@ class CreateJobRequestInput_IqmQpuEmerald(HubModel):
     calibration_set_id: str | None = Field(default=None)
     qubit_mapping: list[IqmJobInputQubitMappingItem] | None = Field(default=None)
     custom_settings: dict[str, Any] | None = Field(default=None)
-    dd_mode: str | None = Field(default=None)
+    dd_mode: IqmJobInputDdMode | None = Field(default=None)
     dd_strategy: IqmJobInputDdStrategy | None = Field(default=None)
-    heralding_mode: str | None = Field(default=None)
-    move_gate_frame_tracking_mode: str | None = Field(default=None)
-    move_validation_mode: str | None = Field(default=None)
+    heralding_mode: IqmJobInputHeraldingMode | None = Field(default=None)
+    move_gate_frame_tracking_mode: IqmJobInputMoveGateFrameTrackingMode | None = Field(default=None)
+    move_validation_mode: IqmJobInputMoveValidationMode | None = Field(default=None)
     max_circuit_duration_over_t2: float | None = Field(default=None)
     active_reset_cycles: int | None = Field(default=None)
 
@@ -2151,11 +2214,11 @@ class CreateJobRequestInput_IqmQpuGarnet(HubModel):
     calibration_set_id: str | None = Field(default=None)
     qubit_mapping: list[IqmJobInputQubitMappingItem] | None = Field(default=None)
     custom_settings: dict[str, Any] | None = Field(default=None)
-    dd_mode: str | None = Field(default=None)
+    dd_mode: IqmJobInputDdMode | None = Field(default=None)
     dd_strategy: IqmJobInputDdStrategy | None = Field(default=None)
-    heralding_mode: str | None = Field(default=None)
-    move_gate_frame_tracking_mode: str | None = Field(default=None)
-    move_validation_mode: str | None = Field(default=None)
+    heralding_mode: IqmJobInputHeraldingMode | None = Field(default=None)
+    move_gate_frame_tracking_mode: IqmJobInputMoveGateFrameTrackingMode | None = Field(default=None)
+    move_validation_mode: IqmJobInputMoveValidationMode | None = Field(default=None)
     max_circuit_duration_over_t2: float | None = Field(default=None)
     active_reset_cycles: int | None = Field(default=None)
 
@@ -2248,7 +2311,7 @@ class IbmJobInputCircuitsOptions(HubModel):
     shots_per_randomization: int | None = Field(default=None)
     num_randomizations: int | None = Field(default=None)
     layer_pair_depths: list[int] | None = Field(default=None)
-    twirling_strategy: str | None = Field(default=None)
+    twirling_strategy: IbmJobInputCircuitsOptionsTwirlingStrategy | None = Field(default=None)
     experimental: dict[str, Any] | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
 
@@ -2267,7 +2330,7 @@ class IbmJobInputParams(HubModel):
 
     program_id: str
     max_execution_time: int | None = Field(default=None)
-    log_level: str | None = Field(default=None)
+    log_level: IbmJobInputParamsLogLevel | None = Field(default=None)
 
 
 class IbmJobInputPrecision(HubModel):
@@ -2301,9 +2364,15 @@ class IbmJobInputPrecisionOptionsDynamicalDecoupling(HubModel):
     """The ``IbmJobInputPrecisionOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: IbmJobInputPrecisionOptionsDynamicalDecouplingSequenceType | None = Field(
+        default=None
+    )
+    extra_slack_distribution: (
+        IbmJobInputPrecisionOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: IbmJobInputPrecisionOptionsDynamicalDecouplingSchedulingMethod | None = (
+        Field(default=None)
+    )
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -2359,7 +2428,7 @@ class IbmJobInputPrecisionOptionsResilienceZne(HubModel):
 
     noise_factors: dict[str, Any] | None = Field(default=None)
     extrapolator: list[str] | str | None = Field(default=None)
-    amplifier: str | None = Field(default=None)
+    amplifier: IbmJobInputPrecisionOptionsResilienceZneAmplifier | None = Field(default=None)
     extrapolated_noise_factors: dict[str, Any] | None = Field(default=None)
 
 
@@ -2379,7 +2448,7 @@ class IbmJobInputPrecisionOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: IbmJobInputPrecisionOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class IbmJobInputShots(HubModel):
@@ -2407,9 +2476,15 @@ class IbmJobInputShotsOptionsDynamicalDecoupling(HubModel):
     """The ``IbmJobInputShotsOptionsDynamicalDecoupling`` object."""
 
     enable: bool | None = Field(default=None)
-    sequence_type: str | None = Field(default=None)
-    extra_slack_distribution: str | None = Field(default=None)
-    scheduling_method: str | None = Field(default=None)
+    sequence_type: IbmJobInputShotsOptionsDynamicalDecouplingSequenceType | None = Field(
+        default=None
+    )
+    extra_slack_distribution: (
+        IbmJobInputShotsOptionsDynamicalDecouplingExtraSlackDistribution | None
+    ) = Field(default=None)
+    scheduling_method: IbmJobInputShotsOptionsDynamicalDecouplingSchedulingMethod | None = Field(
+        default=None
+    )
     skip_reset_qubits: bool | None = Field(default=None)
 
 
@@ -2437,7 +2512,7 @@ class IbmJobInputShotsOptionsTwirling(HubModel):
     enable_measure: bool | None = Field(default=None)
     num_randomizations: int | dict[str, Any] | None = Field(default=None)
     shots_per_randomization: int | dict[str, Any] | None = Field(default=None)
-    strategy: str | None = Field(default=None)
+    strategy: IbmJobInputShotsOptionsTwirlingStrategy | None = Field(default=None)
 
 
 class IqmJobInput(HubModel):
@@ -2447,11 +2522,11 @@ class IqmJobInput(HubModel):
     calibration_set_id: str | None = Field(default=None)
     qubit_mapping: list[IqmJobInputQubitMappingItem] | None = Field(default=None)
     custom_settings: dict[str, Any] | None = Field(default=None)
-    dd_mode: str | None = Field(default=None)
+    dd_mode: IqmJobInputDdMode | None = Field(default=None)
     dd_strategy: IqmJobInputDdStrategy | None = Field(default=None)
-    heralding_mode: str | None = Field(default=None)
-    move_gate_frame_tracking_mode: str | None = Field(default=None)
-    move_validation_mode: str | None = Field(default=None)
+    heralding_mode: IqmJobInputHeraldingMode | None = Field(default=None)
+    move_gate_frame_tracking_mode: IqmJobInputMoveGateFrameTrackingMode | None = Field(default=None)
+    move_validation_mode: IqmJobInputMoveValidationMode | None = Field(default=None)
     max_circuit_duration_over_t2: float | None = Field(default=None)
     active_reset_cycles: int | None = Field(default=None)
 
@@ -2514,33 +2589,33 @@ class IqmJobInputQubitMappingItem(HubModel):
     physical_name: str
 
 
-class Job(HubModel):
+class Job(_rules.JobRules):
     """The ``Job`` object."""
 
-    id: str | None = Field(default=None)
+    id: str
     name: str | None = Field(default=None)
     backend_id: str | None = Field(default=None)
-    provider: str | None = Field(default=None)
+    provider: JobProvider | None = Field(default=None)
     provider_job_id: str | None = Field(default=None)
     input_params: dict[str, Any] | None = Field(default=None)
-    input_format: str | None = Field(default=None)
+    input_format: JobInputFormat | None = Field(default=None)
     tags: list[str] | None = Field(default=None)
-    status: str | None = Field(default=None)
+    status: JobStatus | None = Field(default=None)
     created_at: str | None = Field(default=None)
     started_at: str | None = Field(default=None)
     ended_at: str | None = Field(default=None)
     usage_time_millis: int | None = Field(default=None)
     shots: int | None = Field(default=None)
     session_id: str | None = Field(default=None)
-    sdk_provider: str | None = Field(default=None)
-    usage_time_state: str | None = Field(default=None)
+    sdk_provider: JobSdkProvider | None = Field(default=None)
+    usage_time_state: JobUsageTimeState | None = Field(default=None)
     runtime: int | None = Field(default=None)
 
 
 class JobStatusResponse(HubModel):
     """The ``JobStatusResponse`` object."""
 
-    status: str | None = Field(default=None)
+    status: JobStatusResponseStatus | None = Field(default=None)
 
 
 class KipuJobInput(HubModel):
@@ -2552,7 +2627,7 @@ class KipuJobInput(HubModel):
 class KipuJobInputParams(HubModel):
     """The ``KipuJobInputParams`` object."""
 
-    mode: str | None = Field(default=None)
+    mode: KipuJobInputParamsMode | None = Field(default=None)
     max_fused_gate_size: int | None = Field(default=None)
     cpu_threads: int | None = Field(default=None)
     bitstrings: list[str] | None = Field(default=None)
@@ -2593,7 +2668,7 @@ class NormalizedExpectationValuesResult(HubModel):
 class NormalizedJobInput(HubModel):
     """The ``NormalizedJobInput`` object."""
 
-    format: str
+    format: NormalizedJobInputFormat
     pubs: list[NormalizedPub]
 
 
@@ -2719,36 +2794,6 @@ class ObservableTerm(HubModel):
     coefficient: float | None = Field(default=None)
 
 
-class PageResponseCalibrationResponse(HubModel):
-    """The ``PageResponseCalibrationResponse`` object."""
-
-    content: list[CalibrationResponse] | None = Field(default=None)
-    page: int | None = Field(default=None)
-    size: int | None = Field(default=None)
-    total_elements: int | None = Field(default=None)
-    total_pages: int | None = Field(default=None)
-
-
-class PageResponseJob(HubModel):
-    """The ``PageResponseJob`` object."""
-
-    content: list[Job] | None = Field(default=None)
-    page: int | None = Field(default=None)
-    size: int | None = Field(default=None)
-    total_elements: int | None = Field(default=None)
-    total_pages: int | None = Field(default=None)
-
-
-class PageResponseWorkloadResponse(HubModel):
-    """The ``PageResponseWorkloadResponse`` object."""
-
-    content: list[WorkloadResponse] | None = Field(default=None)
-    page: int | None = Field(default=None)
-    size: int | None = Field(default=None)
-    total_elements: int | None = Field(default=None)
-    total_pages: int | None = Field(default=None)
-
-
 class PhotonicProperties(HubModel):
     """The ``PhotonicProperties`` object."""
 
@@ -2761,7 +2806,7 @@ class PhotonicProperties(HubModel):
 class QasmCircuit(HubModel):
     """The ``QasmCircuit`` object."""
 
-    format: str
+    format: QasmCircuitFormat
     programs: list[QasmProgram]
 
 
@@ -2826,7 +2871,7 @@ class QudoraJobInputParams(HubModel):
     """The ``QudoraJobInputParams`` object."""
 
     backend_settings: dict[str, Any] | None = Field(default=None)
-    language: str | None = Field(default=None)
+    language: QudoraJobInputParamsLanguage | None = Field(default=None)
 
 
 class QueraAquilaCalibration(HubModel):
@@ -2841,7 +2886,7 @@ class RuntimeMinutesAllowance(HubModel):
     """The ``RuntimeMinutesAllowance`` object."""
 
     id: str | None = Field(default=None)
-    provider: str | None = Field(default=None)
+    provider: RuntimeMinutesAllowanceProvider | None = Field(default=None)
     backend_ids: list[str] | None = Field(default=None)
     allocated_seconds: int | None = Field(default=None)
     consumed_seconds: int | None = Field(default=None)
@@ -2855,14 +2900,14 @@ class RuntimeMinutesResponse(HubModel):
     allowances: list[RuntimeMinutesAllowance] | None = Field(default=None)
 
 
-class Session(HubModel):
+class Session(_rules.SessionRules):
     """The ``Session`` object."""
 
-    id: str | None = Field(default=None)
+    id: str
     backend_id: str | None = Field(default=None)
-    provider: str | None = Field(default=None)
-    status: str | None = Field(default=None)
-    mode: str | None = Field(default=None)
+    provider: SessionProvider | None = Field(default=None)
+    status: SessionStatus | None = Field(default=None)
+    mode: SessionMode | None = Field(default=None)
     created_at: str | None = Field(default=None)
     started_at: str | None = Field(default=None)
     closed_at: str | None = Field(default=None)
@@ -2871,8 +2916,8 @@ class Session(HubModel):
     provider_id: str | None = Field(default=None)
     tags: list[str] | None = Field(default=None)
     metadata: dict[str, Any] | None = Field(default=None)
-    sdk_provider: str | None = Field(default=None)
-    usage_time_state: str | None = Field(default=None)
+    sdk_provider: SessionSdkProvider | None = Field(default=None)
+    usage_time_state: SessionUsageTimeState | None = Field(default=None)
     final: bool | None = Field(default=None)
     final_not_aborted: bool | None = Field(default=None)
 
@@ -2886,7 +2931,7 @@ class SessionStateUpdateRequest(HubModel):
 class SessionStatusResponse(HubModel):
     """The ``SessionStatusResponse`` object."""
 
-    status: str | None = Field(default=None)
+    status: SessionStatusResponseStatus | None = Field(default=None)
 
 
 class ShotsRange(HubModel):
@@ -2899,22 +2944,22 @@ class ShotsRange(HubModel):
 class WorkloadResponse(HubModel):
     """The ``WorkloadResponse`` object."""
 
-    id: str | None = Field(default=None)
-    type: str | None = Field(default=None)
+    id: str
+    type: WorkloadResponseType | None = Field(default=None)
     backend_id: str | None = Field(default=None)
-    provider: str | None = Field(default=None)
+    provider: WorkloadResponseProvider | None = Field(default=None)
     status: str | None = Field(default=None)
     started_at: str | None = Field(default=None)
     ended_at: str | None = Field(default=None)
     created_at: str | None = Field(default=None)
-    sdk_provider: str | None = Field(default=None)
+    sdk_provider: WorkloadResponseSdkProvider | None = Field(default=None)
     name: str | None = Field(default=None)
     tags: list[str] | None = Field(default=None)
     job_count: int | None = Field(default=None)
     usage_time_millis: int | None = Field(default=None)
-    usage_time_state: str | None = Field(default=None)
+    usage_time_state: WorkloadResponseUsageTimeState | None = Field(default=None)
     service_execution_id: str | None = Field(default=None)
-    mode: str | None = Field(default=None)
+    mode: WorkloadResponseMode | None = Field(default=None)
 
 
 class Problem(HubModel):
@@ -2924,6 +2969,18 @@ class Problem(HubModel):
     error: str | None = Field(default=None)
     message: str | None = Field(default=None)
     requestId: str | None = Field(default=None)
+
+
+class PageResponseCalibrationResponse(Page[CalibrationResponse]):
+    """A page of ``CalibrationResponse``."""
+
+
+class PageResponseJob(Page[Job]):
+    """A page of ``Job``."""
+
+
+class PageResponseWorkloadResponse(Page[WorkloadResponse]):
+    """A page of ``WorkloadResponse``."""
 
 
 AwsAhsJobInputAhsProgramHamiltonianDrivingFieldsItemAmplitudePattern = str | list[float]

@@ -26,6 +26,8 @@ def get_runtime_minutes(
 ) -> ApiRequest[_m.RuntimeMinutesResponse]:
     """Get runtime minutes.
 
+    The organization's runtime allowances per provider.
+
     ``GET /runtime-minutes``
     """
     return ApiRequest(
@@ -40,7 +42,7 @@ class RuntimeMinutesOperations:
 
 
 class RuntimeMinutesClient(RuntimeMinutesOperations, SyncApiResource):
-    """``client.runtime_minutes``: runtime minutes."""
+    """``client.runtime_minutes``: runtime allowances."""
 
     @cached_property
     def with_raw_response(self) -> RawRuntimeMinutesClient:
@@ -49,7 +51,7 @@ class RuntimeMinutesClient(RuntimeMinutesOperations, SyncApiResource):
 
 
 class AsyncRuntimeMinutesClient(RuntimeMinutesOperations, AsyncApiResource):
-    """``client.runtime_minutes``, async: runtime minutes."""
+    """``client.runtime_minutes``, async: runtime allowances."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncRuntimeMinutesClient:

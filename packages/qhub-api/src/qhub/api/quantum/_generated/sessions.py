@@ -29,6 +29,8 @@ __all__ = ["AsyncSessionsClient", "SessionsClient", "SessionsOperations"]
 def close_session(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
     """Close session.
 
+    Close the session: new submissions are refused, queued jobs still run. Idempotent.
+
     ``DELETE /sessions/{id}``
     """
     return ApiRequest("DELETE", f"sessions/{_segment(id, 'id')}", options=request_options)
@@ -46,6 +48,9 @@ def create_session(
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.Session]:
     """Create session.
+
+    Open a session (mode is batch or dedicated; ttl in seconds). client.sessions.open(...) does
+    the same for a with block and closes it on exit.
 
     ``POST /sessions``
 
@@ -74,6 +79,8 @@ def get_session(
 ) -> ApiRequest[_m.Session]:
     """Get session.
 
+    A session's full record.
+
     ``GET /sessions/{id}``
     """
     return ApiRequest(
@@ -85,6 +92,8 @@ def get_session_jobs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.Job]]:
     """Get session jobs.
+
+    The jobs of a session.
 
     ``GET /sessions/{id}/jobs``
 
@@ -104,6 +113,8 @@ def get_session_status(
 ) -> ApiRequest[_m.SessionStatusResponse]:
     """Get session status.
 
+    A session's status.
+
     ``GET /sessions/{id}/status``
     """
     return ApiRequest(
@@ -118,6 +129,8 @@ def update_session_state(
     id: str, *, accept_jobs: bool, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Session]:
     """Update session state.
+
+    Stop (False) or resume (True) accepting jobs.
 
     ``PATCH /sessions/{id}``
     """
@@ -143,7 +156,7 @@ class SessionsOperations:
 
 
 class SessionsClient(SessionsOperations, SyncApiResource):
-    """``client.sessions``: sessions."""
+    """``client.sessions``: group jobs on one backend."""
 
     @cached_property
     def with_raw_response(self) -> RawSessionsClient:
@@ -152,7 +165,7 @@ class SessionsClient(SessionsOperations, SyncApiResource):
 
 
 class AsyncSessionsClient(SessionsOperations, AsyncApiResource):
-    """``client.sessions``, async: sessions."""
+    """``client.sessions``, async: group jobs on one backend."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncSessionsClient:

@@ -39,6 +39,8 @@ def get_workloads(
 ) -> ApiRequest[_m.PageResponseWorkloadResponse]:
     """Get workloads.
 
+    One zero-based page of jobs and sessions; each filter takes one value or several.
+
     ``GET /workloads``
     """
     return ApiRequest(
@@ -68,7 +70,7 @@ class WorkloadsOperations:
 
 
 class WorkloadsClient(WorkloadsOperations, SyncApiResource):
-    """``client.workloads``: workloads."""
+    """``client.workloads``: jobs and sessions in one listing."""
 
     @cached_property
     def with_raw_response(self) -> RawWorkloadsClient:
@@ -77,7 +79,7 @@ class WorkloadsClient(WorkloadsOperations, SyncApiResource):
 
 
 class AsyncWorkloadsClient(WorkloadsOperations, AsyncApiResource):
-    """``client.workloads``, async: workloads."""
+    """``client.workloads``, async: jobs and sessions in one listing."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncWorkloadsClient:

@@ -21,7 +21,7 @@ class HubServiceClientNamespaces(SyncApiKeyClient):
 
     @cached_property
     def service_api(self) -> ServiceApiClient:
-        """service api."""
+        """executions of one managed service."""
         from .service_api import ServiceApiClient
 
         return ServiceApiClient(self._pipeline)
@@ -32,7 +32,7 @@ class AsyncHubServiceClientNamespaces(AsyncApiKeyClient):
 
     @cached_property
     def service_api(self) -> AsyncServiceApiClient:
-        """service api."""
+        """executions of one managed service."""
         from .service_api import AsyncServiceApiClient
 
         return AsyncServiceApiClient(self._pipeline)

@@ -63,7 +63,7 @@ class LogEntry(HubModel):
     """The ``LogEntry`` object."""
 
     message: str
-    severity: str | None = Field(default=None)
+    severity: LogEntrySeverity | None = Field(default=None)
     timestamp: dt.datetime
 
 
@@ -71,7 +71,7 @@ class MountReference(HubModel):
     """The ``MountReference`` object."""
 
     id: str
-    ref: str
+    ref: MountReferenceType
 
 
 class ResultResponse(HubModel):
@@ -100,8 +100,8 @@ class ServiceExecution(HubModel):
     created_at: str = Field(alias="createdAt")
     started_at: str | None = Field(default=None, alias="startedAt")
     ended_at: str | None = Field(default=None, alias="endedAt")
-    status: str
-    type: str | None = Field(default=None)
+    status: ServiceExecutionStatus
+    type: ServiceExecutionType | None = Field(default=None)
     service_id: str | None = Field(default=None, alias="serviceId")
     service_definition_id: str | None = Field(default=None, alias="serviceDefinitionId")
     application_id: str | None = Field(default=None, alias="applicationId")

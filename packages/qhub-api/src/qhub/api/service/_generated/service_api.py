@@ -126,7 +126,7 @@ class ServiceApiOperations:
 
 
 class ServiceApiClient(ServiceApiOperations, SyncApiResource):
-    """``client.service_api``: service api."""
+    """``client.service_api``: executions of one managed service."""
 
     @cached_property
     def with_raw_response(self) -> RawServiceApiClient:
@@ -135,7 +135,7 @@ class ServiceApiClient(ServiceApiOperations, SyncApiResource):
 
 
 class AsyncServiceApiClient(ServiceApiOperations, AsyncApiResource):
-    """``client.service_api``, async: service api."""
+    """``client.service_api``, async: executions of one managed service."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncServiceApiClient:

@@ -67,7 +67,7 @@ class PersonalAccessTokenPrincipal(HubModel):
 class RegistrationResponse(HubModel):
     """The ``RegistrationResponse`` object."""
 
-    status: str | None = Field(default=None)
+    status: RegistrationResponseStatus | None = Field(default=None)
     message: str | None = Field(default=None)
 
 
