@@ -212,10 +212,36 @@ NAMESPACE_DESCRIPTIONS = {
     "service": {"service_api": "executions of one managed service."},
 }
 
+#: What each gateway operation does, in our words.
+SERVICE_DESCRIPTIONS = {
+    "service_api.get_service_executions": (
+        "The executions started through this gateway by the calling application."
+    ),
+    "service_api.start_execution": (
+        "Start an execution with request as the JSON body; it starts non-final. Not resent "
+        "after it may have reached the gateway (that could start a second, billed execution) "
+        "unless request_options sets an idempotency_key."
+    ),
+    "service_api.get_status": "The execution's current state.",
+    "service_api.get_result": (
+        "The execution's HAL result: _links to its files, _embedded.status, and the "
+        "service's own output keys."
+    ),
+    "service_api.get_result_file": (
+        "One result file, streamed: the request is sent at the call (errors raise there); the "
+        "chunks never hold the whole file, and the connection is released when they are "
+        "exhausted or closed (use a with block when you may stop early)."
+    ),
+    "service_api.get_logs": "The execution's log entries, oldest first; None when none yet.",
+    "service_api.cancel_execution": "Ask the gateway to cancel a pending or running execution.",
+}
+
 
 def _describe(api: str, spec: dict[str, Any]) -> None:
     for operation_id, (_, _, operation) in _ops(spec).items():
-        text = QUANTUM_DESCRIPTIONS.get(operation_id) if api == "quantum" else None
+        text = {"quantum": QUANTUM_DESCRIPTIONS, "service": SERVICE_DESCRIPTIONS}.get(api, {}).get(
+            operation_id
+        )
         if text:
             operation["description"] = text
         elif operation_id.startswith("jobs.") and "service_execution" in operation_id:
@@ -412,6 +438,13 @@ def _platform(spec: dict[str, Any]) -> None:
 def _service(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
     _describe("service", spec)
+    schemas = spec["components"]["schemas"]
+    schemas["HalLink"]["properties"]["title"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    # Hand-written rules (qhub/api/service/_rules.py) the generated classes derive from.
+    schemas["ServiceExecutionStatus"]["x-python-base"] = "ServiceExecutionStatusRules"
+    schemas["ResultResponse"]["x-python-base"] = "ServiceOutputRules"
+    schemas["ResultResponseLinks"]["x-python-base"] = "ServiceOutputRules"
+    schemas["ResultResponseEmbedded"]["x-python-base"] = "EmbeddedStatusRules"
     logs = ops["service_api.get_logs"][2]
     logs["responses"]["200"]["x-empty-is-none"] = True
     _decide(logs, "A 204, an empty body or JSON null means no logs yet (None).")

@@ -18,6 +18,13 @@ from qhub.api._core.errors import NotFoundError
 from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 
+# The fields Result inherits name their types as strings (postponed annotations), which
+# pydantic resolves in the subclass's module when it first builds Result: they must be here.
+from qhub.api.service.types import (  # noqa: F401
+    ResultResponseEmbedded,
+    ResultResponseLinks,
+)
+
 if TYPE_CHECKING:
     from qhub.api.service import AsyncServiceApiClient, ServiceApiClient
 

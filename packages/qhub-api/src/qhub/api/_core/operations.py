@@ -330,7 +330,18 @@ def _check(name: str, value: Any, accepted: tuple[type, ...] | None) -> None:
 
 
 def _type_name(kind: type) -> str:
-    return {type(None): "None", Mapping: "a mapping"}.get(kind, kind.__name__)
+    names = {
+        type(None): "None",
+        Mapping: "a mapping",
+        str: "a string",
+        int: "an int",
+        float: "a number",
+        bool: "a bool",
+        bytes: "bytes",
+        list: "a list",
+        tuple: "a tuple",
+    }
+    return names.get(kind, kind.__name__)
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,23 +5,30 @@
 >>> execution = service.service_api.start_execution(request={"input": {}})  # doctest: +SKIP
 """
 
-from .._core.options import RequestOptions
-from .client import AsyncHubServiceClient, HubServiceClient
-from .core.api_error import ApiError
-from .environment import HubServiceClientEnvironment
-from .service_api import AsyncServiceApiClient, ServiceApiClient
-from .types import (
-    HalLink,
-    LogEntry,
-    LogEntrySeverity,
-    RequestBody,
-    ResultResponse,
-    ResultResponseEmbedded,
-    ResultResponseLinks,
-    ServiceExecution,
-    ServiceExecutionStatus,
-    ServiceExecutionType,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .._core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from .._core.errors import ApiError as ApiError
+    from .._core.options import RequestOptions as RequestOptions
+    from ._generated.models import HalLink as HalLink
+    from ._generated.models import LogEntry as LogEntry
+    from ._generated.models import LogEntrySeverity as LogEntrySeverity
+    from ._generated.models import ResultResponse as ResultResponse
+    from ._generated.models import ResultResponseEmbedded as ResultResponseEmbedded
+    from ._generated.models import ResultResponseLinks as ResultResponseLinks
+    from ._generated.models import ServiceExecution as ServiceExecution
+    from ._generated.models import ServiceExecutionStatus as ServiceExecutionStatus
+    from ._generated.models import ServiceExecutionType as ServiceExecutionType
+    from .client import AsyncHubServiceClient as AsyncHubServiceClient
+    from .client import HubServiceClient as HubServiceClient
+    from .environment import HubServiceClientEnvironment as HubServiceClientEnvironment
+    from .service_api import AsyncServiceApiClient as AsyncServiceApiClient
+    from .service_api import ServiceApiClient as ServiceApiClient
+    from .types import RequestBody as RequestBody
 
 __all__ = [
     "ApiError",
@@ -43,8 +50,18 @@ __all__ = [
     "ServiceExecutionType",
 ]
 
-
-# Every other public type name of the vendor's package: the generated models, on first use.
-from .._core.lazy import lazy_module as _lazy_module
-
-__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.service._generated.models")
+# Names resolve on first use: the clients load httpx and pydantic, the models build then.
+__getattr__, __dir__ = lazy_module(
+    __name__,
+    {
+        "ApiError": "qhub.api._core.errors",
+        "RequestOptions": "qhub.api._core.options",
+        "AsyncHubServiceClient": "qhub.api.service.client",
+        "HubServiceClient": "qhub.api.service.client",
+        "HubServiceClientEnvironment": "qhub.api.service.environment",
+        "AsyncServiceApiClient": "qhub.api.service.service_api",
+        "ServiceApiClient": "qhub.api.service.service_api",
+        "RequestBody": "qhub.api.service.types",
+    },
+    fallback="qhub.api.service._generated.models",
+)

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from ..._core.models import HubEnum, HubModel
+from .. import _rules
 
 
 class LogEntrySeverity(HubEnum):
@@ -29,7 +30,7 @@ class MountReferenceType(HubEnum):
     DATAPOOL = "DATAPOOL"
 
 
-class ServiceExecutionStatus(HubEnum):
+class ServiceExecutionStatus(_rules.ServiceExecutionStatusRules):
     """Values of ``ServiceExecutionStatus`` (open: unknown values are kept)."""
 
     UNKNOWN = "UNKNOWN"
@@ -57,6 +58,7 @@ class HalLink(HubModel):
     name: str | None = Field(default=None)
     profile: str | None = Field(default=None)
     hreflang: str | None = Field(default=None)
+    title: str | None = Field(default=None)
 
 
 class LogEntry(HubModel):
@@ -74,20 +76,20 @@ class MountReference(HubModel):
     ref: MountReferenceType
 
 
-class ResultResponse(HubModel):
+class ResultResponse(_rules.ServiceOutputRules):
     """The ``ResultResponse`` object."""
 
     links: ResultResponseLinks | None = Field(default=None, alias="_links")
     embedded: ResultResponseEmbedded | None = Field(default=None, alias="_embedded")
 
 
-class ResultResponseEmbedded(HubModel):
+class ResultResponseEmbedded(_rules.EmbeddedStatusRules):
     """The ``ResultResponseEmbedded`` object."""
 
     status: ServiceExecution | None = Field(default=None)
 
 
-class ResultResponseLinks(HubModel):
+class ResultResponseLinks(_rules.ServiceOutputRules):
     """The ``ResultResponseLinks`` object."""
 
     status: HalLink | None = Field(default=None)

@@ -29,6 +29,8 @@ __all__ = ["AsyncServiceApiClient", "ServiceApiClient", "ServiceApiOperations"]
 def cancel_execution(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
     """Cancel execution.
 
+    Ask the gateway to cancel a pending or running execution.
+
     ``PUT /{id}/cancel``
     """
     return ApiRequest("PUT", f"{_segment(id, 'id')}/cancel", options=request_options)
@@ -38,6 +40,8 @@ def get_logs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.LogEntry] | None]:
     """Get logs.
+
+    The execution's log entries, oldest first; None when none yet.
 
     ``GET /{id}/log``
 
@@ -57,6 +61,9 @@ def get_result(
 ) -> ApiRequest[_m.ResultResponse]:
     """Get result.
 
+    The execution's HAL result: _links to its files, _embedded.status, and the service's own
+    output keys.
+
     ``GET /{id}/result``
     """
     return ApiRequest(
@@ -72,6 +79,10 @@ def get_result_file(
 ) -> ApiRequest[Stream]:
     """Get result file.
 
+    One result file, streamed: the request is sent at the call (errors raise there); the chunks
+    never hold the whole file, and the connection is released when they are exhausted or
+    closed (use a with block when you may stop early).
+
     ``GET /{id}/result/{file}``
     """
     return ApiRequest(
@@ -84,6 +95,8 @@ def get_service_executions(
 ) -> ApiRequest[list[_m.ServiceExecution]]:
     """Get service executions.
 
+    The executions started through this gateway by the calling application.
+
     ``GET /``
     """
     return ApiRequest("GET", "", response_type=list[_m.ServiceExecution], options=request_options)
@@ -93,6 +106,8 @@ def get_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecution]:
     """Get status.
+
+    The execution's current state.
 
     ``GET /{id}``
     """
@@ -105,6 +120,10 @@ def start_execution(
     *, request: Mapping[str, Any], request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecution]:
     """Start execution.
+
+    Start an execution with request as the JSON body; it starts non-final. Not resent after it
+    may have reached the gateway (that could start a second, billed execution) unless
+    request_options sets an idempotency_key.
 
     ``POST /``
     """

@@ -1,5 +1,5 @@
-"""The ``service_api`` namespace of the Service API client."""
+"""The ``service_api`` namespace (generated from ``spec/service.json``; nothing added by hand)."""
 
-from .client import AsyncServiceApiClient, ServiceApiClient
+from .._generated.service_api import AsyncServiceApiClient, ServiceApiClient
 
 __all__ = ["AsyncServiceApiClient", "ServiceApiClient"]
