@@ -462,7 +462,8 @@ def _builder(
         for other in arg.aliases:
             lines.append(
                 f"    {arg.python} = _one_of("
-                f"{arg.python}, {other}, {json.dumps(arg.python)}, {json.dumps(other)})"
+                f"{arg.python}, {other}, {json.dumps(arg.python)}, {json.dumps(other)}"
+                f"{', required=True' if arg.required else ''})"
             )
     call = [json.dumps(method.upper()), _path_expression(path, args), *kwargs]
     queries = [a for a in args if a.where == "query"]

@@ -452,12 +452,32 @@ def _service(spec: dict[str, Any]) -> None:
 
 def _user(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
+    batch = spec["components"]["schemas"]["BatchUserResponseDto"]
+    batch["properties"]["notFound"] = {
+        "anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "null"},
+        ],
+        "x-python-name": "not_found",
+    }
+    batch["x-decision"] = (
+        "notFound: the vendor declares a string (the local Hub sends the ids joined by commas); "
+        "a list of ids is accepted too."
+    )
     search = ops["search.users"][2]
     for parameter in search["parameters"]:
         if parameter["name"] == "q":
             parameter["x-python-name"] = "query"
             parameter["x-python-aliases"] = ["q"]
     _decide(search, "Seed 002 names the search text query=; the vendor's q= is accepted too.")
+    create_token = ops["user_settings_personal_access_tokens.create_personal_access_token"][2]
+    token_body = create_token["requestBody"]["content"]["application/json"]["schema"]
+    token_body["properties"]["expiresAt"]["anyOf"] = [
+        {"type": "string", "format": "date-time"},
+        {"type": "null"},
+    ]
+    _decide(create_token, "expiresAt is an instant (a datetime or its ISO 8601 text).")
     image = ops["users.get_user_profile_image"][2]
     image["responses"]["200"] = {
         "description": "The image's URL as a JSON string, or the image itself.",

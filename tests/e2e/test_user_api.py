@@ -82,7 +82,7 @@ def test_named_tokens_work_until_revoked_or_expired(hub: LocalHub) -> None:
         assert all(t.value is None for t in listed)
         with pytest.raises(BadRequestError, match="expiresAt must be in the future"):
             tokens.create_personal_access_token(name="old", expires_at="2020-01-01T00:00:00Z")
-        with pytest.raises(ValueError, match="name"):
+        with pytest.raises(BadRequestError, match="name is required"):
             tokens.create_personal_access_token(name=" ")
 
     with _user_client(hub, ci.value) as as_ci:
@@ -162,7 +162,7 @@ def test_directory_lookups(hub: LocalHub) -> None:
         assert me.id is not None and their_id is not None
         batch = user.users.resolve_users(ids=[me.id, "nobody", their_id])
         assert [u.id for u in batch.users or []] == [me.id, their_id]
-        assert batch.not_found == ["nobody"]
+        assert batch.not_found == "nobody"
         assert user.users.get_user_by_id(their_id).firstname == "User2"
         assert isinstance(user.users.check_user_exists(their_id), dict)
         with pytest.raises(NotFoundError) as missing:

@@ -380,14 +380,18 @@ def path_segments(value: object, name: str) -> str:
     return "/".join(path_segment(part, name) for part in text.strip("/").split("/"))
 
 
-def one_of(documented: T | None, other: T | None, name: str, other_name: str) -> T | None:
+def one_of(
+    documented: T | None, other: T | None, name: str, other_name: str, *, required: bool = False
+) -> T | None:
     """The value of an argument that has two accepted spellings (the seeds' and the vendor's).
 
     Raises:
-        TypeError: both spellings were given.
+        TypeError: both spellings were given, or neither of a required argument.
     """
     if documented is not None and other is not None:
         raise TypeError(f"pass {name}= or {other_name}=, not both")
+    if required and documented is None and other is None:
+        raise TypeError(f"{name}= is required (or {other_name}=)")
     return documented if documented is not None else other
 
 

@@ -140,7 +140,8 @@ def user_router(hub: Hub) -> APIRouter:
         return JSONResponse(
             {
                 "users": [_overview(found[i]) for i in ids if i in found],
-                "notFound": [i for i in ids if i not in found],
+                # A string, as the vendor's client declares it: the ids joined by commas.
+                "notFound": ",".join(i for i in ids if i not in found) or None,
             }
         )
 

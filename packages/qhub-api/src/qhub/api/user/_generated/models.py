@@ -48,7 +48,7 @@ class BatchUserResponseDto(HubModel):
     """The ``BatchUserResponseDto`` object."""
 
     users: list[UserOverviewDto] | None = Field(default=None)
-    not_found: str | None = Field(default=None, alias="notFound")
+    not_found: str | list[str] | None = Field(default=None, alias="notFound")
 
 
 class DefaultAccessTokenDto(HubModel):

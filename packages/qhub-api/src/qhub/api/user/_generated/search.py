@@ -32,7 +32,7 @@ def users(
 
     Seed 002 names the search text query=; the vendor's q= is accepted too.
     """
-    query = _one_of(query, q, "query", "q")
+    query = _one_of(query, q, "query", "q", required=True)
     return ApiRequest(
         "GET",
         "search",
