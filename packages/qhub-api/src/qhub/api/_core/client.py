@@ -226,7 +226,8 @@ class SyncApiKeyClient(SyncClientBase):
         base_url: wins over ``environment``.
         environment: the API's default deployment unless given; ``None`` requires ``base_url``.
         headers / timeout / max_retries / follow_redirects / httpx_client / logging: as for
-            every client (timeout 60 s unless an ``httpx_client`` is injected, 2 retries).
+            every client (timeout: total seconds per call, retries included, 60 unless an
+            ``httpx_client`` is injected; 2 retries).
 
     Raises:
         Exception: neither ``base_url`` nor ``environment`` (the vendor's message).

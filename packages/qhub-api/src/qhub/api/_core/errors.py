@@ -16,14 +16,18 @@ Everything the clients raise on purpose derives from :class:`HubError`::
     │   ├── InternalServerError       500
     │   ├── BadGatewayError           502
     │   ├── ServiceUnavailableError   503
-    │   └── ParsingError              a 2xx whose body does not match the documented shape
+    │   ├── ParsingError              a 2xx whose body does not match the documented shape
+    │   └── RedirectError             a 3xx not followed: a loop, too many hops, or one that
+    │                                 would turn a POST/PUT/PATCH/DELETE into a GET
     ├── ApiConnectionError            no response (also an ``httpx.TransportError``)
-    │   └── ApiTimeoutError           the request timed out (also an ``httpx.TimeoutException``)
+    │   └── ApiTimeoutError           the request timed out (also an ``httpx.TimeoutException``);
+    │                                 ``deadline`` is set when the call's total budget ran out
     └── WaitTimeoutError              a waiter gave up (also a builtin ``TimeoutError``)
 
 Status errors are mapped by status code alone, whatever the body looks like, in
-:func:`error_for_response`. Transport failures keep the httpx exception as ``__cause__`` and
-stay catchable as the httpx classes the vendor documentation promises.
+:func:`error_from_response`. Transport failures keep the httpx exception as ``__cause__`` and
+stay catchable as the httpx classes the vendor documentation promises
+(:func:`error_from_transport`).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "ParsingError",
+    "RedirectError",
     "ServiceUnavailableError",
     "TooManyRequestsError",
     "UnauthorizedError",
@@ -54,6 +59,7 @@ __all__ = [
     "WaitTimeoutError",
     "error_class_for_status",
     "error_from_response",
+    "error_from_transport",
 ]
 
 _MESSAGE_KEYS = ("message", "detail", "error_description", "title", "error")
@@ -311,6 +317,86 @@ def _problems(cause: Exception | None) -> str:
     return type(cause).__name__ if cause is not None else "unknown problem"
 
 
+class RedirectError(ApiError):
+    """A redirect the client does not follow; ``status_code`` and ``headers`` are the 3xx's.
+
+    Raised for a redirect loop or more than the allowed number of hops; for a 301, 302 or
+    303 answer to a request other than GET or HEAD (following it would resend the request
+    as a GET without its body: a POST that creates something would seem to succeed without
+    having been made); and for a 307 or 308 that would send a request body to another origin.
+    Never retried. The message leaves out query strings (they may carry signatures).
+
+    Attributes:
+        method: the method of the request that was redirected.
+        url: the URL that answered with the redirect.
+        location: the ``Location`` it answered with, resolved against ``url``.
+        reason: why it was not followed.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        method: str,
+        url: str,
+        location: str | None,
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.reason = reason
+        self.method = method
+        self.url = url
+        self.location = location
+        super().__init__(status_code, headers, None)
+
+    def _describe(self) -> str:
+        answer = f"HTTP {self.status_code} {_reason_phrase(self.status_code)}".rstrip()
+        if self.location is not None:
+            answer += f" to {_without_query(self.location)}"
+        return f"{self.method} {_without_query(self.url)} answered {answer}: {self.reason}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_redirect_error,
+            (
+                type(self),
+                self.reason,
+                self.method,
+                self.url,
+                self.location,
+                self.status_code,
+                self.headers,
+            ),
+        )
+
+
+def _rebuild_redirect_error(
+    cls: type[RedirectError],
+    reason: str,
+    method: str,
+    url: str,
+    location: str | None,
+    status_code: int,
+    headers: dict[str, str],
+) -> RedirectError:
+    """Unpickle a RedirectError (its constructor takes keywords)."""
+    error = cls.__new__(cls)
+    RedirectError.__init__(
+        error,
+        reason,
+        method=method,
+        url=url,
+        location=location,
+        status_code=status_code,
+        headers=headers,
+    )
+    return error
+
+
+def _without_query(url: str) -> str:
+    return str(httpx.URL(url).copy_with(query=None, fragment=None))
+
+
 class ApiConnectionError(HubError, httpx.TransportError):
     """The request got no response: the connection failed or broke.
 
@@ -322,7 +408,54 @@ class ApiConnectionError(HubError, httpx.TransportError):
 
 
 class ApiTimeoutError(ApiConnectionError, httpx.TimeoutException):
-    """The request timed out. Also an ``httpx.TimeoutException``, as the vendor documents."""
+    """The request timed out. Also an ``httpx.TimeoutException``, as the vendor documents.
+
+    Two cases: the call's total budget (the ``timeout`` setting or
+    ``request_options["timeout"]``, covering every attempt, retry wait and the response
+    body) ran out, and then ``deadline`` holds that budget in seconds and the message names
+    it; or a single network operation timed out where no budget applies (reading a download
+    after the call returned, or an injected ``httpx_client`` without ``timeout``), and then
+    ``deadline`` is ``None``.
+
+    Attributes:
+        deadline: the call's budget in seconds when it was the budget that ran out.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.deadline = deadline
+
+
+def error_from_transport(
+    error: httpx.TransportError, *, deadline: float | None = None
+) -> ApiConnectionError:
+    """Our error for an httpx transport failure, naming the request (its URL without query).
+
+    With ``deadline`` (the call's budget in seconds) the result is an :class:`ApiTimeoutError`
+    saying that budget ran out, whatever the failure was.
+    """
+    try:
+        request: httpx.Request | None = error.request
+    except RuntimeError:
+        request = None
+    where = f"{request.method} {request.url.copy_with(query=None)}: " if request else ""
+    detail = str(error) or type(error).__name__
+    if deadline is not None:
+        return ApiTimeoutError(
+            f"{where}the call did not complete within its deadline of {deadline:g} s "
+            f"(the timeout covers every attempt, retry wait and the response body; {detail})",
+            request=request,
+            deadline=deadline,
+        )
+    if isinstance(error, httpx.TimeoutException):
+        return ApiTimeoutError(f"{where}timed out ({detail})", request=request)
+    return ApiConnectionError(f"{where}{detail}", request=request)
 
 
 class WaitTimeoutError(HubError, TimeoutError):

@@ -31,7 +31,9 @@ class RequestOptions(TypedDict, total=False):
     """Options for one call; each overrides the client's setting of the same name.
 
     Keys:
-        timeout: seconds for this call (``timeout_in_seconds`` is accepted as an old alias).
+        timeout: the total seconds this call may take: every attempt, retry wait and the
+            response body (for a download, getting the response; each read of its body is
+            bounded by it too). ``timeout_in_seconds`` is accepted as an old alias.
         max_retries: retries for this call.
         additional_headers: headers added last (they can override the client's).
         additional_query_parameters: query parameters added last.

@@ -3,9 +3,32 @@
 A resource method describes its call as an :class:`ApiRequest` (method, encoded path, query,
 body, the type to parse into) and hands it to :meth:`SyncPipeline.request` /
 :meth:`AsyncPipeline.request`. Everything else happens here, once: URL building, headers,
-credentials (an ``httpx.Auth`` per attempt), timeouts, retries, redirects that never carry
-credentials to another origin, error mapping and response parsing. The two pipelines share
-every decision through :class:`_PipelineBase` and differ only where they send and sleep.
+credentials (an ``httpx.Auth`` per attempt), the call's deadline, retries, redirects, error
+mapping and response parsing. The two pipelines share every decision through
+:class:`_PipelineBase` and differ only where they send, sleep and enforce the deadline.
+
+Deadline: the ``timeout`` (client setting, or ``request_options["timeout"]`` for one call)
+is the total budget of a call, in seconds: every attempt, every retry wait and reading the
+response body must fit in it (see :mod:`.deadline`). When it runs out the call raises
+:class:`ApiTimeoutError` with ``deadline`` set. A retry whose wait (backoff or
+``Retry-After``) would end past it is not made: the last response's error (or the last
+connection error) is raised at once. The async pipeline cancels the attempt when the
+deadline passes. The sync one cannot interrupt a blocked socket read, so it gives each
+network operation no more than the time left and checks the deadline between body chunks:
+a trickling body ends at the first chunk after the deadline. Its limits: httpcore fixes
+the read timeout when it starts reading the headers or the body, so a silence within the
+body is bounded by the time that was left when the body began, and headers trickled a byte
+at a time are only cut once they are complete. For a download (:class:`ByteStream`) the deadline covers
+getting the response (status and headers, or the whole error body); the body is then read
+at the caller's pace, each read bounded by ``timeout`` but not the whole download. An
+injected ``httpx_client`` without ``timeout`` keeps its own per-operation timeouts and the
+call has no total deadline.
+
+Redirects (when ``follow_redirects``): GET and HEAD follow any redirect, and credentials
+never go to another origin; other methods follow only a 307 or 308 to the same origin (the
+method and body are kept). A 301/302/303 answer to a POST, PUT, PATCH or DELETE, a 307/308
+to another origin for them, a loop or more than ``MAX_REDIRECTS`` hops raise
+:class:`RedirectError`.
 """
 
 from __future__ import annotations
@@ -15,22 +38,24 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .auth import CREDENTIAL_HEADERS, StaticHeaderAuth
+from .deadline import Deadline, DeadlineBody, DeadlinePassed, OperationTimeouts
 from .encoding import encode_json, encode_query, join_url
 from .errors import (
     ApiConnectionError,
     ApiError,
-    ApiTimeoutError,
     ParsingError,
+    RedirectError,
     error_from_response,
+    error_from_transport,
 )
 from .logs import RequestLogger
 from .options import NOT_GIVEN, RequestOptions
@@ -47,6 +72,12 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
 MAX_REDIRECTS = 20
 MAX_ERROR_BODY_BYTES = 1 << 20
+#: Methods a 301/302/303 may turn into a GET without changing what the call means.
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+#: The redirects that must repeat the method and body as they are.
+KEEPS_METHOD_REDIRECTS = frozenset({307, 308})
+#: A timeout that fires this close to the deadline was caused by the deadline's cut.
+DEADLINE_SLACK = 0.01
 #: httpcore's async pool rescans every connection for every queued request, so a large pool
 #: costs more CPU than it saves under many concurrent calls (measured: 100 connections took
 #: 3x the client CPU of 20 for 200 concurrent executions). One API needs few connections.
@@ -105,9 +136,12 @@ class ClientSettings:
         base_url: the API's base URL.
         auth: the credential strategy, applied to every attempt.
         headers: headers sent on every request (caller's ``headers`` included).
-        timeout: seconds per request; ``None`` leaves an injected client's own timeout.
+        timeout: the total seconds a call may take, all attempts, retry waits and the
+            response body included; ``None`` (injected client only) leaves that client's own
+            per-operation timeouts and sets no total.
         max_retries: retries after the first attempt.
-        follow_redirects: follow 3xx responses (credentials never cross origins).
+        follow_redirects: follow 3xx responses (credentials never cross origins; see the
+            module docstring for which redirects raise :class:`RedirectError`).
         logger: where request lines go.
     """
 
@@ -129,16 +163,39 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
-def _wrap_transport_error(error: httpx.TransportError) -> ApiConnectionError:
-    try:
-        request: httpx.Request | None = error.request
-    except RuntimeError:
-        request = None
-    where = f"{request.method} {request.url.copy_with(query=None)}: " if request else ""
-    detail = str(error) or type(error).__name__
-    if isinstance(error, httpx.TimeoutException):
-        return ApiTimeoutError(f"{where}timed out ({detail})", request=request)
-    return ApiConnectionError(f"{where}{detail}", request=request)
+def _plain(url: httpx.URL) -> str:
+    return str(url.copy_with(query=None, fragment=None))
+
+
+class _Budget(NamedTuple):
+    """The timeouts of one call: httpx's per-operation ceilings and the total deadline."""
+
+    ceilings: Mapping[str, float | None]
+    deadline: Deadline | None
+
+
+def _past_deadline(error: httpx.TransportError, deadline: Deadline | None) -> bool:
+    """Whether this failure means the call's deadline ran out (not a failure of its own)."""
+    if deadline is None:
+        return False
+    if isinstance(error, DeadlinePassed):
+        return True
+    slack = DEADLINE_SLACK if isinstance(error, httpx.TimeoutException) else 0.0
+    return deadline.expired(slack)
+
+
+def _transport_error(error: httpx.TransportError, deadline: Deadline | None) -> ApiConnectionError:
+    if _past_deadline(error, deadline):
+        assert deadline is not None
+        return error_from_transport(error, deadline=deadline.seconds)
+    return error_from_transport(error)
+
+
+def _release_deadline(response: httpx.Response) -> None:
+    """Let a download's body be read past the call's deadline (each read keeps its timeout)."""
+    timeouts = response.request.extensions.get("timeout")
+    if isinstance(timeouts, OperationTimeouts):
+        timeouts.release()
 
 
 class _PipelineBase:
@@ -165,7 +222,18 @@ class _PipelineBase:
             http.timeout if self.settings.timeout is None else httpx.Timeout(self.settings.timeout)
         ).as_dict()
 
-    def _build(self, call: ApiRequest[Any], options: RequestOptions) -> httpx.Request:
+    def _budget(self, options: RequestOptions) -> _Budget:
+        """The call's timeouts: ``request_options`` timeout, else the client's."""
+        seconds = options.get("timeout", options.get("timeout_in_seconds")) if options else None
+        if seconds is not None:
+            return _Budget(httpx.Timeout(seconds).as_dict(), Deadline(float(seconds)))
+        if self.settings.timeout is not None:
+            return _Budget(self._default_timeout, Deadline(self.settings.timeout))
+        return _Budget(self._default_timeout, None)
+
+    def _build(
+        self, call: ApiRequest[Any], options: RequestOptions, budget: _Budget
+    ) -> httpx.Request:
         headers = self._base_headers
         content: bytes | None = None
         if call.body is not NOT_GIVEN or options:
@@ -178,7 +246,6 @@ class _PipelineBase:
             content = encode_json(body)
             headers["Content-Type"] = "application/json"
         params: list[tuple[str, Any]] = encode_query(call.query) if call.query else []
-        timeout = self._default_timeout
         if options:
             key = options.get("idempotency_key")
             if key:
@@ -189,9 +256,10 @@ class _PipelineBase:
             extra_query = options.get("additional_query_parameters")
             if extra_query:
                 params.extend(encode_query(extra_query))
-            seconds = options.get("timeout", options.get("timeout_in_seconds"))
-            if seconds is not None:
-                timeout = httpx.Timeout(seconds).as_dict()
+        timeout: Mapping[str, float | None] = budget.ceilings
+        if budget.deadline is not None:
+            # A fresh one per attempt: a download releases its own when the call returns.
+            timeout = OperationTimeouts(budget.ceilings, budget.deadline)
         return httpx.Request(
             call.method,
             join_url(self.settings.base_url, call.path),
@@ -206,7 +274,12 @@ class _PipelineBase:
         return max(0, int(options.get("max_retries", self.settings.max_retries)))
 
     def _retry_delay_for_response(
-        self, call: ApiRequest[Any], response: httpx.Response, options: RequestOptions, attempt: int
+        self,
+        call: ApiRequest[Any],
+        response: httpx.Response,
+        options: RequestOptions,
+        attempt: int,
+        deadline: Deadline | None,
     ) -> float | None:
         """Seconds to wait before retrying this response, or ``None`` to keep it."""
         if attempt >= self._max_retries(options):
@@ -215,7 +288,8 @@ class _PipelineBase:
             call.method, response.status_code, idempotency_key="idempotency_key" in options
         ):
             return None
-        return self.retry.delay(attempt, response.headers)
+        delay = self.retry.delay(attempt, response.headers)
+        return self._within_deadline(call, f"HTTP {response.status_code}", delay, deadline)
 
     def _retry_delay_for_error(
         self,
@@ -223,24 +297,89 @@ class _PipelineBase:
         error: httpx.TransportError,
         options: RequestOptions,
         attempt: int,
+        deadline: Deadline | None,
     ) -> float | None:
         """Seconds to wait before retrying after a transport failure, or ``None`` to raise."""
-        if attempt >= self._max_retries(options):
+        if attempt >= self._max_retries(options) or _past_deadline(error, deadline):
             return None
         if not self.retry.should_retry_error(
             call.method, error, idempotency_key="idempotency_key" in options
         ):
             return None
-        return self.retry.delay(attempt)
+        return self._within_deadline(
+            call, type(error).__name__, self.retry.delay(attempt), deadline
+        )
+
+    def _within_deadline(
+        self, call: ApiRequest[Any], reason: str, delay: float, deadline: Deadline | None
+    ) -> float | None:
+        """``delay``, or ``None`` when waiting that long would pass the call's deadline."""
+        if deadline is None or delay < deadline.remaining():
+            return delay
+        self.settings.logger.log(
+            logging.INFO,
+            "not retrying %s %s after %s: waiting %.2f s would pass the call's %g s deadline",
+            call.method,
+            call.path or "/",
+            reason,
+            delay,
+            deadline.seconds,
+        )
+        return None
+
+    @staticmethod
+    def _out_of_time(request: httpx.Request, deadline: Deadline | None) -> None:
+        """Raise the deadline error if no time is left to start another attempt."""
+        if deadline is not None and deadline.expired():
+            passed = DeadlinePassed("no time left for another attempt", request=request)
+            raise _transport_error(passed, deadline)
 
     def _redirect(
-        self, response: httpx.Response, first: httpx.Request, auth: httpx.Auth | None
+        self,
+        response: httpx.Response,
+        first: httpx.Request,
+        auth: httpx.Auth | None,
+        visited: list[httpx.URL],
     ) -> tuple[httpx.Request, httpx.Auth | None] | None:
-        """The next hop of a redirect, stripped of credentials when it leaves the origin."""
+        """The next hop of a redirect, stripped of credentials when it leaves the origin.
+
+        Raises:
+            RedirectError: the redirect would change the method of a non-GET/HEAD request,
+                send its body to another origin, loop, or exceed ``MAX_REDIRECTS`` hops.
+        """
         following = response.next_request
         if following is None or not self.settings.follow_redirects:
             return None
-        if _origin(following.url) != _origin(first.url):
+        method = response.request.method
+        status = response.status_code
+        leaves_origin = _origin(following.url) != _origin(first.url)
+
+        def refuse(reason: str) -> RedirectError:
+            return RedirectError(
+                reason,
+                method=method,
+                url=str(response.request.url),
+                location=str(following.url),
+                status_code=status,
+                headers=response.headers,
+            )
+
+        if method not in SAFE_METHODS:
+            if status not in KEEPS_METHOD_REDIRECTS:
+                raise refuse(
+                    f"not followed, as a {status} may turn the {method} into a GET without its "
+                    f"body (a {method} follows only 307 and 308 redirects)"
+                )
+            if leaves_origin:
+                raise refuse(
+                    f"not followed, as the {method} and its body would go to another origin"
+                )
+        if following.url in visited:
+            loop = " -> ".join(_plain(url) for url in [*visited, following.url])
+            raise refuse(f"a redirect loop ({loop})")
+        if len(visited) > MAX_REDIRECTS:
+            raise refuse(f"more than {MAX_REDIRECTS} redirects from {_plain(first.url)}")
+        if leaves_origin:
             for name in CREDENTIAL_HEADERS:
                 following.headers.pop(name, None)
             auth = None
@@ -324,13 +463,16 @@ class SyncPipeline(_PipelineBase):
         self._prepare_transport(self.http)
 
     def request(self, call: ApiRequest[T], options: RequestOptions | None = None) -> T:
-        """Send the call (with retries) and parse the response.
+        """Send the call (with retries) and parse the response, all within the call's timeout.
 
         Raises:
-            ApiError: a non-2xx status (the subclass for its status) or an unreadable body.
-            ApiConnectionError: no response (``ApiTimeoutError`` for timeouts).
+            ApiError: a non-2xx status (the subclass for its status) or an unreadable body;
+                :class:`RedirectError` for a redirect that is not followed.
+            ApiConnectionError: no response (``ApiTimeoutError`` for timeouts, with
+                ``deadline`` set when the call's total timeout ran out).
         """
-        response = self._send(call, options or {}, stream=False)
+        options = options or {}
+        response = self._send(call, options, self._budget(options), stream=False)
         return self._parse(call, response)
 
     def request_raw(
@@ -340,36 +482,48 @@ class SyncPipeline(_PipelineBase):
         wrap: Callable[[httpx.Response, T], R],
     ) -> R:
         """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
-        response = self._send(call, options or {}, stream=False)
+        options = options or {}
+        response = self._send(call, options, self._budget(options), stream=False)
         return wrap(response, self._parse(call, response))
 
     def stream(self, call: ApiRequest[Any], options: RequestOptions | None = None) -> ByteStream:
-        """Send the call now and return its body as a byte stream (errors raise here)."""
+        """Send the call now and return its body as a byte stream (errors raise here).
+
+        The call's timeout covers getting the response (an error's body included); the
+        stream's body is read at the caller's pace, each read bounded by the timeout.
+        """
         options = options or {}
-        response = self._send(call, options, stream=True)
+        budget = self._budget(options)
+        response = self._send(call, options, budget, stream=True)
         if not response.is_success:
             try:
+                _bound_body(response, budget.deadline)
                 content = _read_capped(response.iter_bytes())
+            except httpx.TransportError as exc:
+                raise _transport_error(exc, budget.deadline) from exc
             finally:
                 response.close()
             raise self._error(response, content)
+        _release_deadline(response)
         return ByteStream(response, options.get("chunk_size"))
 
     def _send(
-        self, call: ApiRequest[Any], options: RequestOptions, *, stream: bool
+        self, call: ApiRequest[Any], options: RequestOptions, budget: _Budget, *, stream: bool
     ) -> httpx.Response:
+        deadline = budget.deadline
         attempt = 0
         while True:
-            request = self._build(call, options)
+            request = self._build(call, options, budget)
+            self._out_of_time(request, deadline)
             try:
-                response = self._send_following_redirects(request, stream=stream)
+                response = self._send_following_redirects(request, deadline, stream=stream)
             except httpx.TransportError as exc:
-                delay = self._retry_delay_for_error(call, exc, options, attempt)
+                delay = self._retry_delay_for_error(call, exc, options, attempt, deadline)
                 if delay is None:
-                    raise _wrap_transport_error(exc) from exc
+                    raise _transport_error(exc, deadline) from exc
                 self._log_retry(call, type(exc).__name__, delay, attempt)
             else:
-                delay = self._retry_delay_for_response(call, response, options, attempt)
+                delay = self._retry_delay_for_response(call, response, options, attempt, deadline)
                 if delay is None:
                     return response
                 response.close()
@@ -377,19 +531,29 @@ class SyncPipeline(_PipelineBase):
             self.sleep(delay)
             attempt += 1
 
-    def _send_following_redirects(self, request: httpx.Request, *, stream: bool) -> httpx.Response:
+    def _send_following_redirects(
+        self, request: httpx.Request, deadline: Deadline | None, *, stream: bool
+    ) -> httpx.Response:
         first = request
         auth = self._auth
-        for _ in range(MAX_REDIRECTS + 1):
+        visited = [request.url]
+        while True:
             started = time.perf_counter()
-            response = self.http.send(request, auth=auth, follow_redirects=False, stream=stream)
-            self._log_response(request, response, started)
-            hop = self._redirect(response, first, auth)
+            response = self.http.send(request, auth=auth, follow_redirects=False, stream=True)
+            try:
+                if not stream:
+                    _bound_body(response, deadline)
+                    response.read()
+                self._log_response(request, response, started)
+                hop = self._redirect(response, first, auth, visited)
+            except BaseException:
+                response.close()
+                raise
             if hop is None:
                 return response
             response.close()
             request, auth = hop
-        raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+            visited.append(request.url)
 
     def close(self) -> None:
         """Close the HTTP client if this pipeline created it (an injected one stays open)."""
@@ -447,8 +611,9 @@ class AsyncPipeline(_PipelineBase):
         return self._gate[1]
 
     async def request(self, call: ApiRequest[T], options: RequestOptions | None = None) -> T:
-        """Send the call (with retries) and parse the response; errors as :meth:`SyncPipeline.request`."""
-        response = await self._send(call, options or {}, stream=False)
+        """Send the call (with retries) and parse the response; as :meth:`SyncPipeline.request`."""
+        options = options or {}
+        response = await self._send(call, options, self._budget(options), stream=False)
         return self._parse(call, response)
 
     async def request_raw(
@@ -458,42 +623,57 @@ class AsyncPipeline(_PipelineBase):
         wrap: Callable[[httpx.Response, T], R],
     ) -> R:
         """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
-        response = await self._send(call, options or {}, stream=False)
+        options = options or {}
+        response = await self._send(call, options, self._budget(options), stream=False)
         return wrap(response, self._parse(call, response))
 
     def stream(
         self, call: ApiRequest[Any], options: RequestOptions | None = None
     ) -> AsyncByteStream:
-        """A byte stream of the body; the request is sent when the stream is awaited or iterated."""
+        """A byte stream of the body; the request is sent when the stream is awaited or iterated.
+
+        The call's timeout runs from then and covers getting the response (an error's body
+        included); the body is read at the caller's pace, each read bounded by the timeout.
+        """
         options = options or {}
 
         async def open_response() -> httpx.Response:
-            response = await self._send(call, options, stream=True)
+            budget = self._budget(options)
+            response = await self._send(call, options, budget, stream=True)
             if not response.is_success:
                 try:
-                    content = await _aread_capped(response)
+                    content = await _bounded(
+                        _aread_capped(response), budget.deadline, response.request
+                    )
+                except httpx.TransportError as exc:
+                    raise _transport_error(exc, budget.deadline) from exc
                 finally:
                     await response.aclose()
                 raise self._error(response, content)
+            _release_deadline(response)
             return response
 
         return AsyncByteStream(open_response, options.get("chunk_size"))
 
     async def _send(
-        self, call: ApiRequest[Any], options: RequestOptions, *, stream: bool
+        self, call: ApiRequest[Any], options: RequestOptions, budget: _Budget, *, stream: bool
     ) -> httpx.Response:
+        deadline = budget.deadline
         attempt = 0
         while True:
-            request = self._build(call, options)
+            request = self._build(call, options, budget)
+            self._out_of_time(request, deadline)
             try:
-                response = await self._send_following_redirects(request, stream=stream)
+                response = await _bounded(
+                    self._send_following_redirects(request, stream=stream), deadline, request
+                )
             except httpx.TransportError as exc:
-                delay = self._retry_delay_for_error(call, exc, options, attempt)
+                delay = self._retry_delay_for_error(call, exc, options, attempt, deadline)
                 if delay is None:
-                    raise _wrap_transport_error(exc) from exc
+                    raise _transport_error(exc, deadline) from exc
                 self._log_retry(call, type(exc).__name__, delay, attempt)
             else:
-                delay = self._retry_delay_for_response(call, response, options, attempt)
+                delay = self._retry_delay_for_response(call, response, options, attempt, deadline)
                 if delay is None:
                     return response
                 await response.aclose()
@@ -506,24 +686,56 @@ class AsyncPipeline(_PipelineBase):
     ) -> httpx.Response:
         first = request
         auth = self._auth
-        for _ in range(MAX_REDIRECTS + 1):
+        visited = [request.url]
+        while True:
             started = time.perf_counter()
             async with self._in_flight():
                 response = await self.http.send(
-                    request, auth=auth, follow_redirects=False, stream=stream
+                    request, auth=auth, follow_redirects=False, stream=True
                 )
-            self._log_response(request, response, started)
-            hop = self._redirect(response, first, auth)
+                try:
+                    if not stream:
+                        await response.aread()
+                except BaseException:
+                    await response.aclose()
+                    raise
+            try:
+                self._log_response(request, response, started)
+                hop = self._redirect(response, first, auth, visited)
+            except BaseException:
+                await response.aclose()
+                raise
             if hop is None:
                 return response
             await response.aclose()
             request, auth = hop
-        raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.", request=request)
+            visited.append(request.url)
 
     async def close(self) -> None:
         """Close the HTTP client if this pipeline created it (an injected one stays open)."""
         if self._owns_http:
             await self.http.aclose()
+
+
+def _bound_body(response: httpx.Response, deadline: Deadline | None) -> None:
+    """Make reading this response's body stop at the first chunk after the deadline."""
+    if deadline is not None and isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = DeadlineBody(response.stream, deadline, response.request)
+
+
+async def _bounded(work: Awaitable[T], deadline: Deadline | None, request: httpx.Request) -> T:
+    """Await ``work``, cancelled when the deadline passes (then :class:`DeadlinePassed`)."""
+    if deadline is None:
+        return await work
+    import asyncio
+
+    try:
+        if sys.version_info >= (3, 11):
+            async with asyncio.timeout(deadline.remaining()):
+                return await work
+        return await asyncio.wait_for(work, deadline.remaining())
+    except TimeoutError as exc:  # asyncio's; httpx's timeouts are not TimeoutError
+        raise DeadlinePassed("cancelled when the deadline passed", request=request) from exc
 
 
 def _read_capped(chunks: Any) -> bytes:

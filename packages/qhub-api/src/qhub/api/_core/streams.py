@@ -1,6 +1,12 @@
 """Byte streams for downloads: the request is already answered, bytes arrive as you iterate.
 
 Both close the connection when exhausted, on ``close()``, or when used as context managers.
+
+Timeouts: the call's ``timeout`` is the deadline for getting the response (status and
+headers); the body is then read at the caller's pace, so a long download is not bounded by
+that deadline, but each read still is: a server silent for longer than ``timeout`` makes
+iteration raise :class:`~.errors.ApiTimeoutError` (``deadline`` is ``None``). A broken
+connection raises :class:`~.errors.ApiConnectionError`. Both are also httpx exceptions.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from .errors import error_from_transport
+
 __all__ = ["AsyncByteStream", "ByteStream"]
 
 
@@ -18,7 +26,7 @@ class ByteStream(Iterator[bytes]):
     """An iterator over the bytes of a response body that is already open.
 
     Errors for the request itself (404, 401, …) were raised when the stream was created;
-    iterating can only fail on a broken connection.
+    iterating can only fail on a broken or silent connection (see the module docstring).
     """
 
     def __init__(self, response: httpx.Response, chunk_size: int | None = None) -> None:
@@ -41,6 +49,9 @@ class ByteStream(Iterator[bytes]):
     def __next__(self) -> bytes:
         try:
             return next(self._chunks)
+        except httpx.TransportError as exc:
+            self.close()
+            raise error_from_transport(exc) from exc
         except BaseException:
             self.close()
             raise
@@ -108,6 +119,9 @@ class AsyncByteStream(AsyncIterator[bytes]):
         assert self._chunks is not None
         try:
             return await self._chunks.__anext__()
+        except httpx.TransportError as exc:
+            await self.aclose()
+            raise error_from_transport(exc) from exc
         except BaseException:
             await self.aclose()
             raise

@@ -41,7 +41,8 @@ class HubServiceClient(SyncClientBase):
         token: bearer token, a zero-argument callable returning one (called for every
             attempt), or an ``httpx.Auth`` that authenticates each request itself.
         headers: extra headers for every request (credentials cannot be overridden by them).
-        timeout: seconds per request; 60 by default, left to ``httpx_client`` when injected.
+        timeout: total seconds per call, retries and their waits included; 60 by default,
+            left to ``httpx_client``'s own (per-operation) timeouts when injected.
         max_retries: retries for transient failures (default 2).
         follow_redirects: follow redirects (default True); credentials never follow to
             another origin.

@@ -9,6 +9,7 @@ from ..._core.errors import (
     InternalServerError,
     NotFoundError,
     ParsingError,
+    RedirectError,
     UnauthorizedError,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "InternalServerError",
     "NotFoundError",
     "ParsingError",
+    "RedirectError",
     "UnauthorizedError",
 ]
