@@ -6,13 +6,25 @@ each name is imported from where it lives the first time it is looked up, then c
 """
 
 from __future__ import annotations
+import __future__
 
 import importlib
 import sys
 from collections.abc import Callable, Mapping
+from types import ModuleType
 from typing import Any
 
 __all__ = ["lazy_module"]
+
+
+def _is_public(name: str, value: object) -> bool:
+    """Whether a module global is part of the public surface (not a helper or an import)."""
+    return not (
+        name.startswith("_")
+        or name == "TYPE_CHECKING"
+        or isinstance(value, (ModuleType, __future__._Feature))
+        or getattr(value, "__module__", None) == __name__
+    )
 
 
 def lazy_module(
@@ -53,8 +65,9 @@ def lazy_module(
         return value
 
     def __dir__() -> list[str]:
-        extra = getattr(importlib.import_module(fallback), "__all__", []) if fallback else []
-        own = [n for n in vars(sys.modules[module_name]) if not n.startswith("_")]
-        return sorted({*own, *names, *extra})
+        source = importlib.import_module(fallback) if fallback else None
+        extra = getattr(source, "__all__", None) or (dir(source) if source else [])
+        own = [n for n, v in vars(sys.modules[module_name]).items() if _is_public(n, v)]
+        return sorted({*own, *names, *(n for n in extra if not n.startswith("_"))})
 
     return __getattr__, __dir__

@@ -129,5 +129,5 @@ __getattr__, __dir__ = lazy_module(
         "UnauthorizedError": "qhub.api._core.errors",
         "UnprocessableEntityError": "qhub.api._core.errors",
     },
-    fallback="qhub.api.quantum._generated.models",
+    fallback="qhub.api.quantum.types",
 )

@@ -63,4 +63,4 @@ __all__ = [
 # The vendor's job input types (CreateJobRequestInput_*, …): the generated models, on first use.
 from ..._core.lazy import lazy_module as _lazy_module
 
-__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.quantum._generated.models")
+__getattr__, __dir__ = _lazy_module(__name__, {}, fallback="qhub.api.quantum.types")
