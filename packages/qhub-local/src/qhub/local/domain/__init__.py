@@ -12,10 +12,9 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .hub import Credentials, Hub, LogLine, ResultView
-from .models import Application, DataPool, Execution, Service
+from .models import DataPool, Execution, Service
 
 __all__ = [
-    "Application",
     "BadRequest",
     "Conflict",
     "Credentials",

@@ -17,21 +17,24 @@ from pathlib import Path
 from typing import Any
 
 from ..runner import RunOutcome, RunSpec, WorkspaceRunner
+from .clock import utc_now
 from .errors import BadRequest, Forbidden, NotFound, Unauthorized
-from .models import Application, DataPool, Execution, Service, utc_now
+from .identity import (
+    Application,
+    Applications,
+    IdentityStore,
+    Organizations,
+    TokenSigner,
+    Users,
+)
+from .models import DataPool, Execution, Service
 from .quantum import QuantumJobs
-from .store import Store
-from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
-from .users import Users
+from .store import Database, Store
 
 __all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
 
-ACCESS_TOKEN_KIND = "access"  # noqa: S105 - a claim value, not a secret
-EXECUTION_TOKEN_KIND = "execution"  # noqa: S105 - a claim value
 GRANT_TOKEN_KIND = "datapool-grant"  # noqa: S105 - a claim value
-ANONYMOUS_APPLICATION = "anonymous"
 GRANT_TTL = 3600.0
-EXECUTION_TOKEN_TTL = 24 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,18 @@ class Hub:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "executions").mkdir(exist_ok=True)
         self.token_ttl = token_ttl
-        self.anonymous = anonymous
-        self.store = Store(self.data_dir / "hub.sqlite3")
+        self.database = Database(self.data_dir / "hub.sqlite3")
+        identity = IdentityStore(self.database)
+        self.store = Store(self.database)
         self.signer = TokenSigner(self._signing_key(), clock)
+        self.users = Users(identity)
+        self.applications = Applications(
+            identity, self.signer, token_ttl=token_ttl, anonymous=anonymous
+        )
+        self.organizations = Organizations(self.database, identity, self.users, self.signer)
         self.services: dict[str, Service] = {}
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
-        self.quantum = QuantumJobs(self.store)
-        self.users = Users(self.store)
+        self.quantum = QuantumJobs(self.store, self.database)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
         self.quantum_url: str | None = None
         self._account_for_interrupted_runs()
@@ -130,25 +138,12 @@ class Hub:
         match the stored hashes; otherwise new ones are issued (secrets are stored hashed, so
         they can't be recovered from the database).
         """
-        organization_id = self.store.meta("organization_id")
-        if organization_id is None:
-            organization_id = str(uuid.uuid4())
-            self.store.set_meta("organization_id", organization_id)
-        app = self.store.first_application()
+        organization_id = self.organizations.ensure_default()
         old_app = (previous or {}).get("application") or {}
-        if app is None:
-            app = Application(str(uuid.uuid4()), "default", new_secret("AK", 12))
-            secret = new_secret("SK")
-            self.store.add_application(app, hash_secret(secret), utc_now())
-        else:
-            stored = self.store.application_by_key(app.access_key_id)
-            secret = old_app.get("secret_access_key") or ""
-            if stored is None or not secrets_match(secret, stored[1]):
-                secret = new_secret("SK")
-                self.store.set_application_secret(app.id, hash_secret(secret))
+        app, secret = self.applications.ensure_default(old_app.get("secret_access_key") or "")
         self.users.ensure_user(organization_id, "local")
         token = (previous or {}).get("personal_access_token") or ""
-        if self.store.organization_for_token(hash_secret(token), utc_now()) != organization_id:
+        if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
         if not self.store.datapools():
             self.create_datapool("default")
@@ -158,16 +153,13 @@ class Hub:
         """Another user, in their own organization (a new one unless given): their default
         personal access token and organization id. Only the token's hash is stored."""
         organization = organization_id or str(uuid.uuid4())
-        count = len(self.store.users())
+        count = self.users.count()
         self.users.ensure_user(organization, f"user{count + 1}")
         return self.users.issue_default_token(organization), organization
 
     def create_application(self, name: str) -> tuple[Application, str]:
         """A new application and its plain secret."""
-        app = Application(str(uuid.uuid4()), name, new_secret("AK", 12))
-        secret = new_secret("SK")
-        self.store.add_application(app, hash_secret(secret), utc_now())
-        return app, secret
+        return self.applications.create(name)
 
     def create_datapool(self, name: str) -> DataPool:
         """A new, empty data pool."""
@@ -205,61 +197,7 @@ class Hub:
         """Stop running executions and close the store."""
         self.runner.close()
         self.quantum.close()
-        self.store.close()
-
-    # -- credentials -----------------------------------------------------------------------
-
-    def issue_access_token(self, access_key_id: str, secret_access_key: str) -> str:
-        """A gateway access token for a valid access key.
-
-        Raises:
-            Unauthorized: unknown key or wrong secret.
-        """
-        found = self.store.application_by_key(access_key_id)
-        if found is None or not secrets_match(secret_access_key, found[1]):
-            raise Unauthorized("unknown access key id or wrong secret access key")
-        return self.signer.issue({"kind": ACCESS_TOKEN_KIND, "sub": found[0].id}, self.token_ttl)
-
-    def application_for_bearer(self, token: str | None) -> str:
-        """The application id a gateway bearer token belongs to.
-
-        Raises:
-            Unauthorized: no token, or an invalid or expired one (unless anonymous).
-        """
-        if self.anonymous:
-            return ANONYMOUS_APPLICATION
-        if not token:
-            raise Unauthorized("a bearer token is required (Authorization: Bearer <token>)")
-        claims = self.signer.verify(token, kind=ACCESS_TOKEN_KIND)
-        return str(claims["sub"])
-
-    def service_execution_of(self, api_key: str | None) -> str | None:
-        """The service execution an ``X-Auth-Token`` belongs to, if it is an execution token."""
-        if not api_key or self.store.access_token(hash_secret(api_key)) is not None:
-            return None
-        try:
-            return str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["execution"])
-        except Unauthorized:
-            return None
-
-    def organization_for_api_key(self, api_key: str | None, organization_id: str | None) -> str:
-        """The organization a personal access token acts for.
-
-        Raises:
-            Unauthorized: no or an unknown token.
-            Forbidden: ``X-OrganizationId`` names another organization.
-        """
-        if not api_key:
-            raise Unauthorized("an X-Auth-Token header is required")
-        organization = self.store.organization_for_token(hash_secret(api_key), utc_now())
-        if organization is None:
-            try:
-                organization = str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["org"])
-            except Unauthorized:
-                raise Unauthorized("the X-Auth-Token is not a valid token") from None
-        if organization_id is not None and organization_id != organization:
-            raise Forbidden(f"the token has no access to organization {organization_id!r}")
-        return organization
+        self.database.close()
 
     # -- executions ------------------------------------------------------------------------
 
@@ -289,15 +227,7 @@ class Hub:
             (workdir / "datapool").mkdir(parents=True)
         for key, pool in mounts.items():
             (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
-        token = self.signer.issue(
-            {
-                "kind": EXECUTION_TOKEN_KIND,
-                "sub": application_id,
-                "execution": execution.id,
-                "org": self.store.meta("organization_id"),
-            },
-            EXECUTION_TOKEN_TTL,
-        )
+        token = self.organizations.issue_execution_token(application_id, execution.id)
         env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
@@ -423,10 +353,7 @@ class Hub:
             raise BadRequest(f"permission must be VIEW or MODIFY, not {permission!r}")
         if self.store.datapool(datapool_id) is None:
             raise NotFound(f"no data pool {datapool_id!r}")
-        if (
-            self.store.application(application_id) is None
-            and application_id != ANONYMOUS_APPLICATION
-        ):
+        if not self.applications.exists(application_id):
             raise NotFound(f"no application {application_id!r}")
         claims = {
             "kind": GRANT_TOKEN_KIND,

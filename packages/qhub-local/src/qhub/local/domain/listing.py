@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import BadRequest
 
-__all__ = ["page_of", "sort_rows"]
+__all__ = ["PageRequest", "page_of", "sort_rows"]
 
 MAX_PAGE_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a listing to show: zero-based ``page``, its ``size``, and ``sort``
+    (``property,asc|desc``, the first one leading)."""
+
+    page: int = 0
+    size: int = 20
+    sort: tuple[str, ...] = ()
 
 
 def sort_rows(

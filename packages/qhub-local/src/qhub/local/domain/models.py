@@ -9,12 +9,9 @@ from typing import overload
 
 __all__ = [
     "FINAL_STATUSES",
-    "AccessToken",
-    "Application",
     "DataPool",
     "Execution",
     "Service",
-    "User",
     "iso",
     "utc_now",
 ]
@@ -40,15 +37,6 @@ def iso(moment: dt.datetime | None) -> str | None:
     return (
         moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
-
-
-@dataclass(frozen=True)
-class Application:
-    """A client application; it owns an access key and its executions."""
-
-    id: str
-    name: str
-    access_key_id: str
 
 
 @dataclass(frozen=True)
@@ -104,33 +92,3 @@ class Execution:
     def is_final(self) -> bool:
         """Whether the execution can no longer change."""
         return self.status in FINAL_STATUSES
-
-
-@dataclass
-class User:
-    """A local user: the one member of its own organization."""
-
-    id: str
-    organization_id: str
-    username: str
-    email: str
-    firstname: str | None = None
-    lastname: str | None = None
-    current_position: str | None = None
-    homepage: str | None = None
-    about: str | None = None
-
-
-@dataclass(frozen=True)
-class AccessToken:
-    """A personal access token, as stored: its hash and what the user may see of it."""
-
-    id: str
-    token_hash: str
-    organization_id: str
-    name: str
-    is_default: bool
-    hint: str
-    created_at: dt.datetime
-    expires_at: dt.datetime | None = None
-    used_at: dt.datetime | None = None

@@ -25,7 +25,7 @@ from .backends import BACKENDS, BackendSpec, Calibrations, backend, parse_instan
 from .errors import BadRequest, NotFound, Unprocessable
 from .listing import page_of, sort_rows
 from .models import iso, utc_now
-from .store import Store
+from .store import Database, Store
 
 __all__ = ["JobLifecycle", "JobRecord", "QuantumJobs", "SessionRecord"]
 
@@ -218,7 +218,7 @@ class SessionRecord:
 class QuantumJobs:
     """Jobs on local simulator backends, persisted in the Hub's store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, database: Database) -> None:
         self._store = store
         self._pool = simulator_pool()
         #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
@@ -228,10 +228,10 @@ class QuantumJobs:
         self._backend_of: dict[str, str] = {}
         self._lock = threading.Lock()
         self._closed = False
-        since = store.meta("calibrated_since")
+        since = database.meta("calibrated_since")
         if since is None:
             since = _now()
-            store.set_meta("calibrated_since", since)
+            database.set_meta("calibrated_since", since)
         self._calibrations = Calibrations(datetime.fromisoformat(since.replace("Z", "+00:00")))
         self._recover()
 

@@ -83,7 +83,7 @@ def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
         token = (
             authorization[7:] if authorization and authorization[:7].lower() == "bearer " else None
         )
-        return hub.application_for_bearer(token)
+        return hub.applications.application_for_bearer(token)
 
     ServiceDep = Annotated[Service, Depends(service)]
     CallerDep = Annotated[str, Depends(caller)]

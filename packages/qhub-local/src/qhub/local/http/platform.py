@@ -33,7 +33,7 @@ def platform_router(hub: Hub) -> APIRouter:
         x_auth_token: Annotated[str | None, Header()] = None,
         x_organizationid: Annotated[str | None, Header()] = None,
     ) -> str:
-        return hub.organization_for_api_key(x_auth_token, x_organizationid)
+        return hub.organizations.for_api_key(x_auth_token, x_organizationid)
 
     OrgDep = Annotated[str, Depends(organization)]
 

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ..domain import Hub
 from ..domain.backends import BACKENDS
-from .bodies import json_object
+from .bodies import read_json_object
 
 __all__ = ["quantum_router"]
 
@@ -31,7 +31,7 @@ def quantum_router(hub: Hub) -> APIRouter:
         x_auth_token: Annotated[str | None, Header()] = None,
         x_organizationid: Annotated[str | None, Header()] = None,
     ) -> str:
-        return hub.organization_for_api_key(x_auth_token, x_organizationid)
+        return hub.organizations.for_api_key(x_auth_token, x_organizationid)
 
     OrgDep = Annotated[str, Depends(organization)]
 
@@ -43,7 +43,7 @@ def quantum_router(hub: Hub) -> APIRouter:
     ) -> JSONResponse:
         reduced = x_auth_token is None
         if not reduced:
-            hub.organization_for_api_key(x_auth_token, x_organizationid)
+            hub.organizations.for_api_key(x_auth_token, x_organizationid)
         wanted = provider.upper().replace("-", "_") if provider else None
         specs = [s for s in BACKENDS.values() if wanted is None or s.provider == wanted]
         if reduced:
@@ -98,7 +98,7 @@ def quantum_router(hub: Hub) -> APIRouter:
         x_auth_token: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
         # A plain def: FastAPI runs it on a worker thread, since validation waits for Qiskit.
-        execution = hub.service_execution_of(x_auth_token)
+        execution = hub.organizations.service_execution_of(x_auth_token)
         return JSONResponse(
             hub.quantum.create(organization_id, body, execution).wire(), status_code=201
         )
@@ -109,8 +109,8 @@ def quantum_router(hub: Hub) -> APIRouter:
         organization_id: OrgDep,
         x_auth_token: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
-        body = await json_object(request)
-        execution = hub.service_execution_of(x_auth_token)
+        body = await read_json_object(request)
+        execution = hub.organizations.service_execution_of(x_auth_token)
         session = hub.quantum.create_session(organization_id, body, execution)
         return JSONResponse(session.wire(), status_code=201)
 
@@ -131,7 +131,7 @@ def quantum_router(hub: Hub) -> APIRouter:
     async def update_session_state(
         session_id: str, request: Request, organization_id: OrgDep
     ) -> JSONResponse:
-        body = await json_object(request)
+        body = await read_json_object(request)
         session = hub.quantum.update_session_state(
             organization_id, session_id, body.get("accept_jobs")
         )
@@ -225,7 +225,7 @@ def quantum_router(hub: Hub) -> APIRouter:
     async def update_service_execution_session_state(
         service_execution_id: str, session_id: str, request: Request, organization_id: OrgDep
     ) -> JSONResponse:
-        body = await json_object(request)
+        body = await read_json_object(request)
         hub.quantum.execution_session(organization_id, service_execution_id, session_id)
         session = hub.quantum.update_session_state(
             organization_id, session_id, body.get("accept_jobs")
