@@ -108,7 +108,7 @@ class LocalHub:
         all_services.update(services or {})
         try:
             for name, workspace in all_services.items():
-                self.hub.register_service(Service(name, Path(workspace).resolve()))
+                self.hub.catalog.register(Service(name, Path(workspace).resolve()))
         except BaseException:
             self.hub.close()
             raise
@@ -182,7 +182,7 @@ class LocalHub:
             quantum_url=f"{base}/quantum",
             platform_url=f"{base}/qc-catalog",
             user_url=f"{base}/user-service",
-            services={s.name: base + s.path for s in self.hub.services.values()},
+            services={s.name: base + s.path for s in self.hub.catalog.all()},
             application={
                 "id": credentials.application_id,
                 "access_key_id": credentials.access_key_id,

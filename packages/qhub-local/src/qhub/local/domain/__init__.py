@@ -1,5 +1,6 @@
 """The local Hub's domain: plain objects, rules and the SQLite store (no HTTP)."""
 
+from .catalog import Service
 from .errors import (
     BadRequest,
     Conflict,
@@ -12,7 +13,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .hub import Credentials, Hub, LogLine, ResultView
-from .models import DataPool, Execution, Service
+from .models import DataPool, Execution
 
 __all__ = [
     "BadRequest",

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..runner import RunOutcome, RunSpec, WorkspaceRunner
+from .catalog import Service, ServiceCatalog
 from .clock import utc_now
 from .errors import BadRequest, Forbidden, NotFound, Unauthorized
 from .identity import (
@@ -27,7 +28,7 @@ from .identity import (
     TokenSigner,
     Users,
 )
-from .models import DataPool, Execution, Service
+from .models import DataPool, Execution
 from .quantum import QuantumJobs
 from .store import Database, Store
 
@@ -104,7 +105,7 @@ class Hub:
             identity, self.signer, token_ttl=token_ttl, anonymous=anonymous
         )
         self.organizations = Organizations(self.database, identity, self.users, self.signer)
-        self.services: dict[str, Service] = {}
+        self.catalog = ServiceCatalog()
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
         self.quantum = QuantumJobs(self.store, self.database)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
@@ -169,29 +170,6 @@ class Hub:
         pool = DataPool(pool_id, name, path, utc_now())
         self.store.add_datapool(pool)
         return pool
-
-    def register_service(self, service: Service) -> None:
-        """Serve a workspace under its gateway path.
-
-        Raises:
-            BadRequest: the workspace has no ``src/program.py``.
-        """
-        if not (service.workspace / "src" / "program.py").is_file():
-            raise BadRequest(
-                f"{service.workspace} is not a service workspace: src/program.py is missing"
-            )
-        self.services[service.path] = service
-
-    def service(self, context: str, name: str, version: str) -> Service:
-        """The service at a gateway path.
-
-        Raises:
-            NotFound: no service is registered there.
-        """
-        service = self.services.get(f"/gateway/{context}/{name}/{version}")
-        if service is None:
-            raise NotFound(f"no service at /gateway/{context}/{name}/{version}")
-        return service
 
     def close(self) -> None:
         """Stop running executions and close the store."""

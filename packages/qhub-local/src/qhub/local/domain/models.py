@@ -11,7 +11,6 @@ __all__ = [
     "FINAL_STATUSES",
     "DataPool",
     "Execution",
-    "Service",
     "iso",
     "utc_now",
 ]
@@ -37,31 +36,6 @@ def iso(moment: dt.datetime | None) -> str | None:
     return (
         moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
-
-
-@dataclass(frozen=True)
-class Service:
-    """A managed service: a workspace reachable under ``/gateway/<context>/<name>/<version>``."""
-
-    name: str
-    workspace: Path
-    context: str = "local"
-    version: str = "1.0.0"
-
-    @property
-    def id(self) -> str:
-        """A stable id for the service."""
-        return f"{self.context}-{self.name}"
-
-    @property
-    def definition_id(self) -> str:
-        """A stable id for this version of the service."""
-        return f"{self.context}-{self.name}-{self.version}"
-
-    @property
-    def path(self) -> str:
-        """The gateway path of the service."""
-        return f"/gateway/{self.context}/{self.name}/{self.version}"
 
 
 @dataclass(frozen=True)

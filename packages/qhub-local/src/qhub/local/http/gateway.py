@@ -77,7 +77,7 @@ def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
 
     # Dependencies are coroutines so FastAPI doesn't hop to a thread pool for them.
     async def service(context: str, name: str, version: str) -> Service:
-        return hub.service(context, name, version)
+        return hub.catalog.get(context, name, version)
 
     async def caller(authorization: Annotated[str | None, Header()] = None) -> str:
         token = (
