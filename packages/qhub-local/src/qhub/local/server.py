@@ -190,7 +190,7 @@ class LocalHub:
             },
             personal_access_token=credentials.personal_access_token,
             organization_id=credentials.organization_id,
-            datapools={p.name: p.id for p in self.hub.store.datapools()},
+            datapools={p.name: p.id for p in self.hub.datapools.all()},
         )
 
     @property

@@ -1,6 +1,7 @@
 """The local Hub's domain: plain objects, rules and the SQLite store (no HTTP)."""
 
 from .catalog import Service
+from .datapools import DataPool
 from .errors import (
     BadRequest,
     Conflict,
@@ -13,7 +14,7 @@ from .errors import (
     UnsupportedMediaType,
 )
 from .hub import Credentials, Hub, LogLine, ResultView
-from .models import DataPool, Execution
+from .models import Execution
 
 __all__ = [
     "BadRequest",

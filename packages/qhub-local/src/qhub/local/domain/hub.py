@@ -19,7 +19,8 @@ from typing import Any
 from ..runner import RunOutcome, RunSpec, WorkspaceRunner
 from .catalog import Service, ServiceCatalog
 from .clock import utc_now
-from .errors import BadRequest, Forbidden, NotFound, Unauthorized
+from .datapools import DataPoolReference, DataPools, DataPoolStore
+from .errors import BadRequest, NotFound
 from .identity import (
     Application,
     Applications,
@@ -28,14 +29,11 @@ from .identity import (
     TokenSigner,
     Users,
 )
-from .models import DataPool, Execution
+from .models import Execution
 from .quantum import QuantumJobs
 from .store import Database, Store
 
 __all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
-
-GRANT_TOKEN_KIND = "datapool-grant"  # noqa: S105 - a claim value
-GRANT_TTL = 3600.0
 
 
 @dataclass(frozen=True)
@@ -106,6 +104,12 @@ class Hub:
         )
         self.organizations = Organizations(self.database, identity, self.users, self.signer)
         self.catalog = ServiceCatalog()
+        self.datapools = DataPools(
+            DataPoolStore(self.database),
+            self.signer,
+            self.applications,
+            self.data_dir / "datapools",
+        )
         self.runner = WorkspaceRunner(max_parallel=max_parallel)
         self.quantum = QuantumJobs(self.store, self.database)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
@@ -146,8 +150,7 @@ class Hub:
         token = (previous or {}).get("personal_access_token") or ""
         if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
-        if not self.store.datapools():
-            self.create_datapool("default")
+        self.datapools.ensure_default()
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
     def add_user(self, organization_id: str | None = None) -> tuple[str, str]:
@@ -161,15 +164,6 @@ class Hub:
     def create_application(self, name: str) -> tuple[Application, str]:
         """A new application and its plain secret."""
         return self.applications.create(name)
-
-    def create_datapool(self, name: str) -> DataPool:
-        """A new, empty data pool."""
-        pool_id = str(uuid.uuid4())
-        path = self.data_dir / "datapools" / pool_id
-        path.mkdir(parents=True)
-        pool = DataPool(pool_id, name, path, utc_now())
-        self.store.add_datapool(pool)
-        return pool
 
     def close(self) -> None:
         """Stop running executions and close the store."""
@@ -225,24 +219,15 @@ class Hub:
     def _finished(self, outcome: RunOutcome) -> None:
         self.store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
 
-    def _datapool_mounts(self, application_id: str, body: dict[str, Any]) -> dict[str, DataPool]:
+    def _datapool_mounts(self, application_id: str, body: dict[str, Any]) -> dict[str, Any]:
         mounts = {}
         for key, value in body.items():
             if not (isinstance(value, dict) and value.get("ref") == "DATAPOOL"):
                 continue
             if not plain_file_name(key):
                 raise BadRequest(f"data pool reference key {key!r} is not a plain name")
-            grant = value.get("grant")
-            pool = self.store.datapool(str(value.get("id")))
-            if pool is None:
-                raise NotFound(f"data pool {value.get('id')!r} of {key!r} does not exist")
-            try:
-                claims = self.signer.verify(str(grant), kind=GRANT_TOKEN_KIND)
-            except Unauthorized as exc:
-                raise Forbidden(f"the grant for {key!r} is not valid: {exc.message}") from None
-            if claims.get("datapool") != pool.id or claims.get("sub") != application_id:
-                raise Forbidden(f"the grant for {key!r} is for another data pool or application")
-            mounts[key] = pool
+            reference = DataPoolReference(str(value.get("id")), str(value.get("grant")))
+            mounts[key] = self.datapools.granted(key, reference, application_id)
         return mounts
 
     def execution(self, service: Service, application_id: str, execution_id: str) -> Execution:
@@ -317,29 +302,6 @@ class Hub:
                 continue
             lines.append(LogLine(entry["timestamp"], entry["severity"], entry["message"]))
         return lines
-
-    # -- platform --------------------------------------------------------------------------
-
-    def issue_grant(self, datapool_id: str, application_id: str, permission: str) -> str:
-        """A grant token for an application to use a data pool.
-
-        Raises:
-            NotFound: unknown data pool or application.
-            BadRequest: unknown permission.
-        """
-        if permission not in ("VIEW", "MODIFY"):
-            raise BadRequest(f"permission must be VIEW or MODIFY, not {permission!r}")
-        if self.store.datapool(datapool_id) is None:
-            raise NotFound(f"no data pool {datapool_id!r}")
-        if not self.applications.exists(application_id):
-            raise NotFound(f"no application {application_id!r}")
-        claims = {
-            "kind": GRANT_TOKEN_KIND,
-            "sub": application_id,
-            "datapool": datapool_id,
-            "permission": permission,
-        }
-        return self.signer.issue(claims, GRANT_TTL)
 
 
 def _append_log(workdir: Path, severity: str, message: str) -> None:

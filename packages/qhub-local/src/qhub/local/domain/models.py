@@ -9,7 +9,6 @@ from typing import overload
 
 __all__ = [
     "FINAL_STATUSES",
-    "DataPool",
     "Execution",
     "iso",
     "utc_now",
@@ -36,16 +35,6 @@ def iso(moment: dt.datetime | None) -> str | None:
     return (
         moment.astimezone(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
-
-
-@dataclass(frozen=True)
-class DataPool:
-    """A data pool: a directory whose files executions may be granted."""
-
-    id: str
-    name: str
-    path: Path
-    created_at: dt.datetime
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .models import DataPool, Execution
+from .models import Execution
 
 if TYPE_CHECKING:
     from .quantum import JobRecord, SessionRecord
@@ -25,8 +25,6 @@ __all__ = ["Database", "Store"]
 
 SCHEMA_VERSION = 2
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS datapools (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, path TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS executions (
     id TEXT PRIMARY KEY, service TEXT NOT NULL, application_id TEXT NOT NULL,
     status TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, ended_at TEXT,
@@ -115,28 +113,6 @@ class Store:
     def __init__(self, database: Database) -> None:
         database.create_tables(SCHEMA)
         self._database = database
-
-    # -- data pools ------------------------------------------------------------------------
-
-    def add_datapool(self, pool: DataPool) -> None:
-        """Create a data pool."""
-        with self._database.transaction() as db:
-            db.execute(
-                "INSERT INTO datapools VALUES (?, ?, ?, ?)",
-                (pool.id, pool.name, str(pool.path), pool.created_at.isoformat()),
-            )
-
-    def datapools(self) -> list[DataPool]:
-        """All data pools, oldest first."""
-        with self._database.reading() as db:
-            rows = db.execute(
-                "SELECT id, name, path, created_at FROM datapools ORDER BY created_at"
-            ).fetchall()
-        return [DataPool(r[0], r[1], Path(r[2]), dt.datetime.fromisoformat(r[3])) for r in rows]
-
-    def datapool(self, pool_id: str) -> DataPool | None:
-        """A data pool by id."""
-        return next((p for p in self.datapools() if p.id == pool_id), None)
 
     # -- executions ------------------------------------------------------------------------
 
