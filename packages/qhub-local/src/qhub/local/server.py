@@ -152,7 +152,7 @@ class LocalHub:
                 raise RuntimeError("the local Hub's HTTP server did not start")
             time.sleep(0.01)
         self.connection = self._connection(port)
-        self.hub.quantum_url = self.connection.quantum_url
+        self.hub.executions.quantum_url = self.connection.quantum_url
         _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
         self.hub.users.on_default_token = self._default_token_replaced
         return self.connection

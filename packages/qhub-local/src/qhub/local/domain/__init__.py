@@ -13,8 +13,8 @@ from .errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from .hub import Credentials, Hub, LogLine, ResultView
-from .models import Execution
+from .executions import Execution, LogLine, ResultView
+from .hub import Credentials, Hub
 
 __all__ = [
     "BadRequest",

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .clock import format_utc as iso
 from .errors import BadRequest, NotFound
 from .listing import page_of, sort_rows
-from .models import iso
 
 __all__ = ["BACKENDS", "BackendSpec", "Calibrations", "backend"]
 

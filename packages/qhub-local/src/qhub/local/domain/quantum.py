@@ -22,9 +22,10 @@ from ..simulation import (
     simulator_pool,
 )
 from .backends import BACKENDS, BackendSpec, Calibrations, backend, parse_instant
+from .clock import format_utc as iso
+from .clock import utc_now
 from .errors import BadRequest, NotFound, Unprocessable
 from .listing import page_of, sort_rows
-from .models import iso, utc_now
 from .store import Database, Store
 
 __all__ = ["JobLifecycle", "JobRecord", "QuantumJobs", "SessionRecord"]

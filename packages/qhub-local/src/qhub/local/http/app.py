@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from ..domain import Hub
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
-from .gateway import gateway_router
+from .gateway import router as gateway_router
 from .platform import router as platform_router
 from .quantum import quantum_router
 from .token import router as token_router
@@ -24,7 +24,7 @@ def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASG
     app.state.max_body_bytes = max_body_bytes
     install_error_handlers(app)
     app.include_router(token_router)
-    app.include_router(gateway_router(hub, max_body_bytes=max_body_bytes))
+    app.include_router(gateway_router)
     app.include_router(platform_router)
     app.include_router(quantum_router(hub))
     app.include_router(user_router)
