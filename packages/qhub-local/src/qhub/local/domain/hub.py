@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ..runner import WorkspaceRunner
+from ..simulation import simulator_pool
 from .catalog import ServiceCatalog
 from .datapools import DataPools, DataPoolStore
 from .executions import Executions, ExecutionStore
 from .identity import Application, Applications, IdentityStore, Organizations, TokenSigner, Users
-from .quantum import QuantumJobs
-from .store import Database, Store
+from .quantum import Quantum
+from .store import Database
 
 __all__ = ["Credentials", "Hub"]
 
@@ -89,7 +90,7 @@ class Hub:
             self.datapools,
             self.data_dir / "executions",
         )
-        self.quantum = QuantumJobs(Store(self.database), self.database)
+        self.quantum = Quantum(self.database, simulator_pool())
         self.executions.recover_interrupted()
 
     def _signing_key(self) -> bytes:

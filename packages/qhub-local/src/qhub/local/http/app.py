@@ -8,7 +8,7 @@ from ..domain import Hub
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
 from .gateway import router as gateway_router
 from .platform import router as platform_router
-from .quantum import quantum_router
+from .quantum import router as quantum_router
 from .token import router as token_router
 from .user import router as user_router
 
@@ -26,6 +26,6 @@ def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASG
     app.include_router(token_router)
     app.include_router(gateway_router)
     app.include_router(platform_router)
-    app.include_router(quantum_router(hub))
+    app.include_router(quantum_router)
     app.include_router(user_router)
     return request_id_middleware(app)
