@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,7 +22,7 @@ from .lifecycle import JobLifecycle
 from .records import JobRecord
 from .store import QuantumStore
 
-__all__ = ["CircuitParser", "JobScheduler", "SimulationWorkers"]
+__all__ = ["CircuitParser", "JobScheduler", "SimulationWorkers", "Simulator"]
 
 Counts = dict[str, int]
 
@@ -38,6 +39,22 @@ class CircuitParser(Protocol):
         """The input as an OpenQASM 3 program."""
 
 
+class Simulator(Protocol):
+    """One simulator process, borrowed for one job."""
+
+    def simulate(
+        self, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+    ) -> tuple[Counts, list[str] | None]:
+        """Counts (and per-shot memory if asked) for ``circuit``."""
+
+    def kill(self) -> None:
+        """Stop the process now; the simulation in flight fails."""
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id, if it is running."""
+
+
 class SimulationWorkers(CircuitParser, Protocol):
     """The simulation package's worker processes, and the threads that drive them."""
 
@@ -45,21 +62,18 @@ class SimulationWorkers(CircuitParser, Protocol):
     def jobs(self) -> Executor:
         """Threads that run jobs; their number bounds how many simulate at once."""
 
-    def simulate(
-        self, key: str, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
-    ) -> tuple[Counts, list[str] | None]:
-        """Counts (and per-shot memory if asked) for ``circuit``, run under ``key``."""
-
-    def interrupt(self, key: str) -> bool:
-        """Stop the simulation running under ``key``."""
+    def simulator(self) -> AbstractContextManager[Simulator]:
+        """Borrow a simulator until the block ends (waiting until one is free)."""
 
 
 @dataclass
 class _ScheduledJob:
-    """A job this scheduler has queued and not yet seen end."""
+    """A job this scheduler has queued and not yet seen end, and the simulator it holds
+    while it simulates (what a cancel stops)."""
 
     future: Future[None]
     backend_id: str
+    simulator: Simulator | None = None
 
 
 class JobScheduler:
@@ -130,8 +144,15 @@ class JobScheduler:
                 job.status = "CANCELLING"
             self._store.save_job(job)
         if job.status == "CANCELLING":
-            self._workers.interrupt(job_id)
+            self._interrupt(job_id)
         return job
+
+    def pid_of(self, job_id: str) -> int | None:
+        """The id of the process simulating the job now, if one is."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            simulator = scheduled.simulator if scheduled is not None else None
+        return simulator.pid if simulator is not None else None
 
     def close(self) -> None:
         """Stop this Hub's jobs: queued ones stay PENDING (they run at the next start), running
@@ -142,9 +163,17 @@ class JobScheduler:
             scheduled = dict(self._scheduled)
         running = [job.future for job in scheduled.values() if not job.future.cancel()]
         for job_id in scheduled:
-            self._workers.interrupt(job_id)
+            self._interrupt(job_id)
         for future in running:
             future.result()
+
+    def _interrupt(self, job_id: str) -> None:
+        """Stop the job's simulation, if it is simulating now."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            simulator = scheduled.simulator if scheduled is not None else None
+        if simulator is not None:
+            simulator.kill()
 
     def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
         try:
@@ -188,16 +217,27 @@ class JobScheduler:
             if circuit is None:  # queued again after a restart
                 qubits = backend_spec(job.backend_id).qubit_count
                 circuit = self._workers.prepare(job.input_format, job.input, qubits)
-            counts, shots_memory = self._workers.simulate(
-                job.id,
-                circuit,
-                job.shots,
-                seed if isinstance(seed, int) else None,
-                params.get("memory") is True,
-            )
+            with self._workers.simulator() as simulator:
+                self._holds(job.id, simulator)
+                try:
+                    counts, shots_memory = simulator.simulate(
+                        circuit,
+                        job.shots,
+                        seed if isinstance(seed, int) else None,
+                        params.get("memory") is True,
+                    )
+                finally:
+                    self._holds(job.id, None)
         except Exception as exc:
             return {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
         outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
         if shots_memory is not None:
             outcome["memory"] = shots_memory
         return outcome, "COMPLETED"
+
+    def _holds(self, job_id: str, simulator: Simulator | None) -> None:
+        """Record the simulator the job is running on (None: it let go of it)."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            if scheduled is not None:
+                scheduled.simulator = simulator
