@@ -1,4 +1,6 @@
-"""The local Hub's domain: plain objects, rules and the SQLite store (no HTTP)."""
+"""The local Hub's domain, one package per bounded context (``identity``, ``catalog``,
+``datapools``, ``executions``, ``quantum``), each with its records, rules and tables, over
+one SQLite database (``store``). No HTTP here; :class:`Hub` assembles the contexts."""
 
 from .catalog import Service
 from .datapools import DataPool

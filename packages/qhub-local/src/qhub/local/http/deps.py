@@ -19,6 +19,7 @@ __all__ = [
     "ApiKey",
     "GatewayApplication",
     "HubDep",
+    "OptionalOrganizationId",
     "OrganizationId",
     "Paging",
     "Principal",
@@ -51,6 +52,21 @@ async def _organization(
 OrganizationId = Annotated[str, Depends(_organization)]
 
 
+async def _optional_organization(
+    hub: HubDep,
+    x_auth_token: ApiKey = None,
+    x_organizationid: Annotated[str | None, Header()] = None,
+) -> str | None:
+    if x_auth_token is None:
+        return None
+    return hub.organizations.for_api_key(x_auth_token, x_organizationid)
+
+
+#: Like :data:`OrganizationId`, but None for a caller who sent no ``X-Auth-Token`` (for the
+#: few operations anyone may call).
+OptionalOrganizationId = Annotated[str | None, Depends(_optional_organization)]
+
+
 async def _service_execution(hub: HubDep, x_auth_token: ApiKey = None) -> str | None:
     return hub.organizations.service_execution_of(x_auth_token)
 
@@ -62,8 +78,8 @@ ServiceExecutionId = Annotated[str | None, Depends(_service_execution)]
 async def _gateway_application(
     hub: HubDep, authorization: Annotated[str | None, Header()] = None
 ) -> str:
-    scheme_given = authorization and authorization[:7].lower() == "bearer "
-    token = authorization[7:] if authorization and scheme_given else None
+    bearer = authorization is not None and authorization[:7].lower() == "bearer "
+    token = authorization[7:] if authorization and bearer else None
     return hub.applications.application_for_bearer(token)
 
 

@@ -74,14 +74,14 @@ class Users:
             stored = dataclasses.replace(stored, used_at=now)
         return user, stored
 
-    # -- the signed-in user ----------------------------------------------------------------
-
     def organization_of(self, token: str) -> str | None:
         """The organization of a personal access token, unless it is unknown or expired."""
         stored = self._store.access_token(hash_secret(token))
         if stored is None or (stored.expires_at is not None and stored.expires_at <= utc_now()):
             return None
         return stored.organization_id
+
+    # -- the signed-in user ----------------------------------------------------------------
 
     def update(self, user: User, changes: ProfileChanges) -> User:
         """Apply ``changes`` to the user's profile and save it."""

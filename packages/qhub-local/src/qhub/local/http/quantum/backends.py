@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from ..deps import ApiKey, HubDep, OrganizationId, Paging
+from ..deps import HubDep, OptionalOrganizationId, OrganizationId, Paging
 from .inputs import instant
 from .shapes import (
     backend_json,
@@ -25,17 +25,11 @@ router = APIRouter()
 
 @router.get("/backends")
 async def get_backends(
-    hub: HubDep,
-    x_auth_token: ApiKey = None,
-    x_organizationid: Annotated[str | None, Header()] = None,
-    provider: str | None = None,
+    organization_id: OptionalOrganizationId, hub: HubDep, provider: str | None = None
 ) -> JSONResponse:
     """Every backend (or a provider's); without a token, the reduced public view."""
-    reduced = x_auth_token is None
-    if not reduced:
-        hub.organizations.for_api_key(x_auth_token, x_organizationid)
     specs = hub.quantum.backends.of_provider(provider)
-    if reduced:
+    if organization_id is None:
         return JSONResponse([backend_json(spec, reduced=True) for spec in specs])
     queue_size = hub.quantum.backends.queue_size
     return JSONResponse([backend_json(spec, queue_size=queue_size(spec.id)) for spec in specs])
