@@ -171,7 +171,7 @@ def test_grant_mounts_the_data_pool_and_is_checked(tmp_path: Path) -> None:
         assert hub.connection is not None
         conn = hub.connection
         pool_id = conn.datapools["default"]
-        (hub.hub.store.datapool(pool_id).path / "input.csv").write_text("a,b\n")  # type: ignore[union-attr]
+        (hub.hub.datapools.get(pool_id).path / "input.csv").write_text("a,b\n")
         platform = HubPlatformClient(
             api_key=conn.personal_access_token,
             organization_id=conn.organization_id,

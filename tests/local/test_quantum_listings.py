@@ -11,7 +11,7 @@ import pytest
 
 from qhub.api.quantum import HubQuantumClient
 from qhub.api.quantum.errors import BadRequestError
-from qhub.local.domain.store import Store
+from qhub.local.domain.store import Database
 from qhub.local.server import LocalHub
 
 BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
@@ -22,7 +22,7 @@ SINCE = "2026-11-01T10:30:00.000Z"  # this Hub's calibrations start at 2026-11-0
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
     """A Hub whose data directory was made on 2026-11-01."""
     data = tmp_path_factory.mktemp("hub")
-    store = Store(data / "hub.sqlite3")
+    store = Database(data / "hub.sqlite3")
     store.set_meta("calibrated_since", SINCE)
     store.close()
     with LocalHub(data, example=False) as local:

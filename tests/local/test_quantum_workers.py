@@ -14,7 +14,6 @@ import pytest
 from qhub.api.quantum import HubQuantumClient
 from qhub.local.process import hub_process
 from qhub.local.server import LocalHub
-from qhub.local.simulation import simulator_pool
 
 from ..circuits import LONG
 
@@ -57,8 +56,8 @@ def test_the_hub_answers_while_simulating_and_cancel_stops_the_simulation(hub: L
     """Requests are served during a long simulation; cancelling it kills its process."""
     with _client(None, hub) as client:
         job_id = _submit_long(client)
-        _until(lambda: simulator_pool().pid_of(job_id) is not None)
-        simulator = simulator_pool().pid_of(job_id)
+        _until(lambda: hub.hub.quantum.scheduler.pid_of(job_id) is not None)
+        simulator = hub.hub.quantum.scheduler.pid_of(job_id)
         # With Aer on one of the Hub's threads these requests waited for the simulation.
         assert client.backends.get_backend("local.aer.simulator").id == "local.aer.simulator"
         small = client.jobs.create_job(
@@ -85,8 +84,8 @@ def test_a_dead_simulator_fails_its_job_only(hub: LocalHub) -> None:
     """A simulator killed from outside (say, by the OOM killer): FAILED, then new jobs run."""
     with _client(None, hub) as client:
         job_id = _submit_long(client)
-        _until(lambda: simulator_pool().pid_of(job_id) is not None)
-        pid = simulator_pool().pid_of(job_id)
+        _until(lambda: hub.hub.quantum.scheduler.pid_of(job_id) is not None)
+        pid = hub.hub.quantum.scheduler.pid_of(job_id)
         assert pid is not None
         os.kill(pid, signal.SIGKILL)
         failed = client.jobs.wait(job_id, timeout=30)

@@ -108,7 +108,7 @@ class LocalHub:
         all_services.update(services or {})
         try:
             for name, workspace in all_services.items():
-                self.hub.register_service(Service(name, Path(workspace).resolve()))
+                self.hub.catalog.register(Service(name, Path(workspace).resolve()))
         except BaseException:
             self.hub.close()
             raise
@@ -152,7 +152,7 @@ class LocalHub:
                 raise RuntimeError("the local Hub's HTTP server did not start")
             time.sleep(0.01)
         self.connection = self._connection(port)
-        self.hub.quantum_url = self.connection.quantum_url
+        self.hub.executions.quantum_url = self.connection.quantum_url
         _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
         self.hub.users.on_default_token = self._default_token_replaced
         return self.connection
@@ -182,7 +182,7 @@ class LocalHub:
             quantum_url=f"{base}/quantum",
             platform_url=f"{base}/qc-catalog",
             user_url=f"{base}/user-service",
-            services={s.name: base + s.path for s in self.hub.services.values()},
+            services={s.name: base + s.path for s in self.hub.catalog.all()},
             application={
                 "id": credentials.application_id,
                 "access_key_id": credentials.access_key_id,
@@ -190,7 +190,7 @@ class LocalHub:
             },
             personal_access_token=credentials.personal_access_token,
             organization_id=credentials.organization_id,
-            datapools={p.name: p.id for p in self.hub.store.datapools()},
+            datapools={p.name: p.id for p in self.hub.datapools.all()},
         )
 
     @property

@@ -1,5 +1,9 @@
-"""The local Hub's domain: plain objects, rules and the SQLite store (no HTTP)."""
+"""The local Hub's domain, one package per bounded context (``identity``, ``catalog``,
+``datapools``, ``executions``, ``quantum``), each with its records, rules and tables, over
+one SQLite database (``store``). No HTTP here; :class:`Hub` assembles the contexts."""
 
+from .catalog import Service
+from .datapools import DataPool
 from .errors import (
     BadRequest,
     Conflict,
@@ -11,11 +15,10 @@ from .errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from .hub import Credentials, Hub, LogLine, ResultView
-from .models import Application, DataPool, Execution, Service
+from .executions import Execution, LogLine, ResultView
+from .hub import Credentials, Hub
 
 __all__ = [
-    "Application",
     "BadRequest",
     "Conflict",
     "Credentials",

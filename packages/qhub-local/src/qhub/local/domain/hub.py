@@ -1,12 +1,11 @@
-"""The local Hub's business rules: credentials, executions, results, logs, grants.
+"""The local Hub's domain, assembled: one object per bounded context over one database.
 
-No HTTP here: the routers in ``qhub.local.http`` translate requests into these calls and
+No HTTP here: the routers in ``qhub.local.http`` call these contexts' services and turn
 :class:`~qhub.local.domain.errors.DomainError` into error responses.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import time
@@ -16,22 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..runner import RunOutcome, RunSpec, WorkspaceRunner
-from .errors import BadRequest, Forbidden, NotFound, Unauthorized
-from .models import Application, DataPool, Execution, Service, utc_now
-from .quantum import QuantumJobs
-from .store import Store
-from .tokens import TokenSigner, hash_secret, new_secret, secrets_match
-from .users import Users
+from ..runner import WorkspaceRunner
+from ..simulation import simulator_pool
+from .catalog import ServiceCatalog
+from .datapools import DataPools, DataPoolStore
+from .executions import Executions, ExecutionStore
+from .identity import Application, Applications, IdentityStore, Organizations, TokenSigner, Users
+from .quantum import Quantum
+from .store import Database
 
-__all__ = ["Credentials", "Hub", "LogLine", "ResultView"]
-
-ACCESS_TOKEN_KIND = "access"  # noqa: S105 - a claim value, not a secret
-EXECUTION_TOKEN_KIND = "execution"  # noqa: S105 - a claim value
-GRANT_TOKEN_KIND = "datapool-grant"  # noqa: S105 - a claim value
-ANONYMOUS_APPLICATION = "anonymous"
-GRANT_TTL = 3600.0
-EXECUTION_TOKEN_TTL = 24 * 3600.0
+__all__ = ["Credentials", "Hub"]
 
 
 @dataclass(frozen=True)
@@ -45,31 +38,16 @@ class Credentials:
     organization_id: str
 
 
-@dataclass(frozen=True)
-class ResultView:
-    """What the result endpoint shows: the execution, its files, and its JSON output."""
-
-    execution: Execution
-    files: list[str]
-    output: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class LogLine:
-    """One log entry of an execution."""
-
-    timestamp: str
-    severity: str
-    message: str
-
-
-def plain_file_name(name: str) -> bool:
-    """Whether ``name`` is a file name with no path in it."""
-    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
-
-
 class Hub:
-    """The Hub's state and rules over a data directory.
+    """The Hub's bounded contexts over a data directory.
+
+    Attributes:
+        users / applications / organizations: identity.
+        catalog: the registered services.
+        datapools: data pools and their grants.
+        executions: service executions run by the gateway.
+        quantum: the Quantum API's backends, jobs, sessions and workloads.
+        signer: signs every token the Hub issues (its ``clock`` can be swapped in tests).
 
     Args:
         data_dir: where the database, signing key, executions and data pools live.
@@ -90,20 +68,30 @@ class Hub:
     ) -> None:
         self.data_dir = data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        (self.data_dir / "executions").mkdir(exist_ok=True)
-        self.token_ttl = token_ttl
-        self.anonymous = anonymous
-        self.store = Store(self.data_dir / "hub.sqlite3")
+        self.database = Database(self.data_dir / "hub.sqlite3")
         self.signer = TokenSigner(self._signing_key(), clock)
-        self.services: dict[str, Service] = {}
-        self.runner = WorkspaceRunner(max_parallel=max_parallel)
-        self.quantum = QuantumJobs(self.store)
-        self.users = Users(self.store)
-        #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
-        self.quantum_url: str | None = None
-        self._account_for_interrupted_runs()
-
-    # -- set-up ----------------------------------------------------------------------------
+        identity = IdentityStore(self.database)
+        self.users = Users(identity)
+        self.applications = Applications(
+            identity, self.signer, token_ttl=token_ttl, anonymous=anonymous
+        )
+        self.organizations = Organizations(self.database, identity, self.users, self.signer)
+        self.catalog = ServiceCatalog()
+        self.datapools = DataPools(
+            DataPoolStore(self.database),
+            self.signer,
+            self.applications,
+            self.data_dir / "datapools",
+        )
+        self.executions = Executions(
+            ExecutionStore(self.database),
+            WorkspaceRunner(max_parallel=max_parallel),
+            self.organizations,
+            self.datapools,
+            self.data_dir / "executions",
+        )
+        self.quantum = Quantum(self.database, simulator_pool())
+        self.executions.recover_interrupted()
 
     def _signing_key(self) -> bytes:
         path = self.data_dir / "signing.key"
@@ -113,16 +101,6 @@ class Hub:
                 file.write(secrets.token_bytes(32))
         return path.read_bytes()
 
-    def _account_for_interrupted_runs(self) -> None:
-        """Executions a previous Hub process left unfinished end FAILED, with a log line why."""
-        for execution in self.store.unfinished_executions():
-            if self.store.mark_final(execution.id, "FAILED", utc_now()):
-                _append_log(
-                    execution.workdir,
-                    "ERROR",
-                    "The local Hub stopped while this execution was pending or running.",
-                )
-
     def bootstrap(self, previous: dict[str, Any] | None = None) -> Credentials:
         """Ensure the default application, token, organization and data pool exist.
 
@@ -130,316 +108,29 @@ class Hub:
         match the stored hashes; otherwise new ones are issued (secrets are stored hashed, so
         they can't be recovered from the database).
         """
-        organization_id = self.store.meta("organization_id")
-        if organization_id is None:
-            organization_id = str(uuid.uuid4())
-            self.store.set_meta("organization_id", organization_id)
-        app = self.store.first_application()
+        organization_id = self.organizations.ensure_default()
         old_app = (previous or {}).get("application") or {}
-        if app is None:
-            app = Application(str(uuid.uuid4()), "default", new_secret("AK", 12))
-            secret = new_secret("SK")
-            self.store.add_application(app, hash_secret(secret), utc_now())
-        else:
-            stored = self.store.application_by_key(app.access_key_id)
-            secret = old_app.get("secret_access_key") or ""
-            if stored is None or not secrets_match(secret, stored[1]):
-                secret = new_secret("SK")
-                self.store.set_application_secret(app.id, hash_secret(secret))
+        app, secret = self.applications.ensure_default(old_app.get("secret_access_key") or "")
         self.users.ensure_user(organization_id, "local")
         token = (previous or {}).get("personal_access_token") or ""
-        if self.store.organization_for_token(hash_secret(token), utc_now()) != organization_id:
+        if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
-        if not self.store.datapools():
-            self.create_datapool("default")
+        self.datapools.ensure_default()
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
     def add_user(self, organization_id: str | None = None) -> tuple[str, str]:
         """Another user, in their own organization (a new one unless given): their default
         personal access token and organization id. Only the token's hash is stored."""
         organization = organization_id or str(uuid.uuid4())
-        count = len(self.store.users())
-        self.users.ensure_user(organization, f"user{count + 1}")
+        self.users.ensure_user(organization, f"user{self.users.count() + 1}")
         return self.users.issue_default_token(organization), organization
 
     def create_application(self, name: str) -> tuple[Application, str]:
         """A new application and its plain secret."""
-        app = Application(str(uuid.uuid4()), name, new_secret("AK", 12))
-        secret = new_secret("SK")
-        self.store.add_application(app, hash_secret(secret), utc_now())
-        return app, secret
-
-    def create_datapool(self, name: str) -> DataPool:
-        """A new, empty data pool."""
-        pool_id = str(uuid.uuid4())
-        path = self.data_dir / "datapools" / pool_id
-        path.mkdir(parents=True)
-        pool = DataPool(pool_id, name, path, utc_now())
-        self.store.add_datapool(pool)
-        return pool
-
-    def register_service(self, service: Service) -> None:
-        """Serve a workspace under its gateway path.
-
-        Raises:
-            BadRequest: the workspace has no ``src/program.py``.
-        """
-        if not (service.workspace / "src" / "program.py").is_file():
-            raise BadRequest(
-                f"{service.workspace} is not a service workspace: src/program.py is missing"
-            )
-        self.services[service.path] = service
-
-    def service(self, context: str, name: str, version: str) -> Service:
-        """The service at a gateway path.
-
-        Raises:
-            NotFound: no service is registered there.
-        """
-        service = self.services.get(f"/gateway/{context}/{name}/{version}")
-        if service is None:
-            raise NotFound(f"no service at /gateway/{context}/{name}/{version}")
-        return service
+        return self.applications.create(name)
 
     def close(self) -> None:
-        """Stop running executions and close the store."""
-        self.runner.close()
+        """Stop running executions and jobs, and close the database."""
+        self.executions.close()
         self.quantum.close()
-        self.store.close()
-
-    # -- credentials -----------------------------------------------------------------------
-
-    def issue_access_token(self, access_key_id: str, secret_access_key: str) -> str:
-        """A gateway access token for a valid access key.
-
-        Raises:
-            Unauthorized: unknown key or wrong secret.
-        """
-        found = self.store.application_by_key(access_key_id)
-        if found is None or not secrets_match(secret_access_key, found[1]):
-            raise Unauthorized("unknown access key id or wrong secret access key")
-        return self.signer.issue({"kind": ACCESS_TOKEN_KIND, "sub": found[0].id}, self.token_ttl)
-
-    def application_for_bearer(self, token: str | None) -> str:
-        """The application id a gateway bearer token belongs to.
-
-        Raises:
-            Unauthorized: no token, or an invalid or expired one (unless anonymous).
-        """
-        if self.anonymous:
-            return ANONYMOUS_APPLICATION
-        if not token:
-            raise Unauthorized("a bearer token is required (Authorization: Bearer <token>)")
-        claims = self.signer.verify(token, kind=ACCESS_TOKEN_KIND)
-        return str(claims["sub"])
-
-    def service_execution_of(self, api_key: str | None) -> str | None:
-        """The service execution an ``X-Auth-Token`` belongs to, if it is an execution token."""
-        if not api_key or self.store.access_token(hash_secret(api_key)) is not None:
-            return None
-        try:
-            return str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["execution"])
-        except Unauthorized:
-            return None
-
-    def organization_for_api_key(self, api_key: str | None, organization_id: str | None) -> str:
-        """The organization a personal access token acts for.
-
-        Raises:
-            Unauthorized: no or an unknown token.
-            Forbidden: ``X-OrganizationId`` names another organization.
-        """
-        if not api_key:
-            raise Unauthorized("an X-Auth-Token header is required")
-        organization = self.store.organization_for_token(hash_secret(api_key), utc_now())
-        if organization is None:
-            try:
-                organization = str(self.signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["org"])
-            except Unauthorized:
-                raise Unauthorized("the X-Auth-Token is not a valid token") from None
-        if organization_id is not None and organization_id != organization:
-            raise Forbidden(f"the token has no access to organization {organization_id!r}")
-        return organization
-
-    # -- executions ------------------------------------------------------------------------
-
-    def start_execution(
-        self, service: Service, application_id: str, body: dict[str, Any]
-    ) -> Execution:
-        """Record and start an execution of ``service`` with ``body``.
-
-        Raises:
-            Forbidden: a data pool reference in the body carries an invalid grant.
-        """
-        mounts = self._datapool_mounts(application_id, body)
-        tags = body.get("$tags")
-        execution_id = str(uuid.uuid4())
-        workdir = self.data_dir / "executions" / execution_id
-        execution = Execution(
-            id=execution_id,
-            service=service.path,
-            application_id=application_id,
-            status="PENDING",
-            created_at=utc_now(),
-            workdir=workdir,
-            tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
-        )
-        self.store.add_execution(execution)
-        if mounts:
-            (workdir / "datapool").mkdir(parents=True)
-        for key, pool in mounts.items():
-            (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
-        token = self.signer.issue(
-            {
-                "kind": EXECUTION_TOKEN_KIND,
-                "sub": application_id,
-                "execution": execution.id,
-                "org": self.store.meta("organization_id"),
-            },
-            EXECUTION_TOKEN_TTL,
-        )
-        env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
-        if self.quantum_url:
-            env["KQH_QUANTUM_API_URL"] = self.quantum_url
-        self.runner.submit(
-            RunSpec(
-                execution.id,
-                service.workspace,
-                workdir,
-                body,
-                env,
-            ),
-            on_start=lambda execution_id, at: self.store.mark_running(execution_id, at),
-            on_exit=self._finished,
-        )
-        return execution
-
-    def _finished(self, outcome: RunOutcome) -> None:
-        self.store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
-
-    def _datapool_mounts(self, application_id: str, body: dict[str, Any]) -> dict[str, DataPool]:
-        mounts = {}
-        for key, value in body.items():
-            if not (isinstance(value, dict) and value.get("ref") == "DATAPOOL"):
-                continue
-            if not plain_file_name(key):
-                raise BadRequest(f"data pool reference key {key!r} is not a plain name")
-            grant = value.get("grant")
-            pool = self.store.datapool(str(value.get("id")))
-            if pool is None:
-                raise NotFound(f"data pool {value.get('id')!r} of {key!r} does not exist")
-            try:
-                claims = self.signer.verify(str(grant), kind=GRANT_TOKEN_KIND)
-            except Unauthorized as exc:
-                raise Forbidden(f"the grant for {key!r} is not valid: {exc.message}") from None
-            if claims.get("datapool") != pool.id or claims.get("sub") != application_id:
-                raise Forbidden(f"the grant for {key!r} is for another data pool or application")
-            mounts[key] = pool
-        return mounts
-
-    def execution(self, service: Service, application_id: str, execution_id: str) -> Execution:
-        """An execution of this service visible to this application.
-
-        Raises:
-            NotFound: unknown, another service's, or another application's.
-        """
-        execution = self.store.execution(execution_id)
-        if (
-            execution is None
-            or execution.service != service.path
-            or execution.application_id != application_id
-        ):
-            raise NotFound(f"no execution {execution_id!r}")
-        return execution
-
-    def executions(self, service: Service, application_id: str) -> list[Execution]:
-        """This application's executions of the service, newest first."""
-        return self.store.executions(service.path, application_id)
-
-    def cancel(self, service: Service, application_id: str, execution_id: str) -> Execution:
-        """Cancel a pending or running execution; a final one is left as it is."""
-        execution = self.execution(service, application_id, execution_id)
-        if not execution.is_final and not self.runner.cancel(execution.id):
-            self.store.mark_final(execution.id, "CANCELLED", utc_now())
-        return self.execution(service, application_id, execution_id)
-
-    def result(self, service: Service, application_id: str, execution_id: str) -> ResultView:
-        """The execution with its result files and JSON output (when it is an object)."""
-        execution = self.execution(service, application_id, execution_id)
-        out = execution.workdir / "out"
-        files = (
-            sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
-            if out.is_dir()
-            else []
-        )
-        output = None
-        if execution.is_final and "output.json" in files:
-            try:
-                loaded = json.loads((out / "output.json").read_text())
-            except ValueError:
-                loaded = None
-            output = loaded if isinstance(loaded, dict) else None
-        return ResultView(execution, files, output)
-
-    def result_file(
-        self, service: Service, application_id: str, execution_id: str, name: str
-    ) -> Path:
-        """The path of one result file.
-
-        Raises:
-            NotFound: no such file (names with a path in them never match).
-        """
-        execution = self.execution(service, application_id, execution_id)
-        path = execution.workdir / "out" / name
-        if not plain_file_name(name) or name.startswith(".") or not path.is_file():
-            raise NotFound(f"execution {execution_id!r} has no result file {name!r}")
-        return path
-
-    def logs(self, service: Service, application_id: str, execution_id: str) -> list[LogLine]:
-        """The execution's log, oldest first (a half-written last line is skipped)."""
-        execution = self.execution(service, application_id, execution_id)
-        path = execution.workdir / "log.jsonl"
-        if not path.exists():
-            return []
-        lines = []
-        for raw in path.read_bytes().split(b"\n"):
-            try:
-                entry = json.loads(raw)
-            except ValueError:
-                continue
-            lines.append(LogLine(entry["timestamp"], entry["severity"], entry["message"]))
-        return lines
-
-    # -- platform --------------------------------------------------------------------------
-
-    def issue_grant(self, datapool_id: str, application_id: str, permission: str) -> str:
-        """A grant token for an application to use a data pool.
-
-        Raises:
-            NotFound: unknown data pool or application.
-            BadRequest: unknown permission.
-        """
-        if permission not in ("VIEW", "MODIFY"):
-            raise BadRequest(f"permission must be VIEW or MODIFY, not {permission!r}")
-        if self.store.datapool(datapool_id) is None:
-            raise NotFound(f"no data pool {datapool_id!r}")
-        if (
-            self.store.application(application_id) is None
-            and application_id != ANONYMOUS_APPLICATION
-        ):
-            raise NotFound(f"no application {application_id!r}")
-        claims = {
-            "kind": GRANT_TOKEN_KIND,
-            "sub": application_id,
-            "datapool": datapool_id,
-            "permission": permission,
-        }
-        return self.signer.issue(claims, GRANT_TTL)
-
-
-def _append_log(workdir: Path, severity: str, message: str) -> None:
-    workdir.mkdir(parents=True, exist_ok=True)
-    timestamp = utc_now().isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    line = json.dumps({"timestamp": timestamp, "severity": severity, "message": message}) + "\n"
-    with open(workdir / "log.jsonl", "a", encoding="utf-8") as file:
-        file.write(line)
+        self.database.close()

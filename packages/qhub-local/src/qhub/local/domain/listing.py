@@ -2,30 +2,54 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from .errors import BadRequest
 
-__all__ = ["page_of", "sort_rows"]
+__all__ = ["MAX_PAGE_SIZE", "Page", "PageRequest", "page_of", "sort_records", "sorted_page"]
 
 MAX_PAGE_SIZE = 1000
 
+Record = TypeVar("Record")
 
-def sort_rows(
-    rows: list[dict[str, Any]], sort: list[str], properties: Mapping[str, str]
-) -> list[dict[str, Any]]:
-    """``rows`` ordered by ``sort`` (``property,asc|desc``, repeatable; the first one leads).
 
-    ``properties`` maps the sortable wire names (camelCase) to row keys; the row keys
-    themselves are accepted too. Rows without a value sort after those with one, in either
-    direction. Without ``sort`` the rows keep their order.
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a listing to show: zero-based ``page``, its ``size``, and ``sort``
+    (``property,asc|desc``, the first one leading)."""
+
+    page: int = 0
+    size: int = 20
+    sort: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page(Generic[Record]):
+    """One zero-based page of a listing."""
+
+    content: list[Record]
+    page: int
+    size: int
+    total_elements: int
+    total_pages: int
+
+
+def sort_records(
+    records: Sequence[Record], sort: Sequence[str], properties: Mapping[str, str]
+) -> list[Record]:
+    """``records`` ordered by ``sort`` (``property,asc|desc``, repeatable; the first one leads).
+
+    ``properties`` maps the sortable wire names (camelCase) to record attributes; the
+    attribute names themselves are accepted too. Records without a value sort after those
+    with one, in either direction. Without ``sort`` the records keep their order.
 
     Raises:
         BadRequest: an unknown property or direction, named.
     """
-    keys = {**{key: key for key in properties.values()}, **properties}
-    ordered = list(rows)
+    keys = {**{attribute: attribute for attribute in properties.values()}, **properties}
+    ordered = list(records)
     for spec in reversed(sort):
         name, _, direction = spec.partition(",")
         name, direction = name.strip(), (direction.strip().lower() or "asc")
@@ -34,26 +58,34 @@ def sort_rows(
             raise BadRequest(f"can't sort by {name!r}; sortable: {known}")
         if direction not in ("asc", "desc"):
             raise BadRequest(f"sort direction must be asc or desc, not {direction!r}")
-        key = keys[name]
-        present = [row for row in ordered if row.get(key) is not None]
-        absent = [row for row in ordered if row.get(key) is None]
-        present.sort(key=lambda row: row[key], reverse=direction == "desc")
+        attribute = keys[name]
+        present = [r for r in ordered if getattr(r, attribute) is not None]
+        absent = [r for r in ordered if getattr(r, attribute) is None]
+        present.sort(key=lambda r: getattr(r, attribute), reverse=direction == "desc")
         ordered = present + absent
     return ordered
 
 
-def page_of(rows: list[dict[str, Any]], page: int, size: int) -> dict[str, Any]:
-    """One zero-based page of ``rows`` in the Quantum API's page shape.
+def page_of(records: Sequence[Record], request: PageRequest) -> Page[Record]:
+    """One zero-based page of ``records``.
 
     Raises:
         BadRequest: a negative page, or a size outside 1..1000.
     """
+    page, size = request.page, request.size
     if page < 0 or not 1 <= size <= MAX_PAGE_SIZE:
         raise BadRequest(f"page must be >= 0 and size between 1 and {MAX_PAGE_SIZE}")
-    return {
-        "content": rows[page * size : (page + 1) * size],
-        "page": page,
-        "size": size,
-        "total_elements": len(rows),
-        "total_pages": -(-len(rows) // size),
-    }
+    return Page(
+        content=list(records[page * size : (page + 1) * size]),
+        page=page,
+        size=size,
+        total_elements=len(records),
+        total_pages=-(-len(records) // size),
+    )
+
+
+def sorted_page(
+    records: Sequence[Record], request: PageRequest, properties: Mapping[str, str]
+) -> Page[Record]:
+    """``records`` sorted as ``request`` asks (see :func:`sort_records`), one page of them."""
+    return page_of(sort_records(records, request.sort, properties), request)

@@ -1,4 +1,5 @@
-"""The local Hub's HTTP layer: thin routers over :class:`qhub.local.domain.Hub`."""
+"""The local Hub's HTTP layer: module-level routers that read requests, call the services
+of :class:`qhub.local.domain.Hub` and write each API's JSON shapes."""
 
 from .app import create_app
 

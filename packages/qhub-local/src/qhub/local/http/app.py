@@ -6,11 +6,11 @@ from fastapi import FastAPI
 
 from ..domain import Hub
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
-from .gateway import gateway_router
-from .platform import platform_router
-from .quantum import quantum_router
-from .token import token_router
-from .user import user_router
+from .gateway import router as gateway_router
+from .platform import router as platform_router
+from .quantum import router as quantum_router
+from .token import router as token_router
+from .user import router as user_router
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 
@@ -20,10 +20,12 @@ DEFAULT_MAX_BODY_BYTES = 16 << 20
 def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASGIApp:
     """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes."""
     app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app.state.hub = hub
+    app.state.max_body_bytes = max_body_bytes
     install_error_handlers(app)
-    app.include_router(token_router(hub))
-    app.include_router(gateway_router(hub, max_body_bytes=max_body_bytes))
-    app.include_router(platform_router(hub))
-    app.include_router(quantum_router(hub))
-    app.include_router(user_router(hub))
+    app.include_router(token_router)
+    app.include_router(gateway_router)
+    app.include_router(platform_router)
+    app.include_router(quantum_router)
+    app.include_router(user_router)
     return request_id_middleware(app)

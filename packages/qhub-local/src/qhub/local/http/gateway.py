@@ -4,57 +4,73 @@ Not emulated: workflow services, service versions' OpenAPI documents, the parent
 header, and per-plan quotas.
 """
 
-import json
+from __future__ import annotations
+
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
 
-from ..domain import BadRequest, Execution, Hub, PayloadTooLarge, Service, UnsupportedMediaType
-from ..domain.models import iso
+from ..domain.catalog import Service
+from ..domain.datapools import DataPoolReference
+from ..domain.executions import Execution, ExecutionRequest, LogLine
+from .bodies import read_json_object
+from .deps import GatewayApplication, HubDep
+from .wire import iso
 
-__all__ = ["gateway_router"]
+__all__ = ["router"]
 
 PREFIX = "/gateway/{context}/{name}/{version}"
 
+router = APIRouter()
 
-class ServiceExecutionOut(BaseModel):
-    """Wire shape of a service execution."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+async def _service(context: str, name: str, version: str, hub: HubDep) -> Service:
+    return hub.catalog.get(context, name, version)
 
-    id: str
-    status: str
-    created_at: str | None
-    started_at: str | None
-    ended_at: str | None
-    type: str = "MANAGED"
-    service_id: str
-    service_definition_id: str
-    application_id: str
-    tags: list[str] = Field(default_factory=list)
 
-    @classmethod
-    def of(cls, execution: Execution, service: Service) -> "ServiceExecutionOut":
-        """The wire view of an execution."""
-        return cls(
-            id=execution.id,
-            status=execution.status,
-            created_at=iso(execution.created_at),
-            started_at=iso(execution.started_at),
-            ended_at=iso(execution.ended_at),
-            service_id=service.id,
-            service_definition_id=service.definition_id,
-            application_id=execution.application_id,
-            tags=execution.tags,
-        )
+#: The service at the request's gateway path (404 when none is registered there).
+ServiceAtPath = Annotated[Service, Depends(_service)]
 
-    def wire(self) -> dict[str, Any]:
-        """JSON-ready, camelCase."""
-        return self.model_dump(by_alias=True)
+
+# -- JSON shapes of the gateway ------------------------------------------------------------
+
+
+def execution_json(execution: Execution, service: Service) -> dict[str, Any]:
+    """A service execution (camelCase)."""
+    return {
+        "id": execution.id,
+        "status": execution.status,
+        "createdAt": iso(execution.created_at),
+        "startedAt": iso(execution.started_at),
+        "endedAt": iso(execution.ended_at),
+        "type": "MANAGED",
+        "serviceId": service.id,
+        "serviceDefinitionId": service.definition_id,
+        "applicationId": execution.application_id,
+        "tags": execution.tags,
+    }
+
+
+def log_line_json(line: LogLine) -> dict[str, Any]:
+    """One log entry."""
+    return {"message": line.message, "severity": line.severity, "timestamp": iso(line.timestamp)}
+
+
+def execution_request(body: dict[str, Any]) -> ExecutionRequest:
+    """The body as sent, its ``$tags`` (strings only), and the data pools it references
+    (``{"ref": "DATAPOOL", "id": …, "grant": …}`` values)."""
+    tags = body.get("$tags")
+    return ExecutionRequest(
+        input=body,
+        tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
+        datapools={
+            key: DataPoolReference(str(value.get("id")), str(value.get("grant")))
+            for key, value in body.items()
+            if isinstance(value, dict) and value.get("ref") == "DATAPOOL"
+        },
+    )
 
 
 class LargeChunkFileResponse(FileResponse):
@@ -63,110 +79,97 @@ class LargeChunkFileResponse(FileResponse):
     chunk_size = 1 << 20
 
 
-class LogEntryOut(BaseModel):
-    """Wire shape of a log entry."""
-
-    message: str
-    severity: str
-    timestamp: str
+def _base(request: Request, service: Service) -> str:
+    return str(request.base_url).rstrip("/") + service.path
 
 
-def gateway_router(hub: Hub, *, max_body_bytes: int) -> APIRouter:
-    """The gateway routes, bound to ``hub``."""
-    router = APIRouter()
+# -- routes --------------------------------------------------------------------------------
 
-    # Dependencies are coroutines so FastAPI doesn't hop to a thread pool for them.
-    async def service(context: str, name: str, version: str) -> Service:
-        return hub.service(context, name, version)
 
-    async def caller(authorization: Annotated[str | None, Header()] = None) -> str:
-        token = (
-            authorization[7:] if authorization and authorization[:7].lower() == "bearer " else None
-        )
-        return hub.application_for_bearer(token)
+@router.get(PREFIX)
+async def list_executions(
+    service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
+) -> JSONResponse:
+    """The caller's executions of the service, newest first."""
+    executions = hub.executions.list_of(service, application_id)
+    return JSONResponse([execution_json(e, service) for e in executions])
 
-    ServiceDep = Annotated[Service, Depends(service)]
-    CallerDep = Annotated[str, Depends(caller)]
 
-    def base(request: Request, svc: Service) -> str:
-        return str(request.base_url).rstrip("/") + svc.path
+@router.post(PREFIX)
+async def start_execution(
+    request: Request, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
+) -> JSONResponse:
+    """Start an execution with the JSON body as its input (201, ``Location`` of its status)."""
+    body = await read_json_object(
+        request, json_media_type_only=True, max_bytes=request.app.state.max_body_bytes
+    )
+    execution = hub.executions.start(service, application_id, execution_request(body))
+    return JSONResponse(
+        execution_json(execution, service),
+        status_code=201,
+        headers={"Location": f"{_base(request, service)}/{execution.id}"},
+    )
 
-    @router.get(PREFIX)
-    async def list_executions(svc: ServiceDep, app_id: CallerDep) -> JSONResponse:
-        return JSONResponse(
-            [ServiceExecutionOut.of(e, svc).wire() for e in hub.executions(svc, app_id)]
-        )
 
-    @router.post(PREFIX)
-    async def start_execution(request: Request, svc: ServiceDep, app_id: CallerDep) -> JSONResponse:
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if content_type != "application/json" and not content_type.endswith("+json"):
-            raise UnsupportedMediaType(
-                f"the body must be application/json, not {content_type or 'missing'!r}"
-            )
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > max_body_bytes:
-            raise PayloadTooLarge(f"the body is {declared} bytes; the limit is {max_body_bytes}")
-        raw = bytearray()
-        async for chunk in request.stream():
-            raw += chunk
-            if len(raw) > max_body_bytes:
-                raise PayloadTooLarge(f"the body is over the limit of {max_body_bytes} bytes")
-        try:
-            body = json.loads(raw)
-        except ValueError as exc:
-            raise BadRequest(f"the body is not valid JSON: {exc}") from None
-        if not isinstance(body, dict):
-            raise BadRequest(f"the body must be a JSON object, not {type(body).__name__}")
-        execution = hub.start_execution(svc, app_id, body)
-        location = f"{base(request, svc)}/{execution.id}"
-        return JSONResponse(
-            ServiceExecutionOut.of(execution, svc).wire(),
-            status_code=201,
-            headers={"Location": location},
-        )
+@router.get(PREFIX + "/{execution_id}")
+async def get_status(
+    execution_id: str, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
+) -> JSONResponse:
+    """One execution."""
+    execution = hub.executions.get(service, application_id, execution_id)
+    return JSONResponse(execution_json(execution, service))
 
-    @router.get(PREFIX + "/{execution_id}")
-    async def get_status(execution_id: str, svc: ServiceDep, app_id: CallerDep) -> JSONResponse:
-        return JSONResponse(
-            ServiceExecutionOut.of(hub.execution(svc, app_id, execution_id), svc).wire()
-        )
 
-    @router.get(PREFIX + "/{execution_id}/result")
-    async def get_result(
-        request: Request, execution_id: str, svc: ServiceDep, app_id: CallerDep
-    ) -> JSONResponse:
-        view = hub.result(svc, app_id, execution_id)
-        status_url = f"{base(request, svc)}/{execution_id}"
-        links: dict[str, Any] = {"status": {"href": status_url}}
-        for name in view.files:
-            links[name] = {"href": f"{status_url}/result/{quote(name, safe='')}"}
-        body: dict[str, Any] = {
-            k: v for k, v in (view.output or {}).items() if k not in ("_links", "_embedded")
-        }
-        body["_links"] = links
-        body["_embedded"] = {"status": ServiceExecutionOut.of(view.execution, svc).wire()}
-        return JSONResponse(body)
+@router.get(PREFIX + "/{execution_id}/result")
+async def get_result(
+    request: Request,
+    execution_id: str,
+    service: ServiceAtPath,
+    application_id: GatewayApplication,
+    hub: HubDep,
+) -> JSONResponse:
+    """The execution's JSON output, with links to its status and result files."""
+    view = hub.executions.result(service, application_id, execution_id)
+    status_url = f"{_base(request, service)}/{execution_id}"
+    links: dict[str, Any] = {"status": {"href": status_url}}
+    for name in view.files:
+        links[name] = {"href": f"{status_url}/result/{quote(name, safe='')}"}
+    body: dict[str, Any] = {
+        k: v for k, v in (view.output or {}).items() if k not in ("_links", "_embedded")
+    }
+    body["_links"] = links
+    body["_embedded"] = {"status": execution_json(view.execution, service)}
+    return JSONResponse(body)
 
-    @router.get(PREFIX + "/{execution_id}/result/{file_name}")
-    async def get_result_file(
-        execution_id: str, file_name: str, svc: ServiceDep, app_id: CallerDep
-    ) -> FileResponse:
-        path = hub.result_file(svc, app_id, execution_id, file_name)
-        return LargeChunkFileResponse(
-            path, media_type="application/octet-stream", filename=file_name
-        )
 
-    @router.get(PREFIX + "/{execution_id}/log")
-    async def get_logs(execution_id: str, svc: ServiceDep, app_id: CallerDep) -> Response:
-        lines = hub.logs(svc, app_id, execution_id)
-        if not lines:
-            return Response(status_code=204)
-        return JSONResponse([LogEntryOut(**line.__dict__).model_dump() for line in lines])
+@router.get(PREFIX + "/{execution_id}/result/{file_name}")
+async def get_result_file(
+    execution_id: str,
+    file_name: str,
+    service: ServiceAtPath,
+    application_id: GatewayApplication,
+    hub: HubDep,
+) -> FileResponse:
+    """One result file, as an attachment."""
+    path = hub.executions.result_file(service, application_id, execution_id, file_name)
+    return LargeChunkFileResponse(path, media_type="application/octet-stream", filename=file_name)
 
-    @router.put(PREFIX + "/{execution_id}/cancel", status_code=204)
-    async def cancel_execution(execution_id: str, svc: ServiceDep, app_id: CallerDep) -> Response:
-        hub.cancel(svc, app_id, execution_id)
+
+@router.get(PREFIX + "/{execution_id}/log")
+async def get_logs(
+    execution_id: str, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
+) -> Response:
+    """The execution's log, oldest first (204 while it is empty)."""
+    lines = hub.executions.logs(service, application_id, execution_id)
+    if not lines:
         return Response(status_code=204)
+    return JSONResponse([log_line_json(line) for line in lines])
 
-    return router
+
+@router.put(PREFIX + "/{execution_id}/cancel", status_code=204)
+async def cancel_execution(
+    execution_id: str, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
+) -> Response:
+    """Cancel a pending or running execution (a final one is left as it is)."""
+    hub.executions.cancel(service, application_id, execution_id)
+    return Response(status_code=204)

@@ -4,16 +4,22 @@ Not emulated: the other ~260 Platform endpoints (services catalog, applications,
 data pool file management, and sharing.
 """
 
-from typing import Annotated, Literal
+from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Header
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain import Hub
-from ..domain.models import iso
+from ..domain.datapools import DataPool
+from .bodies import read_model
+from .deps import HubDep, OrganizationId
+from .wire import iso
 
-__all__ = ["platform_router"]
+__all__ = ["router"]
+
+router = APIRouter(prefix="/qc-catalog")
 
 
 class GrantRequest(BaseModel):
@@ -25,34 +31,27 @@ class GrantRequest(BaseModel):
     permission: Literal["VIEW", "MODIFY"]
 
 
-def platform_router(hub: Hub) -> APIRouter:
-    """Platform routes, bound to ``hub``."""
-    router = APIRouter(prefix="/qc-catalog")
+def datapool_json(pool: DataPool) -> dict[str, Any]:
+    """A data pool as the Platform API lists it (every local pool is the caller's own)."""
+    return {
+        "id": pool.id,
+        "name": pool.name,
+        "createdAt": iso(pool.created_at),
+        "currentUserPermission": "OWNER",
+    }
 
-    async def organization(
-        x_auth_token: Annotated[str | None, Header()] = None,
-        x_organizationid: Annotated[str | None, Header()] = None,
-    ) -> str:
-        return hub.organization_for_api_key(x_auth_token, x_organizationid)
 
-    OrgDep = Annotated[str, Depends(organization)]
+@router.get("/datapools")
+async def list_datapools(_: OrganizationId, hub: HubDep) -> JSONResponse:
+    """Every data pool, oldest first."""
+    return JSONResponse([datapool_json(pool) for pool in hub.datapools.all()])
 
-    @router.get("/datapools")
-    async def list_datapools(_: OrgDep) -> JSONResponse:
-        pools = [
-            {
-                "id": p.id,
-                "name": p.name,
-                "createdAt": iso(p.created_at),
-                "currentUserPermission": "OWNER",
-            }
-            for p in hub.store.datapools()
-        ]
-        return JSONResponse(pools)
 
-    @router.post("/datapools/{datapool_id}/grants")
-    async def create_grant(datapool_id: str, grant: GrantRequest, _: OrgDep) -> JSONResponse:
-        token = hub.issue_grant(datapool_id, grant.application_id, grant.permission)
-        return JSONResponse({"token": token})
-
-    return router
+@router.post("/datapools/{datapool_id}/grants")
+async def create_grant(
+    datapool_id: str, request: Request, _: OrganizationId, hub: HubDep
+) -> JSONResponse:
+    """A grant token letting an application's executions use the pool."""
+    grant = await read_model(request, GrantRequest)
+    token = hub.datapools.issue_grant(datapool_id, grant.application_id, grant.permission)
+    return JSONResponse({"token": token})

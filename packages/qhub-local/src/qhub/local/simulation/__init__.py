@@ -5,6 +5,7 @@ from .circuits import InvalidJobInput, build_circuit, circuit_to_qasm3, run_circ
 from .workers import (
     PreparedCircuit,
     SimulationFailed,
+    Simulator,
     SimulatorCrashed,
     SimulatorPool,
     simulator_pool,
@@ -14,6 +15,7 @@ __all__ = [
     "InvalidJobInput",
     "PreparedCircuit",
     "SimulationFailed",
+    "Simulator",
     "SimulatorCrashed",
     "SimulatorPool",
     "build_circuit",

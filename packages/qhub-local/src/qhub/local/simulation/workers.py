@@ -20,8 +20,9 @@ import os
 import pickle
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -31,6 +32,7 @@ from .circuits import InvalidJobInput, build_circuit, circuit_to_qasm3, run_circ
 __all__ = [
     "PreparedCircuit",
     "SimulationFailed",
+    "Simulator",
     "SimulatorCrashed",
     "SimulatorPool",
     "simulator_pool",
@@ -173,9 +175,44 @@ class _Worker:
         return process.pid if process is not None and process.is_alive() else None
 
 
+class Simulator:
+    """One simulator process, lent to one caller at a time by :meth:`SimulatorPool.simulator`."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self._worker = worker
+
+    def simulate(
+        self, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+    ) -> tuple[Counts, list[str] | None]:
+        """Counts (and per-shot memory if asked) for ``circuit``.
+
+        Raises:
+            SimulationFailed: Aer refused or failed.
+            SimulatorCrashed: the process died (or was killed).
+        """
+        result: tuple[Counts, list[str] | None] = self._worker.call(
+            _simulate, circuit.pickled, shots, seed, memory
+        )
+        return result
+
+    def kill(self) -> None:
+        """Stop the process now (a simulation in flight raises :class:`SimulatorCrashed`);
+        it is restarted on next use."""
+        self._worker.kill()
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id, if it is running."""
+        return self._worker.pid
+
+
 class SimulatorPool:
     """Qiskit in worker processes: one parser, ``size`` simulators, and the threads that
-    drive jobs through them (``jobs``: at most ``size`` jobs simulate at once)."""
+    drive jobs through them (``jobs``: at most ``size`` jobs simulate at once).
+
+    The pool keeps no record of which job runs where: a caller borrows a simulator
+    (:meth:`simulator`) and whoever schedules the jobs keeps track of it.
+    """
 
     def __init__(self, size: int) -> None:
         if size < 1:
@@ -186,8 +223,6 @@ class SimulatorPool:
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self._simulators:
             self._idle.put(worker)
-        self._running: dict[str, _Worker] = {}
-        self._lock = threading.Lock()
         #: Threads that run jobs; their number bounds how many simulate at once.
         self.jobs = ThreadPoolExecutor(max_workers=size, thread_name_prefix="qhub-jobs")
 
@@ -213,44 +248,14 @@ class SimulatorPool:
         text: str = self._parser.call(_to_qasm3, input_format, data, max_qubits)
         return text
 
-    def simulate(
-        self, key: str, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
-    ) -> tuple[Counts, list[str] | None]:
-        """Counts (and per-shot memory if asked) for ``circuit``; ``key`` names the run so
-        :meth:`interrupt` can stop it.
-
-        Raises:
-            SimulationFailed: Aer refused or failed.
-            SimulatorCrashed: the process died (or was interrupted).
-        """
+    @contextmanager
+    def simulator(self) -> Iterator[Simulator]:
+        """Borrow a simulator (waiting until one is free); it is returned on exit."""
         worker = self._idle.get()
-        with self._lock:
-            self._running[key] = worker
         try:
-            result: tuple[Counts, list[str] | None] = worker.call(
-                _simulate, circuit.pickled, shots, seed, memory
-            )
-            return result
+            yield Simulator(worker)
         finally:
-            with self._lock:
-                del self._running[key]
             self._idle.put(worker)
-
-    def interrupt(self, key: str) -> bool:
-        """Stop the simulation running under ``key`` (its process is killed and restarted on
-        next use); False if none is."""
-        with self._lock:
-            worker = self._running.get(key)
-        if worker is None:
-            return False
-        worker.kill()
-        return True
-
-    def pid_of(self, key: str) -> int | None:
-        """The id of the process simulating ``key`` now, if one is."""
-        with self._lock:
-            worker = self._running.get(key)
-        return worker.pid if worker is not None else None
 
 
 _pool: SimulatorPool | None = None

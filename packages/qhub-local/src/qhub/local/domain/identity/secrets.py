@@ -11,9 +11,21 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .errors import Unauthorized
+from ..errors import Unauthorized
 
-__all__ = ["TokenSigner", "hash_secret", "new_secret", "secrets_match"]
+__all__ = [
+    "ACCESS_TOKEN_KIND",
+    "EXECUTION_TOKEN_KIND",
+    "TokenSigner",
+    "hash_secret",
+    "new_secret",
+    "secrets_match",
+]
+
+#: The ``kind`` claim of gateway access tokens.
+ACCESS_TOKEN_KIND = "access"  # noqa: S105 - a claim value, not a secret
+#: The ``kind`` claim of the tokens service executions act with.
+EXECUTION_TOKEN_KIND = "execution"  # noqa: S105 - a claim value
 
 
 def _b64(data: bytes) -> str:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
 
-from .errors import BadRequest, NotFound, PayloadTooLarge, Unauthorized
-from .models import AccessToken, User, utc_now
-from .store import Store
-from .tokens import hash_secret, new_secret
+from ..clock import utc_now
+from ..errors import BadRequest, NotFound, PayloadTooLarge, Unauthorized
+from .inputs import UNCHANGED, NewToken, ProfileChanges
+from .records import AccessToken, ProfileImage, Registration, User
+from .secrets import hash_secret, new_secret
+from .store import IdentityStore
 
 __all__ = ["PROFILE_IMAGE_TYPES", "Users"]
 
@@ -29,7 +30,7 @@ USED_AT_RESOLUTION = dt.timedelta(minutes=1)
 class Users:
     """Local users and their tokens, persisted in the Hub's store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: IdentityStore) -> None:
         self._store = store
         #: Called with (organization id, new token) when a default token is replaced.
         self.on_default_token: Callable[[str, str], None] | None = None
@@ -73,23 +74,20 @@ class Users:
             stored = dataclasses.replace(stored, used_at=now)
         return user, stored
 
+    def organization_of(self, token: str) -> str | None:
+        """The organization of a personal access token, unless it is unknown or expired."""
+        stored = self._store.access_token(hash_secret(token))
+        if stored is None or (stored.expires_at is not None and stored.expires_at <= utc_now()):
+            return None
+        return stored.organization_id
+
     # -- the signed-in user ----------------------------------------------------------------
 
-    def update(self, user: User, changes: dict[str, Any]) -> User:
-        """Change ``currentPosition``, ``homepage`` and ``about`` (absent: kept; null: cleared).
-
-        Raises:
-            BadRequest: another field, or a value that is not a string.
-        """
-        fields = {"currentPosition": "current_position", "homepage": "homepage", "about": "about"}
-        unknown = sorted(set(changes) - set(fields))
-        if unknown:
-            raise BadRequest(f"only currentPosition, homepage and about can be changed: {unknown}")
-        for wire, attribute in fields.items():
-            if wire in changes:
-                value = changes[wire]
-                if value is not None and not isinstance(value, str):
-                    raise BadRequest(f"{wire} must be a string or null")
+    def update(self, user: User, changes: ProfileChanges) -> User:
+        """Apply ``changes`` to the user's profile and save it."""
+        for attribute in ("current_position", "homepage", "about"):
+            value = getattr(changes, attribute)
+            if value is not UNCHANGED:
                 setattr(user, attribute, value)
         self._store.save_user(user)
         return user
@@ -115,11 +113,15 @@ class Users:
             raise PayloadTooLarge(
                 f"the profile image is {len(content)} bytes; at most {MAX_PROFILE_IMAGE_BYTES}"
             )
-        self._store.set_profile_image(user.id, content_type, content)
+        self._store.set_profile_image(user.id, ProfileImage(content_type, content))
 
     def delete_profile_image(self, user: User) -> None:
         """Remove the profile image (none is fine)."""
         self._store.delete_profile_image(user.id)
+
+    def profile_image(self, user_id: str) -> ProfileImage | None:
+        """A user's profile image, if they have one."""
+        return self._store.profile_image(user_id)
 
     # -- tokens ----------------------------------------------------------------------------
 
@@ -131,28 +133,16 @@ class Users:
             self.on_default_token(organization_id, value)
         return value
 
-    def create_token(self, user: User, name: Any, expires_at: Any) -> tuple[AccessToken, str]:
+    def create_token(self, user: User, request: NewToken) -> tuple[AccessToken, str]:
         """A new named token and its value (shown this once).
 
         Raises:
-            BadRequest: no name, or an expiry that is not a future ISO-8601 instant.
+            BadRequest: an expiry that is not in the future.
         """
-        if not isinstance(name, str) or not name.strip():
-            raise BadRequest("name is required")
-        expiry = None
-        if expires_at is not None:
-            try:
-                expiry = dt.datetime.fromisoformat(str(expires_at).replace("Z", "+00:00"))
-            except ValueError:
-                raise BadRequest(
-                    f"expiresAt must be an ISO-8601 date-time, not {expires_at!r}"
-                ) from None
-            if expiry.tzinfo is None:
-                expiry = expiry.replace(tzinfo=dt.timezone.utc)
-            if expiry <= utc_now():
-                raise BadRequest("expiresAt must be in the future")
+        if request.expires_at is not None and request.expires_at <= utc_now():
+            raise BadRequest("expiresAt must be in the future")
         value = new_secret("pat_")
-        token = self._token(user.organization_id, value, name.strip(), False, expiry)
+        token = self._token(user.organization_id, value, request.name, False, request.expires_at)
         self._store.add_access_token(token)
         return token, value
 
@@ -225,7 +215,16 @@ class Users:
             or needle in f"{user.firstname} {user.lastname}".lower()
         ]
 
-    def registration_status(self, email: str | None) -> dict[str, str]:
+    def count(self) -> int:
+        """How many users there are."""
+        return len(self._store.users())
+
+    def find(self, user_ids: Iterable[str]) -> dict[str, User]:
+        """The users among ``user_ids`` that exist, by id."""
+        wanted = set(user_ids)
+        return {user.id: user for user in self._store.users() if user.id in wanted}
+
+    def registration_status(self, email: str | None) -> Registration:
         """APPROVED for a local user's address, NOT_FOUND otherwise.
 
         Raises:
@@ -235,5 +234,5 @@ class Users:
             raise BadRequest("email (an e-mail address) is required")
         known = any(user.email.lower() == email.lower() for user in self._store.users())
         if known:
-            return {"status": "APPROVED", "message": "The user is registered."}
-        return {"status": "NOT_FOUND", "message": f"No user is registered as {email}."}
+            return Registration("APPROVED", "The user is registered.")
+        return Registration("NOT_FOUND", f"No user is registered as {email}.")

@@ -1,0 +1,115 @@
+"""The executions context's table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from ..store import Database
+from .records import Execution
+
+__all__ = ["ExecutionStore"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS executions (
+    id TEXT PRIMARY KEY, service TEXT NOT NULL, application_id TEXT NOT NULL,
+    status TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, ended_at TEXT,
+    tags TEXT NOT NULL, workdir TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_owner
+    ON executions (service, application_id, created_at);
+"""
+COLUMNS = "id, service, application_id, status, created_at, started_at, ended_at, tags, workdir"
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def _execution(row: tuple[str, ...]) -> Execution:
+    created = _time(row[4])
+    assert created is not None
+    return Execution(
+        id=row[0],
+        service=row[1],
+        application_id=row[2],
+        status=row[3],
+        created_at=created,
+        started_at=_time(row[5]),
+        ended_at=_time(row[6]),
+        tags=json.loads(row[7]),
+        workdir=Path(row[8]),
+    )
+
+
+class ExecutionStore:
+    """Reads and writes of the ``executions`` table."""
+
+    def __init__(self, database: Database) -> None:
+        database.create_tables(SCHEMA)
+        self._database = database
+
+    def add(self, execution: Execution) -> None:
+        """Record a new execution."""
+        with self._database.transaction() as db:
+            db.execute(
+                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    execution.id,
+                    execution.service,
+                    execution.application_id,
+                    execution.status,
+                    execution.created_at.isoformat(),
+                    None,
+                    None,
+                    json.dumps(execution.tags),
+                    str(execution.workdir),
+                ),
+            )
+
+    def get(self, execution_id: str) -> Execution | None:
+        """An execution by id."""
+        with self._database.reading() as db:
+            row = db.execute(
+                f"SELECT {COLUMNS} FROM executions WHERE id = ?",  # noqa: S608 - constant columns
+                (execution_id,),
+            ).fetchone()
+        return _execution(row) if row else None
+
+    def of(self, service: str, application_id: str) -> list[Execution]:
+        """An application's executions of a service, newest first."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
+                " WHERE service = ? AND application_id = ? ORDER BY created_at DESC",
+                (service, application_id),
+            ).fetchall()
+        return [_execution(r) for r in rows]
+
+    def unfinished(self) -> list[Execution]:
+        """Executions still PENDING or RUNNING."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
+                " WHERE status IN ('PENDING', 'RUNNING')"
+            ).fetchall()
+        return [_execution(r) for r in rows]
+
+    def mark_running(self, execution_id: str, started_at: dt.datetime) -> None:
+        """PENDING → RUNNING (a no-op once the execution is final)."""
+        with self._database.transaction() as db:
+            db.execute(
+                "UPDATE executions SET status = 'RUNNING', started_at = ? "
+                "WHERE id = ? AND status = 'PENDING'",
+                (started_at.isoformat(), execution_id),
+            )
+
+    def mark_final(self, execution_id: str, status: str, ended_at: dt.datetime) -> bool:
+        """Set a final status unless the execution already has one; whether it changed."""
+        with self._database.transaction() as db:
+            cursor = db.execute(
+                "UPDATE executions SET status = ?, ended_at = ? "
+                "WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
+                (status, ended_at.isoformat(), execution_id),
+            )
+            return cursor.rowcount == 1

@@ -1,0 +1,48 @@
+"""The quantum context, assembled: backends, calibrations, jobs, sessions and listings over
+one scheduler."""
+
+from __future__ import annotations
+
+from ..store import Database
+from .backends import Backends
+from .calibration import Calibrations
+from .jobs import QuantumJobs
+from .lifecycle import JobLifecycle
+from .scheduler import JobScheduler, SimulationWorkers
+from .sessions import Sessions
+from .store import QuantumStore
+from .workloads import Listings
+
+__all__ = ["Quantum"]
+
+
+class Quantum:
+    """The local Quantum API's services.
+
+    Args:
+        database: the Hub's database (the quantum tables live there).
+        workers: the simulation workers jobs run on.
+    """
+
+    def __init__(self, database: Database, workers: SimulationWorkers) -> None:
+        store = QuantumStore(database)
+        self.calibrations = Calibrations(database)
+        self.scheduler = JobScheduler(store, workers)
+        self.backends = Backends(self.scheduler.queue_size)
+        self.sessions = Sessions(store)
+        self.jobs = QuantumJobs(store, self.scheduler, self.sessions, workers)
+        self.listings = Listings(store, self.sessions)
+        self.scheduler.recover()
+
+    @property
+    def lifecycle(self) -> JobLifecycle:
+        """How jobs proceed; set a :class:`JobLifecycle` in tests to pin it."""
+        return self.scheduler.lifecycle
+
+    @lifecycle.setter
+    def lifecycle(self, lifecycle: JobLifecycle) -> None:
+        self.scheduler.lifecycle = lifecycle
+
+    def close(self) -> None:
+        """Stop this Hub's jobs (see :meth:`JobScheduler.close`)."""
+        self.scheduler.close()

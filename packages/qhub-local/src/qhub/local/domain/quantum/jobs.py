@@ -1,0 +1,216 @@
+"""Jobs: validated when submitted (nothing is queued that could never run), then handed to
+the scheduler; read back as the test lifecycle lets callers see them."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import uuid
+from typing import Any
+
+from ...simulation import InvalidJobInput
+from ..clock import utc_now, utc_now_ms
+from ..errors import NotFound, Unprocessable
+from .backends import backend_spec
+from .inputs import JobSubmission
+from .records import JobRecord, NormalizedInput, NormalizedProgram
+from .scheduler import CircuitParser, JobScheduler
+from .sessions import Sessions
+from .store import QuantumStore
+
+__all__ = ["QuantumJobs", "infer_input_format"]
+
+
+def infer_input_format(data: dict[str, Any]) -> str:
+    """The input format a job input is written in.
+
+    Raises:
+        Unprocessable: the input is in none of the known formats.
+    """
+    if "circuit" in data:
+        return "IONQ_CIRCUIT_V1"
+    if "pubs" in data:  # Qiskit Runtime PUBs, whose circuits are OpenQASM 3 here
+        return "OPEN_QASM_V3"
+    qasm = data.get("qasm")
+    text = qasm[0] if isinstance(qasm, list) and qasm else qasm
+    if isinstance(text, str):
+        return "OPEN_QASM_V2" if text.lstrip().startswith("OPENQASM 2") else "OPEN_QASM_V3"
+    raise Unprocessable(
+        "input has neither 'circuit' (IonQ JSON), 'qasm' (OpenQASM) nor 'pubs' (IBM)"
+    )
+
+
+def _shots_in_input(data: dict[str, Any]) -> int | None:
+    """Shots an IBM input names itself (``input.shots`` or its PUB's third item), if any."""
+    pubs = data.get("pubs")
+    if isinstance(pubs, list) and pubs and isinstance(pubs[0], list) and len(pubs[0]) > 2:
+        shots = pubs[0][2]
+        return shots if isinstance(shots, int) else None
+    shots = data.get("shots")
+    return shots if isinstance(shots, int) and not isinstance(shots, bool) else None
+
+
+class QuantumJobs:
+    """Jobs on local simulator backends, one organization's visible only to it.
+
+    Args:
+        store: the quantum tables.
+        scheduler: runs queued jobs.
+        sessions: admits jobs into sessions.
+        parser: checks inputs and converts them to OpenQASM.
+    """
+
+    def __init__(
+        self,
+        store: QuantumStore,
+        scheduler: JobScheduler,
+        sessions: Sessions,
+        parser: CircuitParser,
+    ) -> None:
+        self._store = store
+        self._scheduler = scheduler
+        self._sessions = sessions
+        self._parser = parser
+        self._reads: dict[str, int] = {}
+        self._reads_lock = threading.Lock()
+
+    def submit(
+        self,
+        organization_id: str,
+        submission: JobSubmission,
+        service_execution_id: str | None = None,
+    ) -> JobRecord:
+        """Validate and queue a job (blocks while the input is parsed: call it off the event
+        loop); with an ``immediate`` lifecycle, also wait until it has run.
+
+        Raises:
+            NotFound: unknown backend or session.
+            Unprocessable: too many shots, an input the backend can't take, or a session that
+                accepts no jobs.
+        """
+        spec = backend_spec(submission.backend_id)
+        shots, data = submission.shots, submission.input
+        if shots > spec.max_shots:
+            raise Unprocessable(f"shots must be at most {spec.max_shots} on {spec.id}, not {shots}")
+        declared = _shots_in_input(data)
+        if declared is not None and declared != shots:
+            raise Unprocessable(f"the input asks for {declared} shots, the job for {shots}")
+        input_format = submission.input_format or infer_input_format(data)
+        if input_format not in spec.input_formats:
+            accepted = ", ".join(spec.input_formats)
+            raise Unprocessable(
+                f"{spec.id} does not accept {input_format} input (it accepts {accepted})"
+            )
+        try:
+            circuit = self._parser.prepare(input_format, data, spec.qubit_count)
+        except InvalidJobInput as exc:
+            raise Unprocessable(str(exc)) from None
+        if submission.session_id is not None:
+            self._sessions.admit(organization_id, submission.session_id, spec.id)
+        job = JobRecord(
+            id=str(uuid.uuid4()),
+            organization_id=organization_id,
+            backend_id=spec.id,
+            shots=shots,
+            input_format=input_format,
+            input=data,
+            status="PENDING",
+            created_at=utc_now_ms(),
+            name=submission.name,
+            input_params=submission.input_params,
+            tags=list(submission.tags),
+            session_id=submission.session_id,
+            service_execution_id=service_execution_id,
+            qasm=submission.qasm,
+        )
+        self._store.save_job(job)
+        future = self._scheduler.queue(job, circuit)
+        if self._scheduler.lifecycle.immediate:
+            future.result()
+            return self._stored(organization_id, job.id)
+        return job
+
+    def get(self, organization_id: str, job_id: str) -> JobRecord:
+        """A job of this organization, as the lifecycle lets callers see it now (each call
+        is one poll).
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        job = self._stored(organization_id, job_id)
+        lifecycle = self._scheduler.lifecycle
+        if not job.is_final or not lifecycle.delays_visibility:
+            return job
+        with self._reads_lock:
+            reads = self._reads[job.id] = self._reads.get(job.id, 0) + 1
+        waited = (utc_now() - job.created_at).total_seconds()
+        if reads > lifecycle.after_polls and waited >= lifecycle.after_seconds:
+            return job
+        return dataclasses.replace(job, status="RUNNING", ended_at=None, result=None)
+
+    def execution_job(
+        self, organization_id: str, service_execution_id: str, job_id: str
+    ) -> JobRecord:
+        """A job created by a given service execution (see :meth:`get`).
+
+        Raises:
+            NotFound: unknown, or not that execution's.
+        """
+        job = self.get(organization_id, job_id)
+        if job.service_execution_id != service_execution_id:
+            raise NotFound(f"service execution {service_execution_id!r} has no job {job_id!r}")
+        return job
+
+    def result(self, organization_id: str, job_id: str) -> dict[str, Any]:
+        """The result of a finished job (reading it is not a poll).
+
+        Raises:
+            NotFound: unknown job, or not finished yet.
+        """
+        job = self._stored(organization_id, job_id)
+        if self._hidden(job) or not job.is_final or job.result is None:
+            raise NotFound(f"job {job_id!r} has no result yet")
+        return job.result
+
+    def normalized_input(self, organization_id: str, job_id: str) -> NormalizedInput:
+        """The job's input as OpenQASM: the programs submitted as its ``qasm`` field, or
+        else its input converted to OpenQASM 3 (blocks on the parser process)."""
+        job = self.get(organization_id, job_id)
+        if job.qasm is not None:
+            programs = [
+                NormalizedProgram(program.name, program.qasm, job.shots)
+                for program in job.qasm.programs
+            ]
+            return NormalizedInput(job.qasm.format, programs)
+        qubits = backend_spec(job.backend_id).qubit_count
+        qasm = self._parser.to_qasm3(job.input_format, job.input, qubits)
+        return NormalizedInput("openqasm.v3", [NormalizedProgram(job.name, qasm, job.shots)])
+
+    def cancel(self, organization_id: str, job_id: str) -> JobRecord:
+        """Cancel a pending or running job; a finished one is left as it is.
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        job = self._stored(organization_id, job_id)
+        if job.is_final:
+            return job
+        return self._scheduler.cancel(job_id)
+
+    def _stored(self, organization_id: str, job_id: str) -> JobRecord:
+        job = self._store.job(job_id)
+        if job is None or job.organization_id != organization_id:
+            raise NotFound(f"no job {job_id!r}")
+        return job
+
+    def _hidden(self, job: JobRecord) -> bool:
+        """Whether the lifecycle still hides this job's end."""
+        lifecycle = self._scheduler.lifecycle
+        if not lifecycle.delays_visibility:
+            return False
+        with self._reads_lock:
+            reads = self._reads.get(job.id, 0)
+        return (
+            reads <= lifecycle.after_polls
+            or (utc_now() - job.created_at).total_seconds() < lifecycle.after_seconds
+        )

@@ -1,0 +1,243 @@
+"""The scheduler: the one owner of the jobs this Hub runs.
+
+Jobs run off the request path, on the simulation workers' threads: PENDING → RUNNING →
+COMPLETED / FAILED, or CANCELLED (a running job passes through CANCELLING while its
+simulation is stopped). A job the Hub was running when it stopped is ABORTED at the next
+start; pending ones run then.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Executor, Future
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ...simulation import PreparedCircuit
+from ..clock import utc_now_ms
+from .backends import backend_spec
+from .lifecycle import JobLifecycle
+from .records import JobRecord
+from .store import QuantumStore
+
+__all__ = ["CircuitParser", "JobScheduler", "SimulationWorkers", "Simulator"]
+
+Counts = dict[str, int]
+
+
+class CircuitParser(Protocol):
+    """Reads job inputs into circuits (the simulation package's parser process)."""
+
+    def prepare(
+        self, input_format: str, data: Mapping[str, Any], max_qubits: int
+    ) -> PreparedCircuit:
+        """Validate an input and build its circuit (raises ``InvalidJobInput``)."""
+
+    def to_qasm3(self, input_format: str, data: Mapping[str, Any], max_qubits: int) -> str:
+        """The input as an OpenQASM 3 program."""
+
+
+class Simulator(Protocol):
+    """One simulator process, borrowed for one job."""
+
+    def simulate(
+        self, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+    ) -> tuple[Counts, list[str] | None]:
+        """Counts (and per-shot memory if asked) for ``circuit``."""
+
+    def kill(self) -> None:
+        """Stop the process now; the simulation in flight fails."""
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id, if it is running."""
+
+
+class SimulationWorkers(CircuitParser, Protocol):
+    """The simulation package's worker processes, and the threads that drive them."""
+
+    @property
+    def jobs(self) -> Executor:
+        """Threads that run jobs; their number bounds how many simulate at once."""
+
+    def simulator(self) -> AbstractContextManager[Simulator]:
+        """Borrow a simulator until the block ends (waiting until one is free)."""
+
+
+@dataclass
+class _ScheduledJob:
+    """A job this scheduler has queued and not yet seen end, and the simulator it holds
+    while it simulates (what a cancel stops)."""
+
+    future: Future[None]
+    backend_id: str
+    simulator: Simulator | None = None
+
+
+class JobScheduler:
+    """Queues jobs on the simulation workers and owns them until they end.
+
+    Args:
+        store: the quantum tables.
+        workers: the simulation workers.
+    """
+
+    def __init__(self, store: QuantumStore, workers: SimulationWorkers) -> None:
+        self._store = store
+        self._workers = workers
+        #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
+        self.lifecycle = JobLifecycle()
+        self._scheduled: dict[str, _ScheduledJob] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def recover(self) -> None:
+        """Settle the jobs a stopped Hub left unfinished: a running simulation is lost
+        (ABORTED), a pending job runs now, a cancel in progress completes."""
+        for job in self._store.unfinished_jobs():
+            if job.status == "PENDING":
+                self.queue(job, None)
+                continue
+            job.status = "ABORTED" if job.status == "RUNNING" else "CANCELLED"
+            job.ended_at = utc_now_ms()
+            if job.status == "ABORTED":
+                message = "The local Hub stopped while this job was running."
+                job.result = {"error": {"type": "Aborted", "message": message}}
+            self._store.save_job(job)
+
+    def queue(self, job: JobRecord, circuit: PreparedCircuit | None) -> Future[None]:
+        """Run a PENDING job when a simulator is free; ``circuit`` is its prepared input
+        (None: prepare it again, as after a restart)."""
+        with self._lock:
+            future = self._workers.jobs.submit(self._run, job.id, circuit)
+            self._scheduled[job.id] = _ScheduledJob(future, job.backend_id)
+        return future
+
+    def queue_size(self, backend_id: str) -> int:
+        """How many of the backend's jobs (everyone's) are pending or running."""
+        with self._lock:
+            return sum(
+                1
+                for scheduled in self._scheduled.values()
+                if not scheduled.future.done() and scheduled.backend_id == backend_id
+            )
+
+    def cancel(self, job_id: str) -> JobRecord:
+        """Cancel a pending or running job: a queued one ends CANCELLED now, a running one is
+        CANCELLING until its simulation stops; a final one is returned as it is.
+
+        Raises:
+            KeyError: no such job.
+        """
+        with self._lock:
+            job = self._store.job(job_id)  # read under the lock, so no run changes it now
+            if job is None:
+                raise KeyError(job_id)
+            if job.is_final:
+                return job
+            scheduled = self._scheduled.get(job_id)
+            if job.status == "PENDING" and scheduled is not None and scheduled.future.cancel():
+                job.status, job.ended_at = "CANCELLED", utc_now_ms()
+            elif job.status in ("PENDING", "RUNNING"):
+                job.status = "CANCELLING"
+            self._store.save_job(job)
+        if job.status == "CANCELLING":
+            self._interrupt(job_id)
+        return job
+
+    def pid_of(self, job_id: str) -> int | None:
+        """The id of the process simulating the job now, if one is."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            simulator = scheduled.simulator if scheduled is not None else None
+        return simulator.pid if simulator is not None else None
+
+    def close(self) -> None:
+        """Stop this Hub's jobs: queued ones stay PENDING (they run at the next start), running
+        ones are stopped and left RUNNING (ABORTED at the next start). The worker processes
+        are shared with other Hubs in this process, so only this Hub's simulations stop."""
+        with self._lock:
+            self._closed = True
+            scheduled = dict(self._scheduled)
+        running = [job.future for job in scheduled.values() if not job.future.cancel()]
+        for job_id in scheduled:
+            self._interrupt(job_id)
+        for future in running:
+            future.result()
+
+    def _interrupt(self, job_id: str) -> None:
+        """Stop the job's simulation, if it is simulating now."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            simulator = scheduled.simulator if scheduled is not None else None
+        if simulator is not None:
+            simulator.kill()
+
+    def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+        try:
+            self._simulate(job_id, circuit)
+        finally:
+            with self._lock:
+                self._scheduled.pop(job_id, None)
+
+    def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+        with self._lock:
+            if self._closed:
+                return  # left PENDING: it runs when the Hub next starts
+            job = self._store.job(job_id)
+            if job is None or job.status != "PENDING":
+                return
+            job.status, job.started_at = "RUNNING", utc_now_ms()
+            self._store.save_job(job)
+        forced = self.lifecycle.outcome
+        if forced is not None:
+            message = f"ended {forced} by the Hub's test lifecycle"
+            outcome, status = {"error": {"type": forced, "message": message}}, forced
+        else:
+            outcome, status = self._outcome(job, circuit)
+        with self._lock:
+            if self._closed and status == "FAILED":
+                return  # stopped by close(): left RUNNING, so the next start records ABORTED
+            stored = self._store.job(job_id)
+            assert stored is not None
+            stored.status = "CANCELLED" if stored.status == "CANCELLING" else status
+            stored.result = None if stored.status == "CANCELLED" else outcome
+            stored.ended_at = utc_now_ms()
+            self._store.save_job(stored)
+
+    def _outcome(
+        self, job: JobRecord, circuit: PreparedCircuit | None
+    ) -> tuple[dict[str, Any], str]:
+        """Simulate the job: its result and final status (FAILED with the error if it fails)."""
+        params = job.input_params or {}
+        seed = params.get("seed")
+        try:
+            if circuit is None:  # queued again after a restart
+                qubits = backend_spec(job.backend_id).qubit_count
+                circuit = self._workers.prepare(job.input_format, job.input, qubits)
+            with self._workers.simulator() as simulator:
+                self._holds(job.id, simulator)
+                try:
+                    counts, shots_memory = simulator.simulate(
+                        circuit,
+                        job.shots,
+                        seed if isinstance(seed, int) else None,
+                        params.get("memory") is True,
+                    )
+                finally:
+                    self._holds(job.id, None)
+        except Exception as exc:
+            return {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
+        outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
+        if shots_memory is not None:
+            outcome["memory"] = shots_memory
+        return outcome, "COMPLETED"
+
+    def _holds(self, job_id: str, simulator: Simulator | None) -> None:
+        """Record the simulator the job is running on (None: it let go of it)."""
+        with self._lock:
+            scheduled = self._scheduled.get(job_id)
+            if scheduled is not None:
+                scheduled.simulator = simulator
