@@ -113,3 +113,17 @@ def test_corrupt_context_is_a_context_error(clean_env: Path) -> None:
     write_config(clean_env / ".config/qhubctl/config.json", {"context": ["nope"]})
     with pytest.raises(ContextError, match="config.json"):
         ContextResolver().get_context()
+
+
+def test_static_credential_takes_the_seeds_and_the_vendors_spelling() -> None:
+    """``StaticCredential(token)`` as documented, ``access_token=`` as the vendor spells it;
+    neither shows the token in its repr."""
+    from qhub.api.credentials import StaticCredential
+
+    assert StaticCredential("tok-1").get_access_token() == "tok-1"
+    assert StaticCredential(access_token="tok-2").get_access_token() == "tok-2"
+    assert "tok-2" not in repr(StaticCredential(access_token="tok-2"))
+    with pytest.raises(TypeError, match="not both"):
+        StaticCredential("a", access_token="b")
+    with pytest.raises(CredentialUnavailableError):
+        StaticCredential().get_access_token()

@@ -65,10 +65,16 @@ class CredentialProvider:
 
 
 class StaticCredential(CredentialProvider):
-    """The token given to the constructor (``None`` or empty counts as missing)."""
+    """The token given to the constructor (``None`` or empty counts as missing).
 
-    def __init__(self, token: str | None) -> None:
-        self._token = token
+    ``StaticCredential(token)`` as the seeds document it; the vendor's keyword
+    ``access_token=`` is accepted too.
+    """
+
+    def __init__(self, token: str | None = None, *, access_token: str | None = None) -> None:
+        if token is not None and access_token is not None:
+            raise TypeError("pass token= or access_token=, not both")
+        self._token = token if token is not None else access_token
 
     def get_access_token(self) -> str:
         """The given token."""
