@@ -62,5 +62,5 @@ def our_client_python() -> Path:
 
 
 def vendor_client_python() -> Path:
-    """A venv with the vendor's qhub-service (and its qhub-api) from the registry."""
-    return venv_python("bench-vendor", ["qhub-service==2.0.0"])
+    """A venv with the vendor's qhub-service and qhub-api (the version spec/ was read from)."""
+    return venv_python("bench-vendor", ["qhub-service==2.0.0", "qhub-api==3.3.0"])

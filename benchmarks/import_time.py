@@ -1,4 +1,5 @@
-"""Import cost of ``qhub.service.client``: ours vs the vendor's, each in a clean venv.
+"""Import cost of ``qhub.service.client``, ``qhub.api.platform`` and ``qhub.api.quantum``:
+ours vs the vendor's, each in a clean venv.
 
 Prints the median wall time (fresh interpreter, N times) and the memory added over a bare
 interpreter (max RSS) of two steps: the import alone, and the import plus constructing an
@@ -31,6 +32,17 @@ STATEMENTS = {
         "from qhub.service.client import HubServiceClient\n"
         "HubServiceClient('http://127.0.0.1:9/a/b/1', None, None)"
     ),
+    # The generated API packages: their ~350 models each must not load at import.
+    "import qhub.api.platform": "import qhub.api.platform",
+    "import qhub.api.quantum": "import qhub.api.quantum",
+    "platform client": (
+        "from qhub.api.platform import HubPlatformClient\n"
+        "HubPlatformClient(api_key='k', base_url='http://127.0.0.1:9').services"
+    ),
+    "quantum client": (
+        "from qhub.api.quantum import HubQuantumClient\n"
+        "HubQuantumClient(api_key='k', base_url='http://127.0.0.1:9').jobs"
+    ),
 }
 
 
@@ -55,12 +67,12 @@ def main() -> None:
     """Print both side by side."""
     pythons = (("ours", our_client_python()), ("vendor", vendor_client_python()))
     print(f"median of {TRIALS} fresh interpreters")
-    print(f"{'':26} {'ms':>8} {'MiB added':>10}  stderr")
+    print(f"{'':34} {'ms':>8} {'MiB added':>10}  stderr")
     for step, statement in STATEMENTS.items():
         for name, python in pythons:
             ms, mib, stderr = measure(python, statement)
             shown = stderr.splitlines()[-1][:60] if stderr else "none"
-            print(f"{step + ', ' + name:26} {ms:8.1f} {mib:10.1f}  {shown}")
+            print(f"{step + ', ' + name:34} {ms:8.1f} {mib:10.1f}  {shown}")
 
 
 if __name__ == "__main__":
