@@ -698,7 +698,101 @@ def generate(out_root: Path) -> list[Path]:
             path = folder / name
             path.write_text(text, encoding="utf-8")
             written.append(path)
+        for relative, text in write_vendor_paths(api, spec).items():
+            path = out_root / api / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
     return written
+
+
+# ---------------------------------------------------------------------------------------
+# The modules at the vendor's documented paths
+# ---------------------------------------------------------------------------------------
+
+#: Every API's ``errors`` module offers the whole of our one error tree
+#: (``qhub.api._core.errors``): any status can reach any client, and is typed the same way
+#: whichever API answered (the vendor types a few statuses per API).
+SHARED_ERRORS = [
+    "ApiConnectionError",
+    "ApiError",
+    "ApiTimeoutError",
+    "BadGatewayError",
+    "BadRequestError",
+    "ConflictError",
+    "ContentTooLargeError",
+    "ForbiddenError",
+    "HubError",
+    "InternalServerError",
+    "NotFoundError",
+    "ParsingError",
+    "RedirectError",
+    "ServiceUnavailableError",
+    "TooManyRequestsError",
+    "UnauthorizedError",
+    "UnprocessableEntityError",
+    "UnsupportedMediaTypeError",
+    "WaitTimeoutError",
+]
+#: What each environment's DEFAULT is, in a word, for its docstring.
+ENVIRONMENT_DOCS = {
+    "service": "The gateway URL template; it is never substituted, so always pass ``base_url``.",
+}
+
+
+def write_vendor_paths(api: str, spec: dict[str, Any]) -> dict[str, str]:
+    """``errors``, ``core``, ``core.api_error`` and ``environment``: the modules the vendor's
+    documentation names, re-exporting our shared implementations (one table: the spec's
+    ``info.x-vendor-exports``)."""
+    exports: dict[str, list[str]] = spec["info"]["x-vendor-exports"]
+    package = f"qhub.api.{api}"
+    title = spec["info"]["title"]
+    short = title.removeprefix("Kipu Quantum Hub ").split(" (")[0]
+    header = HEADER.format(doc="{doc}", api=api)
+
+    def module(doc: str, imports: dict[str, list[str]]) -> str:
+        lines = [header.format(doc=doc)]
+        names: list[str] = []
+        for source, imported in imports.items():
+            lines.append(f"from {source} import {', '.join(sorted(imported))}")
+            names += imported
+        listed = ", ".join(json.dumps(n) for n in sorted(names))
+        return "\n".join([*lines, "", f"__all__ = [{listed}]", ""])
+
+    files = {}
+    errors = sorted({*exports.get(f"{package}.errors", []), *SHARED_ERRORS})
+    files["errors/__init__.py"] = module(
+        f"Errors of the {short} client: one class per status, all ``ApiError``.",
+        {"..._core.errors": errors},
+    )
+    files["core/api_error.py"] = module(
+        "``ApiError``: the base of every HTTP error (one tree for all APIs).",
+        {"..._core.errors": exports.get(f"{package}.core.api_error", ["ApiError"])},
+    )
+    files["core/__init__.py"] = module(
+        "Core names of the client, where the vendor documents them.",
+        {"..._core.errors": ["ApiError", "ParsingError"], "..._core.options": ["RequestOptions"]},
+    )
+    (environment,) = exports[f"{package}.environment"]
+    url = spec["servers"][0]["url"]
+    doc = ENVIRONMENT_DOCS.get(api, f"The {title}.")
+    files["environment.py"] = (
+        header.format(doc=f"The default base URL of the {title}.")
+        + f"""
+from __future__ import annotations
+
+import enum
+
+__all__ = [{json.dumps(environment)}]
+
+
+class {environment}(enum.Enum):
+    \"\"\"{doc}\"\"\"
+
+    DEFAULT = {json.dumps(url)}
+"""
+    )
+    return files
 
 
 def _format(paths: list[Path]) -> None:
