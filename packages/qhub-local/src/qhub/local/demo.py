@@ -7,7 +7,9 @@ SDK) is the vendor documentation's, unchanged except for where the endpoint and 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,9 @@ def quantum_quickstart(hub: dict[str, Any]) -> None:
 
 def main() -> None:
     """Start a Hub in a temporary directory, run the quickstart, stop the Hub."""
+    if importlib.util.find_spec("qhub.service") is None:
+        # qhub-local needs only qhub-api; the demo also runs the Service SDK's quickstart.
+        sys.exit("the demo runs the Service SDK quickstart too: install qhub-service first")
     with tempfile.TemporaryDirectory(prefix="qhub-demo-") as tmp:
         root = Path(tmp)
         downloads = root / "downloads"
