@@ -210,6 +210,43 @@ NAMESPACE_DESCRIPTIONS = {
         "runtime_minutes": "runtime allowances.",
     },
     "service": {"service_api": "executions of one managed service."},
+    "platform": {
+        "algorithms": "algorithms in the catalog, their members and relations.",
+        "announcements": "the Hub's announcements.",
+        "applications": "applications, their access keys and subscriptions.",
+        "authentication": "who a token acts for.",
+        "billing": "budgets, cost reports, revenue and billing history.",
+        "data_pool_grants": "short-lived grants that let an application use a data pool.",
+        "data_pool_shares": "data pools shared with other organizations or users.",
+        "data_pools": "data pools and their files.",
+        "entitlements": "what an account may run (eligibility).",
+        "external_services": "services hosted elsewhere and published through the Hub.",
+        "git_integrations": "GitHub and GitLab connections.",
+        "implementations": "implementations of algorithms, their files and members.",
+        "managed_services": "services the Hub builds and runs from source.",
+        "marketplace": "what is published for everyone.",
+        "organizations": "organizations, their members and invitations.",
+        "products": "the Hub's products and prices.",
+        "quantum_workloads": "quantum jobs and sessions seen from the Platform.",
+        "service_executions": "the executions of services, with logs and results.",
+        "service_jobs": "quantum jobs run by service executions.",
+        "service_shares": "services shared with other organizations or users.",
+        "services": "the service catalog: services, versions, lifecycle.",
+        "subscriptions": "which application may call which service.",
+        "use_cases": "use cases and their demos.",
+        "user_notifications": "notifications for the signed-in user.",
+        "users": "the signed-in user, as the Platform sees them.",
+        "workflow_services": "services composed as workflows.",
+        "workflow_user_tasks": "tasks a workflow waits on a person for.",
+    },
+    "user": {
+        "authentication": "who a personal access token acts for.",
+        "search": "the user directory.",
+        "user_registration_status": "registration status by e-mail address.",
+        "user_settings": "the signed-in user's profile and profile image.",
+        "user_settings_personal_access_tokens": "the signed-in user's personal access tokens.",
+        "users": "other users by id.",
+    },
 }
 
 #: What each gateway operation does, in our words.
@@ -348,6 +385,7 @@ def _quantum(spec: dict[str, Any]) -> None:
 
 def _platform(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
+    _describe("platform", spec)
     get_services = ops["services.get_services"][2]
     get_services["parameters"] = [
         *get_services.get("parameters", []),
@@ -452,6 +490,7 @@ def _service(spec: dict[str, Any]) -> None:
 
 def _user(spec: dict[str, Any]) -> None:
     ops = _ops(spec)
+    _describe("user", spec)
     batch = spec["components"]["schemas"]["BatchUserResponseDto"]
     batch["properties"]["notFound"] = {
         "anyOf": [

@@ -470,7 +470,7 @@ class AlgorithmsOperations:
 
 
 class AlgorithmsClient(AlgorithmsOperations, SyncApiResource):
-    """``client.algorithms``: algorithms."""
+    """``client.algorithms``: algorithms in the catalog, their members and relations."""
 
     @cached_property
     def with_raw_response(self) -> RawAlgorithmsClient:
@@ -479,7 +479,7 @@ class AlgorithmsClient(AlgorithmsOperations, SyncApiResource):
 
 
 class AsyncAlgorithmsClient(AlgorithmsOperations, AsyncApiResource):
-    """``client.algorithms``, async: algorithms."""
+    """``client.algorithms``, async: algorithms in the catalog, their members and relations."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncAlgorithmsClient:

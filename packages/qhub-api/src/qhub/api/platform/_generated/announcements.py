@@ -40,7 +40,7 @@ class AnnouncementsOperations:
 
 
 class AnnouncementsClient(AnnouncementsOperations, SyncApiResource):
-    """``client.announcements``: announcements."""
+    """``client.announcements``: the Hub's announcements."""
 
     @cached_property
     def with_raw_response(self) -> RawAnnouncementsClient:
@@ -49,7 +49,7 @@ class AnnouncementsClient(AnnouncementsOperations, SyncApiResource):
 
 
 class AsyncAnnouncementsClient(AnnouncementsOperations, AsyncApiResource):
-    """``client.announcements``, async: announcements."""
+    """``client.announcements``, async: the Hub's announcements."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncAnnouncementsClient:

@@ -118,7 +118,7 @@ class ApplicationsOperations:
 
 
 class ApplicationsClient(ApplicationsOperations, SyncApiResource):
-    """``client.applications``: applications."""
+    """``client.applications``: applications, their access keys and subscriptions."""
 
     @cached_property
     def with_raw_response(self) -> RawApplicationsClient:
@@ -127,7 +127,7 @@ class ApplicationsClient(ApplicationsOperations, SyncApiResource):
 
 
 class AsyncApplicationsClient(ApplicationsOperations, AsyncApiResource):
-    """``client.applications``, async: applications."""
+    """``client.applications``, async: applications, their access keys and subscriptions."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncApplicationsClient:

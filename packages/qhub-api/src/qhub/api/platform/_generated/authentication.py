@@ -46,7 +46,7 @@ class AuthenticationOperations:
 
 
 class AuthenticationClient(AuthenticationOperations, SyncApiResource):
-    """``client.authentication``: authentication."""
+    """``client.authentication``: who a token acts for."""
 
     @cached_property
     def with_raw_response(self) -> RawAuthenticationClient:
@@ -55,7 +55,7 @@ class AuthenticationClient(AuthenticationOperations, SyncApiResource):
 
 
 class AsyncAuthenticationClient(AuthenticationOperations, AsyncApiResource):
-    """``client.authentication``, async: authentication."""
+    """``client.authentication``, async: who a token acts for."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncAuthenticationClient:

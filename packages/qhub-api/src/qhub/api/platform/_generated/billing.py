@@ -744,7 +744,7 @@ class BillingOperations:
 
 
 class BillingClient(BillingOperations, SyncApiResource):
-    """``client.billing``: billing."""
+    """``client.billing``: budgets, cost reports, revenue and billing history."""
 
     @cached_property
     def with_raw_response(self) -> RawBillingClient:
@@ -753,7 +753,7 @@ class BillingClient(BillingOperations, SyncApiResource):
 
 
 class AsyncBillingClient(BillingOperations, AsyncApiResource):
-    """``client.billing``, async: billing."""
+    """``client.billing``, async: budgets, cost reports, revenue and billing history."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncBillingClient:

@@ -47,189 +47,189 @@ class HubPlatformClientNamespaces(SyncApiKeyClient):
 
     @cached_property
     def algorithms(self) -> AlgorithmsClient:
-        """algorithms."""
+        """algorithms in the catalog, their members and relations."""
         from .algorithms import AlgorithmsClient
 
         return AlgorithmsClient(self._pipeline)
 
     @cached_property
     def announcements(self) -> AnnouncementsClient:
-        """announcements."""
+        """the Hub's announcements."""
         from .announcements import AnnouncementsClient
 
         return AnnouncementsClient(self._pipeline)
 
     @cached_property
     def applications(self) -> ApplicationsClient:
-        """applications."""
+        """applications, their access keys and subscriptions."""
         from .applications import ApplicationsClient
 
         return ApplicationsClient(self._pipeline)
 
     @cached_property
     def authentication(self) -> AuthenticationClient:
-        """authentication."""
+        """who a token acts for."""
         from .authentication import AuthenticationClient
 
         return AuthenticationClient(self._pipeline)
 
     @cached_property
     def billing(self) -> BillingClient:
-        """billing."""
+        """budgets, cost reports, revenue and billing history."""
         from .billing import BillingClient
 
         return BillingClient(self._pipeline)
 
     @cached_property
     def data_pool_grants(self) -> DataPoolGrantsClient:
-        """data pool grants."""
+        """short-lived grants that let an application use a data pool."""
         from .data_pool_grants import DataPoolGrantsClient
 
         return DataPoolGrantsClient(self._pipeline)
 
     @cached_property
     def data_pool_shares(self) -> DataPoolSharesClient:
-        """data pool shares."""
+        """data pools shared with other organizations or users."""
         from .data_pool_shares import DataPoolSharesClient
 
         return DataPoolSharesClient(self._pipeline)
 
     @cached_property
     def data_pools(self) -> DataPoolsClient:
-        """data pools."""
+        """data pools and their files."""
         from .data_pools import DataPoolsClient
 
         return DataPoolsClient(self._pipeline)
 
     @cached_property
     def entitlements(self) -> EntitlementsClient:
-        """entitlements."""
+        """what an account may run (eligibility)."""
         from .entitlements import EntitlementsClient
 
         return EntitlementsClient(self._pipeline)
 
     @cached_property
     def external_services(self) -> ExternalServicesClient:
-        """external services."""
+        """services hosted elsewhere and published through the Hub."""
         from .external_services import ExternalServicesClient
 
         return ExternalServicesClient(self._pipeline)
 
     @cached_property
     def git_integrations(self) -> GitIntegrationsClient:
-        """git integrations."""
+        """GitHub and GitLab connections."""
         from .git_integrations import GitIntegrationsClient
 
         return GitIntegrationsClient(self._pipeline)
 
     @cached_property
     def implementations(self) -> ImplementationsClient:
-        """implementations."""
+        """implementations of algorithms, their files and members."""
         from .implementations import ImplementationsClient
 
         return ImplementationsClient(self._pipeline)
 
     @cached_property
     def managed_services(self) -> ManagedServicesClient:
-        """managed services."""
+        """services the Hub builds and runs from source."""
         from .managed_services import ManagedServicesClient
 
         return ManagedServicesClient(self._pipeline)
 
     @cached_property
     def marketplace(self) -> MarketplaceClient:
-        """marketplace."""
+        """what is published for everyone."""
         from .marketplace import MarketplaceClient
 
         return MarketplaceClient(self._pipeline)
 
     @cached_property
     def organizations(self) -> OrganizationsClient:
-        """organizations."""
+        """organizations, their members and invitations."""
         from .organizations import OrganizationsClient
 
         return OrganizationsClient(self._pipeline)
 
     @cached_property
     def products(self) -> ProductsClient:
-        """products."""
+        """the Hub's products and prices."""
         from .products import ProductsClient
 
         return ProductsClient(self._pipeline)
 
     @cached_property
     def quantum_workloads(self) -> QuantumWorkloadsClient:
-        """quantum workloads."""
+        """quantum jobs and sessions seen from the Platform."""
         from .quantum_workloads import QuantumWorkloadsClient
 
         return QuantumWorkloadsClient(self._pipeline)
 
     @cached_property
     def service_executions(self) -> ServiceExecutionsClient:
-        """service executions."""
+        """the executions of services, with logs and results."""
         from .service_executions import ServiceExecutionsClient
 
         return ServiceExecutionsClient(self._pipeline)
 
     @cached_property
     def service_jobs(self) -> ServiceJobsClient:
-        """service jobs."""
+        """quantum jobs run by service executions."""
         from .service_jobs import ServiceJobsClient
 
         return ServiceJobsClient(self._pipeline)
 
     @cached_property
     def service_shares(self) -> ServiceSharesClient:
-        """service shares."""
+        """services shared with other organizations or users."""
         from .service_shares import ServiceSharesClient
 
         return ServiceSharesClient(self._pipeline)
 
     @cached_property
     def services(self) -> ServicesClient:
-        """services."""
+        """the service catalog: services, versions, lifecycle."""
         from .services import ServicesClient
 
         return ServicesClient(self._pipeline)
 
     @cached_property
     def subscriptions(self) -> SubscriptionsClient:
-        """subscriptions."""
+        """which application may call which service."""
         from .subscriptions import SubscriptionsClient
 
         return SubscriptionsClient(self._pipeline)
 
     @cached_property
     def use_cases(self) -> UseCasesClient:
-        """use cases."""
+        """use cases and their demos."""
         from .use_cases import UseCasesClient
 
         return UseCasesClient(self._pipeline)
 
     @cached_property
     def user_notifications(self) -> UserNotificationsClient:
-        """user notifications."""
+        """notifications for the signed-in user."""
         from .user_notifications import UserNotificationsClient
 
         return UserNotificationsClient(self._pipeline)
 
     @cached_property
     def users(self) -> UsersClient:
-        """users."""
+        """the signed-in user, as the Platform sees them."""
         from .users import UsersClient
 
         return UsersClient(self._pipeline)
 
     @cached_property
     def workflow_services(self) -> WorkflowServicesClient:
-        """workflow services."""
+        """services composed as workflows."""
         from .workflow_services import WorkflowServicesClient
 
         return WorkflowServicesClient(self._pipeline)
 
     @cached_property
     def workflow_user_tasks(self) -> WorkflowUserTasksClient:
-        """workflow user tasks."""
+        """tasks a workflow waits on a person for."""
         from .workflow_user_tasks import WorkflowUserTasksClient
 
         return WorkflowUserTasksClient(self._pipeline)
@@ -245,189 +245,189 @@ class AsyncHubPlatformClientNamespaces(AsyncApiKeyClient):
 
     @cached_property
     def algorithms(self) -> AsyncAlgorithmsClient:
-        """algorithms."""
+        """algorithms in the catalog, their members and relations."""
         from .algorithms import AsyncAlgorithmsClient
 
         return AsyncAlgorithmsClient(self._pipeline)
 
     @cached_property
     def announcements(self) -> AsyncAnnouncementsClient:
-        """announcements."""
+        """the Hub's announcements."""
         from .announcements import AsyncAnnouncementsClient
 
         return AsyncAnnouncementsClient(self._pipeline)
 
     @cached_property
     def applications(self) -> AsyncApplicationsClient:
-        """applications."""
+        """applications, their access keys and subscriptions."""
         from .applications import AsyncApplicationsClient
 
         return AsyncApplicationsClient(self._pipeline)
 
     @cached_property
     def authentication(self) -> AsyncAuthenticationClient:
-        """authentication."""
+        """who a token acts for."""
         from .authentication import AsyncAuthenticationClient
 
         return AsyncAuthenticationClient(self._pipeline)
 
     @cached_property
     def billing(self) -> AsyncBillingClient:
-        """billing."""
+        """budgets, cost reports, revenue and billing history."""
         from .billing import AsyncBillingClient
 
         return AsyncBillingClient(self._pipeline)
 
     @cached_property
     def data_pool_grants(self) -> AsyncDataPoolGrantsClient:
-        """data pool grants."""
+        """short-lived grants that let an application use a data pool."""
         from .data_pool_grants import AsyncDataPoolGrantsClient
 
         return AsyncDataPoolGrantsClient(self._pipeline)
 
     @cached_property
     def data_pool_shares(self) -> AsyncDataPoolSharesClient:
-        """data pool shares."""
+        """data pools shared with other organizations or users."""
         from .data_pool_shares import AsyncDataPoolSharesClient
 
         return AsyncDataPoolSharesClient(self._pipeline)
 
     @cached_property
     def data_pools(self) -> AsyncDataPoolsClient:
-        """data pools."""
+        """data pools and their files."""
         from .data_pools import AsyncDataPoolsClient
 
         return AsyncDataPoolsClient(self._pipeline)
 
     @cached_property
     def entitlements(self) -> AsyncEntitlementsClient:
-        """entitlements."""
+        """what an account may run (eligibility)."""
         from .entitlements import AsyncEntitlementsClient
 
         return AsyncEntitlementsClient(self._pipeline)
 
     @cached_property
     def external_services(self) -> AsyncExternalServicesClient:
-        """external services."""
+        """services hosted elsewhere and published through the Hub."""
         from .external_services import AsyncExternalServicesClient
 
         return AsyncExternalServicesClient(self._pipeline)
 
     @cached_property
     def git_integrations(self) -> AsyncGitIntegrationsClient:
-        """git integrations."""
+        """GitHub and GitLab connections."""
         from .git_integrations import AsyncGitIntegrationsClient
 
         return AsyncGitIntegrationsClient(self._pipeline)
 
     @cached_property
     def implementations(self) -> AsyncImplementationsClient:
-        """implementations."""
+        """implementations of algorithms, their files and members."""
         from .implementations import AsyncImplementationsClient
 
         return AsyncImplementationsClient(self._pipeline)
 
     @cached_property
     def managed_services(self) -> AsyncManagedServicesClient:
-        """managed services."""
+        """services the Hub builds and runs from source."""
         from .managed_services import AsyncManagedServicesClient
 
         return AsyncManagedServicesClient(self._pipeline)
 
     @cached_property
     def marketplace(self) -> AsyncMarketplaceClient:
-        """marketplace."""
+        """what is published for everyone."""
         from .marketplace import AsyncMarketplaceClient
 
         return AsyncMarketplaceClient(self._pipeline)
 
     @cached_property
     def organizations(self) -> AsyncOrganizationsClient:
-        """organizations."""
+        """organizations, their members and invitations."""
         from .organizations import AsyncOrganizationsClient
 
         return AsyncOrganizationsClient(self._pipeline)
 
     @cached_property
     def products(self) -> AsyncProductsClient:
-        """products."""
+        """the Hub's products and prices."""
         from .products import AsyncProductsClient
 
         return AsyncProductsClient(self._pipeline)
 
     @cached_property
     def quantum_workloads(self) -> AsyncQuantumWorkloadsClient:
-        """quantum workloads."""
+        """quantum jobs and sessions seen from the Platform."""
         from .quantum_workloads import AsyncQuantumWorkloadsClient
 
         return AsyncQuantumWorkloadsClient(self._pipeline)
 
     @cached_property
     def service_executions(self) -> AsyncServiceExecutionsClient:
-        """service executions."""
+        """the executions of services, with logs and results."""
         from .service_executions import AsyncServiceExecutionsClient
 
         return AsyncServiceExecutionsClient(self._pipeline)
 
     @cached_property
     def service_jobs(self) -> AsyncServiceJobsClient:
-        """service jobs."""
+        """quantum jobs run by service executions."""
         from .service_jobs import AsyncServiceJobsClient
 
         return AsyncServiceJobsClient(self._pipeline)
 
     @cached_property
     def service_shares(self) -> AsyncServiceSharesClient:
-        """service shares."""
+        """services shared with other organizations or users."""
         from .service_shares import AsyncServiceSharesClient
 
         return AsyncServiceSharesClient(self._pipeline)
 
     @cached_property
     def services(self) -> AsyncServicesClient:
-        """services."""
+        """the service catalog: services, versions, lifecycle."""
         from .services import AsyncServicesClient
 
         return AsyncServicesClient(self._pipeline)
 
     @cached_property
     def subscriptions(self) -> AsyncSubscriptionsClient:
-        """subscriptions."""
+        """which application may call which service."""
         from .subscriptions import AsyncSubscriptionsClient
 
         return AsyncSubscriptionsClient(self._pipeline)
 
     @cached_property
     def use_cases(self) -> AsyncUseCasesClient:
-        """use cases."""
+        """use cases and their demos."""
         from .use_cases import AsyncUseCasesClient
 
         return AsyncUseCasesClient(self._pipeline)
 
     @cached_property
     def user_notifications(self) -> AsyncUserNotificationsClient:
-        """user notifications."""
+        """notifications for the signed-in user."""
         from .user_notifications import AsyncUserNotificationsClient
 
         return AsyncUserNotificationsClient(self._pipeline)
 
     @cached_property
     def users(self) -> AsyncUsersClient:
-        """users."""
+        """the signed-in user, as the Platform sees them."""
         from .users import AsyncUsersClient
 
         return AsyncUsersClient(self._pipeline)
 
     @cached_property
     def workflow_services(self) -> AsyncWorkflowServicesClient:
-        """workflow services."""
+        """services composed as workflows."""
         from .workflow_services import AsyncWorkflowServicesClient
 
         return AsyncWorkflowServicesClient(self._pipeline)
 
     @cached_property
     def workflow_user_tasks(self) -> AsyncWorkflowUserTasksClient:
-        """workflow user tasks."""
+        """tasks a workflow waits on a person for."""
         from .workflow_user_tasks import AsyncWorkflowUserTasksClient
 
         return AsyncWorkflowUserTasksClient(self._pipeline)

@@ -46,7 +46,7 @@ class DataPoolGrantsOperations:
 
 
 class DataPoolGrantsClient(DataPoolGrantsOperations, SyncApiResource):
-    """``client.data_pool_grants``: data pool grants."""
+    """``client.data_pool_grants``: short-lived grants that let an application use a data pool."""
 
     @cached_property
     def with_raw_response(self) -> RawDataPoolGrantsClient:
@@ -55,7 +55,7 @@ class DataPoolGrantsClient(DataPoolGrantsOperations, SyncApiResource):
 
 
 class AsyncDataPoolGrantsClient(DataPoolGrantsOperations, AsyncApiResource):
-    """``client.data_pool_grants``, async: data pool grants."""
+    """``client.data_pool_grants``, async: short-lived grants that let an application use a data pool."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncDataPoolGrantsClient:

@@ -170,7 +170,7 @@ class DataPoolSharesOperations:
 
 
 class DataPoolSharesClient(DataPoolSharesOperations, SyncApiResource):
-    """``client.data_pool_shares``: data pool shares."""
+    """``client.data_pool_shares``: data pools shared with other organizations or users."""
 
     @cached_property
     def with_raw_response(self) -> RawDataPoolSharesClient:
@@ -179,7 +179,7 @@ class DataPoolSharesClient(DataPoolSharesOperations, SyncApiResource):
 
 
 class AsyncDataPoolSharesClient(DataPoolSharesOperations, AsyncApiResource):
-    """``client.data_pool_shares``, async: data pool shares."""
+    """``client.data_pool_shares``, async: data pools shared with other organizations or users."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncDataPoolSharesClient:

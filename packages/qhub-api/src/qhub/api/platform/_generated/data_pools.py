@@ -196,7 +196,7 @@ class DataPoolsOperations:
 
 
 class DataPoolsClient(DataPoolsOperations, SyncApiResource):
-    """``client.data_pools``: data pools."""
+    """``client.data_pools``: data pools and their files."""
 
     @cached_property
     def with_raw_response(self) -> RawDataPoolsClient:
@@ -205,7 +205,7 @@ class DataPoolsClient(DataPoolsOperations, SyncApiResource):
 
 
 class AsyncDataPoolsClient(DataPoolsOperations, AsyncApiResource):
-    """``client.data_pools``, async: data pools."""
+    """``client.data_pools``, async: data pools and their files."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncDataPoolsClient:

@@ -62,7 +62,7 @@ class EntitlementsOperations:
 
 
 class EntitlementsClient(EntitlementsOperations, SyncApiResource):
-    """``client.entitlements``: entitlements."""
+    """``client.entitlements``: what an account may run (eligibility)."""
 
     @cached_property
     def with_raw_response(self) -> RawEntitlementsClient:
@@ -71,7 +71,7 @@ class EntitlementsClient(EntitlementsOperations, SyncApiResource):
 
 
 class AsyncEntitlementsClient(EntitlementsOperations, AsyncApiResource):
-    """``client.entitlements``, async: entitlements."""
+    """``client.entitlements``, async: what an account may run (eligibility)."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncEntitlementsClient:

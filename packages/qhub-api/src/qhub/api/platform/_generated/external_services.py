@@ -118,7 +118,7 @@ class ExternalServicesOperations:
 
 
 class ExternalServicesClient(ExternalServicesOperations, SyncApiResource):
-    """``client.external_services``: external services."""
+    """``client.external_services``: services hosted elsewhere and published through the Hub."""
 
     @cached_property
     def with_raw_response(self) -> RawExternalServicesClient:
@@ -127,7 +127,7 @@ class ExternalServicesClient(ExternalServicesOperations, SyncApiResource):
 
 
 class AsyncExternalServicesClient(ExternalServicesOperations, AsyncApiResource):
-    """``client.external_services``, async: external services."""
+    """``client.external_services``, async: services hosted elsewhere and published through the Hub."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncExternalServicesClient:

@@ -191,7 +191,7 @@ class GitIntegrationsOperations:
 
 
 class GitIntegrationsClient(GitIntegrationsOperations, SyncApiResource):
-    """``client.git_integrations``: git integrations."""
+    """``client.git_integrations``: GitHub and GitLab connections."""
 
     @cached_property
     def with_raw_response(self) -> RawGitIntegrationsClient:
@@ -200,7 +200,7 @@ class GitIntegrationsClient(GitIntegrationsOperations, SyncApiResource):
 
 
 class AsyncGitIntegrationsClient(GitIntegrationsOperations, AsyncApiResource):
-    """``client.git_integrations``, async: git integrations."""
+    """``client.git_integrations``, async: GitHub and GitLab connections."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncGitIntegrationsClient:

@@ -324,7 +324,7 @@ class ImplementationsOperations:
 
 
 class ImplementationsClient(ImplementationsOperations, SyncApiResource):
-    """``client.implementations``: implementations."""
+    """``client.implementations``: implementations of algorithms, their files and members."""
 
     @cached_property
     def with_raw_response(self) -> RawImplementationsClient:
@@ -333,7 +333,7 @@ class ImplementationsClient(ImplementationsOperations, SyncApiResource):
 
 
 class AsyncImplementationsClient(ImplementationsOperations, AsyncApiResource):
-    """``client.implementations``, async: implementations."""
+    """``client.implementations``, async: implementations of algorithms, their files and members."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncImplementationsClient:

@@ -260,7 +260,7 @@ class ManagedServicesOperations:
 
 
 class ManagedServicesClient(ManagedServicesOperations, SyncApiResource):
-    """``client.managed_services``: managed services."""
+    """``client.managed_services``: services the Hub builds and runs from source."""
 
     @cached_property
     def with_raw_response(self) -> RawManagedServicesClient:
@@ -269,7 +269,7 @@ class ManagedServicesClient(ManagedServicesOperations, SyncApiResource):
 
 
 class AsyncManagedServicesClient(ManagedServicesOperations, AsyncApiResource):
-    """``client.managed_services``, async: managed services."""
+    """``client.managed_services``, async: services the Hub builds and runs from source."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncManagedServicesClient:

@@ -326,7 +326,7 @@ class MarketplaceOperations:
 
 
 class MarketplaceClient(MarketplaceOperations, SyncApiResource):
-    """``client.marketplace``: marketplace."""
+    """``client.marketplace``: what is published for everyone."""
 
     @cached_property
     def with_raw_response(self) -> RawMarketplaceClient:
@@ -335,7 +335,7 @@ class MarketplaceClient(MarketplaceOperations, SyncApiResource):
 
 
 class AsyncMarketplaceClient(MarketplaceOperations, AsyncApiResource):
-    """``client.marketplace``, async: marketplace."""
+    """``client.marketplace``, async: what is published for everyone."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncMarketplaceClient:

@@ -367,7 +367,7 @@ class OrganizationsOperations:
 
 
 class OrganizationsClient(OrganizationsOperations, SyncApiResource):
-    """``client.organizations``: organizations."""
+    """``client.organizations``: organizations, their members and invitations."""
 
     @cached_property
     def with_raw_response(self) -> RawOrganizationsClient:
@@ -376,7 +376,7 @@ class OrganizationsClient(OrganizationsOperations, SyncApiResource):
 
 
 class AsyncOrganizationsClient(OrganizationsOperations, AsyncApiResource):
-    """``client.organizations``, async: organizations."""
+    """``client.organizations``, async: organizations, their members and invitations."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncOrganizationsClient:

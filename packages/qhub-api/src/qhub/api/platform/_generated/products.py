@@ -40,7 +40,7 @@ class ProductsOperations:
 
 
 class ProductsClient(ProductsOperations, SyncApiResource):
-    """``client.products``: products."""
+    """``client.products``: the Hub's products and prices."""
 
     @cached_property
     def with_raw_response(self) -> RawProductsClient:
@@ -49,7 +49,7 @@ class ProductsClient(ProductsOperations, SyncApiResource):
 
 
 class AsyncProductsClient(ProductsOperations, AsyncApiResource):
-    """``client.products``, async: products."""
+    """``client.products``, async: the Hub's products and prices."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncProductsClient:

@@ -62,7 +62,7 @@ class QuantumWorkloadsOperations:
 
 
 class QuantumWorkloadsClient(QuantumWorkloadsOperations, SyncApiResource):
-    """``client.quantum_workloads``: quantum workloads."""
+    """``client.quantum_workloads``: quantum jobs and sessions seen from the Platform."""
 
     @cached_property
     def with_raw_response(self) -> RawQuantumWorkloadsClient:
@@ -71,7 +71,7 @@ class QuantumWorkloadsClient(QuantumWorkloadsOperations, SyncApiResource):
 
 
 class AsyncQuantumWorkloadsClient(QuantumWorkloadsOperations, AsyncApiResource):
-    """``client.quantum_workloads``, async: quantum workloads."""
+    """``client.quantum_workloads``, async: quantum jobs and sessions seen from the Platform."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncQuantumWorkloadsClient:

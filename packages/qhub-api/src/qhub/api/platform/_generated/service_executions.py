@@ -260,7 +260,7 @@ class ServiceExecutionsOperations:
 
 
 class ServiceExecutionsClient(ServiceExecutionsOperations, SyncApiResource):
-    """``client.service_executions``: service executions."""
+    """``client.service_executions``: the executions of services, with logs and results."""
 
     @cached_property
     def with_raw_response(self) -> RawServiceExecutionsClient:
@@ -269,7 +269,7 @@ class ServiceExecutionsClient(ServiceExecutionsOperations, SyncApiResource):
 
 
 class AsyncServiceExecutionsClient(ServiceExecutionsOperations, AsyncApiResource):
-    """``client.service_executions``, async: service executions."""
+    """``client.service_executions``, async: the executions of services, with logs and results."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncServiceExecutionsClient:

@@ -124,7 +124,7 @@ class ServiceJobsOperations:
 
 
 class ServiceJobsClient(ServiceJobsOperations, SyncApiResource):
-    """``client.service_jobs``: service jobs."""
+    """``client.service_jobs``: quantum jobs run by service executions."""
 
     @cached_property
     def with_raw_response(self) -> RawServiceJobsClient:
@@ -133,7 +133,7 @@ class ServiceJobsClient(ServiceJobsOperations, SyncApiResource):
 
 
 class AsyncServiceJobsClient(ServiceJobsOperations, AsyncApiResource):
-    """``client.service_jobs``, async: service jobs."""
+    """``client.service_jobs``, async: quantum jobs run by service executions."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncServiceJobsClient:

@@ -170,7 +170,7 @@ class ServiceSharesOperations:
 
 
 class ServiceSharesClient(ServiceSharesOperations, SyncApiResource):
-    """``client.service_shares``: service shares."""
+    """``client.service_shares``: services shared with other organizations or users."""
 
     @cached_property
     def with_raw_response(self) -> RawServiceSharesClient:
@@ -179,7 +179,7 @@ class ServiceSharesClient(ServiceSharesOperations, SyncApiResource):
 
 
 class AsyncServiceSharesClient(ServiceSharesOperations, AsyncApiResource):
-    """``client.service_shares``, async: service shares."""
+    """``client.service_shares``, async: services shared with other organizations or users."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncServiceSharesClient:

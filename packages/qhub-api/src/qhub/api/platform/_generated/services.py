@@ -282,7 +282,7 @@ class ServicesOperations:
 
 
 class ServicesClient(ServicesOperations, SyncApiResource):
-    """``client.services``: services."""
+    """``client.services``: the service catalog: services, versions, lifecycle."""
 
     @cached_property
     def with_raw_response(self) -> RawServicesClient:
@@ -291,7 +291,7 @@ class ServicesClient(ServicesOperations, SyncApiResource):
 
 
 class AsyncServicesClient(ServicesOperations, AsyncApiResource):
-    """``client.services``, async: services."""
+    """``client.services``, async: the service catalog: services, versions, lifecycle."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncServicesClient:

@@ -89,7 +89,7 @@ class SubscriptionsOperations:
 
 
 class SubscriptionsClient(SubscriptionsOperations, SyncApiResource):
-    """``client.subscriptions``: subscriptions."""
+    """``client.subscriptions``: which application may call which service."""
 
     @cached_property
     def with_raw_response(self) -> RawSubscriptionsClient:
@@ -98,7 +98,7 @@ class SubscriptionsClient(SubscriptionsOperations, SyncApiResource):
 
 
 class AsyncSubscriptionsClient(SubscriptionsOperations, AsyncApiResource):
-    """``client.subscriptions``, async: subscriptions."""
+    """``client.subscriptions``, async: which application may call which service."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncSubscriptionsClient:

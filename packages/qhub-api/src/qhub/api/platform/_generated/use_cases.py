@@ -691,7 +691,7 @@ class UseCasesOperations:
 
 
 class UseCasesClient(UseCasesOperations, SyncApiResource):
-    """``client.use_cases``: use cases."""
+    """``client.use_cases``: use cases and their demos."""
 
     @cached_property
     def with_raw_response(self) -> RawUseCasesClient:
@@ -700,7 +700,7 @@ class UseCasesClient(UseCasesOperations, SyncApiResource):
 
 
 class AsyncUseCasesClient(UseCasesOperations, AsyncApiResource):
-    """``client.use_cases``, async: use cases."""
+    """``client.use_cases``, async: use cases and their demos."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUseCasesClient:

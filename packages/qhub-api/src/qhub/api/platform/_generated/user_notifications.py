@@ -89,7 +89,7 @@ class UserNotificationsOperations:
 
 
 class UserNotificationsClient(UserNotificationsOperations, SyncApiResource):
-    """``client.user_notifications``: user notifications."""
+    """``client.user_notifications``: notifications for the signed-in user."""
 
     @cached_property
     def with_raw_response(self) -> RawUserNotificationsClient:
@@ -98,7 +98,7 @@ class UserNotificationsClient(UserNotificationsOperations, SyncApiResource):
 
 
 class AsyncUserNotificationsClient(UserNotificationsOperations, AsyncApiResource):
-    """``client.user_notifications``, async: user notifications."""
+    """``client.user_notifications``, async: notifications for the signed-in user."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUserNotificationsClient:

@@ -147,7 +147,7 @@ class UsersOperations:
 
 
 class UsersClient(UsersOperations, SyncApiResource):
-    """``client.users``: users."""
+    """``client.users``: the signed-in user, as the Platform sees them."""
 
     @cached_property
     def with_raw_response(self) -> RawUsersClient:
@@ -156,7 +156,7 @@ class UsersClient(UsersOperations, SyncApiResource):
 
 
 class AsyncUsersClient(UsersOperations, AsyncApiResource):
-    """``client.users``, async: users."""
+    """``client.users``, async: the signed-in user, as the Platform sees them."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUsersClient:

@@ -109,7 +109,7 @@ class WorkflowServicesOperations:
 
 
 class WorkflowServicesClient(WorkflowServicesOperations, SyncApiResource):
-    """``client.workflow_services``: workflow services."""
+    """``client.workflow_services``: services composed as workflows."""
 
     @cached_property
     def with_raw_response(self) -> RawWorkflowServicesClient:
@@ -118,7 +118,7 @@ class WorkflowServicesClient(WorkflowServicesOperations, SyncApiResource):
 
 
 class AsyncWorkflowServicesClient(WorkflowServicesOperations, AsyncApiResource):
-    """``client.workflow_services``, async: workflow services."""
+    """``client.workflow_services``, async: services composed as workflows."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncWorkflowServicesClient:

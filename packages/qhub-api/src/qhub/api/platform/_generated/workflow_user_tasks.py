@@ -49,7 +49,7 @@ class WorkflowUserTasksOperations:
 
 
 class WorkflowUserTasksClient(WorkflowUserTasksOperations, SyncApiResource):
-    """``client.workflow_user_tasks``: workflow user tasks."""
+    """``client.workflow_user_tasks``: tasks a workflow waits on a person for."""
 
     @cached_property
     def with_raw_response(self) -> RawWorkflowUserTasksClient:
@@ -58,7 +58,7 @@ class WorkflowUserTasksClient(WorkflowUserTasksOperations, SyncApiResource):
 
 
 class AsyncWorkflowUserTasksClient(WorkflowUserTasksOperations, AsyncApiResource):
-    """``client.workflow_user_tasks``, async: workflow user tasks."""
+    """``client.workflow_user_tasks``, async: tasks a workflow waits on a person for."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncWorkflowUserTasksClient:

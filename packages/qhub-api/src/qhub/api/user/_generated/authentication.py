@@ -40,7 +40,7 @@ class AuthenticationOperations:
 
 
 class AuthenticationClient(AuthenticationOperations, SyncApiResource):
-    """``client.authentication``: authentication."""
+    """``client.authentication``: who a personal access token acts for."""
 
     @cached_property
     def with_raw_response(self) -> RawAuthenticationClient:
@@ -49,7 +49,7 @@ class AuthenticationClient(AuthenticationOperations, SyncApiResource):
 
 
 class AsyncAuthenticationClient(AuthenticationOperations, AsyncApiResource):
-    """``client.authentication``, async: authentication."""
+    """``client.authentication``, async: who a personal access token acts for."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncAuthenticationClient:

@@ -32,42 +32,42 @@ class HubUserClientNamespaces(SyncApiKeyClient):
 
     @cached_property
     def authentication(self) -> AuthenticationClient:
-        """authentication."""
+        """who a personal access token acts for."""
         from .authentication import AuthenticationClient
 
         return AuthenticationClient(self._pipeline)
 
     @cached_property
     def search(self) -> SearchClient:
-        """search."""
+        """the user directory."""
         from .search import SearchClient
 
         return SearchClient(self._pipeline)
 
     @cached_property
     def user_registration_status(self) -> UserRegistrationStatusClient:
-        """user registration status."""
+        """registration status by e-mail address."""
         from .user_registration_status import UserRegistrationStatusClient
 
         return UserRegistrationStatusClient(self._pipeline)
 
     @cached_property
     def user_settings(self) -> UserSettingsClient:
-        """user settings."""
+        """the signed-in user's profile and profile image."""
         from .user_settings import UserSettingsClient
 
         return UserSettingsClient(self._pipeline)
 
     @cached_property
     def user_settings_personal_access_tokens(self) -> UserSettingsPersonalAccessTokensClient:
-        """user settings personal access tokens."""
+        """the signed-in user's personal access tokens."""
         from .user_settings_personal_access_tokens import UserSettingsPersonalAccessTokensClient
 
         return UserSettingsPersonalAccessTokensClient(self._pipeline)
 
     @cached_property
     def users(self) -> UsersClient:
-        """users."""
+        """other users by id."""
         from .users import UsersClient
 
         return UsersClient(self._pipeline)
@@ -78,35 +78,35 @@ class AsyncHubUserClientNamespaces(AsyncApiKeyClient):
 
     @cached_property
     def authentication(self) -> AsyncAuthenticationClient:
-        """authentication."""
+        """who a personal access token acts for."""
         from .authentication import AsyncAuthenticationClient
 
         return AsyncAuthenticationClient(self._pipeline)
 
     @cached_property
     def search(self) -> AsyncSearchClient:
-        """search."""
+        """the user directory."""
         from .search import AsyncSearchClient
 
         return AsyncSearchClient(self._pipeline)
 
     @cached_property
     def user_registration_status(self) -> AsyncUserRegistrationStatusClient:
-        """user registration status."""
+        """registration status by e-mail address."""
         from .user_registration_status import AsyncUserRegistrationStatusClient
 
         return AsyncUserRegistrationStatusClient(self._pipeline)
 
     @cached_property
     def user_settings(self) -> AsyncUserSettingsClient:
-        """user settings."""
+        """the signed-in user's profile and profile image."""
         from .user_settings import AsyncUserSettingsClient
 
         return AsyncUserSettingsClient(self._pipeline)
 
     @cached_property
     def user_settings_personal_access_tokens(self) -> AsyncUserSettingsPersonalAccessTokensClient:
-        """user settings personal access tokens."""
+        """the signed-in user's personal access tokens."""
         from .user_settings_personal_access_tokens import (
             AsyncUserSettingsPersonalAccessTokensClient,
         )
@@ -115,7 +115,7 @@ class AsyncHubUserClientNamespaces(AsyncApiKeyClient):
 
     @cached_property
     def users(self) -> AsyncUsersClient:
-        """users."""
+        """other users by id."""
         from .users import AsyncUsersClient
 
         return AsyncUsersClient(self._pipeline)

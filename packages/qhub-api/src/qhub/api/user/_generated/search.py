@@ -49,7 +49,7 @@ class SearchOperations:
 
 
 class SearchClient(SearchOperations, SyncApiResource):
-    """``client.search``: search."""
+    """``client.search``: the user directory."""
 
     @cached_property
     def with_raw_response(self) -> RawSearchClient:
@@ -58,7 +58,7 @@ class SearchClient(SearchOperations, SyncApiResource):
 
 
 class AsyncSearchClient(SearchOperations, AsyncApiResource):
-    """``client.search``, async: search."""
+    """``client.search``, async: the user directory."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncSearchClient:

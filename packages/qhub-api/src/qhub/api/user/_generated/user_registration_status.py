@@ -49,7 +49,7 @@ class UserRegistrationStatusOperations:
 
 
 class UserRegistrationStatusClient(UserRegistrationStatusOperations, SyncApiResource):
-    """``client.user_registration_status``: user registration status."""
+    """``client.user_registration_status``: registration status by e-mail address."""
 
     @cached_property
     def with_raw_response(self) -> RawUserRegistrationStatusClient:
@@ -58,7 +58,7 @@ class UserRegistrationStatusClient(UserRegistrationStatusOperations, SyncApiReso
 
 
 class AsyncUserRegistrationStatusClient(UserRegistrationStatusOperations, AsyncApiResource):
-    """``client.user_registration_status``, async: user registration status."""
+    """``client.user_registration_status``, async: registration status by e-mail address."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUserRegistrationStatusClient:

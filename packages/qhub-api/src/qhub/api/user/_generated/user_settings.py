@@ -93,7 +93,7 @@ class UserSettingsOperations:
 
 
 class UserSettingsClient(UserSettingsOperations, SyncApiResource):
-    """``client.user_settings``: user settings."""
+    """``client.user_settings``: the signed-in user's profile and profile image."""
 
     @cached_property
     def with_raw_response(self) -> RawUserSettingsClient:
@@ -102,7 +102,7 @@ class UserSettingsClient(UserSettingsOperations, SyncApiResource):
 
 
 class AsyncUserSettingsClient(UserSettingsOperations, AsyncApiResource):
-    """``client.user_settings``, async: user settings."""
+    """``client.user_settings``, async: the signed-in user's profile and profile image."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUserSettingsClient:

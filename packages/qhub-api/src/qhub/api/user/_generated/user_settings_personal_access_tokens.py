@@ -98,7 +98,7 @@ class UserSettingsPersonalAccessTokensOperations:
 class UserSettingsPersonalAccessTokensClient(
     UserSettingsPersonalAccessTokensOperations, SyncApiResource
 ):
-    """``client.user_settings_personal_access_tokens``: user settings personal access tokens."""
+    """``client.user_settings_personal_access_tokens``: the signed-in user's personal access tokens."""
 
     @cached_property
     def with_raw_response(self) -> RawUserSettingsPersonalAccessTokensClient:
@@ -109,7 +109,7 @@ class UserSettingsPersonalAccessTokensClient(
 class AsyncUserSettingsPersonalAccessTokensClient(
     UserSettingsPersonalAccessTokensOperations, AsyncApiResource
 ):
-    """``client.user_settings_personal_access_tokens``, async: user settings personal access tokens."""
+    """``client.user_settings_personal_access_tokens``, async: the signed-in user's personal access tokens."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUserSettingsPersonalAccessTokensClient:

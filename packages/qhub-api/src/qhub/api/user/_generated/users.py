@@ -99,7 +99,7 @@ class UsersOperations:
 
 
 class UsersClient(UsersOperations, SyncApiResource):
-    """``client.users``: users."""
+    """``client.users``: other users by id."""
 
     @cached_property
     def with_raw_response(self) -> RawUsersClient:
@@ -108,7 +108,7 @@ class UsersClient(UsersOperations, SyncApiResource):
 
 
 class AsyncUsersClient(UsersOperations, AsyncApiResource):
-    """``client.users``, async: users."""
+    """``client.users``, async: other users by id."""
 
     @cached_property
     def with_raw_response(self) -> RawAsyncUsersClient:
