@@ -710,30 +710,16 @@ def generate(out_root: Path) -> list[Path]:
 # The modules at the vendor's documented paths
 # ---------------------------------------------------------------------------------------
 
-#: Every API's ``errors`` module offers the whole of our one error tree
-#: (``qhub.api._core.errors``): any status can reach any client, and is typed the same way
-#: whichever API answered (the vendor types a few statuses per API).
-SHARED_ERRORS = [
-    "ApiConnectionError",
-    "ApiError",
-    "ApiTimeoutError",
-    "BadGatewayError",
-    "BadRequestError",
-    "ConflictError",
-    "ContentTooLargeError",
-    "ForbiddenError",
-    "HubError",
-    "InternalServerError",
-    "NotFoundError",
-    "ParsingError",
-    "RedirectError",
-    "ServiceUnavailableError",
-    "TooManyRequestsError",
-    "UnauthorizedError",
-    "UnprocessableEntityError",
-    "UnsupportedMediaTypeError",
-    "WaitTimeoutError",
-]
+
+def shared_errors() -> list[str]:
+    """Every API's ``errors`` module offers the whole of our one error tree
+    (``qhub.api._core.errors``): any status can reach any client, and is typed the same way
+    whichever API answered (the vendor types a few statuses per API)."""
+    from qhub.api._core import errors
+
+    return [name for name in errors.__all__ if name[0].isupper()]
+
+
 #: What each environment's DEFAULT is, in a word, for its docstring.
 ENVIRONMENT_DOCS = {
     "service": "The gateway URL template; it is never substituted, so always pass ``base_url``.",
@@ -760,7 +746,7 @@ def write_vendor_paths(api: str, spec: dict[str, Any]) -> dict[str, str]:
         return "\n".join([*lines, "", f"__all__ = [{listed}]", ""])
 
     files = {}
-    errors = sorted({*exports.get(f"{package}.errors", []), *SHARED_ERRORS})
+    errors = sorted({*exports.get(f"{package}.errors", []), *shared_errors()})
     files["errors/__init__.py"] = module(
         f"Errors of the {short} client: one class per status, all ``ApiError``.",
         {"..._core.errors": errors},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..._core.options import NOT_GIVEN, NotGiven
 from .._generated import sessions as _generated
@@ -17,13 +17,15 @@ from .._generated.models import Session
 
 __all__ = ["AsyncSessionContext", "AsyncSessionsClient", "SessionContext", "SessionsClient"]
 
-
-def _arguments(**given: Any) -> dict[str, Any]:
-    return {name: value for name, value in given.items() if value is not NOT_GIVEN}
+ContextT = TypeVar("ContextT")
 
 
-class SessionsClient(_generated.SessionsClient):
-    """Sessions (``client.sessions``)."""
+class _Opener(Generic[ContextT]):
+    """``open()``, written once for both flavours: it only gathers the arguments, the context
+    (sync or async) creates and closes the session."""
+
+    def _context(self, arguments: dict[str, Any]) -> ContextT:
+        raise NotImplementedError
 
     def open(
         self,
@@ -34,20 +36,25 @@ class SessionsClient(_generated.SessionsClient):
         ttl: int | NotGiven | None = NOT_GIVEN,
         tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
         metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
-    ) -> SessionContext:
-        """A session for a ``with`` block: created on entry (as :meth:`create_session`),
-        closed on exit."""
-        return SessionContext(
-            self,
-            _arguments(
-                backend_id=backend_id,
-                mode=mode,
-                provider=provider,
-                ttl=ttl,
-                tags=tags,
-                metadata=metadata,
-            ),
-        )
+    ) -> ContextT:
+        """A session for a ``with`` (or ``async with``) block: created on entry, as
+        :meth:`create_session` does, and closed on exit."""
+        given = {
+            "backend_id": backend_id,
+            "mode": mode,
+            "provider": provider,
+            "ttl": ttl,
+            "tags": tags,
+            "metadata": metadata,
+        }
+        return self._context({k: v for k, v in given.items() if v is not NOT_GIVEN})
+
+
+class SessionsClient(_Opener["SessionContext"], _generated.SessionsClient):
+    """Sessions (``client.sessions``)."""
+
+    def _context(self, arguments: dict[str, Any]) -> SessionContext:
+        return SessionContext(self, arguments)
 
 
 class SessionContext:
@@ -72,31 +79,11 @@ class SessionContext:
             self._sessions.close_session(self.session.id)
 
 
-class AsyncSessionsClient(_generated.AsyncSessionsClient):
+class AsyncSessionsClient(_Opener["AsyncSessionContext"], _generated.AsyncSessionsClient):
     """Sessions, async (``client.sessions``)."""
 
-    def open(
-        self,
-        *,
-        backend_id: str,
-        mode: str,
-        provider: str | NotGiven | None = NOT_GIVEN,
-        ttl: int | NotGiven | None = NOT_GIVEN,
-        tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
-        metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
-    ) -> AsyncSessionContext:
-        """A session for an ``async with`` block: created on entry, closed on exit."""
-        return AsyncSessionContext(
-            self,
-            _arguments(
-                backend_id=backend_id,
-                mode=mode,
-                provider=provider,
-                ttl=ttl,
-                tags=tags,
-                metadata=metadata,
-            ),
-        )
+    def _context(self, arguments: dict[str, Any]) -> AsyncSessionContext:
+        return AsyncSessionContext(self, arguments)
 
 
 class AsyncSessionContext:
