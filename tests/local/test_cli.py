@@ -1,0 +1,152 @@
+"""``qhub-local``: every misuse is one line and exit status 2; one Hub per data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qhub.local.cli import main
+from qhub.local.process import hub_process
+
+
+def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``qhub-local ARGS`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "qhub.local.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def one_line_refusal(done: subprocess.CompletedProcess[str]) -> str:
+    """The refusal, after checking it is one line on stderr with exit status 2."""
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("qhub-local: "), done.stderr
+    assert "Traceback" not in done.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port something else listens on."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def test_version_and_help_show_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--version`` names the version; ``serve --help`` shows every default."""
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.startswith("qhub-local 0.")
+    assert main(["serve", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert text.startswith("Usage: qhub-local serve [OPTIONS]")
+    packed = text.replace(" ", "")  # help text wraps long defaults mid-word
+    for default in ("127.0.0.1", "8080", ".qhub-local", "3600"):
+        assert f"default:{default}" in packed, default
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["serve", "--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+        (["serve", "--port", "x"], "'x' is not a valid integer"),
+        (["serve", "--host", "no-such-host.invalid", "--port", "0"], "cannot resolve host"),
+        (["serve", "--token-ttl", "0"], "--token-ttl"),
+        (["serve", "--service", "/no/such/workspace"], "is not a directory"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_misuse_is_one_line_and_status_2(args: list[str], says: str) -> None:
+    """Bad values, unknown hosts and commands: a line naming the problem, no traceback."""
+    assert says in one_line_refusal(run_cli(*args))
+
+
+def test_a_port_in_use_suggests_port_0(busy_port: int, tmp_path: Path) -> None:
+    """The port is checked before the data directory is touched."""
+    line = one_line_refusal(
+        run_cli("serve", "--port", str(busy_port), "--data-dir", str(tmp_path / "d"))
+    )
+    assert line == f"qhub-local: port {busy_port} is in use (try --port 0)"
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_data_dir_that_is_a_file_or_cannot_be_made(tmp_path: Path) -> None:
+    """A file where the directory should be, or below it: refused, nothing written."""
+    file = tmp_path / "a-file"
+    file.write_text("keep me")
+    line = one_line_refusal(run_cli("serve", "--port", "0", "--data-dir", str(file)))
+    assert "is a file, not a directory" in line
+    line = one_line_refusal(run_cli("serve", "--port", "0", "--data-dir", str(file / "sub")))
+    assert f"cannot create {file / 'sub'}" in line
+    assert file.read_text() == "keep me"
+
+
+def test_one_hub_per_data_dir(tmp_path: Path) -> None:
+    """A second ``serve`` names the first and exits 2 without touching its state; ``status``
+    says who serves; ``reset`` refuses while it serves; a clean stop removes
+    connection.json, after which ``status`` says none and ``reset`` deletes everything."""
+    data_dir = tmp_path / "hub"
+    with hub_process(data_dir, quiet=True) as (connection, server):
+        before = (data_dir / "connection.json").read_text()
+        line = one_line_refusal(run_cli("serve", "--port", "0", "--data-dir", str(data_dir)))
+        assert line == (
+            f"qhub-local: another Hub (pid {server.pid}) serves {data_dir.resolve()} "
+            f"at {connection['base_url']}"
+        )
+        assert (data_dir / "connection.json").read_text() == before
+        status = run_cli("status", "--data-dir", str(data_dir))
+        assert status.returncode == 0
+        assert f"pid {server.pid}" in status.stdout and connection["base_url"] in status.stdout
+        refused = one_line_refusal(run_cli("reset", "--yes", "--data-dir", str(data_dir)))
+        assert "another Hub" in refused
+        os.killpg(server.pid, signal.SIGTERM)
+        # A second signal while the first is handled (uv run forwards one) must not hang.
+        os.killpg(server.pid, signal.SIGTERM)
+        assert server.wait(20) == 0
+    assert not (data_dir / "connection.json").exists()
+    status = run_cli("status", "--data-dir", str(data_dir))
+    assert (status.returncode, status.stdout.strip()) == (1, f"no Hub serves {data_dir}")
+    done = run_cli("reset", "--yes", "--data-dir", str(data_dir))
+    assert done.returncode == 0 and not data_dir.exists()
+
+
+def test_reset_refuses_a_directory_that_is_not_a_hubs(tmp_path: Path) -> None:
+    """``reset`` deletes only what looks like a Hub's data directory."""
+    (tmp_path / "notes.txt").write_text("mine")
+    line = one_line_refusal(run_cli("reset", "--yes", "--data-dir", str(tmp_path)))
+    assert "does not look like a local Hub's data directory" in line
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_jobs_lists_the_running_hubs_jobs(tmp_path: Path) -> None:
+    """``jobs`` reads connection.json and lists what the Hub has; without a Hub, refused."""
+    line = one_line_refusal(run_cli("jobs", "--data-dir", str(tmp_path)))
+    assert "no Hub serves" in line
+    with hub_process(tmp_path / "hub", quiet=True) as (connection, _):
+        import httpx
+
+        created = httpx.post(
+            f"{connection['quantum_url']}/jobs",
+            headers={"X-Auth-Token": connection["personal_access_token"]},
+            json={
+                "backend_id": "aws.sim.sv1",
+                "shots": 10,
+                "input": {"qasm": 'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; h q[0];'},
+            },
+        )
+        assert created.status_code == 201, created.text
+        listed = run_cli("jobs", "--data-dir", str(tmp_path / "hub"))
+        assert listed.returncode == 0
+        assert json.loads(created.text)["id"] in listed.stdout
