@@ -49,6 +49,7 @@ def test_arguments_logs_files_and_secrets(client_for: Clients, downloads: Path) 
     assert execution.tags == ["t1"]
     data = execution.result().data()
     assert data == {"sum": 3.5, "name": "bob", "flag": False, "has_secret": True}
+    assert execution.result().output == data
     logs = execution.logs() or []
     assert [(e.severity, e.message) for e in logs] == [
         ("INFO", "hello bob"),

@@ -42,11 +42,25 @@ JUST_STARTED_GRACE = 10.0
 
 
 class Result(ResultResponse):
-    """A :class:`ResultResponse` with views of its parts."""
+    """A :class:`ResultResponse` with views of its parts.
+
+    ``result.output`` (or ``result.data()``) is the service's own output as a dict;
+    ``result["key"]`` reads one of its keys, ``result.files()`` names the result files and
+    ``result.metadata()`` is the execution embedded in the result.
+    """
+
+    @property
+    def output(self) -> dict[str, Any]:
+        """The service's output: every top-level key except ``_links`` and ``_embedded``.
+
+        A new dict on each access (changing it changes nothing here). An output key that is
+        itself called ``output`` is ``result.output["output"]`` or ``result["output"]``.
+        """
+        return dict(self.model_extra or {})
 
     def data(self) -> dict[str, Any]:
-        """The service's output: every top-level key except ``_links`` and ``_embedded``."""
-        return dict(self.model_extra or {})
+        """The service's output, as :attr:`output`."""
+        return self.output
 
     def metadata(self) -> ServiceExecution | None:
         """The execution embedded in the result (``_embedded.status``)."""
