@@ -51,6 +51,15 @@ def test_seed_quickstart_runs_unchanged(hub: LocalHub) -> None:
     client.close()
 
 
+def test_base_url_from_the_environment(hub: LocalHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With QHUB_QUANTUM_BASE_URL set, a client built without base_url talks to that Hub."""
+    assert hub.connection is not None
+    monkeypatch.setenv("QHUB_QUANTUM_BASE_URL", hub.connection.quantum_url)
+    with HubQuantumClient(api_key=hub.connection.personal_access_token) as client:
+        assert client.base_url == hub.connection.quantum_url
+        assert "aws.sim.sv1" in {backend.id for backend in client.backends.get_backends()}
+
+
 def test_qasm3_ghz_with_a_seed_is_reproducible(client: HubQuantumClient) -> None:
     """Same seed, same counts; the waiter returns the final job."""
     counts = []

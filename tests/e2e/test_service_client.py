@@ -78,6 +78,22 @@ def test_failure_gives_failed_problem_document_and_error_logs(client_for: Client
     assert "Traceback" in errors[1]
 
 
+def test_token_endpoint_from_the_environment(
+    hub: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With QHUB_TOKEN_ENDPOINT set, the access key is exchanged there (no token_endpoint=)."""
+    assert hub.connection is not None
+    monkeypatch.setenv("QHUB_TOKEN_ENDPOINT", hub.connection.token_endpoint)
+    app = hub.connection.application
+    with HubServiceClient(
+        hub.connection.services["echo"], app["access_key_id"], app["secret_access_key"]
+    ) as client:
+        assert client.token_endpoint == hub.connection.token_endpoint
+        execution = client.run(request={"values": [1, 2], "name": "env", "flag": True})
+        execution.wait_for_final_state(timeout=30, wait=0.2)
+        assert execution.result().output["sum"] == 3
+
+
 def test_handler_error_extensions_never_override_reserved_keys(client_for: Clients) -> None:
     """HandlerError's title/detail/extensions shape the problem document."""
     execution = client_for("failing").run(request={"values": [1], "handled": True})

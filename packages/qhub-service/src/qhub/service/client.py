@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from qhub.api._core.environment_variables import TOKEN_ENDPOINT, DefaultEndpoint, resolve_endpoint
+
 from .platform import DEFAULT_PLATFORM_ENDPOINT, HubPlatformClient
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ __all__ = [
     "Result",
 ]
 
-DEFAULT_TOKEN_ENDPOINT = "https://gateway.hub.kipu-quantum.com/token"  # noqa: S105 - a URL
+DEFAULT_TOKEN_ENDPOINT = DefaultEndpoint("https://gateway.hub.kipu-quantum.com/token")
 PARENT_TOKEN_ENV = "KQH_SERVICE_EXECUTION_TOKEN"  # noqa: S105 - a variable name
 PARENT_TOKEN_HEADER = "X-Parent-Execution-Token"  # noqa: S105 - a header name
 MISSING_PLATFORM_CLIENT = "api_key is required for data pool grant acquisition"
@@ -105,13 +107,15 @@ class _ServiceClientBase:
                 "for an anonymous (local) gateway"
             )
         self.service_endpoint = service_endpoint
-        self.token_endpoint = token_endpoint
+        self.token_endpoint = resolve_endpoint(token_endpoint, TOKEN_ENDPOINT)
         self._oauth: ClientCredentialsAuth | None = None
         self._auth: httpx.Auth | str
         if access_key_id is not None and secret_access_key is not None:
             _require_text(access_key_id, "access_key_id")
             _require_text(secret_access_key, "secret_access_key")
-            self._oauth = ClientCredentialsAuth(token_endpoint, access_key_id, secret_access_key)
+            self._oauth = ClientCredentialsAuth(
+                self.token_endpoint, access_key_id, secret_access_key
+            )
             self._auth = self._oauth
         else:
             import secrets  # deferred: anonymous mode only
@@ -184,7 +188,8 @@ class HubServiceClient(_ServiceClientBase):
         service_endpoint: the service's gateway URL.
         access_key_id / secret_access_key: the application's access key; give both, or
             neither for an anonymous local gateway.
-        token_endpoint: the OAuth 2.0 token endpoint.
+        token_endpoint: the OAuth 2.0 token endpoint; when not given, the environment
+            variable ``QHUB_TOKEN_ENDPOINT`` if set, else the Hub's.
         platform_client: used for data pool grants; by default one is created from ambient
             credentials (``qhubctl login``, environment) the first time grants are used.
 
