@@ -81,6 +81,19 @@ def test_qasm3_ghz_with_a_seed_is_reproducible(client: HubQuantumClient) -> None
     assert set(counts[0]) == {"000", "111"}
 
 
+def test_wait_with_progress_reports_status_changes(
+    client: HubQuantumClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """jobs.wait(progress=True) writes a stderr line per status change, ending COMPLETED."""
+    job = client.jobs.create_job(backend_id="kipu.sim.qsim", shots=10, input={"qasm": BELL_QASM2})
+    assert job.id is not None
+    client.jobs.wait(job.id, timeout=60, interval=0.1, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(line.startswith(f"job {job.id}: ") for line in lines)
+    assert lines[-1].startswith(f"job {job.id}: COMPLETED after ")
+    assert len(lines) == len(set(lines))
+
+
 def test_qasm2_as_a_plain_dict_and_the_input_round_trip(client: HubQuantumClient) -> None:
     """A dict input works; get_job_input returns what was sent."""
     sent = {"backendId": "kipu.sim.qsim", "qasm": BELL_QASM2}

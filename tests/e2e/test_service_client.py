@@ -126,6 +126,18 @@ def test_client_options_over_real_http(hub: LocalHub, caplog: pytest.LogCaptureF
     assert token is not None and token not in caplog.text
 
 
+def test_wait_with_progress_reports_status_changes(
+    client_for: Clients, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """wait_for_final_state(progress=True) writes a stderr line per status change."""
+    execution = client_for("sleepy").run(request={"seconds": 0.5})
+    execution.wait_for_final_state(timeout=30, wait=0.1, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    prefix = f"service execution {execution.id}: "
+    assert [line[len(prefix) :].split()[0] for line in lines][-2:] == ["RUNNING", "SUCCEEDED"]
+    assert all(line.startswith(prefix) for line in lines)
+
+
 def test_handler_error_extensions_never_override_reserved_keys(client_for: Clients) -> None:
     """HandlerError's title/detail/extensions shape the problem document."""
     execution = client_for("failing").run(request={"values": [1], "handled": True})

@@ -227,6 +227,7 @@ class HubServiceExecution(_ExecutionBase):
         wait: float = 5,
         *,
         on_status: Callable[[ServiceExecution], None] | None = None,
+        progress: bool = False,
     ) -> None:
         """Poll every ``wait`` seconds until the execution is final.
 
@@ -236,6 +237,8 @@ class HubServiceExecution(_ExecutionBase):
             timeout: seconds to wait at most; ``None`` waits as long as it takes.
             wait: seconds between polls.
             on_status: called with every snapshot fetched (progress reporting).
+            progress: write a line to stderr each time the status changes
+                (``service execution <id>: RUNNING after 2.4 s``).
 
         Raises:
             TimeoutError: (a ``WaitTimeoutError``) the deadline passed; the execution goes on.
@@ -256,6 +259,7 @@ class HubServiceExecution(_ExecutionBase):
             status_of=lambda execution: execution.status,
             on_poll=observe,
             is_transient=self._is_transient,
+            progress=progress,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 
@@ -355,6 +359,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
         wait: float = 5,
         *,
         on_status: Callable[[ServiceExecution], None] | None = None,
+        progress: bool = False,
     ) -> None:
         """Poll until final; see :meth:`HubServiceExecution.wait_for_final_state`."""
         if self.is_final:
@@ -373,6 +378,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
             status_of=lambda execution: execution.status,
             on_poll=observe,
             is_transient=self._is_transient,
+            progress=progress,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 
