@@ -540,6 +540,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -565,7 +566,7 @@ __all__ = ["Async{cls}Client", "{cls}Client", "{cls}Operations"]
 
 {body}
 
-class {cls}Operations:
+class {cls}Operations(OperationsBase):
     """The operations of ``{namespace}``, shared by its sync, async and raw clients."""
 
 {chr(10).join(attrs)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from qhub.api._core.errors import (
@@ -167,3 +169,76 @@ async def test_async_waiter_has_the_same_deadline_rules() -> None:
         await waiter.wait(timeout=12, interval=5)
     assert sum(fake.sleeps) == pytest.approx(12)
     assert max(fake.sleeps) <= 5
+
+
+def test_progress_writes_one_line_per_status_change() -> None:
+    """progress=True: a line when the status changes (not per poll), with the time waited."""
+    states = iter(["PENDING", "PENDING", "RUNNING", "RUNNING", "SUCCEEDED"])
+    fake = FakeTime()
+    out = io.StringIO()
+    waiter = Waiter(
+        resource="thing",
+        resource_id="t1",
+        poll=lambda: next(states),
+        is_final=lambda s: s == "SUCCEEDED",
+        progress=True,
+        progress_stream=out,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    waiter.wait(timeout=None, interval=5)
+    assert out.getvalue().splitlines() == [
+        "thing t1: PENDING after 0.0 s",
+        "thing t1: RUNNING after 0.1 s",
+        "thing t1: SUCCEEDED after 0.2 s",
+    ]
+
+
+def test_progress_goes_to_stderr_and_is_off_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without progress nothing is written; with it, stderr (stdout stays the program's)."""
+
+    def wait(progress: bool) -> None:
+        states = iter([None, "DONE"])
+        fake = FakeTime()
+        waiter = Waiter(
+            "job",
+            "j1",
+            lambda: next(states),
+            lambda s: s == "DONE",
+            progress=progress,
+            sleep=fake.sleep,
+            clock=fake.clock,
+        )
+        waiter.wait(timeout=None, interval=1)
+
+    wait(progress=False)
+    assert capsys.readouterr() == ("", "")
+    wait(progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == ["job j1: unknown after 0.0 s", "job j1: DONE after 0.1 s"]
+
+
+async def test_async_waiter_reports_progress_too() -> None:
+    """The async twin writes the same lines."""
+    states = iter(["RUNNING", "FAILED"])
+    fake = FakeTime()
+    out = io.StringIO()
+    await AsyncWaiter(
+        "service execution",
+        "e1",
+        lambda: _ready(next(states)),
+        lambda s: s == "FAILED",
+        progress=True,
+        progress_stream=out,
+        sleep=fake.async_sleep,
+        clock=fake.clock,
+    ).wait(timeout=None, interval=1)
+    assert out.getvalue().splitlines() == [
+        "service execution e1: RUNNING after 0.0 s",
+        "service execution e1: FAILED after 0.1 s",
+    ]
+
+
+async def _ready(value: str) -> str:
+    return value

@@ -51,6 +51,15 @@ def test_seed_quickstart_runs_unchanged(hub: LocalHub) -> None:
     client.close()
 
 
+def test_base_url_from_the_environment(hub: LocalHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With QHUB_QUANTUM_BASE_URL set, a client built without base_url talks to that Hub."""
+    assert hub.connection is not None
+    monkeypatch.setenv("QHUB_QUANTUM_BASE_URL", hub.connection.quantum_url)
+    with HubQuantumClient(api_key=hub.connection.personal_access_token) as client:
+        assert client.base_url == hub.connection.quantum_url
+        assert "aws.sim.sv1" in {backend.id for backend in client.backends.get_backends()}
+
+
 def test_qasm3_ghz_with_a_seed_is_reproducible(client: HubQuantumClient) -> None:
     """Same seed, same counts; the waiter returns the final job."""
     counts = []
@@ -70,6 +79,19 @@ def test_qasm3_ghz_with_a_seed_is_reproducible(client: HubQuantumClient) -> None
         counts.append(client.jobs.get_job_result(job.id)["counts"])
     assert counts[0] == counts[1]
     assert set(counts[0]) == {"000", "111"}
+
+
+def test_wait_with_progress_reports_status_changes(
+    client: HubQuantumClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """jobs.wait(progress=True) writes a stderr line per status change, ending COMPLETED."""
+    job = client.jobs.create_job(backend_id="kipu.sim.qsim", shots=10, input={"qasm": BELL_QASM2})
+    assert job.id is not None
+    client.jobs.wait(job.id, timeout=60, interval=0.1, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines and all(line.startswith(f"job {job.id}: ") for line in lines)
+    assert lines[-1].startswith(f"job {job.id}: COMPLETED after ")
+    assert len(lines) == len(set(lines))
 
 
 def test_qasm2_as_a_plain_dict_and_the_input_round_trip(client: HubQuantumClient) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from qhub.api.service.errors import NotFoundError, UnauthorizedError
@@ -49,6 +51,7 @@ def test_arguments_logs_files_and_secrets(client_for: Clients, downloads: Path) 
     assert execution.tags == ["t1"]
     data = execution.result().data()
     assert data == {"sum": 3.5, "name": "bob", "flag": False, "has_secret": True}
+    assert execution.result().output == data
     logs = execution.logs() or []
     assert [(e.severity, e.message) for e in logs] == [
         ("INFO", "hello bob"),
@@ -75,6 +78,64 @@ def test_failure_gives_failed_problem_document_and_error_logs(client_for: Client
     errors = [e.message for e in execution.logs() or [] if e.severity == "ERROR"]
     assert errors[0] == "ValueError: boom: [1.0]"
     assert "Traceback" in errors[1]
+
+
+def test_token_endpoint_from_the_environment(
+    hub: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With QHUB_TOKEN_ENDPOINT set, the access key is exchanged there (no token_endpoint=)."""
+    assert hub.connection is not None
+    monkeypatch.setenv("QHUB_TOKEN_ENDPOINT", hub.connection.token_endpoint)
+    app = hub.connection.application
+    with HubServiceClient(
+        hub.connection.services["echo"], app["access_key_id"], app["secret_access_key"]
+    ) as client:
+        assert client.token_endpoint == hub.connection.token_endpoint
+        execution = client.run(request={"values": [1, 2], "name": "env", "flag": True})
+        execution.wait_for_final_state(timeout=30, wait=0.2)
+        assert execution.result().output["sum"] == 3
+
+
+def test_client_options_over_real_http(hub: LocalHub, caplog: pytest.LogCaptureFixture) -> None:
+    """timeout, max_retries, logging and an injected httpx.Client drive the token exchange
+    and the gateway calls; the log shows both, never the secret or the token."""
+    assert hub.connection is not None
+    app = hub.connection.application
+    logger = logging.getLogger("test.e2e.service")
+    with httpx.Client() as http, caplog.at_level(logging.DEBUG, logger=logger.name):
+        client = HubServiceClient(
+            hub.connection.services["echo"],
+            app["access_key_id"],
+            app["secret_access_key"],
+            token_endpoint=hub.connection.token_endpoint,
+            timeout=30,
+            max_retries=1,
+            logging=logger,
+            httpx_client=http,
+        )
+        execution = client.run(request={"values": [2], "name": "opts", "flag": True})
+        execution.wait_for_final_state(timeout=30, wait=0.2)
+        client.close()
+        assert not http.is_closed
+    lines = [r.getMessage() for r in caplog.records if r.name == logger.name]
+    assert lines[0].startswith(f"POST {hub.connection.token_endpoint} -> 200 (")
+    assert lines[1].startswith(f"POST {hub.connection.services['echo']} -> 20")
+    assert app["secret_access_key"] not in caplog.text
+    assert client._oauth is not None
+    token = client._oauth.cache.current()
+    assert token is not None and token not in caplog.text
+
+
+def test_wait_with_progress_reports_status_changes(
+    client_for: Clients, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """wait_for_final_state(progress=True) writes a stderr line per status change."""
+    execution = client_for("sleepy").run(request={"seconds": 0.5})
+    execution.wait_for_final_state(timeout=30, wait=0.1, progress=True)
+    lines = capsys.readouterr().err.splitlines()
+    prefix = f"service execution {execution.id}: "
+    assert [line[len(prefix) :].split()[0] for line in lines][-2:] == ["RUNNING", "SUCCEEDED"]
+    assert all(line.startswith(prefix) for line in lines)
 
 
 def test_handler_error_extensions_never_override_reserved_keys(client_for: Clients) -> None:

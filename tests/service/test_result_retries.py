@@ -7,7 +7,7 @@ import pytest
 
 from qhub.api.service.errors import ForbiddenError, ServiceUnavailableError
 from qhub.service.client import HubServiceClient
-from qhub.service.execution import HubServiceExecution
+from qhub.service.execution import HubServiceExecution, Result
 
 FINAL = {"id": "e1", "status": "SUCCEEDED", "createdAt": "2026-11-23T05:00:00Z"}
 RESULT = {
@@ -42,6 +42,17 @@ def test_transient_failures_back_off_then_succeed() -> None:
     assert slept == [1.0, 2.0, 4.0]
     assert (result.files(), result["x"], result.data()) == (["a.txt"], 1, {"x": 1})
     assert execution.result() is result  # cached once final
+
+
+def test_output_is_the_services_own_keys() -> None:
+    """result.output: every top-level key but _links/_embedded, as data() gives it; a key
+    called "output" is just one of them."""
+    result = Result.model_validate({**RESULT, "output": [1, 2], "none": None})
+    assert result.output == {"x": 1, "output": [1, 2], "none": None}
+    assert result.output == result.data()
+    assert result["output"] == [1, 2]
+    result.output["x"] = 2  # a copy: the result itself is unchanged
+    assert result["x"] == 1
 
 
 def test_gives_up_after_four_retries_without_a_final_sleep() -> None:

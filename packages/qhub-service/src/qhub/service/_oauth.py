@@ -6,13 +6,19 @@ refreshes the token once and resends. Tokens are fetched with one form POST
 120 s before expiry, or half the lifetime for short-lived tokens, so a token is never fetched
 more often than every half lifetime. One refresh at a time, across threads (sync) or tasks
 (async). Failures of the token endpoint raise :class:`AuthenticationError`.
+
+A token request creates nothing, so it is safe to resend: connection failures, timeouts, 408,
+429 and 5xx are retried (``max_retries`` times, with the clients' backoff and ``Retry-After``
+handling). Each request is logged like a gateway call (method, URL, status, duration), never
+with the token or the secret.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +28,9 @@ if TYPE_CHECKING:
     import asyncio
 
 from qhub.api._core.errors import HubError
+from qhub.api._core.logs import RequestLogger
+from qhub.api._core.retry import RetryPolicy
+from qhub.api._core.waiter import async_sleep
 
 __all__ = ["AuthenticationError", "ClientCredentialsAuth", "TokenCache"]
 
@@ -130,6 +139,11 @@ def _unreachable(token_endpoint: str, error: httpx.HTTPError) -> AuthenticationE
     )
 
 
+def _loggable(url: httpx.URL) -> httpx.URL:
+    """The URL as logged: without user info or query, where credentials could hide."""
+    return url.copy_with(query=None, userinfo=b"")
+
+
 class ClientCredentialsAuth(httpx.Auth):
     """Authenticates gateway requests with tokens from the OAuth2 token endpoint.
 
@@ -137,6 +151,12 @@ class ClientCredentialsAuth(httpx.Auth):
         token_endpoint: URL of the token endpoint.
         access_key_id / secret_access_key: the application's access key.
         clock: monotonic seconds, injectable for tests.
+        timeout: seconds per token request; by default the injected client's own timeouts,
+            or 10 s.
+        max_retries: resends of a token request after a transient failure (default none).
+        logger: where the token requests are logged (by default nowhere).
+        http_client / async_http_client: send token requests with these (left open by
+            ``close()``); by default the auth opens its own.
     """
 
     requires_response_body = False
@@ -148,6 +168,11 @@ class ClientCredentialsAuth(httpx.Auth):
         secret_access_key: str,
         *,
         clock: Callable[[], float] = time.monotonic,
+        timeout: float | None = None,
+        max_retries: int = 0,
+        logger: RequestLogger | None = None,
+        http_client: httpx.Client | None = None,
+        async_http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self.token_endpoint = token_endpoint
         self._access_key_id = access_key_id
@@ -155,15 +180,81 @@ class ClientCredentialsAuth(httpx.Auth):
         self.cache = TokenCache(clock)
         self._lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
-        self._http: httpx.Client | None = None
-        self._async_http: httpx.AsyncClient | None = None
+        self._timeout = timeout
+        self.max_retries = max_retries
+        self.retry = RetryPolicy()
+        self._logger = logger or RequestLogger(None)
+        self._http = http_client
+        self._owns_http = http_client is None
+        self._async_http = async_http_client
+        self._owns_async_http = async_http_client is None
+        #: How retries of a token request wait; replace in tests.
+        self.sleep: Callable[[float], None] = time.sleep
+        #: How async retries of a token request wait; replace in tests.
+        self.async_sleep: Callable[[float], Awaitable[None]] = async_sleep
         #: How many tokens were fetched (for tests and diagnostics).
         self.fetch_count = 0
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(token_endpoint={self.token_endpoint!r}, secret=<hidden>)"
 
+    def _request(self) -> dict[str, Any]:
+        request = _token_request(self.token_endpoint, self._access_key_id, self._secret_access_key)
+        if self._timeout is not None:
+            request["timeout"] = self._timeout
+        return request
+
+    def _retry_delay(
+        self, attempt: int, started: float, outcome: httpx.Response | httpx.HTTPError
+    ) -> float | None:
+        """Log one token request's outcome; the seconds to wait before resending it, or None."""
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        url = _loggable(httpx.URL(self.token_endpoint))
+        headers = None
+        if isinstance(outcome, httpx.Response):
+            reason = str(outcome.status_code)
+            headers = outcome.headers
+            self._logger.log(logging.DEBUG, "POST %s -> %s (%.1f ms)", url, reason, elapsed_ms)
+            retry = self.retry.should_retry_status(
+                "POST", outcome.status_code, idempotency_key=True
+            )
+        else:
+            reason = type(outcome).__name__
+            self._logger.log(logging.DEBUG, "POST %s failed: %s (%.1f ms)", url, reason, elapsed_ms)
+            retry = self.retry.should_retry_error("POST", outcome, idempotency_key=True)
+        if not retry or attempt >= self.max_retries:
+            return None
+        delay = self.retry.delay(attempt, headers)
+        self._logger.log(
+            logging.INFO,
+            "retrying POST %s after %s in %.2f s (retry %d)",
+            url,
+            reason,
+            delay,
+            attempt + 1,
+        )
+        return delay
+
     # -- sync ---------------------------------------------------------------------------------
+
+    def _fetch(self) -> httpx.Response:
+        if self._http is None:
+            self._http = httpx.Client(timeout=TOKEN_TIMEOUT)
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = self._http.request(**self._request())
+            except httpx.HTTPError as exc:
+                delay = self._retry_delay(attempt, started, exc)
+                if delay is None:
+                    raise _unreachable(self.token_endpoint, exc) from exc
+            else:
+                delay = self._retry_delay(attempt, started, response)
+                if delay is None:
+                    return response
+            self.sleep(delay)
+            attempt += 1
 
     def sync_token(self) -> str:
         """A valid token, fetching one if needed (one fetch at a time)."""
@@ -174,16 +265,7 @@ class ClientCredentialsAuth(httpx.Auth):
             token = self.cache.current()
             if token is not None:
                 return token
-            if self._http is None:
-                self._http = httpx.Client(timeout=TOKEN_TIMEOUT)
-            request = _token_request(
-                self.token_endpoint, self._access_key_id, self._secret_access_key
-            )
-            try:
-                response = self._http.request(**request)
-            except httpx.HTTPError as exc:
-                raise _unreachable(self.token_endpoint, exc) from exc
-            value, expires_in = _read_token(self.token_endpoint, response)
+            value, expires_in = _read_token(self.token_endpoint, self._fetch())
             self.fetch_count += 1
             self.cache.store(value, expires_in)
             return value
@@ -202,6 +284,25 @@ class ClientCredentialsAuth(httpx.Auth):
 
     # -- async --------------------------------------------------------------------------------
 
+    async def _async_fetch(self) -> httpx.Response:
+        if self._async_http is None:
+            self._async_http = httpx.AsyncClient(timeout=TOKEN_TIMEOUT)
+        attempt = 0
+        while True:
+            started = time.perf_counter()
+            try:
+                response = await self._async_http.request(**self._request())
+            except httpx.HTTPError as exc:
+                delay = self._retry_delay(attempt, started, exc)
+                if delay is None:
+                    raise _unreachable(self.token_endpoint, exc) from exc
+            else:
+                delay = self._retry_delay(attempt, started, response)
+                if delay is None:
+                    return response
+            await self.async_sleep(delay)
+            attempt += 1
+
     async def async_token(self) -> str:
         """A valid token, fetching one if needed (one fetch at a time per event loop)."""
         token = self.cache.current()
@@ -215,16 +316,7 @@ class ClientCredentialsAuth(httpx.Auth):
             token = self.cache.current()
             if token is not None:
                 return token
-            if self._async_http is None:
-                self._async_http = httpx.AsyncClient(timeout=TOKEN_TIMEOUT)
-            request = _token_request(
-                self.token_endpoint, self._access_key_id, self._secret_access_key
-            )
-            try:
-                response = await self._async_http.request(**request)
-            except httpx.HTTPError as exc:
-                raise _unreachable(self.token_endpoint, exc) from exc
-            value, expires_in = _read_token(self.token_endpoint, response)
+            value, expires_in = _read_token(self.token_endpoint, await self._async_fetch())
             self.fetch_count += 1
             self.cache.store(value, expires_in)
             return value
@@ -242,12 +334,12 @@ class ClientCredentialsAuth(httpx.Auth):
             yield request
 
     def close(self) -> None:
-        """Close the token endpoint's sync connection."""
-        if self._http is not None:
+        """Close the token endpoint's sync connection (an injected client is left open)."""
+        if self._http is not None and self._owns_http:
             self._http.close()
 
     async def aclose(self) -> None:
-        """Close the token endpoint's connections."""
-        if self._async_http is not None:
+        """Close the token endpoint's connections (injected clients are left open)."""
+        if self._async_http is not None and self._owns_async_http:
             await self._async_http.aclose()
         self.close()

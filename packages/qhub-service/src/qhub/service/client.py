@@ -19,11 +19,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from qhub.api._core.environment_variables import TOKEN_ENDPOINT, DefaultEndpoint, resolve_endpoint
+
 from .platform import DEFAULT_PLATFORM_ENDPOINT, HubPlatformClient
 
 if TYPE_CHECKING:
     import httpx
 
+    from qhub.api._core.logs import LoggingOption
     from qhub.api.service import AsyncServiceApiClient, ServiceApiClient
 
     from ._oauth import AuthenticationError, ClientCredentialsAuth
@@ -42,7 +45,7 @@ __all__ = [
     "Result",
 ]
 
-DEFAULT_TOKEN_ENDPOINT = "https://gateway.hub.kipu-quantum.com/token"  # noqa: S105 - a URL
+DEFAULT_TOKEN_ENDPOINT = DefaultEndpoint("https://gateway.hub.kipu-quantum.com/token")
 PARENT_TOKEN_ENV = "KQH_SERVICE_EXECUTION_TOKEN"  # noqa: S105 - a variable name
 PARENT_TOKEN_HEADER = "X-Parent-Execution-Token"  # noqa: S105 - a header name
 MISSING_PLATFORM_CLIENT = "api_key is required for data pool grant acquisition"
@@ -94,7 +97,17 @@ class _ServiceClientBase:
         secret_access_key: str | None,
         token_endpoint: str,
         platform_client: HubPlatformClient | None,
+        *,
+        timeout: float | None,
+        max_retries: int | None,
+        logging: LoggingOption,
+        httpx_client: httpx.Client | httpx.AsyncClient | None,
     ) -> None:
+        import httpx
+
+        from qhub.api._core.logs import resolve_logger
+        from qhub.api._core.pipeline import DEFAULT_MAX_RETRIES
+
         from ._oauth import ClientCredentialsAuth
         from .datapool import GrantCache
 
@@ -105,13 +118,26 @@ class _ServiceClientBase:
                 "for an anonymous (local) gateway"
             )
         self.service_endpoint = service_endpoint
-        self.token_endpoint = token_endpoint
+        self.token_endpoint = resolve_endpoint(token_endpoint, TOKEN_ENDPOINT)
         self._oauth: ClientCredentialsAuth | None = None
         self._auth: httpx.Auth | str
         if access_key_id is not None and secret_access_key is not None:
             _require_text(access_key_id, "access_key_id")
             _require_text(secret_access_key, "secret_access_key")
-            self._oauth = ClientCredentialsAuth(token_endpoint, access_key_id, secret_access_key)
+            # The token requests share the gateway's options: the same injected client
+            # (proxies, TLS), timeout, retry budget and logger.
+            self._oauth = ClientCredentialsAuth(
+                self.token_endpoint,
+                access_key_id,
+                secret_access_key,
+                timeout=timeout,
+                max_retries=DEFAULT_MAX_RETRIES if max_retries is None else max_retries,
+                logger=resolve_logger(logging),
+                http_client=httpx_client if isinstance(httpx_client, httpx.Client) else None,
+                async_http_client=(
+                    httpx_client if isinstance(httpx_client, httpx.AsyncClient) else None
+                ),
+            )
             self._auth = self._oauth
         else:
             import secrets  # deferred: anonymous mode only
@@ -184,12 +210,26 @@ class HubServiceClient(_ServiceClientBase):
         service_endpoint: the service's gateway URL.
         access_key_id / secret_access_key: the application's access key; give both, or
             neither for an anonymous local gateway.
-        token_endpoint: the OAuth 2.0 token endpoint.
+        token_endpoint: the OAuth 2.0 token endpoint; when not given, the environment
+            variable ``QHUB_TOKEN_ENDPOINT`` if set, else the Hub's.
         platform_client: used for data pool grants; by default one is created from ambient
             credentials (``qhubctl login``, environment) the first time grants are used.
+        timeout: total seconds per gateway call, retries included (60 by default, left to
+            ``httpx_client``'s own timeouts when one is injected); also the limit of each
+            token request (10 s by default).
+        max_retries: retries after a transient failure (default 2), for gateway calls as
+            for token requests (a token request is always safe to resend; a POST starting an
+            execution is resent only when it never reached the gateway).
+        logging: a ``logging.Logger`` or a ``{"level", "logger", "silent"}`` dict; gateway
+            calls and token requests are logged there (method, URL, status, duration; never
+            a token or the secret). By default the ``qhub.api`` logger.
+        httpx_client: an ``httpx.Client`` for the gateway and the token endpoint (proxies,
+            TLS, transports); ``close()`` leaves it open.
 
     Raises:
-        ValueError: only one of the two access key parts was given, or one is empty.
+        ValueError: only one of the two access key parts was given, or one is empty; or
+            ``timeout``/``max_retries`` is out of range.
+        TypeError: ``httpx_client`` is not an ``httpx.Client``.
     """
 
     def __init__(
@@ -199,13 +239,34 @@ class HubServiceClient(_ServiceClientBase):
         secret_access_key: str | None = None,
         token_endpoint: str = DEFAULT_TOKEN_ENDPOINT,
         platform_client: HubPlatformClient | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        logging: LoggingOption = None,
+        httpx_client: httpx.Client | None = None,
     ) -> None:
         from qhub.api.service import HubServiceClient as ApiClient
 
         super().__init__(
-            service_endpoint, access_key_id, secret_access_key, token_endpoint, platform_client
+            service_endpoint,
+            access_key_id,
+            secret_access_key,
+            token_endpoint,
+            platform_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            logging=logging,
+            httpx_client=httpx_client,
         )
-        self._client = ApiClient(base_url=service_endpoint, token=self._auth, headers=self._headers)
+        self._client = ApiClient(
+            base_url=service_endpoint,
+            token=self._auth,
+            headers=self._headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            logging=logging,
+            httpx_client=httpx_client,
+        )
 
     @property
     def api(self) -> ServiceApiClient:
@@ -285,7 +346,10 @@ class HubServiceClient(_ServiceClientBase):
 
 
 class AsyncHubServiceClient(_ServiceClientBase):
-    """The async twin of :class:`HubServiceClient` (same arguments, awaitable methods)."""
+    """The async twin of :class:`HubServiceClient` (same arguments, awaitable methods).
+
+    ``httpx_client`` is an ``httpx.AsyncClient`` here.
+    """
 
     def __init__(
         self,
@@ -294,14 +358,33 @@ class AsyncHubServiceClient(_ServiceClientBase):
         secret_access_key: str | None = None,
         token_endpoint: str = DEFAULT_TOKEN_ENDPOINT,
         platform_client: HubPlatformClient | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        logging: LoggingOption = None,
+        httpx_client: httpx.AsyncClient | None = None,
     ) -> None:
         from qhub.api.service import AsyncHubServiceClient as AsyncApiClient
 
         super().__init__(
-            service_endpoint, access_key_id, secret_access_key, token_endpoint, platform_client
+            service_endpoint,
+            access_key_id,
+            secret_access_key,
+            token_endpoint,
+            platform_client,
+            timeout=timeout,
+            max_retries=max_retries,
+            logging=logging,
+            httpx_client=httpx_client,
         )
         self._client = AsyncApiClient(
-            base_url=service_endpoint, token=self._auth, headers=self._headers
+            base_url=service_endpoint,
+            token=self._auth,
+            headers=self._headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            logging=logging,
+            httpx_client=httpx_client,
         )
 
     @property

@@ -42,11 +42,25 @@ JUST_STARTED_GRACE = 10.0
 
 
 class Result(ResultResponse):
-    """A :class:`ResultResponse` with views of its parts."""
+    """A :class:`ResultResponse` with views of its parts.
+
+    ``result.output`` (or ``result.data()``) is the service's own output as a dict;
+    ``result["key"]`` reads one of its keys, ``result.files()`` names the result files and
+    ``result.metadata()`` is the execution embedded in the result.
+    """
+
+    @property
+    def output(self) -> dict[str, Any]:
+        """The service's output: every top-level key except ``_links`` and ``_embedded``.
+
+        A new dict on each access (changing it changes nothing here). An output key that is
+        itself called ``output`` is ``result.output["output"]`` or ``result["output"]``.
+        """
+        return dict(self.model_extra or {})
 
     def data(self) -> dict[str, Any]:
-        """The service's output: every top-level key except ``_links`` and ``_embedded``."""
-        return dict(self.model_extra or {})
+        """The service's output, as :attr:`output`."""
+        return self.output
 
     def metadata(self) -> ServiceExecution | None:
         """The execution embedded in the result (``_embedded.status``)."""
@@ -213,6 +227,7 @@ class HubServiceExecution(_ExecutionBase):
         wait: float = 5,
         *,
         on_status: Callable[[ServiceExecution], None] | None = None,
+        progress: bool = False,
     ) -> None:
         """Poll every ``wait`` seconds until the execution is final.
 
@@ -222,6 +237,8 @@ class HubServiceExecution(_ExecutionBase):
             timeout: seconds to wait at most; ``None`` waits as long as it takes.
             wait: seconds between polls.
             on_status: called with every snapshot fetched (progress reporting).
+            progress: write a line to stderr each time the status changes
+                (``service execution <id>: RUNNING after 2.4 s``).
 
         Raises:
             TimeoutError: (a ``WaitTimeoutError``) the deadline passed; the execution goes on.
@@ -242,6 +259,7 @@ class HubServiceExecution(_ExecutionBase):
             status_of=lambda execution: execution.status,
             on_poll=observe,
             is_transient=self._is_transient,
+            progress=progress,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 
@@ -341,6 +359,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
         wait: float = 5,
         *,
         on_status: Callable[[ServiceExecution], None] | None = None,
+        progress: bool = False,
     ) -> None:
         """Poll until final; see :meth:`HubServiceExecution.wait_for_final_state`."""
         if self.is_final:
@@ -359,6 +378,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
             status_of=lambda execution: execution.status,
             on_poll=observe,
             is_transient=self._is_transient,
+            progress=progress,
             sleep=self.sleep,
         ).wait(timeout=timeout, interval=wait)
 

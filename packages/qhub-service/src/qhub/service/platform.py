@@ -5,13 +5,19 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from qhub.api._core.environment_variables import (
+    PLATFORM_BASE_URL,
+    DefaultEndpoint,
+    resolve_endpoint,
+)
+
 if TYPE_CHECKING:
     from qhub.api.platform import AsyncHubPlatformClient
     from qhub.api.platform import HubPlatformClient as ApiPlatformClient
 
 __all__ = ["DEFAULT_PLATFORM_ENDPOINT", "HubPlatformClient"]
 
-DEFAULT_PLATFORM_ENDPOINT = "https://api.hub.kipu-quantum.com/qc-catalog"
+DEFAULT_PLATFORM_ENDPOINT = DefaultEndpoint("https://api.hub.kipu-quantum.com/qc-catalog")
 
 
 class HubPlatformClient:
@@ -22,7 +28,8 @@ class HubPlatformClient:
             ``DefaultCredentialsProvider`` (environment, ``qhubctl`` config) when omitted.
         organization_id: sent as ``X-OrganizationId``; resolved from ``KQH_ORGANIZATION_ID``
             or the ``qhubctl`` context when omitted.
-        platform_endpoint: the Platform API's base URL.
+        platform_endpoint: the Platform API's base URL; when not given, the environment
+            variable ``QHUB_PLATFORM_BASE_URL`` if set, else the Hub's.
 
     Raises:
         CredentialUnavailableError: no ``api_key`` given and none found.
@@ -40,7 +47,7 @@ class HubPlatformClient:
 
         self._api_key = DefaultCredentialsProvider(api_key).get_access_token()
         self.organization_id = organization_id or ContextResolver().get_organization_id()
-        self.platform_endpoint = platform_endpoint
+        self.platform_endpoint = resolve_endpoint(platform_endpoint, PLATFORM_BASE_URL)
 
     @classmethod
     def from_ambient_credentials(cls) -> HubPlatformClient | None:

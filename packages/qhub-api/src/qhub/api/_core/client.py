@@ -15,6 +15,7 @@ from typing import ClassVar, TypeVar
 import httpx
 
 from .auth import ApiKeyAuth
+from .environment_variables import endpoint_from_environment
 from .logs import LoggingOption, resolve_logger
 from .operations import AsyncApiResource, SyncApiResource
 from .options import NOT_GIVEN, NotGiven
@@ -35,6 +36,7 @@ __all__ = [
     "SyncApiResource",
     "SyncClientBase",
     "build_settings",
+    "resolve_base_url",
 ]
 
 Self = TypeVar("Self", bound="SyncClientBase")
@@ -43,10 +45,38 @@ AsyncSelf = TypeVar("AsyncSelf", bound="AsyncClientBase")
 _MISSING_BASE_URL = "Please pass in either base_url or environment to construct the client"
 
 
+def resolve_base_url(
+    base_url: str | None,
+    environment: enum.Enum | NotGiven | None,
+    *,
+    default_environment: enum.Enum | None,
+    base_url_variable: str | None,
+) -> str:
+    """The base URL a client sends to, from its arguments and the environment.
+
+    In this order: ``base_url``; an ``environment`` the caller passed; the environment
+    variable ``base_url_variable`` (such as ``QHUB_QUANTUM_BASE_URL``) when set and not blank;
+    the API's ``default_environment`` unless the caller passed ``environment=None``.
+
+    Raises:
+        Exception: none of these gives a URL (the vendor's message).
+    """
+    if base_url is not None:
+        return base_url
+    if isinstance(environment, enum.Enum):
+        return str(environment.value)
+    from_variable = endpoint_from_environment(base_url_variable) if base_url_variable else None
+    if from_variable is not None:
+        return from_variable
+    if isinstance(environment, NotGiven) and default_environment is not None:
+        return str(default_environment.value)
+    raise Exception(_MISSING_BASE_URL)
+
+
 def build_settings(
     *,
     base_url: str | None,
-    environment: enum.Enum | None,
+    environment: enum.Enum | NotGiven | None,
     auth: httpx.Auth,
     headers: Mapping[str, str] | None,
     timeout: float | None,
@@ -55,21 +85,26 @@ def build_settings(
     logging: LoggingOption,
     injected_client: bool,
     required_headers: Mapping[str, str] | None = None,
+    default_environment: enum.Enum | None = None,
+    base_url_variable: str | None = None,
 ) -> ClientSettings:
     """Resolve constructor arguments into :class:`ClientSettings`.
 
-    ``base_url`` wins over ``environment``; ``timeout`` defaults to 60 s but is left to an
-    injected client when not given. ``required_headers`` (such as ``X-OrganizationId``)
-    override same-named caller headers.
+    The base URL is resolved by :func:`resolve_base_url` (``base_url``, then ``environment``,
+    then the ``base_url_variable`` environment variable, then ``default_environment``);
+    ``timeout`` defaults to 60 s but is left to an injected client when not given.
+    ``required_headers`` (such as ``X-OrganizationId``) override same-named caller headers.
 
     Raises:
-        Exception: neither ``base_url`` nor ``environment`` was given (the vendor's message).
+        Exception: no base URL from any of those (the vendor's message).
         TypeError / ValueError: an argument has the wrong type or value.
     """
-    if base_url is None:
-        if environment is None:
-            raise Exception(_MISSING_BASE_URL)
-        base_url = str(environment.value)
+    base_url = resolve_base_url(
+        base_url,
+        environment,
+        default_environment=default_environment,
+        base_url_variable=base_url_variable,
+    )
     if not isinstance(base_url, str) or not base_url.strip():
         raise ValueError("base_url must be a non-empty URL")
     if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
@@ -189,6 +224,7 @@ class AsyncClientBase:
 
 def _api_key_settings(
     default_environment: enum.Enum,
+    base_url_variable: str,
     *,
     api_key: str | None,
     organization_id: str | None,
@@ -204,7 +240,9 @@ def _api_key_settings(
     auth, required = api_key_credentials(api_key, organization_id)
     return build_settings(
         base_url=base_url,
-        environment=default_environment if isinstance(environment, NotGiven) else environment,
+        environment=environment,
+        default_environment=default_environment,
+        base_url_variable=base_url_variable,
         auth=auth,
         headers=headers,
         timeout=timeout,
@@ -223,18 +261,22 @@ class SyncApiKeyClient(SyncClientBase):
         api_key: personal access token or service execution token, sent as ``X-Auth-Token``
             (``None`` sends none: public endpoints only).
         organization_id: sent as ``X-OrganizationId`` (it replaces a same-named header).
-        base_url: wins over ``environment``.
-        environment: the API's default deployment unless given; ``None`` requires ``base_url``.
+        base_url: wins over ``environment``. When neither is given, the environment variable
+            :attr:`BASE_URL_VARIABLE` (``QHUB_QUANTUM_BASE_URL``, …) is used if set.
+        environment: the API's default deployment unless given (or unless the variable is
+            set); ``None`` requires ``base_url`` or the variable.
         headers / timeout / max_retries / follow_redirects / httpx_client / logging: as for
             every client (timeout: total seconds per call, retries included, 60 unless an
             ``httpx_client`` is injected; 2 retries).
 
     Raises:
-        Exception: neither ``base_url`` nor ``environment`` (the vendor's message).
+        Exception: no ``base_url``, ``environment`` or variable (the vendor's message).
         TypeError / ValueError: an argument of the wrong type or value.
     """
 
     DEFAULT_ENVIRONMENT: ClassVar[enum.Enum]
+    #: The environment variable giving the base URL when no argument does.
+    BASE_URL_VARIABLE: ClassVar[str]
 
     def __init__(
         self,
@@ -252,6 +294,7 @@ class SyncApiKeyClient(SyncClientBase):
     ) -> None:
         settings = _api_key_settings(
             self.DEFAULT_ENVIRONMENT,
+            self.BASE_URL_VARIABLE,
             api_key=api_key,
             organization_id=organization_id,
             base_url=base_url,
@@ -270,6 +313,8 @@ class AsyncApiKeyClient(AsyncClientBase):
     """The async twin of :class:`SyncApiKeyClient` (``httpx_client`` is an ``httpx.AsyncClient``)."""
 
     DEFAULT_ENVIRONMENT: ClassVar[enum.Enum]
+    #: The environment variable giving the base URL when no argument does.
+    BASE_URL_VARIABLE: ClassVar[str]
 
     def __init__(
         self,
@@ -287,6 +332,7 @@ class AsyncApiKeyClient(AsyncClientBase):
     ) -> None:
         settings = _api_key_settings(
             self.DEFAULT_ENVIRONMENT,
+            self.BASE_URL_VARIABLE,
             api_key=api_key,
             organization_id=organization_id,
             base_url=base_url,

@@ -5,6 +5,9 @@ The real Hub adds fields and enum values over time, so response models keep unkn
 received) instead of failing. Our own tests switch to strict parsing with
 :func:`strict_models` (or ``QHUB_STRICT_MODELS=1``) so that drift between our server and our
 client models fails loudly.
+
+``repr()`` of a model shows only the fields (and unknown keys) whose value is not ``None``:
+``HalLink(href='…')``, not ``HalLink(href='…', templated=None, type=None, …)``.
 """
 
 from __future__ import annotations
@@ -70,6 +73,10 @@ class HubModel(BaseModel):
 
     #: Models whose extra keys are part of the contract (a result's service output) say False.
     strict_rejects_extra: ClassVar[bool] = True
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """The repr's fields, leaving out those that are ``None`` (unset or sent as null)."""
+        return ((name, value) for name, value in super().__repr_args__() if value is not None)
 
     @model_validator(mode="after")
     def _reject_unknown_fields_when_strict(self) -> HubModel:

@@ -18,6 +18,10 @@ namespace base            what calling the method returns
 So sync and async are one design, not two copies: the four namespace classes share one body
 of operations and differ only in their base. Arguments are checked against the builder's
 annotations before anything is sent (a wrong type raises ``TypeError`` naming it).
+
+Older documented spellings (:func:`alias`) stay callable but are left out of ``dir()`` of
+the namespaces and their classes, so tab completion offers only the current names; the
+class docstring lists them, and each alias's own ``help()`` names what it stands for.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import functools
 import inspect
 import json
 import typing
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import httpx
@@ -51,12 +55,14 @@ __all__ = [
     "AsyncApiResource",
     "HttpResponse",
     "Operation",
+    "OperationsBase",
     "RawAsyncApiResource",
     "RawSyncApiResource",
     "Stream",
     "StreamOperation",
     "SyncApiResource",
     "alias",
+    "aliases",
     "json_body",
     "multipart",
     "one_of",
@@ -93,59 +99,6 @@ class HttpResponse(Generic[T]):
 
 class Stream:
     """Marks a builder whose result is a byte stream (``ByteStream`` / ``AsyncByteStream``)."""
-
-
-# ---------------------------------------------------------------------------------------
-# The namespace bases: how each flavour sends a built request
-# ---------------------------------------------------------------------------------------
-
-
-class SyncApiResource:
-    """Base of a synchronous namespace: holds the client's pipeline."""
-
-    def __init__(self, pipeline: SyncPipeline) -> None:
-        self._pipeline = pipeline
-
-    def _send(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.request(call, call.options)
-
-    def _send_stream(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.stream(call, call.options)
-
-
-class AsyncApiResource:
-    """Base of an async namespace: holds the client's pipeline."""
-
-    def __init__(self, pipeline: AsyncPipeline) -> None:
-        self._pipeline = pipeline
-
-    def _send(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.request(call, call.options)
-
-    def _send_stream(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.stream(call, call.options)
-
-
-class RawSyncApiResource(SyncApiResource):
-    """Base of ``namespace.with_raw_response``: every call returns an :class:`HttpResponse`."""
-
-    def _send(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.request_raw(call, call.options, HttpResponse)
-
-    def _send_stream(self, call: ApiRequest[Any]) -> Any:
-        stream = self._pipeline.stream(call, call.options)
-        return HttpResponse(stream.response, stream)
-
-
-class RawAsyncApiResource(AsyncApiResource):
-    """The async twin of :class:`RawSyncApiResource`."""
-
-    def _send(self, call: ApiRequest[Any]) -> Any:
-        return self._pipeline.request_raw(call, call.options, HttpResponse)
-
-    async def _send_stream(self, call: ApiRequest[Any]) -> Any:
-        stream = await self._pipeline.stream(call, call.options)
-        return HttpResponse(stream.response, stream)
 
 
 # ---------------------------------------------------------------------------------------
@@ -268,6 +221,111 @@ OperationT = TypeVar("OperationT", bound=Operation[Any, Any])
 def alias(operation: OperationT, target: str) -> OperationT:
     """The same operation under an older documented name; ``help()`` says what it aliases."""
     return type(operation)(operation.build, alias_of=target)
+
+
+# ---------------------------------------------------------------------------------------
+# The namespace bases: how each flavour sends a built request
+# ---------------------------------------------------------------------------------------
+
+
+def _alias_target(cls: type, name: str) -> str | None:
+    """What ``name`` stands for if it is an alias on ``cls`` (the first definition in the MRO)."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            member = klass.__dict__[name]
+            return member.alias_of if isinstance(member, Operation) else None
+    return None
+
+
+def aliases(cls: type) -> dict[str, str]:
+    """The older documented spellings on a namespace class: alias name → what it stands for."""
+    found: dict[str, str] = {}
+    for name in sorted({name for klass in cls.__mro__ for name in vars(klass)}):
+        target = _alias_target(cls, name)
+        if target is not None:
+            found[name] = target
+    return found
+
+
+_ALIASES_HEADING = "Older documented spellings"
+
+
+class _NamespaceType(type):
+    """Metaclass of namespace classes: ``dir()`` of the class leaves aliases out."""
+
+    def __dir__(cls) -> Iterable[str]:
+        return [name for name in super().__dir__() if _alias_target(cls, name) is None]
+
+
+class OperationsBase(metaclass=_NamespaceType):
+    """Base of every namespace class and operations mixin.
+
+    Aliases are kept out of ``dir()`` of its instances and classes (tab completion offers the
+    current names only) and listed at the end of the class docstring (``help()``).
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found = aliases(cls)
+        if not found:
+            return
+        # A class without its own docstring shows its parent's, which may carry the list.
+        doc = (inspect.getdoc(cls) or "").split(_ALIASES_HEADING)[0].rstrip()
+        listing = "\n".join(f"    {name} -> {target}" for name, target in found.items())
+        cls.__doc__ = (
+            f"{doc}\n\n{_ALIASES_HEADING} (still callable, left out of ``dir()``):\n\n{listing}"
+        )
+
+    def __dir__(self) -> Iterable[str]:
+        return [name for name in super().__dir__() if _alias_target(type(self), name) is None]
+
+
+class SyncApiResource(OperationsBase):
+    """Base of a synchronous namespace: holds the client's pipeline."""
+
+    def __init__(self, pipeline: SyncPipeline) -> None:
+        self._pipeline = pipeline
+
+    def _send(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.request(call, call.options)
+
+    def _send_stream(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.stream(call, call.options)
+
+
+class AsyncApiResource(OperationsBase):
+    """Base of an async namespace: holds the client's pipeline."""
+
+    def __init__(self, pipeline: AsyncPipeline) -> None:
+        self._pipeline = pipeline
+
+    def _send(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.request(call, call.options)
+
+    def _send_stream(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.stream(call, call.options)
+
+
+class RawSyncApiResource(SyncApiResource):
+    """Base of ``namespace.with_raw_response``: every call returns an :class:`HttpResponse`."""
+
+    def _send(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.request_raw(call, call.options, HttpResponse)
+
+    def _send_stream(self, call: ApiRequest[Any]) -> Any:
+        stream = self._pipeline.stream(call, call.options)
+        return HttpResponse(stream.response, stream)
+
+
+class RawAsyncApiResource(AsyncApiResource):
+    """The async twin of :class:`RawSyncApiResource`."""
+
+    def _send(self, call: ApiRequest[Any]) -> Any:
+        return self._pipeline.request_raw(call, call.options, HttpResponse)
+
+    async def _send_stream(self, call: ApiRequest[Any]) -> Any:
+        stream = await self._pipeline.stream(call, call.options)
+        return HttpResponse(stream.response, stream)
 
 
 # ---------------------------------------------------------------------------------------

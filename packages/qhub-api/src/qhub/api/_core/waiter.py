@@ -8,14 +8,19 @@ the deadline, polls once more at the deadline, tolerates transient errors (the p
 retried after the usual pause), and raises :class:`WaitTimeoutError` (a ``TimeoutError``)
 carrying the resource id without touching the resource. ``sleep`` and ``clock`` are
 injectable so tests never really sleep.
+
+With ``progress=True`` each status change is written to stderr as one line
+(``job j-1: RUNNING after 2.4 s``): plain lines, so they read the same in a terminal, a
+notebook or a CI log.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TextIO, TypeVar
 
 from .errors import ApiConnectionError, ApiError, WaitTimeoutError
 
@@ -27,6 +32,7 @@ _TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: Shortest pause between polls, and the share of the time waited so far used as the pause.
 MIN_POLL_INTERVAL = 0.05
 POLL_GROWTH = 0.25
+_NOTHING_REPORTED = object()
 
 
 def is_transient_error(error: BaseException) -> bool:
@@ -52,7 +58,9 @@ class _WaitPlan:
     clock: Callable[[], float]
     min_interval: float = MIN_POLL_INTERVAL
     growth: float = POLL_GROWTH
+    progress: TextIO | None = None
     started: float = field(init=False)
+    reported: Any = field(init=False, default=_NOTHING_REPORTED)
 
     def __post_init__(self) -> None:
         if self.timeout is not None and self.timeout < 0:
@@ -74,7 +82,19 @@ class _WaitPlan:
             waiter.clock,
             waiter.min_interval,
             waiter.growth,
+            # Looked up per wait, not at import, so a redirected stderr is honoured.
+            (waiter.progress_stream or sys.stderr) if waiter.progress else None,
         )
+
+    def report(self, status: Any) -> None:
+        """Write a progress line when the status differs from the last one reported."""
+        if self.progress is None or status == self.reported:
+            return
+        self.reported = status
+        shown = "unknown" if status is None else str(status)
+        waited = self.clock() - self.started
+        self.progress.write(f"{self.resource} {self.resource_id}: {shown} after {waited:.1f} s\n")
+        self.progress.flush()
 
     def remaining(self) -> float | None:
         if self.timeout is None:
@@ -112,6 +132,7 @@ class Waiter(Generic[T]):
         min_interval: the shortest pause, used while the time waited is short.
         growth: the share of the time waited used as the pause (so a final state is noticed
             at most that share late).
+        progress: write a line to ``progress_stream`` (stderr by default) on each status change.
         sleep / clock: injectable for tests.
     """
 
@@ -124,6 +145,8 @@ class Waiter(Generic[T]):
     is_transient: Callable[[BaseException], bool] = is_transient_error
     min_interval: float = MIN_POLL_INTERVAL
     growth: float = POLL_GROWTH
+    progress: bool = False
+    progress_stream: TextIO | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -139,6 +162,7 @@ class Waiter(Generic[T]):
                     raise
             else:
                 last_status = self.status_of(state)
+                plan.report(last_status)
                 if self.on_poll is not None:
                     self.on_poll(state)
                 if self.is_final(state):
@@ -159,6 +183,8 @@ class AsyncWaiter(Generic[T]):
     is_transient: Callable[[BaseException], bool] = is_transient_error
     min_interval: float = MIN_POLL_INTERVAL
     growth: float = POLL_GROWTH
+    progress: bool = False
+    progress_stream: TextIO | None = None
     sleep: Callable[[float], Awaitable[None]] = async_sleep
     clock: Callable[[], float] = time.monotonic
 
@@ -174,6 +200,7 @@ class AsyncWaiter(Generic[T]):
                     raise
             else:
                 last_status = self.status_of(state)
+                plan.report(last_status)
                 if self.on_poll is not None:
                     self.on_poll(state)
                 if self.is_final(state):

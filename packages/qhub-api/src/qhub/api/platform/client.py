@@ -6,6 +6,7 @@ The namespaces and their operations are generated from ``spec/platform.json``
 
 from __future__ import annotations
 
+from .._core import environment_variables
 from ._generated.client import AsyncHubPlatformClientNamespaces, HubPlatformClientNamespaces
 from .environment import HubPlatformClientEnvironment
 
@@ -27,9 +28,11 @@ class HubPlatformClient(HubPlatformClientNamespaces):
     """
 
     DEFAULT_ENVIRONMENT = HubPlatformClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.PLATFORM_BASE_URL
 
 
 class AsyncHubPlatformClient(AsyncHubPlatformClientNamespaces):
     """The async twin of :class:`HubPlatformClient` (every method is awaitable)."""
 
     DEFAULT_ENVIRONMENT = HubPlatformClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.PLATFORM_BASE_URL

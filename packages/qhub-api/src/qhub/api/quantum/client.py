@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .._core import environment_variables
 from ._generated.client import AsyncHubQuantumClientNamespaces, HubQuantumClientNamespaces
 from .environment import HubQuantumClientEnvironment
 from .jobs.client import AsyncJobsClient, JobsClient
@@ -32,6 +33,7 @@ class HubQuantumClient(HubQuantumClientNamespaces):
     """
 
     DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.QUANTUM_BASE_URL
 
     @cached_property
     def jobs(self) -> JobsClient:
@@ -53,6 +55,7 @@ class AsyncHubQuantumClient(AsyncHubQuantumClientNamespaces):
     """The async twin of :class:`HubQuantumClient`."""
 
     DEFAULT_ENVIRONMENT = HubQuantumClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.QUANTUM_BASE_URL
 
     @cached_property
     def jobs(self) -> AsyncJobsClient:

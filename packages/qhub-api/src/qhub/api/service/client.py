@@ -9,7 +9,9 @@ import httpx
 
 from .._core.auth import BearerAuth, TokenSource
 from .._core.client import AsyncClientBase, SyncClientBase, build_settings
+from .._core.environment_variables import SERVICE_BASE_URL
 from .._core.logs import LoggingOption
+from .._core.options import NOT_GIVEN, NotGiven
 from .environment import HubServiceClientEnvironment
 from .service_api import AsyncServiceApiClient, ServiceApiClient
 
@@ -35,9 +37,11 @@ class HubServiceClient(SyncClientBase):
     """Client of one service's gateway; operations live under :attr:`service_api`.
 
     Args:
-        base_url: the concrete gateway URL of the service (always pass it: the default
-            environment is an unsubstituted template).
-        environment: used only when ``base_url`` is ``None``.
+        base_url: the concrete gateway URL of the service (always pass it, or set
+            ``QHUB_SERVICE_BASE_URL``: the default environment is an unsubstituted template).
+        environment: used when ``base_url`` is ``None``; when not given either, the
+            environment variable ``QHUB_SERVICE_BASE_URL`` if set, else
+            ``HubServiceClientEnvironment.DEFAULT``.
         token: bearer token, a zero-argument callable returning one (called for every
             attempt), or an ``httpx.Auth`` that authenticates each request itself.
         headers: extra headers for every request (credentials cannot be overridden by them).
@@ -50,7 +54,7 @@ class HubServiceClient(SyncClientBase):
         logging: a ``logging.Logger`` or a ``{"level", "logger", "silent"}`` dict.
 
     Raises:
-        Exception: neither ``base_url`` nor ``environment`` given.
+        Exception: no ``base_url``, ``environment`` or ``QHUB_SERVICE_BASE_URL``.
         TypeError: ``token`` has the wrong type.
     """
 
@@ -58,7 +62,7 @@ class HubServiceClient(SyncClientBase):
         self,
         *,
         base_url: str | None = None,
-        environment: HubServiceClientEnvironment | None = HubServiceClientEnvironment.DEFAULT,
+        environment: HubServiceClientEnvironment | NotGiven | None = NOT_GIVEN,
         token: TokenSource | httpx.Auth,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
@@ -72,6 +76,8 @@ class HubServiceClient(SyncClientBase):
         settings = build_settings(
             base_url=base_url,
             environment=environment,
+            default_environment=HubServiceClientEnvironment.DEFAULT,
+            base_url_variable=SERVICE_BASE_URL,
             auth=_service_auth(token),
             headers=headers,
             timeout=timeout,
@@ -101,7 +107,7 @@ class AsyncHubServiceClient(AsyncClientBase):
         self,
         *,
         base_url: str | None = None,
-        environment: HubServiceClientEnvironment | None = HubServiceClientEnvironment.DEFAULT,
+        environment: HubServiceClientEnvironment | NotGiven | None = NOT_GIVEN,
         token: TokenSource | httpx.Auth | None = None,
         async_token: Callable[[], Awaitable[str]] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -118,6 +124,8 @@ class AsyncHubServiceClient(AsyncClientBase):
         settings = build_settings(
             base_url=base_url,
             environment=environment,
+            default_environment=HubServiceClientEnvironment.DEFAULT,
+            base_url_variable=SERVICE_BASE_URL,
             auth=_service_auth(token, async_token),  # type: ignore[arg-type]
             headers=headers,
             timeout=timeout,

@@ -5,6 +5,7 @@ The namespaces and their operations are generated from ``spec/user.json`` (``_ge
 
 from __future__ import annotations
 
+from .._core import environment_variables
 from ._generated.client import AsyncHubUserClientNamespaces, HubUserClientNamespaces
 from .environment import HubUserClientEnvironment
 
@@ -23,9 +24,11 @@ class HubUserClient(HubUserClientNamespaces):
     """
 
     DEFAULT_ENVIRONMENT = HubUserClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.USER_BASE_URL
 
 
 class AsyncHubUserClient(AsyncHubUserClientNamespaces):
     """The async twin of :class:`HubUserClient`."""
 
     DEFAULT_ENVIRONMENT = HubUserClientEnvironment.DEFAULT
+    BASE_URL_VARIABLE = environment_variables.USER_BASE_URL

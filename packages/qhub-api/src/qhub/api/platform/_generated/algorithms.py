@@ -12,6 +12,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -443,7 +444,7 @@ def upload_algorithm_sketch_image(
     )
 
 
-class AlgorithmsOperations:
+class AlgorithmsOperations(OperationsBase):
     """The operations of ``algorithms``, shared by its sync, async and raw clients."""
 
     add_algorithm_access_permission = Operation(add_algorithm_access_permission)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -33,7 +34,7 @@ def get_announcements(
     )
 
 
-class AnnouncementsOperations:
+class AnnouncementsOperations(OperationsBase):
     """The operations of ``announcements``, shared by its sync, async and raw clients."""
 
     get_announcements = Operation(get_announcements)

@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -106,7 +107,7 @@ def get_applications(
     )
 
 
-class ApplicationsOperations:
+class ApplicationsOperations(OperationsBase):
     """The operations of ``applications``, shared by its sync, async and raw clients."""
 
     create_application = Operation(create_application)

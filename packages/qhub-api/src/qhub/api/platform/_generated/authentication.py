@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -39,7 +40,7 @@ def resolve_auth_token(
     )
 
 
-class AuthenticationOperations:
+class AuthenticationOperations(OperationsBase):
     """The operations of ``authentication``, shared by its sync, async and raw clients."""
 
     resolve_auth_token = Operation(resolve_auth_token)

@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -696,7 +697,7 @@ def update_user_allowance_configuration(
     )
 
 
-class BillingOperations:
+class BillingOperations(OperationsBase):
     """The operations of ``billing``, shared by its sync, async and raw clients."""
 
     create_account_link = Operation(create_account_link)

@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -39,7 +40,7 @@ def create_data_pool_grant(
     )
 
 
-class DataPoolGrantsOperations:
+class DataPoolGrantsOperations(OperationsBase):
     """The operations of ``data_pool_grants``, shared by its sync, async and raw clients."""
 
     create_data_pool_grant = Operation(create_data_pool_grant)

@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -157,7 +158,7 @@ def update_data_pool_share_role(
     )
 
 
-class DataPoolSharesOperations:
+class DataPoolSharesOperations(OperationsBase):
     """The operations of ``data_pool_shares``, shared by its sync, async and raw clients."""
 
     add_data_pool_share_constraint = Operation(add_data_pool_share_constraint)

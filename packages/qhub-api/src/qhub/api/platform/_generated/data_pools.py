@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -181,7 +182,7 @@ def update_data_pool(
     )
 
 
-class DataPoolsOperations:
+class DataPoolsOperations(OperationsBase):
     """The operations of ``data_pools``, shared by its sync, async and raw clients."""
 
     add_data_pool_file = Operation(add_data_pool_file)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -54,7 +55,7 @@ def get_entitlements(
     return ApiRequest("GET", "entitlements", response_type=_m.Entitlements, options=request_options)
 
 
-class EntitlementsOperations:
+class EntitlementsOperations(OperationsBase):
     """The operations of ``entitlements``, shared by its sync, async and raw clients."""
 
     check_job_eligibility = Operation(check_job_eligibility)

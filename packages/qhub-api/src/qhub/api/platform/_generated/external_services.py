@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -106,7 +107,7 @@ def update_external_service_security_configuration(
     )
 
 
-class ExternalServicesOperations:
+class ExternalServicesOperations(OperationsBase):
     """The operations of ``external_services``, shared by its sync, async and raw clients."""
 
     add_external_service_pricing_plan = Operation(add_external_service_pricing_plan)

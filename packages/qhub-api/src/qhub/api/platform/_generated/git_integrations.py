@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -176,7 +177,7 @@ def update_git_lab_integration(
     )
 
 
-class GitIntegrationsOperations:
+class GitIntegrationsOperations(OperationsBase):
     """The operations of ``git_integrations``, shared by its sync, async and raw clients."""
 
     create_git_hub_integration = Operation(create_git_hub_integration)

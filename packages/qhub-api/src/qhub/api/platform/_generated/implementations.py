@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -301,7 +302,7 @@ def update_implementation_summary(
     )
 
 
-class ImplementationsOperations:
+class ImplementationsOperations(OperationsBase):
     """The operations of ``implementations``, shared by its sync, async and raw clients."""
 
     add_implementation_access_permission = Operation(add_implementation_access_permission)

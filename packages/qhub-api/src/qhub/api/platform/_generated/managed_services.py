@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -239,7 +240,7 @@ def upload_managed_service_source(
     )
 
 
-class ManagedServicesOperations:
+class ManagedServicesOperations(OperationsBase):
     """The operations of ``managed_services``, shared by its sync, async and raw clients."""
 
     add_managed_service_pricing_plan = Operation(add_managed_service_pricing_plan)

@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -303,7 +304,7 @@ def get_tree(id: str, *, request_options: RequestOptions | None = None) -> ApiRe
     )
 
 
-class MarketplaceOperations:
+class MarketplaceOperations(OperationsBase):
     """The operations of ``marketplace``, shared by its sync, async and raw clients."""
 
     get_file = StreamOperation(get_file)

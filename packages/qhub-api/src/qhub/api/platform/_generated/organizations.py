@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -340,7 +341,7 @@ def update_organization_provider_token(
     )
 
 
-class OrganizationsOperations:
+class OrganizationsOperations(OperationsBase):
     """The operations of ``organizations``, shared by its sync, async and raw clients."""
 
     add_organization_member = Operation(add_organization_member)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -33,7 +34,7 @@ def get_products(
     )
 
 
-class ProductsOperations:
+class ProductsOperations(OperationsBase):
     """The operations of ``products``, shared by its sync, async and raw clients."""
 
     get_products = Operation(get_products)

@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -54,7 +55,7 @@ def get_quantum_workload_costs(
     )
 
 
-class QuantumWorkloadsOperations:
+class QuantumWorkloadsOperations(OperationsBase):
     """The operations of ``quantum_workloads``, shared by its sync, async and raw clients."""
 
     get_quantum_job_costs = Operation(get_quantum_job_costs)

@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -240,7 +241,7 @@ def head_service_execution(
     )
 
 
-class ServiceExecutionsOperations:
+class ServiceExecutionsOperations(OperationsBase):
     """The operations of ``service_executions``, shared by its sync, async and raw clients."""
 
     cancel_service_execution = Operation(cancel_service_execution)

@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -114,7 +115,7 @@ def rerun_service_job(
     )
 
 
-class ServiceJobsOperations:
+class ServiceJobsOperations(OperationsBase):
     """The operations of ``service_jobs``, shared by its sync, async and raw clients."""
 
     create_service_job = Operation(create_service_job)

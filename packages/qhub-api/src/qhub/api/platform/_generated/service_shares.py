@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -157,7 +158,7 @@ def update_service_share_role(
     )
 
 
-class ServiceSharesOperations:
+class ServiceSharesOperations(OperationsBase):
     """The operations of ``service_shares``, shared by its sync, async and raw clients."""
 
     add_service_share_constraint = Operation(add_service_share_constraint)

@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -260,7 +261,7 @@ def update_service_summary(
     )
 
 
-class ServicesOperations:
+class ServicesOperations(OperationsBase):
     """The operations of ``services``, shared by its sync, async and raw clients."""
 
     check_service_name_availability = Operation(check_service_name_availability)

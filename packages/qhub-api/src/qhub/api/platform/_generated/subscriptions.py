@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -79,7 +80,7 @@ def get_subscription(
     )
 
 
-class SubscriptionsOperations:
+class SubscriptionsOperations(OperationsBase):
     """The operations of ``subscriptions``, shared by its sync, async and raw clients."""
 
     create_subscription = Operation(create_subscription)

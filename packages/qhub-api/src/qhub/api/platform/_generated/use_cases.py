@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -646,7 +647,7 @@ def upload_use_case_sketch_image(
     )
 
 
-class UseCasesOperations:
+class UseCasesOperations(OperationsBase):
     """The operations of ``use_cases``, shared by its sync, async and raw clients."""
 
     add_use_case_access_permission = Operation(add_use_case_access_permission)

@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -79,7 +80,7 @@ def mark_notification_as_read(
     )
 
 
-class UserNotificationsOperations:
+class UserNotificationsOperations(OperationsBase):
     """The operations of ``user_notifications``, shared by its sync, async and raw clients."""
 
     get_my_notifications = Operation(get_my_notifications)

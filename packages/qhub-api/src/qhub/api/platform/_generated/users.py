@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -129,7 +130,7 @@ def update_user_provider_token(
     )
 
 
-class UsersOperations:
+class UsersOperations(OperationsBase):
     """The operations of ``users``, shared by its sync, async and raw clients."""
 
     accept_invitation = Operation(accept_invitation)

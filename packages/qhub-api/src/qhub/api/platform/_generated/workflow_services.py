@@ -11,6 +11,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -98,7 +99,7 @@ def update_workflow_model(
     )
 
 
-class WorkflowServicesOperations:
+class WorkflowServicesOperations(OperationsBase):
     """The operations of ``workflow_services``, shared by its sync, async and raw clients."""
 
     add_workflow_service_pricing_plan = Operation(add_workflow_service_pricing_plan)

@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -42,7 +43,7 @@ def submit_response(
     )
 
 
-class WorkflowUserTasksOperations:
+class WorkflowUserTasksOperations(OperationsBase):
     """The operations of ``workflow_user_tasks``, shared by its sync, async and raw clients."""
 
     submit_response = Operation(submit_response)

@@ -14,6 +14,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -161,7 +162,7 @@ def get_least_busy_backend(
     )
 
 
-class BackendsOperations:
+class BackendsOperations(OperationsBase):
     """The operations of ``backends``, shared by its sync, async and raw clients."""
 
     get_backend = Operation(get_backend)

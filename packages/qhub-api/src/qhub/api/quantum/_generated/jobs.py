@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -567,7 +568,7 @@ def update_service_execution_session_state(
     )
 
 
-class JobsOperations:
+class JobsOperations(OperationsBase):
     """The operations of ``jobs``, shared by its sync, async and raw clients."""
 
     cancel_job = Operation(cancel_job)

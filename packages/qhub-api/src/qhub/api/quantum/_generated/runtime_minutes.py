@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -35,7 +36,7 @@ def get_runtime_minutes(
     )
 
 
-class RuntimeMinutesOperations:
+class RuntimeMinutesOperations(OperationsBase):
     """The operations of ``runtime_minutes``, shared by its sync, async and raw clients."""
 
     get_runtime_minutes = Operation(get_runtime_minutes)

@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -143,7 +144,7 @@ def update_session_state(
     )
 
 
-class SessionsOperations:
+class SessionsOperations(OperationsBase):
     """The operations of ``sessions``, shared by its sync, async and raw clients."""
 
     close_session = Operation(close_session)

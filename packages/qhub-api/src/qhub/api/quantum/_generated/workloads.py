@@ -11,6 +11,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -63,7 +64,7 @@ def get_workloads(
     )
 
 
-class WorkloadsOperations:
+class WorkloadsOperations(OperationsBase):
     """The operations of ``workloads``, shared by its sync, async and raw clients."""
 
     get_workloads = Operation(get_workloads)

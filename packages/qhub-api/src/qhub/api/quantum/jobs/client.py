@@ -137,9 +137,18 @@ class JobsClient(JobsOperations, _generated.JobsClient):
         timeout: float | None = None,
         interval: float = DEFAULT_POLL_INTERVAL,
         on_status: Callable[[JobStatusResponse], None] | None = None,
+        progress: bool = False,
     ) -> Job:
         """Poll until the job is final and return it; unknown statuses and blips are polled
         through.
+
+        Args:
+            job_id: the job.
+            timeout: seconds to wait at most; ``None`` waits as long as it takes.
+            interval: the longest pause between polls (they start faster).
+            on_status: called with the status of every poll.
+            progress: write a line to stderr each time the status changes
+                (``job <id>: RUNNING after 2.4 s``).
 
         Raises:
             WaitTimeoutError: (a ``TimeoutError``) not final after ``timeout`` seconds; the
@@ -155,6 +164,7 @@ class JobsClient(JobsOperations, _generated.JobsClient):
             on_poll=_status_reporter(on_status),
             min_interval=FIRST_POLL_INTERVAL,
             growth=POLL_GROWTH,
+            progress=progress,
         ).wait(timeout=timeout, interval=interval)
 
 
@@ -189,6 +199,7 @@ class AsyncJobsClient(JobsOperations, _generated.AsyncJobsClient):
         timeout: float | None = None,
         interval: float = DEFAULT_POLL_INTERVAL,
         on_status: Callable[[JobStatusResponse], None] | None = None,
+        progress: bool = False,
     ) -> Job:
         """Poll until the job is final and return it; see :meth:`JobsClient.wait`."""
         require_id(job_id, "job_id")
@@ -201,6 +212,7 @@ class AsyncJobsClient(JobsOperations, _generated.AsyncJobsClient):
             on_poll=_status_reporter(on_status),
             min_interval=FIRST_POLL_INTERVAL,
             growth=POLL_GROWTH,
+            progress=progress,
         ).wait(timeout=timeout, interval=interval)
 
 

@@ -13,6 +13,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     Stream,
@@ -132,7 +133,7 @@ def start_execution(
     )
 
 
-class ServiceApiOperations:
+class ServiceApiOperations(OperationsBase):
     """The operations of ``service_api``, shared by its sync, async and raw clients."""
 
     cancel_execution = Operation(cancel_execution)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -33,7 +34,7 @@ def authorize_by_personal_access_token(
     )
 
 
-class AuthenticationOperations:
+class AuthenticationOperations(OperationsBase):
     """The operations of ``authentication``, shared by its sync, async and raw clients."""
 
     authorize_by_personal_access_token = Operation(authorize_by_personal_access_token)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -42,7 +43,7 @@ def users(
     )
 
 
-class SearchOperations:
+class SearchOperations(OperationsBase):
     """The operations of ``search``, shared by its sync, async and raw clients."""
 
     users = Operation(users)

@@ -10,6 +10,7 @@ from functools import cached_property
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -42,7 +43,7 @@ def get_user_registration_status(
     )
 
 
-class UserRegistrationStatusOperations:
+class UserRegistrationStatusOperations(OperationsBase):
     """The operations of ``user_registration_status``, shared by its sync, async and raw clients."""
 
     get_user_registration_status = Operation(get_user_registration_status)

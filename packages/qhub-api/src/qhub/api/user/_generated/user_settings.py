@@ -11,6 +11,7 @@ from ..._core.encoding import FileInput
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -82,7 +83,7 @@ def update_current_user_profile_image(
     )
 
 
-class UserSettingsOperations:
+class UserSettingsOperations(OperationsBase):
     """The operations of ``user_settings``, shared by its sync, async and raw clients."""
 
     delete_current_user = Operation(delete_current_user)

@@ -12,6 +12,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -86,7 +87,7 @@ def regenerate_default_personal_access_token(
     )
 
 
-class UserSettingsPersonalAccessTokensOperations:
+class UserSettingsPersonalAccessTokensOperations(OperationsBase):
     """The operations of ``user_settings_personal_access_tokens``, shared by its sync, async and raw clients."""
 
     create_personal_access_token = Operation(create_personal_access_token)

@@ -12,6 +12,7 @@ from ..._core.encoding import path_segment as _segment
 from ..._core.operations import (
     AsyncApiResource,
     Operation,
+    OperationsBase,
     RawAsyncApiResource,
     RawSyncApiResource,
     SyncApiResource,
@@ -89,7 +90,7 @@ def resolve_users(
     )
 
 
-class UsersOperations:
+class UsersOperations(OperationsBase):
     """The operations of ``users``, shared by its sync, async and raw clients."""
 
     check_user_exists = Operation(check_user_exists)
