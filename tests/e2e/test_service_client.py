@@ -41,6 +41,27 @@ def test_seed_quickstart_runs_unchanged(client_for: Clients, downloads: Path) ->
     assert f"submitted job {result['job_id']}" in [entry.message for entry in logs]
 
 
+def test_code_written_for_the_vendor_sdk_keeps_its_keywords(
+    client_for: Clients, downloads: Path
+) -> None:
+    """The vendor's keyword names work beside the seeds' ones: service_execution_id=,
+    file_name=; giving both spellings, or neither, is a TypeError naming them."""
+    client = client_for("echo")
+    started = client.run(request={"values": [1], "name": "kw", "flag": True})
+    execution = client.get_service_execution(service_execution_id=started.id)
+    assert execution.id == started.id
+    execution.wait_for_final_state(timeout=30, wait=0.2)
+    path = execution.download_result_file(file_name="note.txt", target_path=downloads)
+    assert path.read_text() == "note for kw\n"
+    assert b"".join(execution.result_file_stream(file_name="note.txt")) == b"note for kw\n"
+    with pytest.raises(TypeError, match="not both"):
+        client.get_service_execution(started.id, service_execution_id=started.id)
+    with pytest.raises(TypeError, match="name= is required"):
+        execution.download_result_file(target_path=downloads)
+    with pytest.raises(TypeError, match="target_path is required"):
+        execution.download_result_file("note.txt")
+
+
 def test_arguments_logs_files_and_secrets(client_for: Clients, downloads: Path) -> None:
     """Typed arguments, print/stderr/logging severities, a written file, a secret never logged."""
     client = client_for("echo")

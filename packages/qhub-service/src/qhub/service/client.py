@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from qhub.api._core.environment_variables import TOKEN_ENDPOINT, DefaultEndpoint, resolve_endpoint
+from qhub.api._core.operations import exactly_one
 
 from .platform import DEFAULT_PLATFORM_ENDPOINT, HubPlatformClient
 
@@ -203,6 +204,11 @@ class _ServiceClientBase:
         return f"{type(self).__name__}(service_endpoint={self.service_endpoint!r}, auth={mode!r})"
 
 
+def _execution_id(id: str | None, service_execution_id: str | None) -> str:
+    """The seeds' ``id`` or the vendor's ``service_execution_id``: exactly one of them."""
+    return exactly_one(id, service_execution_id, "id", "service_execution_id")
+
+
 class HubServiceClient(_ServiceClientBase):
     """Runs and inspects executions of one managed service.
 
@@ -315,16 +321,21 @@ class HubServiceClient(_ServiceClientBase):
 
         return DataPoolReference(id=grant.datapool_id, grant=token)
 
-    def get_service_execution(self, id: str) -> HubServiceExecution:
-        """The execution with this id.
+    def get_service_execution(
+        self, id: str | None = None, *, service_execution_id: str | None = None
+    ) -> HubServiceExecution:
+        """The execution with this id (``service_execution_id=``, the vendor's keyword, works
+        too).
 
         Raises:
+            TypeError: no id, or both spellings.
             ValueError: ``id`` is empty.
             NotFoundError: no such execution for this application.
         """
         from .execution import HubServiceExecution
 
-        return HubServiceExecution(self.api, self.api.get_status(id))
+        execution_id = _execution_id(id, service_execution_id)
+        return HubServiceExecution(self.api, self.api.get_status(execution_id))
 
     def get_service_executions(self) -> list[HubServiceExecution]:
         """Every execution this application started through the gateway, newest first."""
@@ -424,11 +435,14 @@ class AsyncHubServiceClient(_ServiceClientBase):
 
         return DataPoolReference(id=grant.datapool_id, grant=token)
 
-    async def get_service_execution(self, id: str) -> AsyncHubServiceExecution:
-        """The execution with this id."""
+    async def get_service_execution(
+        self, id: str | None = None, *, service_execution_id: str | None = None
+    ) -> AsyncHubServiceExecution:
+        """The execution with this id (``service_execution_id=`` works too)."""
         from .execution import AsyncHubServiceExecution
 
-        return AsyncHubServiceExecution(self.api, await self.api.get_status(id))
+        execution_id = _execution_id(id, service_execution_id)
+        return AsyncHubServiceExecution(self.api, await self.api.get_status(execution_id))
 
     async def get_service_executions(self) -> list[AsyncHubServiceExecution]:
         """Every execution this application started through the gateway, newest first."""

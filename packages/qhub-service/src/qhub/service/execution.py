@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qhub.api._core.errors import NotFoundError
+from qhub.api._core.operations import exactly_one
 from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 
@@ -77,6 +78,11 @@ class Result(ResultResponse):
 
     def __contains__(self, key: object) -> bool:
         return key in (self.model_extra or {})
+
+
+def _file_name(name: str | None, file_name: str | None) -> str:
+    """The seeds' ``name`` or the vendor's ``file_name``: exactly one of them."""
+    return exactly_one(name, file_name, "name", "file_name")
 
 
 def checked_file_name(name: object) -> str:
@@ -295,11 +301,19 @@ class HubServiceExecution(_ExecutionBase):
         """Names of the downloadable result files (waits for the final state)."""
         return self.result().files()
 
-    def result_file_stream(self, name: str) -> Iterator[bytes]:
+    def result_file_stream(
+        self, name: str | None = None, *, file_name: str | None = None
+    ) -> Iterator[bytes]:
         """An iterator over the bytes of one result file; errors raise here, not later."""
-        return self._api.get_result_file(self.id, name)
+        return self._api.get_result_file(self.id, _file_name(name, file_name))
 
-    def download_result_file(self, name: str, target_path: str | os.PathLike[str]) -> Path:
+    def download_result_file(
+        self,
+        name: str | None = None,
+        target_path: str | os.PathLike[str] | None = None,
+        *,
+        file_name: str | None = None,
+    ) -> Path:
         """Stream one result file into the directory ``target_path``; return its path.
 
         The file appears only when complete: a failed download leaves nothing behind and
@@ -310,6 +324,9 @@ class HubServiceExecution(_ExecutionBase):
                 land outside it.
             ApiError: the gateway refused the file.
         """
+        name = _file_name(name, file_name)
+        if target_path is None:
+            raise TypeError("target_path is required: the directory to download into")
         download = _Download(name, target_path)
         try:
             with self._api.get_result_file(self.id, name) as stream:
@@ -403,12 +420,23 @@ class AsyncHubServiceExecution(_ExecutionBase):
         """Names of the downloadable result files (waits for the final state)."""
         return (await self.result()).files()
 
-    async def result_file_stream(self, name: str) -> AsyncIterator[bytes]:
+    async def result_file_stream(
+        self, name: str | None = None, *, file_name: str | None = None
+    ) -> AsyncIterator[bytes]:
         """An async iterator over one result file's bytes; errors raise at the ``await``."""
-        return await self._api.get_result_file(self.id, name)
+        return await self._api.get_result_file(self.id, _file_name(name, file_name))
 
-    async def download_result_file(self, name: str, target_path: str | os.PathLike[str]) -> Path:
+    async def download_result_file(
+        self,
+        name: str | None = None,
+        target_path: str | os.PathLike[str] | None = None,
+        *,
+        file_name: str | None = None,
+    ) -> Path:
         """Stream one result file into ``target_path``; see the sync twin for the contract."""
+        name = _file_name(name, file_name)
+        if target_path is None:
+            raise TypeError("target_path is required: the directory to download into")
         download = _Download(name, target_path)
         try:
             async with self._api.get_result_file(self.id, name) as stream:

@@ -446,11 +446,26 @@ def one_of(
     Raises:
         TypeError: both spellings were given, or neither of a required argument.
     """
+    if required:
+        return exactly_one(documented, other, name, other_name)
     if documented is not None and other is not None:
         raise TypeError(f"pass {name}= or {other_name}=, not both")
-    if required and documented is None and other is None:
-        raise TypeError(f"{name}= is required (or {other_name}=)")
     return documented if documented is not None else other
+
+
+def exactly_one(documented: T | None, other: T | None, name: str, other_name: str) -> T:
+    """The value of a required argument that has two accepted spellings.
+
+    Raises:
+        TypeError: both spellings were given, or neither.
+    """
+    if documented is not None and other is not None:
+        raise TypeError(f"pass {name}= or {other_name}=, not both")
+    if documented is not None:
+        return documented
+    if other is not None:
+        return other
+    raise TypeError(f"{name}= is required (or {other_name}=)")
 
 
 def response_headers(response: httpx.Response) -> dict[str, str]:
