@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_time.py", "sdk_overhead.py", "executions.py", "large_file.py", "quantum.py"]
+SCRIPTS = [
+    "import_time.py",
+    "sdk_overhead.py",
+    "executions.py",
+    "large_file.py",
+    "quantum.py",
+    "listing_scale.py",
+]
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -134,3 +135,54 @@ def test_jobs_and_workloads_sort_and_filter_by_origin(
         client.workloads.get_workloads(origin="ELSEWHERE")
     with pytest.raises(BadRequestError, match="can't sort by 'colour'"):
         client.jobs.search_jobs(sort=["colour,asc"])
+
+
+def test_a_data_dir_from_before_the_payload_table_is_migrated(tmp_path: Path) -> None:
+    """Jobs stored with their input inside the document (the layout before payloads had a
+    table of their own) read back whole after the upgrade, and list along the index."""
+    import json
+    import sqlite3
+
+    with LocalHub(tmp_path, example=False) as local:
+        assert local.connection is not None
+        client = HubQuantumClient(
+            api_key=local.connection.personal_access_token, base_url=local.connection.quantum_url
+        )
+        job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=10, input={"qasm": BELL})
+        client.jobs.wait(job.id, timeout=60)
+        result = client.jobs.get_job_result(job.id)
+        client.close()
+    # Rewrite the file into the earlier layout: payload inside the document, no new columns.
+    db = sqlite3.connect(tmp_path / "hub.sqlite3")
+    (document,) = db.execute("SELECT document FROM quantum_jobs").fetchone()
+    input_text, result_text = db.execute(
+        "SELECT input, result FROM quantum_job_payloads"
+    ).fetchone()
+    old = {
+        **json.loads(document),
+        "input": json.loads(input_text),
+        "result": json.loads(result_text),
+    }
+    db.executescript(
+        "DROP TABLE quantum_job_payloads; DROP INDEX IF EXISTS quantum_jobs_by_execution;"
+        " DROP INDEX IF EXISTS quantum_jobs_by_session;"
+        " ALTER TABLE quantum_jobs DROP COLUMN session_id;"
+        " ALTER TABLE quantum_jobs DROP COLUMN service_execution_id;"
+    )
+    db.execute("UPDATE quantum_jobs SET document = ?", (json.dumps(old),))
+    db.commit()
+    db.close()
+
+    with LocalHub(tmp_path, example=False) as local:
+        assert local.connection is not None
+        client = HubQuantumClient(
+            api_key=local.connection.personal_access_token, base_url=local.connection.quantum_url
+        )
+        assert client.jobs.get_job_input(job.id) == {"qasm": BELL}
+        assert client.jobs.get_job_result(job.id) == result
+        assert [j.id for j in client.jobs.search_jobs().content or []] == [job.id]
+        client.close()
+    db = sqlite3.connect(tmp_path / "hub.sqlite3")
+    (document,) = db.execute("SELECT document FROM quantum_jobs").fetchone()
+    assert "input" not in json.loads(document) and "result" not in json.loads(document)
+    db.close()

@@ -8,7 +8,16 @@ from typing import Generic, TypeVar
 
 from .errors import BadRequest
 
-__all__ = ["MAX_PAGE_SIZE", "Page", "PageRequest", "page_of", "sort_records", "sorted_page"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "Page",
+    "PageRequest",
+    "check_page",
+    "page_of",
+    "sort_order",
+    "sort_records",
+    "sorted_page",
+]
 
 MAX_PAGE_SIZE = 1000
 
@@ -36,21 +45,19 @@ class Page(Generic[Record]):
     total_pages: int
 
 
-def sort_records(
-    records: Sequence[Record], sort: Sequence[str], properties: Mapping[str, str]
-) -> list[Record]:
-    """``records`` ordered by ``sort`` (``property,asc|desc``, repeatable; the first one leads).
+def sort_order(sort: Sequence[str], properties: Mapping[str, str]) -> list[tuple[str, bool]]:
+    """``sort`` (``property,asc|desc``, repeatable; the first one leads) as (attribute,
+    descending) pairs.
 
     ``properties`` maps the sortable wire names (camelCase) to record attributes; the
-    attribute names themselves are accepted too. Records without a value sort after those
-    with one, in either direction. Without ``sort`` the records keep their order.
+    attribute names themselves are accepted too.
 
     Raises:
         BadRequest: an unknown property or direction, named.
     """
     keys = {**{attribute: attribute for attribute in properties.values()}, **properties}
-    ordered = list(records)
-    for spec in reversed(sort):
+    order = []
+    for spec in sort:
         name, _, direction = spec.partition(",")
         name, direction = name.strip(), (direction.strip().lower() or "asc")
         if name not in keys:
@@ -58,12 +65,32 @@ def sort_records(
             raise BadRequest(f"can't sort by {name!r}; sortable: {known}")
         if direction not in ("asc", "desc"):
             raise BadRequest(f"sort direction must be asc or desc, not {direction!r}")
-        attribute = keys[name]
+        order.append((keys[name], direction == "desc"))
+    return order
+
+
+def sort_records(
+    records: Sequence[Record], sort: Sequence[str], properties: Mapping[str, str]
+) -> list[Record]:
+    """``records`` ordered by ``sort`` (see :func:`sort_order`). Records without a value sort
+    after those with one, in either direction. Without ``sort`` the records keep their order.
+
+    Raises:
+        BadRequest: an unknown property or direction, named.
+    """
+    ordered = list(records)
+    for attribute, descending in reversed(sort_order(sort, properties)):
         present = [r for r in ordered if getattr(r, attribute) is not None]
         absent = [r for r in ordered if getattr(r, attribute) is None]
-        present.sort(key=lambda r: getattr(r, attribute), reverse=direction == "desc")
+        present.sort(key=lambda r: getattr(r, attribute), reverse=descending)
         ordered = present + absent
     return ordered
+
+
+def check_page(request: PageRequest) -> None:
+    """Raise ``BadRequest`` for a negative page, or a size outside 1..1000."""
+    if request.page < 0 or not 1 <= request.size <= MAX_PAGE_SIZE:
+        raise BadRequest(f"page must be >= 0 and size between 1 and {MAX_PAGE_SIZE}")
 
 
 def page_of(records: Sequence[Record], request: PageRequest) -> Page[Record]:
@@ -72,9 +99,8 @@ def page_of(records: Sequence[Record], request: PageRequest) -> Page[Record]:
     Raises:
         BadRequest: a negative page, or a size outside 1..1000.
     """
+    check_page(request)
     page, size = request.page, request.size
-    if page < 0 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadRequest(f"page must be >= 0 and size between 1 and {MAX_PAGE_SIZE}")
     return Page(
         content=list(records[page * size : (page + 1) * size]),
         page=page,

@@ -124,8 +124,7 @@ class Sessions:
 
     def jobs_of(self, session: SessionRecord) -> list[JobRecord]:
         """The jobs submitted into a session, oldest first."""
-        jobs = self._store.jobs(session.organization_id)
-        return [job for job in reversed(jobs) if job.session_id == session.id]
+        return self._store.session_jobs(session.id)
 
     def close(self, organization_id: str, session_id: str) -> SessionRecord:
         """Stop accepting jobs and close once queued jobs finish (none is cancelled).

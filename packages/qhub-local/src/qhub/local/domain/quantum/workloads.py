@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..errors import BadRequest
-from ..listing import Page, PageRequest, sorted_page
+from ..listing import Page, PageRequest, check_page, sort_order, sorted_page
 from .inputs import WorkloadFilters
 from .records import JobRecord, SessionRecord, Workload
 from .sessions import Sessions
-from .store import QuantumStore
+from .store import SORT_SQL, QuantumStore
 
 __all__ = ["ORIGINS", "SORTABLE_JOB_FIELDS", "SORTABLE_WORKLOAD_FIELDS", "Listings"]
 
@@ -104,10 +104,22 @@ class Listings:
         Raises:
             BadRequest: an unknown sort property, or a bad page.
         """
-        jobs = self._store.jobs(organization_id)
-        if service_execution_id is not None:
-            jobs = [job for job in jobs if job.service_execution_id == service_execution_id]
-        return sorted_page(jobs, paging, SORTABLE_JOB_FIELDS)
+        order = sort_order(paging.sort, SORTABLE_JOB_FIELDS)
+        unsupported = [name for name, _ in order if name not in SORT_SQL]
+        if unsupported:  # derived properties (the provider): sorted here, not in SQL
+            jobs = self._store.jobs(organization_id)
+            if service_execution_id is not None:
+                jobs = [j for j in jobs if j.service_execution_id == service_execution_id]
+            return sorted_page(jobs, paging, SORTABLE_JOB_FIELDS)
+        check_page(paging)
+        content, total = self._store.jobs_page(
+            organization_id,
+            service_execution_id=service_execution_id,
+            order=order,
+            offset=paging.page * paging.size,
+            limit=paging.size,
+        )
+        return Page(content, paging.page, paging.size, total, -(-total // paging.size))
 
     def workloads(
         self, organization_id: str, filters: WorkloadFilters, paging: PageRequest
