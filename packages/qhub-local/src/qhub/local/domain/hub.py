@@ -133,15 +133,16 @@ class Hub:
         service), user, token and data pool exist, and every user's own organization.
 
         ``previous`` is the last ``connection.json``: its secrets are kept if they still
-        match the stored hashes; otherwise new ones are issued (secrets are stored hashed, so
-        they can't be recovered from the database).
+        match the stored hashes. Otherwise the application's secret is the sealed copy the
+        Hub keeps, and the personal access token a new one (tokens are stored hashed only).
         """
         organization_id = self.organizations.ensure_default()
         old_app = (previous or {}).get("application") or {}
         app, secret = self.applications.ensure_default(old_app.get("secret_access_key") or "")
         self.users.ensure_user(organization_id, "local")
         self.organizations.ensure_homes()
-        self.subscriptions.subscribe_to_all(app.id)
+        for application_id in self.applications.subscribed_to_everything():
+            self.subscriptions.subscribe_to_all(application_id)
         token = (previous or {}).get("personal_access_token") or ""
         if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from ...runner import RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
-from ..clock import utc_now
+from ..clock import utc_now, utc_now_ms
 from ..datapools import DataPool, DataPools
 from ..errors import BadRequest, NotFound
 from ..identity import Applications, Organizations
@@ -113,7 +113,7 @@ class Executions:
             service=service.path,
             application_id=application_id,
             status="PENDING",
-            created_at=utc_now(),
+            created_at=utc_now_ms(),  # as the wire shows it: range filters match it
             workdir=workdir,
             tags=list(request.tags),
             organization_id=organization_id,

@@ -8,6 +8,7 @@ same transaction; which services exist is the catalog's business (it stores only
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,17 @@ APPLICATION_COLUMNS = "id, name, access_key_id, COALESCE(organization_id, ''), c
 
 def _migrate(db: sqlite3.Connection) -> None:
     """Applications made before organizations had applications of their own belong to the
-    Hub's default organization; their secrets were kept only hashed (no sealed copy)."""
+    Hub's default organization; their secrets were kept only hashed (no sealed copy); they
+    are remembered (``applications_before_subscriptions``) to keep them subscribed to every
+    service, as they could call every service then."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(applications)")}
+    if "organization_id" not in columns:
+        # They could call every service before subscriptions existed; they keep doing so.
+        legacy = [row[0] for row in db.execute("SELECT id FROM applications")]
+        db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('applications_before_subscriptions', ?)",
+            (json.dumps(legacy),),
+        )
     for column in ("organization_id", "sealed_secret"):
         if column not in columns:
             db.execute(f"ALTER TABLE applications ADD COLUMN {column} TEXT")
@@ -152,6 +162,11 @@ class ApplicationStore:
                 " ORDER BY created_at, rowid LIMIT 1"
             ).fetchone()
         return _application(row) if row else None
+
+    def applications_before_subscriptions(self) -> list[str]:
+        """The ids of applications made before subscriptions existed (see the migration)."""
+        stored = self._database.meta("applications_before_subscriptions")
+        return [str(app_id) for app_id in json.loads(stored)] if stored else []
 
     def delete_application(self, app_id: str) -> None:
         """Delete an application and its subscriptions, in one transaction."""

@@ -87,20 +87,39 @@ class Applications:
 
     def ensure_default(self, known_secret: str) -> tuple[Application, str]:
         """The Hub's first application and its secret: ``known_secret`` while it still
-        matches the stored hash, otherwise a new one (the hash can't give it back)."""
+        matches the stored hash, else the sealed copy, else a new one (keys made before
+        secrets were kept sealed can't be given back)."""
         app = self._store.first_application()
         if app is None:
             return self.create(Caller(self.home_organization, role="OWNER"), "default")
         stored = self._store.key(app_id=app.id)
         assert stored is not None
         secret = known_secret
-        if not secrets_match(known_secret, stored.secret_hash):
-            secret = new_secret("SK")
+        if not secrets_match(secret, stored.secret_hash):
+            secret = self._open(stored.sealed_secret) or new_secret("SK")
         if secret != known_secret or stored.sealed_secret is None or not app.organization_id:
             self._store.set_application_secret(
                 app.id, hash_secret(secret), self._box.seal(secret), self.home_organization
             )
         return self._store.application(app.id) or app, secret
+
+    def _open(self, sealed: str | None) -> str | None:
+        """A sealed secret, or None when there is none or it won't open (another key)."""
+        if sealed is None:
+            return None
+        try:
+            return self._box.open(sealed)
+        except ValueError:
+            return None
+
+    def subscribed_to_everything(self) -> list[str]:
+        """The applications the Hub subscribes to every registered service when it starts:
+        the default one, and those made before subscriptions existed (they could call every
+        service then)."""
+        default = self._store.first_application()
+        legacy = self._store.applications_before_subscriptions()
+        ids = ([default.id] if default else []) + legacy
+        return [app_id for app_id in dict.fromkeys(ids) if self._store.application(app_id)]
 
     def is_default(self, application_id: str) -> bool:
         """Whether this is the Hub's default application (its keys are in connection.json)."""
@@ -147,13 +166,7 @@ class Applications:
         stored = self._store.key(app_id=app.id)
         if stored is None:
             raise NotFound(f"no application {application_id!r}")
-        secret = None
-        if stored.sealed_secret is not None:
-            try:
-                secret = self._box.open(stored.sealed_secret)
-            except ValueError:
-                secret = None
-        return [AccessKey(app.id, app.access_key_id, secret)]
+        return [AccessKey(app.id, app.access_key_id, self._open(stored.sealed_secret))]
 
     def exists(self, application_id: str) -> bool:
         """Whether the application exists (the anonymous one always does)."""
