@@ -46,11 +46,9 @@ async def list_datapools(_: OrganizationId, hub: HubDep) -> JSONResponse:
     return JSONResponse([datapool_json(pool) for pool in hub.datapools.all()])
 
 
-@router.post("/datapools/{datapool_id}/grants")
-async def create_grant(
-    datapool_id: str, request: Request, _: OrganizationId, hub: HubDep
-) -> JSONResponse:
+@router.post("/datapools/{id}/grants")
+async def create_grant(id: str, request: Request, _: OrganizationId, hub: HubDep) -> JSONResponse:
     """A grant token letting an application's executions use the pool."""
     grant = await read_model(request, GrantRequest)
-    token = hub.datapools.issue_grant(datapool_id, grant.application_id, grant.permission)
+    token = hub.datapools.issue_grant(id, grant.application_id, grant.permission)
     return JSONResponse({"token": token})
