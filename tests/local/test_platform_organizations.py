@@ -14,6 +14,7 @@ from qhub.api.platform import (
     AsyncHubPlatformClient,
     HubPlatformClient,
     PersonalAccessTokenPrincipal,
+    ServiceExecutionTokenPrincipal,
 )
 from qhub.api.platform.errors import (
     ConflictError,
@@ -128,6 +129,32 @@ def test_the_callers_organization_and_principal(hub: LocalHub, platform_for: Pla
     assert [(m.id, m.access_permission_role, m.invitation_pending) for m in members] == [
         (me.id, "OWNER", False)
     ]
+
+
+def test_an_execution_token_reads_its_organization(hub: LocalHub, platform_for: Platform) -> None:
+    """The token an execution runs with names its execution at /authorize, reads its
+    application's organization like a viewer, and can't create there."""
+    assert hub.connection is not None
+    (execution,) = (
+        platform_for().service_executions.get_service_executions(tags="mine").content or []
+    )
+    execution_id = present(execution.id)
+    token = hub.hub.organizations.issue_execution_token(
+        hub.connection.application["id"], execution_id, hub.connection.organization_id
+    )
+    as_execution = platform_for(token)
+    principal = as_execution.authentication.resolve_auth_token()
+    assert isinstance(principal, ServiceExecutionTokenPrincipal)
+    assert principal.service_execution.id == execution_id
+    assert principal.service_provider.id == hub.connection.organization_id
+    assert [o.id for o in as_execution.organizations.get_organizations()] == [
+        hub.connection.organization_id
+    ]
+    assert "default" in [a.name for a in as_execution.applications.get_applications()]
+    with pytest.raises(ForbiddenError):
+        as_execution.applications.create_application(name="from-an-execution")
+    with pytest.raises(ForbiddenError):
+        platform_for(token, "another-organization").applications.get_applications()
 
 
 def test_another_organization_sees_none_of_it(
