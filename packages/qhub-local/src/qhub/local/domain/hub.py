@@ -17,10 +17,21 @@ from typing import Any
 
 from ..runner import WorkspaceRunner
 from ..simulation import simulator_pool
-from .catalog import ServiceCatalog
+from .catalog import ServiceCatalog, Subscriptions
 from .datapools import DataPools, DataPoolStore
-from .executions import Executions, ExecutionStore
-from .identity import Application, Applications, IdentityStore, Organizations, TokenSigner, Users
+from .executions import ExecutionHistory, Executions, ExecutionStore
+from .identity import (
+    Application,
+    Applications,
+    ApplicationStore,
+    Caller,
+    IdentityStore,
+    Members,
+    Organizations,
+    SecretBox,
+    TokenSigner,
+    Users,
+)
 from .quantum import Quantum
 from .store import Database
 
@@ -42,10 +53,11 @@ class Hub:
     """The Hub's bounded contexts over a data directory.
 
     Attributes:
-        users / applications / organizations: identity.
-        catalog: the registered services.
+        users / organizations / members / applications: identity.
+        catalog / subscriptions: the registered services, and who may call them.
         datapools: data pools and their grants.
         executions: service executions run by the gateway.
+        execution_history: the Platform's organization-wide view of them.
         quantum: the Quantum API's backends, jobs, sessions and workloads.
         signer: signs every token the Hub issues (its ``clock`` can be swapped in tests).
 
@@ -69,26 +81,41 @@ class Hub:
         self.data_dir = data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.database = Database(self.data_dir / "hub.sqlite3")
-        self.signer = TokenSigner(self._signing_key(), clock)
+        key = self._signing_key()
+        self.signer = TokenSigner(key, clock)
         identity = IdentityStore(self.database)
         self.users = Users(identity)
-        self.applications = Applications(
-            identity, self.signer, token_ttl=token_ttl, anonymous=anonymous
-        )
         self.organizations = Organizations(self.database, identity, self.users, self.signer)
-        self.catalog = ServiceCatalog()
+        self.members = Members(identity, self.organizations)
+        home = self.organizations.ensure_default()
+        self.applications = Applications(
+            ApplicationStore(self.database),
+            self.signer,
+            SecretBox(key),
+            token_ttl=token_ttl,
+            anonymous=anonymous,
+            home_organization=home,
+        )
+        self.catalog = ServiceCatalog(home)
+        self.subscriptions = Subscriptions(self.catalog, self.applications)
         self.datapools = DataPools(
             DataPoolStore(self.database),
             self.signer,
             self.applications,
             self.data_dir / "datapools",
         )
+        execution_store = ExecutionStore(self.database)
         self.executions = Executions(
-            ExecutionStore(self.database),
+            execution_store,
             WorkspaceRunner(max_parallel=max_parallel),
             self.organizations,
             self.datapools,
             self.data_dir / "executions",
+            applications=self.applications,
+            subscriptions=self.subscriptions,
+        )
+        self.execution_history = ExecutionHistory(
+            execution_store, self.executions, self.applications
         )
         self.quantum = Quantum(self.database, simulator_pool())
         self.executions.recover_interrupted()
@@ -102,16 +129,20 @@ class Hub:
         return path.read_bytes()
 
     def bootstrap(self, previous: dict[str, Any] | None = None) -> Credentials:
-        """Ensure the default application, token, organization and data pool exist.
+        """Ensure the default organization, application (subscribed to every registered
+        service), user, token and data pool exist, and every user's own organization.
 
         ``previous`` is the last ``connection.json``: its secrets are kept if they still
-        match the stored hashes; otherwise new ones are issued (secrets are stored hashed, so
-        they can't be recovered from the database).
+        match the stored hashes. Otherwise the application's secret is the sealed copy the
+        Hub keeps, and the personal access token a new one (tokens are stored hashed only).
         """
         organization_id = self.organizations.ensure_default()
         old_app = (previous or {}).get("application") or {}
         app, secret = self.applications.ensure_default(old_app.get("secret_access_key") or "")
         self.users.ensure_user(organization_id, "local")
+        self.organizations.ensure_homes()
+        for application_id in self.applications.subscribed_to_everything():
+            self.subscriptions.subscribe_to_all(application_id)
         token = (previous or {}).get("personal_access_token") or ""
         if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
@@ -122,12 +153,17 @@ class Hub:
         """Another user, in their own organization (a new one unless given): their default
         personal access token and organization id. Only the token's hash is stored."""
         organization = organization_id or str(uuid.uuid4())
-        self.users.ensure_user(organization, f"user{self.users.count() + 1}")
+        user = self.users.ensure_user(organization, f"user{self.users.count() + 1}")
+        self.organizations.ensure_home(user)
         return self.users.issue_default_token(organization), organization
 
     def create_application(self, name: str) -> tuple[Application, str]:
-        """A new application and its plain secret."""
-        return self.applications.create(name)
+        """A new application of the default organization, subscribed to every registered
+        service like the default one, and its plain secret."""
+        owner = Caller(self.applications.home_organization, role="OWNER")
+        app, secret = self.applications.create(owner, name)
+        self.subscriptions.subscribe_to_all(app.id)
+        return app, secret
 
     def close(self) -> None:
         """Stop running executions and jobs, and close the database."""

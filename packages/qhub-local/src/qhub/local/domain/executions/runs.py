@@ -1,25 +1,28 @@
-"""Running services: executions recorded, started through a runner, and read back.
+"""Running services: executions recorded, started through a runner, and read back through
+the gateway.
 
 Each execution gets a working directory (``out/`` holds its result files, ``log.jsonl`` its
 log) and a token of its own (``KQH_SERVICE_EXECUTION_TOKEN``), with which it may call the
-Quantum API (``KQH_QUANTUM_API_URL``) for its organization.
+Quantum API (``KQH_QUANTUM_API_URL``) for its application's organization. Every gateway call
+is authorised here: the application must be subscribed to the service (403 otherwise), and
+it sees only its own executions of that service (404 for others).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
 from ...runner import RunOutcome, RunSpec
-from ..catalog import Service
-from ..clock import format_utc, parse_utc, utc_now
+from ..catalog import Service, Subscriptions
+from ..clock import utc_now, utc_now_ms
 from ..datapools import DataPool, DataPools
 from ..errors import BadRequest, NotFound
-from ..identity import Organizations
+from ..identity import Applications, Organizations
+from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
 from .store import ExecutionStore
 
@@ -45,11 +48,6 @@ class ExecutionRunner(Protocol):
         """Stop everything still running."""
 
 
-def plain_file_name(name: str) -> bool:
-    """Whether ``name`` is a file name with no path in it."""
-    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
-
-
 class Executions:
     """Executions of registered services, each visible to the application that started it.
 
@@ -59,6 +57,8 @@ class Executions:
         organizations: issues the token an execution acts with.
         datapools: checks the data pool grants an input carries.
         root: where executions' working directories go.
+        applications: tells the organization an application belongs to.
+        subscriptions: refuses applications not subscribed to the service they call.
     """
 
     def __init__(
@@ -68,12 +68,17 @@ class Executions:
         organizations: Organizations,
         datapools: DataPools,
         root: Path,
+        *,
+        applications: Applications,
+        subscriptions: Subscriptions,
     ) -> None:
         self._store = store
         self._runner = runner
         self._organizations = organizations
         self._datapools = datapools
         self._root = root
+        self._applications = applications
+        self._subscriptions = subscriptions
         root.mkdir(parents=True, exist_ok=True)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
         self.quantum_url: str | None = None
@@ -82,7 +87,7 @@ class Executions:
         """Executions a previous Hub process left unfinished end FAILED, with a log line why."""
         for execution in self._store.unfinished():
             if self._store.mark_final(execution.id, "FAILED", utc_now()):
-                _append_log(
+                append_log(
                     execution.workdir,
                     "ERROR",
                     "The local Hub stopped while this execution was pending or running.",
@@ -92,9 +97,14 @@ class Executions:
         """Record and start an execution of ``service``.
 
         Raises:
+            Forbidden: the application is not subscribed to the service.
             BadRequest: a data pool is named by a key that is not a plain name.
             NotFound / Forbidden: a named data pool is unknown, or its grant is invalid.
         """
+        self._subscriptions.require(application_id, service)
+        organization_id = self._applications.organization_of(application_id)
+        if organization_id is None:
+            raise NotFound(f"no application {application_id!r}")
         mounts = self._datapool_mounts(application_id, request)
         execution_id = str(uuid.uuid4())
         workdir = self._root / execution_id
@@ -103,16 +113,19 @@ class Executions:
             service=service.path,
             application_id=application_id,
             status="PENDING",
-            created_at=utc_now(),
+            created_at=utc_now_ms(),  # as the wire shows it: range filters match it
             workdir=workdir,
             tags=list(request.tags),
+            organization_id=organization_id,
         )
         self._store.add(execution)
         if mounts:
             (workdir / "datapool").mkdir(parents=True)
         for key, pool in mounts.items():
             (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
-        token = self._organizations.issue_execution_token(application_id, execution.id)
+        token = self._organizations.issue_execution_token(
+            application_id, execution.id, organization_id
+        )
         env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
@@ -140,8 +153,10 @@ class Executions:
         """An execution of this service visible to this application.
 
         Raises:
+            Forbidden: the application is not subscribed to the service.
             NotFound: unknown, another service's, or another application's.
         """
+        self._subscriptions.require(application_id, service)
         execution = self._store.get(execution_id)
         if (
             execution is None
@@ -152,33 +167,27 @@ class Executions:
         return execution
 
     def list_of(self, service: Service, application_id: str) -> list[Execution]:
-        """This application's executions of the service, newest first."""
+        """This application's executions of the service, newest first.
+
+        Raises:
+            Forbidden: the application is not subscribed to the service.
+        """
+        self._subscriptions.require(application_id, service)
         return self._store.of(service.path, application_id)
 
     def cancel(self, service: Service, application_id: str, execution_id: str) -> Execution:
         """Cancel a pending or running execution; a final one is left as it is."""
-        execution = self.get(service, application_id, execution_id)
+        self.stop(self.get(service, application_id, execution_id))
+        return self.get(service, application_id, execution_id)
+
+    def stop(self, execution: Execution) -> None:
+        """Cancel an execution found through any view of it (a final one stays as it is)."""
         if not execution.is_final and not self._runner.cancel(execution.id):
             self._store.mark_final(execution.id, "CANCELLED", utc_now())
-        return self.get(service, application_id, execution_id)
 
     def result(self, service: Service, application_id: str, execution_id: str) -> ResultView:
         """The execution with its result files and JSON output (when it is an object)."""
-        execution = self.get(service, application_id, execution_id)
-        out = execution.workdir / "out"
-        files = (
-            sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
-            if out.is_dir()
-            else []
-        )
-        output = None
-        if execution.is_final and "output.json" in files:
-            try:
-                loaded = json.loads((out / "output.json").read_text())
-            except ValueError:
-                loaded = None
-            output = loaded if isinstance(loaded, dict) else None
-        return ResultView(execution, files, output)
+        return result_view(self.get(service, application_id, execution_id))
 
     def result_file(
         self, service: Service, application_id: str, execution_id: str, name: str
@@ -188,35 +197,12 @@ class Executions:
         Raises:
             NotFound: no such file (names with a path in them never match).
         """
-        execution = self.get(service, application_id, execution_id)
-        path = execution.workdir / "out" / name
-        if not plain_file_name(name) or name.startswith(".") or not path.is_file():
-            raise NotFound(f"execution {execution_id!r} has no result file {name!r}")
-        return path
+        return result_file(self.get(service, application_id, execution_id), name)
 
     def logs(self, service: Service, application_id: str, execution_id: str) -> list[LogLine]:
         """The execution's log, oldest first (a half-written or malformed line is skipped)."""
-        execution = self.get(service, application_id, execution_id)
-        path = execution.workdir / "log.jsonl"
-        if not path.exists():
-            return []
-        lines = []
-        for raw in path.read_bytes().split(b"\n"):
-            try:
-                entry = json.loads(raw)
-                line = LogLine(parse_utc(entry["timestamp"]), entry["severity"], entry["message"])
-            except (ValueError, KeyError, TypeError):
-                continue
-            lines.append(line)
-        return lines
+        return read_logs(self.get(service, application_id, execution_id))
 
     def close(self) -> None:
         """Stop running executions (they end CANCELLED)."""
         self._runner.close()
-
-
-def _append_log(workdir: Path, severity: str, message: str) -> None:
-    workdir.mkdir(parents=True, exist_ok=True)
-    line = {"timestamp": format_utc(utc_now()), "severity": severity, "message": message}
-    with open(workdir / "log.jsonl", "a", encoding="utf-8") as file:
-        file.write(json.dumps(line) + "\n")

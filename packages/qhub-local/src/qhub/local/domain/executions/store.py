@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 from ..store import Database
@@ -15,11 +16,30 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS executions (
     id TEXT PRIMARY KEY, service TEXT NOT NULL, application_id TEXT NOT NULL,
     status TEXT NOT NULL, created_at TEXT NOT NULL, started_at TEXT, ended_at TEXT,
-    tags TEXT NOT NULL, workdir TEXT NOT NULL);
+    tags TEXT NOT NULL, workdir TEXT NOT NULL, organization_id TEXT);
 CREATE INDEX IF NOT EXISTS executions_by_owner
     ON executions (service, application_id, created_at);
 """
-COLUMNS = "id, service, application_id, status, created_at, started_at, ended_at, tags, workdir"
+COLUMNS = (
+    "id, service, application_id, status, created_at, started_at, ended_at, tags, workdir,"
+    " COALESCE(organization_id, '')"
+)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Executions remember their organization; those made before belong to the Hub's default
+    organization (the only one applications had then)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(executions)")}
+    if "organization_id" not in columns:
+        db.execute("ALTER TABLE executions ADD COLUMN organization_id TEXT")
+    db.execute(
+        "UPDATE executions SET organization_id ="
+        " (SELECT value FROM meta WHERE key = 'organization_id') WHERE organization_id IS NULL"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS executions_by_organization"
+        " ON executions (organization_id, created_at)"
+    )
 
 
 def _time(text: str | None) -> dt.datetime | None:
@@ -39,6 +59,7 @@ def _execution(row: tuple[str, ...]) -> Execution:
         ended_at=_time(row[6]),
         tags=json.loads(row[7]),
         workdir=Path(row[8]),
+        organization_id=row[9],
     )
 
 
@@ -46,14 +67,16 @@ class ExecutionStore:
     """Reads and writes of the ``executions`` table."""
 
     def __init__(self, database: Database) -> None:
-        database.create_tables(SCHEMA)
+        database.create_tables(SCHEMA, _migrate)
         self._database = database
 
     def add(self, execution: Execution) -> None:
         """Record a new execution."""
         with self._database.transaction() as db:
             db.execute(
-                "INSERT INTO executions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO executions (id, service, application_id, status, created_at,"
+                " started_at, ended_at, tags, workdir, organization_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     execution.id,
                     execution.service,
@@ -64,6 +87,7 @@ class ExecutionStore:
                     None,
                     json.dumps(execution.tags),
                     str(execution.workdir),
+                    execution.organization_id,
                 ),
             )
 
@@ -83,6 +107,16 @@ class ExecutionStore:
                 f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
                 " WHERE service = ? AND application_id = ? ORDER BY created_at DESC",
                 (service, application_id),
+            ).fetchall()
+        return [_execution(r) for r in rows]
+
+    def of_organization(self, organization_id: str) -> list[Execution]:
+        """An organization's executions, newest first."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
+                " WHERE organization_id = ? ORDER BY created_at DESC",
+                (organization_id,),
             ).fetchall()
         return [_execution(r) for r in rows]
 

@@ -1,4 +1,5 @@
-"""What callers ask of the identity context, typed: profile changes and new tokens."""
+"""What callers ask of the identity context, typed: profile changes, new tokens, new
+organizations and members."""
 
 from __future__ import annotations
 
@@ -6,7 +7,17 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-__all__ = ["UNCHANGED", "NewToken", "ProfileChanges", "Unchanged"]
+from .records import Role
+
+__all__ = [
+    "UNCHANGED",
+    "NewMember",
+    "NewOrganization",
+    "NewToken",
+    "OrganizationChanges",
+    "ProfileChanges",
+    "Unchanged",
+]
 
 
 class Unchanged(enum.Enum):
@@ -34,3 +45,28 @@ class NewToken:
 
     name: str
     expires_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    """An organization to create; its ``name`` handle is derived from ``display_name``."""
+
+    display_name: str
+    billing_email: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationChanges:
+    """New names for an organization; ``description`` None clears it."""
+
+    display_name: str
+    description: str | Unchanged | None = UNCHANGED
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A user to add to an organization, with their role."""
+
+    user_id: str
+    role: Role = "VIEWER"

@@ -16,6 +16,7 @@ from ..errors import Unauthorized
 __all__ = [
     "ACCESS_TOKEN_KIND",
     "EXECUTION_TOKEN_KIND",
+    "SecretBox",
     "TokenSigner",
     "hash_secret",
     "new_secret",
@@ -89,3 +90,52 @@ class TokenSigner:
         if not isinstance(claims.get("exp"), int) or claims["exp"] <= self.clock():
             raise Unauthorized("the token has expired")
         return claims
+
+
+class SecretBox:
+    """Seals short secrets so that the database alone can't give them back.
+
+    An application's secret access key must be shown again (the Platform lists an
+    application's access keys), so it is kept sealed with a key derived from the Hub's
+    signing key (``signing.key``, beside the database, mode 0600): HMAC-SHA256 as a keystream
+    in counter mode, then HMAC-SHA256 over nonce and ciphertext (encrypt-then-MAC).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self._encryption_key = hmac.new(
+            key, b"qhub-local secret box: encrypt", hashlib.sha256
+        ).digest()
+        self._mac_key = hmac.new(key, b"qhub-local secret box: mac", hashlib.sha256).digest()
+
+    def _keystream(self, nonce: bytes, length: int) -> bytes:
+        blocks = (
+            hmac.new(self._encryption_key, nonce + n.to_bytes(4, "big"), hashlib.sha256).digest()
+            for n in range(-(-length // 32))
+        )
+        return b"".join(blocks)[:length]
+
+    def seal(self, secret: str) -> str:
+        """``secret`` encrypted and authenticated, as URL-safe text."""
+        nonce = secrets.token_bytes(16)
+        plain = secret.encode()
+        cipher = bytes(
+            a ^ b for a, b in zip(plain, self._keystream(nonce, len(plain)), strict=True)
+        )
+        tag = hmac.new(self._mac_key, nonce + cipher, hashlib.sha256).digest()[:16]
+        return _b64(nonce + cipher + tag)
+
+    def open(self, sealed: str) -> str:
+        """The secret :meth:`seal` sealed.
+
+        Raises:
+            ValueError: not sealed by this box (another key, or altered).
+        """
+        raw = _unb64(sealed)
+        nonce, cipher, tag = raw[:16], raw[16:-16], raw[-16:]
+        expected = hmac.new(self._mac_key, nonce + cipher, hashlib.sha256).digest()[:16]
+        if len(raw) < 32 or not hmac.compare_digest(tag, expected):
+            raise ValueError("the sealed secret was not sealed with this key")
+        plain = bytes(
+            a ^ b for a, b in zip(cipher, self._keystream(nonce, len(cipher)), strict=True)
+        )
+        return plain.decode()

@@ -1,4 +1,5 @@
-"""The identity context's tables: applications, access tokens, users and profile images."""
+"""The identity context's tables of people: users, their access tokens and profile images,
+organizations and their members (applications are in ``app_store``)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,11 @@ import sqlite3
 from typing import Any
 
 from ..store import Database
-from .records import AccessToken, Application, ProfileImage, User
+from .records import AccessToken, Membership, Organization, ProfileImage, Role, User
 
 __all__ = ["IdentityStore"]
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS applications (
-    id TEXT PRIMARY KEY, name TEXT NOT NULL,
-    access_key_id TEXT NOT NULL UNIQUE, secret_hash TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS access_tokens (
     id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, organization_id TEXT NOT NULL,
     name TEXT NOT NULL, is_default INTEGER NOT NULL, hint TEXT NOT NULL,
@@ -24,7 +22,15 @@ CREATE TABLE IF NOT EXISTS users (
     id TEXT PRIMARY KEY, organization_id TEXT NOT NULL UNIQUE, document TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS profile_images (
     user_id TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+    description TEXT, billing_email TEXT, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS memberships (
+    organization_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (organization_id, user_id));
+CREATE INDEX IF NOT EXISTS memberships_by_user ON memberships (user_id);
 """
+ORGANIZATION_COLUMNS = "id, name, display_name, created_at, description, billing_email"
 
 
 def _migrate_personal_access_tokens(db: sqlite3.Connection) -> None:
@@ -55,6 +61,18 @@ def _token(row: tuple[Any, ...]) -> AccessToken:
     )
 
 
+def _organization(row: tuple[Any, ...]) -> Organization:
+    created = _time(row[3])
+    assert created is not None
+    return Organization(row[0], row[1], row[2], created, row[4], row[5])
+
+
+def _membership(row: tuple[Any, ...]) -> Membership:
+    created = _time(row[3])
+    assert created is not None
+    return Membership(row[0], row[1], row[2], created)
+
+
 def _insert_token(db: sqlite3.Connection, token: AccessToken) -> None:
     db.execute(
         "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -78,49 +96,6 @@ class IdentityStore:
     def __init__(self, database: Database) -> None:
         database.create_tables(SCHEMA, _migrate_personal_access_tokens)
         self._database = database
-
-    # -- applications ----------------------------------------------------------------------
-
-    def add_application(self, app: Application, secret_hash: str, now: dt.datetime) -> None:
-        """Create an application with its hashed secret."""
-        with self._database.transaction() as db:
-            db.execute(
-                "INSERT INTO applications VALUES (?, ?, ?, ?, ?)",
-                (app.id, app.name, app.access_key_id, secret_hash, now.isoformat()),
-            )
-
-    def set_application_secret(self, app_id: str, secret_hash: str) -> None:
-        """Replace an application's secret (rotation)."""
-        with self._database.transaction() as db:
-            db.execute(
-                "UPDATE applications SET secret_hash = ? WHERE id = ?", (secret_hash, app_id)
-            )
-
-    def application_by_key(self, access_key_id: str) -> tuple[Application, str] | None:
-        """The application owning an access key, with its secret hash."""
-        with self._database.reading() as db:
-            row = db.execute(
-                "SELECT id, name, access_key_id, secret_hash FROM applications"
-                " WHERE access_key_id = ?",
-                (access_key_id,),
-            ).fetchone()
-        return (Application(row[0], row[1], row[2]), row[3]) if row else None
-
-    def application(self, app_id: str) -> Application | None:
-        """An application by id."""
-        with self._database.reading() as db:
-            row = db.execute(
-                "SELECT id, name, access_key_id FROM applications WHERE id = ?", (app_id,)
-            ).fetchone()
-        return Application(*row) if row else None
-
-    def first_application(self) -> Application | None:
-        """The oldest application (the one the Hub created at first start)."""
-        with self._database.reading() as db:
-            row = db.execute(
-                "SELECT id, name, access_key_id FROM applications ORDER BY created_at LIMIT 1"
-            ).fetchone()
-        return Application(*row) if row else None
 
     # -- personal access tokens ------------------------------------------------------------
 
@@ -198,12 +173,14 @@ class IdentityStore:
         return User(**json.loads(row[0])) if row else None
 
     def delete_user(self, user: User) -> None:
-        """Delete a user with their tokens and profile image, in one transaction."""
+        """Delete a user with their tokens, memberships and profile image, in one
+        transaction."""
         with self._database.transaction() as db:
             db.execute(
                 "DELETE FROM access_tokens WHERE organization_id = ?", (user.organization_id,)
             )
             db.execute("DELETE FROM profile_images WHERE user_id = ?", (user.id,))
+            db.execute("DELETE FROM memberships WHERE user_id = ?", (user.id,))
             db.execute("DELETE FROM users WHERE id = ?", (user.id,))
 
     def set_profile_image(self, user_id: str, image: ProfileImage) -> None:
@@ -226,3 +203,179 @@ class IdentityStore:
         """Remove a user's profile image."""
         with self._database.transaction() as db:
             db.execute("DELETE FROM profile_images WHERE user_id = ?", (user_id,))
+
+    # -- organizations and members ---------------------------------------------------------
+
+    def ensure_organization(self, organization: Organization, owner: Membership | None) -> None:
+        """Insert the organization unless its id exists, and ``owner``'s membership unless
+        the user is already a member, in one transaction. A taken ``name`` gets a numbered
+        suffix (these organizations are made by the Hub, not named by a caller)."""
+        with self._database.transaction() as db:
+            if not db.execute(
+                "SELECT 1 FROM organizations WHERE id = ?", (organization.id,)
+            ).fetchone():
+                name, n = organization.name, 1
+                while db.execute("SELECT 1 FROM organizations WHERE name = ?", (name,)).fetchone():
+                    n += 1
+                    name = f"{organization.name}-{n}"
+                _insert_organization(db, organization, name)
+            if owner is not None:
+                db.execute(
+                    "INSERT OR IGNORE INTO memberships VALUES (?, ?, ?, ?)",
+                    (
+                        owner.organization_id,
+                        owner.user_id,
+                        owner.role,
+                        owner.created_at.isoformat(),
+                    ),
+                )
+
+    def add_organization(self, organization: Organization, owner: Membership) -> bool:
+        """Insert an organization with its first owner, in one transaction; False (and nothing
+        written) when its name is taken."""
+        with self._database.transaction() as db:
+            if db.execute(
+                "SELECT 1 FROM organizations WHERE name = ?", (organization.name,)
+            ).fetchone():
+                return False
+            _insert_organization(db, organization, organization.name)
+            db.execute(
+                "INSERT INTO memberships VALUES (?, ?, ?, ?)",
+                (owner.organization_id, owner.user_id, owner.role, owner.created_at.isoformat()),
+            )
+        return True
+
+    def organization(self, organization_id: str) -> Organization | None:
+        """An organization by id."""
+        with self._database.reading() as db:
+            row = db.execute(
+                f"SELECT {ORGANIZATION_COLUMNS} FROM organizations WHERE id = ?",  # noqa: S608
+                (organization_id,),
+            ).fetchone()
+        return _organization(row) if row else None
+
+    def organizations(self) -> list[Organization]:
+        """Every organization, oldest first."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                f"SELECT {ORGANIZATION_COLUMNS} FROM organizations ORDER BY created_at"  # noqa: S608
+            ).fetchall()
+        return [_organization(row) for row in rows]
+
+    def rename_organization(self, organization: Organization) -> bool:
+        """Store new names and description; False (nothing written) when the name belongs to
+        another organization."""
+        with self._database.transaction() as db:
+            if db.execute(
+                "SELECT 1 FROM organizations WHERE name = ? AND id != ?",
+                (organization.name, organization.id),
+            ).fetchone():
+                return False
+            db.execute(
+                "UPDATE organizations SET name = ?, display_name = ?, description = ? WHERE id = ?",
+                (
+                    organization.name,
+                    organization.display_name,
+                    organization.description,
+                    organization.id,
+                ),
+            )
+        return True
+
+    def delete_organization(self, organization_id: str) -> str | None:
+        """Delete an organization and its memberships in one transaction, unless it is a
+        user's own organization or still has applications: then nothing is written and the
+        reason is returned."""
+        with self._database.transaction() as db:
+            if db.execute(
+                "SELECT 1 FROM users WHERE organization_id = ?", (organization_id,)
+            ).fetchone():
+                return "it is a user's own organization (where their personal access tokens act)"
+            if db.execute(
+                "SELECT 1 FROM applications WHERE organization_id = ?", (organization_id,)
+            ).fetchone():
+                return "it still has applications; delete them first"
+            db.execute("DELETE FROM memberships WHERE organization_id = ?", (organization_id,))
+            db.execute("DELETE FROM organizations WHERE id = ?", (organization_id,))
+        return None
+
+    def membership(self, organization_id: str, user_id: str) -> Membership | None:
+        """A user's membership of an organization."""
+        with self._database.reading() as db:
+            row = db.execute(
+                "SELECT * FROM memberships WHERE organization_id = ? AND user_id = ?",
+                (organization_id, user_id),
+            ).fetchone()
+        return _membership(row) if row else None
+
+    def memberships_of_user(self, user_id: str) -> list[Membership]:
+        """The organizations a user belongs to, oldest membership first."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                "SELECT * FROM memberships WHERE user_id = ? ORDER BY created_at", (user_id,)
+            ).fetchall()
+        return [_membership(row) for row in rows]
+
+    def members(self, organization_id: str) -> list[Membership]:
+        """An organization's members, oldest first."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                "SELECT * FROM memberships WHERE organization_id = ? ORDER BY created_at",
+                (organization_id,),
+            ).fetchall()
+        return [_membership(row) for row in rows]
+
+    def add_membership(self, membership: Membership) -> bool:
+        """Add a member; False (nothing written) when the user already is one."""
+        with self._database.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO memberships VALUES (?, ?, ?, ?)",
+                (
+                    membership.organization_id,
+                    membership.user_id,
+                    membership.role,
+                    membership.created_at.isoformat(),
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def change_membership(self, organization_id: str, user_id: str, role: Role | None) -> bool:
+        """Give a member another role, or remove them (``role`` None), unless that would leave
+        the organization without an owner: then nothing is written and False returned."""
+        with self._database.transaction() as db:
+            current = db.execute(
+                "SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?",
+                (organization_id, user_id),
+            ).fetchone()
+            other_owners = db.execute(
+                "SELECT count(*) FROM memberships"
+                " WHERE organization_id = ? AND role = 'OWNER' AND user_id != ?",
+                (organization_id, user_id),
+            ).fetchone()[0]
+            if current and current[0] == "OWNER" and role != "OWNER" and other_owners == 0:
+                return False
+            if role is None:
+                db.execute(
+                    "DELETE FROM memberships WHERE organization_id = ? AND user_id = ?",
+                    (organization_id, user_id),
+                )
+            else:
+                db.execute(
+                    "UPDATE memberships SET role = ? WHERE organization_id = ? AND user_id = ?",
+                    (role, organization_id, user_id),
+                )
+        return True
+
+
+def _insert_organization(db: sqlite3.Connection, organization: Organization, name: str) -> None:
+    db.execute(
+        f"INSERT INTO organizations ({ORGANIZATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
+        (
+            organization.id,
+            name,
+            organization.display_name,
+            organization.created_at.isoformat(),
+            organization.description,
+            organization.billing_email,
+        ),
+    )

@@ -1,7 +1,6 @@
-"""The Platform API slice the SDK needs: data pools and their grants (``/qc-catalog``).
+"""The Platform API's data pools and their grants.
 
-Not emulated: the other ~260 Platform endpoints (services catalog, applications, billing…),
-data pool file management, and sharing.
+Not emulated: data pool file management and sharing.
 """
 
 from __future__ import annotations
@@ -12,14 +11,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.datapools import DataPool
-from .bodies import read_model
-from .deps import HubDep, OrganizationId
-from .wire import iso
+from ...domain.datapools import DataPool
+from ..bodies import read_model
+from ..deps import HubDep, OrganizationId
+from ..wire import iso
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/qc-catalog")
+router = APIRouter()
 
 
 class GrantRequest(BaseModel):
@@ -47,11 +46,9 @@ async def list_datapools(_: OrganizationId, hub: HubDep) -> JSONResponse:
     return JSONResponse([datapool_json(pool) for pool in hub.datapools.all()])
 
 
-@router.post("/datapools/{datapool_id}/grants")
-async def create_grant(
-    datapool_id: str, request: Request, _: OrganizationId, hub: HubDep
-) -> JSONResponse:
+@router.post("/datapools/{id}/grants")
+async def create_grant(id: str, request: Request, _: OrganizationId, hub: HubDep) -> JSONResponse:
     """A grant token letting an application's executions use the pool."""
     grant = await read_model(request, GrantRequest)
-    token = hub.datapools.issue_grant(datapool_id, grant.application_id, grant.permission)
+    token = hub.datapools.issue_grant(id, grant.application_id, grant.permission)
     return JSONResponse({"token": token})
