@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -150,3 +151,58 @@ def test_jobs_lists_the_running_hubs_jobs(tmp_path: Path) -> None:
         listed = run_cli("jobs", "--data-dir", str(tmp_path / "hub"))
         assert listed.returncode == 0
         assert json.loads(created.text)["id"] in listed.stdout
+
+
+def test_env_and_login_point_unchanged_code_at_the_hub(tmp_path: Path) -> None:
+    """``eval "$(qhub-local env)"`` + a script that names no URL or token reaches the Hub;
+    ``login`` writes a qhubctl config (0600) that the credential chain reads, and refuses to
+    replace a file without --force."""
+    data_dir = tmp_path / "hub"
+    with hub_process(data_dir, quiet=True) as (connection, _):
+        done = run_cli("login", "--data-dir", str(data_dir))
+        assert done.returncode == 0, done.stderr
+        config = data_dir / "qhubctl-config.json"
+        assert oct(config.stat().st_mode & 0o777) == "0o600"
+        assert (
+            json.loads(config.read_text())["auth"]["value"] == connection["personal_access_token"]
+        )
+        assert "exists" in one_line_refusal(run_cli("login", "--data-dir", str(data_dir)))
+        exports = run_cli("env", "--data-dir", str(data_dir))
+        assert exports.returncode == 0, exports.stderr
+        script = (
+            "from qhub.api.credentials import DefaultCredentialsProvider\n"
+            "from qhub.api.quantum import HubQuantumClient\n"
+            "token = DefaultCredentialsProvider().get_access_token()\n"
+            "with HubQuantumClient(api_key=token) as client:\n"
+            "    print(len(client.runtime_minutes.get_runtime_minutes().allowances or []))\n"
+        )
+        # The token comes from the config file: drop the exported token variable.
+        shell = (
+            f"{exports.stdout}\nunset KQH_PERSONAL_ACCESS_TOKEN\n"
+            f"{sys.executable} -c {shlex.quote(script)}"
+        )
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("QHUB_", "KQH_"))}
+        ran = subprocess.run(
+            ["bash", "-c", shell], capture_output=True, text=True, timeout=60, env=clean
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert int(ran.stdout.strip()) > 0
+
+
+def test_connect_gives_ready_clients_of_the_running_hub(tmp_path: Path) -> None:
+    """``qhub.local.connect(DIR)``: the Quantum, Platform, User and service clients work with
+    nothing else given; without a Hub, a clear refusal."""
+    from qhub.local import connect
+    from qhub.local.datadir import DataDirError
+
+    with pytest.raises(DataDirError, match="no Hub serves"):
+        connect(tmp_path)
+    with hub_process(tmp_path / "hub", quiet=True), connect(tmp_path / "hub") as hub:
+        assert hub.quantum.runtime_minutes.get_runtime_minutes().allowances
+        assert hub.user.user_settings.get_current_user().id
+        assert [s.name for s in hub.platform.services.get_services(page=0, size=20)]
+        execution = hub.service("quickstart").run(request={"values": [1], "shots": 10})
+        execution.wait_for_final_state(timeout=60, wait=0.2)
+        assert execution.status == "SUCCEEDED"
+        with pytest.raises(KeyError, match="this Hub serves: quickstart"):
+            hub.service("nope")

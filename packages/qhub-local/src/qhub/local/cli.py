@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import shlex
 import signal
 import socket
 import sys
@@ -24,6 +26,8 @@ from .datadir import DataDirError, DataDirLock, check_data_dir, reset_data_dir
 __all__ = ["main"]
 
 DEFAULT_DATA_DIR = Path(".qhub-local")
+#: The qhubctl-style config file ``login`` writes into the data directory by default.
+LOCAL_CONFIG = "qhubctl-config.json"
 #: Exit status of every misuse (as for a usage error).
 MISUSE = 2
 
@@ -247,6 +251,73 @@ def _running_connection(data_dir: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         _fail(f"the Hub serving {data_dir} has not written connection.json yet; try again")
     return data
+
+
+@cli.command()
+@data_dir_option
+def env(data_dir: Path) -> None:
+    """Print shell exports that point the SDK at the Hub serving the data directory.
+
+    Use it as ``eval "$(qhub-local env)"``: unchanged scripts and notebooks then talk to
+    this Hub (an argument in the code still wins over these variables).
+    """
+    connection = _running_connection(data_dir)
+    variables = {
+        "QHUB_QUANTUM_BASE_URL": connection["quantum_url"],
+        "QHUB_PLATFORM_BASE_URL": connection["platform_url"],
+        "QHUB_USER_BASE_URL": connection["user_url"],
+        "QHUB_TOKEN_ENDPOINT": connection["token_endpoint"],
+        "KQH_PERSONAL_ACCESS_TOKEN": connection["personal_access_token"],
+    }
+    services: dict[str, str] = connection.get("services", {})
+    if len(services) == 1:
+        variables["QHUB_SERVICE_BASE_URL"] = next(iter(services.values()))
+    config = data_dir.resolve() / LOCAL_CONFIG
+    if config.exists():
+        variables["KQH_CONFIG_FILE_PATH"] = str(config)
+    for name, value in variables.items():
+        click.echo(f"export {name}={shlex.quote(value)}")
+    for name, url in services.items() if len(services) > 1 else ():
+        click.echo(f"# service {name}: {url}")
+
+
+@cli.command()
+@data_dir_option
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="where to write it  [default: DATA_DIR/qhubctl-config.json, which `env` points at]",
+)
+@click.option("--force", is_flag=True, help="replace an existing file")
+def login(data_dir: Path, config_path: Path | None, force: bool) -> None:
+    """Write a qhubctl config file for the Hub serving the data directory, so
+    ``DefaultCredentialsProvider()`` and friends find its token with no arguments."""
+    connection = _running_connection(data_dir)
+    target = config_path if config_path is not None else data_dir.resolve() / LOCAL_CONFIG
+    if target.exists() and not force:
+        _fail(f"{target} exists; add --force to replace it")
+    document = {
+        "auth": {"value": connection["personal_access_token"]},
+        "context": {
+            "id": connection["organization_id"],
+            "displayName": "local Hub",
+            "isOrganization": True,
+        },
+    }
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(document, file, indent=2)
+        os.replace(temporary, target)
+    except OSError as error:
+        _fail(f"cannot write {target}: {error.strerror or error}")
+    click.echo(f"wrote {target}")
+    if config_path is None:
+        click.echo("`qhub-local env` now also exports KQH_CONFIG_FILE_PATH pointing at it")
 
 
 @cli.command()
