@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: install peer demo test test-fast lint typecheck unit bench clean generate spec-from-vendor
+.PHONY: install peer vendor-clients demo test test-fast lint typecheck unit bench clean generate spec-from-vendor
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,6 +21,15 @@ $(PEER):
 	.tools/peer/bin/pip install --quiet --disable-pip-version-check qhub-serve==1.4.3
 
 peer: $(PEER)
+
+# The vendor's published API clients, in a throwaway venv: the conformance test runs them
+# against our local Hub (tests/peer/test_vendor_clients.py).
+VENDOR_CLIENTS := .tools/vendor-clients/bin/python
+$(VENDOR_CLIENTS):
+	$(PYTHON) -m venv .tools/vendor-clients
+	.tools/vendor-clients/bin/pip install --quiet --disable-pip-version-check qhub-api==3.3.0
+
+vendor-clients: $(VENDOR_CLIENTS)
 
 demo: install
 	$(RUN) python -m qhub.local.demo
@@ -45,7 +54,7 @@ lint: install
 typecheck: install
 	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
 
-unit: install peer
+unit: install peer vendor-clients
 	$(RUN) pytest -q
 
 test: lint typecheck unit
