@@ -40,3 +40,18 @@ def test_constructing_a_client_reads_no_config(tmp_path: object) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_import_loads_neither_httpx_nor_pydantic() -> None:
+    """``import qhub.service.client`` and ``import qhub.api.<api>`` stay light: httpx, pydantic
+    and the generated models load when the first client is made, not at import."""
+    code = (
+        "import sys\n"
+        "import qhub.service.client, qhub.api.quantum, qhub.api.platform, qhub.api.user\n"
+        "import qhub.api.service\n"
+        "heavy = [m for m in ('httpx', 'pydantic') if m in sys.modules]\n"
+        "heavy += [m for m in sys.modules if m.endswith('_generated.models')]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from qhub.api._core.arguments import exactly_one
 from qhub.api._core.environment_variables import TOKEN_ENDPOINT, DefaultEndpoint, resolve_endpoint
-from qhub.api._core.operations import exactly_one
 
 from .platform import DEFAULT_PLATFORM_ENDPOINT, HubPlatformClient
 

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from qhub.api._core.arguments import exactly_one
 from qhub.api._core.errors import NotFoundError
-from qhub.api._core.operations import exactly_one
 from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 

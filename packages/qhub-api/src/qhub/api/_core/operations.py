@@ -37,6 +37,7 @@ from typing import Any, Generic, TypeVar, overload
 import httpx
 from pydantic import BaseModel
 
+from .arguments import one_of
 from .encoding import file_part, path_segment, require_id
 from .options import NOT_GIVEN, NotGiven
 from .pipeline import ApiRequest, AsyncPipeline, SyncPipeline
@@ -436,36 +437,6 @@ def path_segments(value: object, name: str) -> str:
     """
     text = require_id(value, name)
     return "/".join(path_segment(part, name) for part in text.strip("/").split("/"))
-
-
-def one_of(
-    documented: T | None, other: T | None, name: str, other_name: str, *, required: bool = False
-) -> T | None:
-    """The value of an argument that has two accepted spellings (the seeds' and the vendor's).
-
-    Raises:
-        TypeError: both spellings were given, or neither of a required argument.
-    """
-    if required:
-        return exactly_one(documented, other, name, other_name)
-    if documented is not None and other is not None:
-        raise TypeError(f"pass {name}= or {other_name}=, not both")
-    return documented if documented is not None else other
-
-
-def exactly_one(documented: T | None, other: T | None, name: str, other_name: str) -> T:
-    """The value of a required argument that has two accepted spellings.
-
-    Raises:
-        TypeError: both spellings were given, or neither.
-    """
-    if documented is not None and other is not None:
-        raise TypeError(f"pass {name}= or {other_name}=, not both")
-    if documented is not None:
-        return documented
-    if other is not None:
-        return other
-    raise TypeError(f"{name}= is required (or {other_name}=)")
 
 
 def response_headers(response: httpx.Response) -> dict[str, str]:
