@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
@@ -45,34 +46,27 @@ class LocalHubClients:
         """The Quantum API, as the Hub's default user."""
         from qhub.api.quantum import HubQuantumClient
 
-        return self._keep(
-            HubQuantumClient(
-                api_key=self.connection["personal_access_token"],
-                base_url=self.connection["quantum_url"],
-            )
-        )
+        return self._as_default_user(HubQuantumClient, "quantum_url")
 
     @cached_property
     def platform(self) -> HubPlatformClient:
         """The Platform API, as the Hub's default user."""
         from qhub.api.platform import HubPlatformClient
 
-        return self._keep(
-            HubPlatformClient(
-                api_key=self.connection["personal_access_token"],
-                base_url=self.connection["platform_url"],
-            )
-        )
+        return self._as_default_user(HubPlatformClient, "platform_url")
 
     @cached_property
     def user(self) -> HubUserClient:
         """The User API, as the Hub's default user."""
         from qhub.api.user import HubUserClient
 
+        return self._as_default_user(HubUserClient, "user_url")
+
+    def _as_default_user(self, client_class: Callable[..., ClientT], url_key: str) -> ClientT:
         return self._keep(
-            HubUserClient(
+            client_class(
                 api_key=self.connection["personal_access_token"],
-                base_url=self.connection["user_url"],
+                base_url=self.connection[url_key],
             )
         )
 
