@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from ..domain import Hub
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
 from .gateway import router as gateway_router
+from .openapi import router as openapi_router
 from .platform import router as platform_router
 from .quantum import router as quantum_router
 from .token import router as token_router
@@ -17,12 +18,24 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 DEFAULT_MAX_BODY_BYTES = 16 << 20
 
 
-def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASGIApp:
-    """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes."""
-    app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+def create_app(
+    hub: Hub,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> ASGIApp:
+    """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes,
+    and our specs (``/openapi.json`` and each API's, see :mod:`.openapi`).
+
+    Args:
+        hub: the Hub to serve.
+        max_body_bytes: the largest request body the gateway accepts.
+    """
+    # FastAPI's own document would describe our routers, not the contract: spec/ is served.
+    app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.hub = hub
     app.state.max_body_bytes = max_body_bytes
     install_error_handlers(app)
+    app.include_router(openapi_router)
     app.include_router(token_router)
     app.include_router(gateway_router)
     app.include_router(platform_router)
