@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..domain import Hub
+from .contract import ContractRecorder, response_validation_middleware
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
 from .gateway import router as gateway_router
 from .openapi import router as openapi_router
@@ -22,6 +23,8 @@ def create_app(
     hub: Hub,
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    validate_responses: bool = False,
+    contract_recorder: ContractRecorder | None = None,
 ) -> ASGIApp:
     """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes,
     and our specs (``/openapi.json`` and each API's, see :mod:`.openapi`).
@@ -29,6 +32,13 @@ def create_app(
     Args:
         hub: the Hub to serve.
         max_body_bytes: the largest request body the gateway accepts.
+        validate_responses: check every response a spec operation matches against the spec
+            (:mod:`.contract`); a departure becomes a 500 naming it.
+        contract_recorder: where validation records what it sees (default: the process-wide
+            ``contract.recorder``).
+
+    Raises:
+        SpecUnavailable: ``validate_responses`` without the spec documents.
     """
     # FastAPI's own document would describe our routers, not the contract: spec/ is served.
     app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url=None)
@@ -41,4 +51,7 @@ def create_app(
     app.include_router(platform_router)
     app.include_router(quantum_router)
     app.include_router(user_router)
+    if validate_responses:
+        checked = response_validation_middleware(app, contract_recorder=contract_recorder)
+        return request_id_middleware(checked)
     return request_id_middleware(app)
