@@ -118,6 +118,15 @@ async def test_a_valid_response_passes_unchanged(
     assert not recorder.violations
 
 
+async def test_a_path_parameter_with_a_newline_is_still_matched(
+    app: FastAPI, http: httpx.AsyncClient, recorder: ContractRecorder
+) -> None:
+    """The router routes ``/quantum/jobs/a%0A`` to get_job, so validation checks it too."""
+    app.state.answers["get_job"] = JSONResponse({**JOB, "shots": "ten"})
+    assert (await http.get("/quantum/jobs/a%0A")).status_code == 500
+    assert recorder.checked == {"quantum jobs.get_job": 1}
+
+
 async def test_an_undeclared_status_is_a_violation(
     app: FastAPI, http: httpx.AsyncClient, recorder: ContractRecorder
 ) -> None:

@@ -145,7 +145,7 @@ class SpecOperation:
         if any(p.get("x-path-segments") for p in self.spec.get("parameters", [])):
             # A file path (the last placeholder) may span several segments.
             pattern = pattern[: pattern.rfind("[^/]+")] + ".+"
-        self.pattern = re.compile(f"^{pattern}$")
+        self.pattern = re.compile(f"^{pattern}$", re.DOTALL)
         # The more literal characters a template has, the earlier it is tried, so that
         # /backends/least-busy wins over /backends/{id}.
         self.literal_length = len(re.sub(r"\{[^}]+\}", "", self.path))

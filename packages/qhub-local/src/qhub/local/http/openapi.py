@@ -89,7 +89,8 @@ class ApiMount:
     def pattern(self) -> re.Pattern[str]:
         """Matches a request path under the prefix; group ``rest`` is the spec path."""
         prefix = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(self.prefix))
-        return re.compile(f"^{prefix}(?P<rest>/.*)?$")
+        # DOTALL: a path parameter may hold a newline, and the router still routes it.
+        return re.compile(f"^{prefix}(?P<rest>/.*)?$", re.DOTALL)
 
 
 #: Each API's mount, by API name.
