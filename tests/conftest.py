@@ -1,15 +1,27 @@
 """Suite-wide settings: our own clients parse strictly, so drift from our server fails loudly;
+every local Hub checks its responses against spec/ (and the session fails on any departure);
 and a Quantum API client for any test module that provides a ``hub``."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from qhub.api._core.models import strict_models
 from qhub.api.quantum import HubQuantumClient
+from qhub.local.http.contract import VALIDATE_ENV, recorder
+from qhub.local.http.openapi import SPEC_DIR_ENV
 from qhub.local.server import LocalHub
+
+SPEC_DIR = Path(__file__).resolve().parents[1] / "spec"
+
+# Every LocalHub this session starts, in this process or as a `qhub-local serve` child (even
+# from a wheel, which carries no spec), checks its responses against the spec.
+os.environ.setdefault(VALIDATE_ENV, "1")
+os.environ.setdefault(SPEC_DIR_ENV, str(SPEC_DIR))
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +41,33 @@ def client(hub: LocalHub) -> Iterator[HubQuantumClient]:
         base_url=hub.connection.quantum_url,
     ) as quantum:
         yield quantum
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the session when a local Hub answered against the spec, even if the test that
+    caused it passed (one expecting an error status takes the 500 for one)."""
+    if recorder.violations and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What response validation saw: violations, operations checked, routes not in the spec."""
+    if not (recorder.checked or recorder.unmatched):
+        return
+    write = terminalreporter.write_line
+    terminalreporter.section("local Hub responses against spec/")
+    write(
+        f"{sum(recorder.checked.values())} responses of {len(recorder.checked)} operations "
+        f"checked; {len(recorder.violations)} departed from the spec"
+    )
+    for violation in recorder.violations:
+        write(violation.describe(), red=True)
+    if recorder.tolerated:
+        write("statuses the spec leaves out (SPEC_GAPS in qhub.local.http.contract):")
+        for gap, count in sorted(recorder.tolerated.items()):
+            write(f"  {gap}  x{count}")
+    if recorder.unmatched:
+        write("requests no spec operation matches (the Hub's own routes):")
+        for route, count in sorted(recorder.unmatched.items()):
+            write(f"  {route}  x{count}")

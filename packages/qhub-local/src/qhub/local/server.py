@@ -23,6 +23,8 @@ from .domain import Hub, Service
 from .domain.quantum import JobLifecycle
 from .http import create_app
 from .http.app import DEFAULT_MAX_BODY_BYTES
+from .http.contract import validation_requested
+from .http.openapi import spec_dir
 
 __all__ = ["EXAMPLE_WORKSPACE", "Connection", "LocalHub", "LocalUser"]
 
@@ -84,6 +86,12 @@ class LocalHub:
         anonymous: accept any bearer token at the gateway.
         token_ttl: gateway token lifetime in seconds.
         max_body_bytes: largest request body accepted.
+        validate_responses: check every response against our spec and answer a departure
+            with a 500 naming it (for tests; see ``qhub.local.http.contract``). None: as the
+            environment variable ``QHUB_LOCAL_VALIDATE_RESPONSES`` says (off when unset).
+
+    Raises:
+        SpecUnavailable: response validation is on but the spec documents can't be found.
     """
 
     def __init__(
@@ -97,7 +105,13 @@ class LocalHub:
         anonymous: bool = False,
         token_ttl: float = 3600.0,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        validate_responses: bool | None = None,
     ) -> None:
+        self.validate_responses = (
+            validation_requested() if validate_responses is None else validate_responses
+        )
+        if self.validate_responses:
+            spec_dir()  # no spec to check against: fail here, before anything is opened
         self.data_dir = Path(data_dir).resolve()
         self.host = host
         self.port = port
@@ -120,7 +134,11 @@ class LocalHub:
     @property
     def asgi_app(self) -> Any:
         """The ASGI app, for in-process use with ``httpx.ASGITransport``."""
-        return create_app(self.hub, max_body_bytes=self._max_body_bytes)
+        return create_app(
+            self.hub,
+            max_body_bytes=self._max_body_bytes,
+            validate_responses=self.validate_responses,
+        )
 
     def start(self, timeout: float = 15.0) -> Connection:
         """Serve on a background thread; write ``connection.json``; return the connection."""

@@ -5,6 +5,11 @@
 at teardown. To pin how quantum jobs proceed, set ``local_hub.job_lifecycle`` to a
 :class:`JobLifecycle` (final at once, RUNNING for N polls or T seconds, or ending ABORTED,
 DETACHED or FAILED); ``local_hub.add_user()`` gives a second user in its own organization.
+
+Their responses are checked against our spec when it can be found (a source checkout, or
+``QHUB_LOCAL_SPEC_DIR``; see ``qhub.local.http.contract``): a departure answers 500 naming
+the operation and the JSON pointer, and is kept in ``qhub.local.http.contract.recorder``.
+Pass ``validate_responses=False`` to opt out.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import pytest
 
 from .domain.quantum import JobLifecycle
+from .http.openapi import spec_available
 from .server import LocalHub
 
 __all__ = ["JobLifecycle", "local_hub", "local_hub_factory"]
@@ -25,10 +31,13 @@ __all__ = ["JobLifecycle", "local_hub", "local_hub_factory"]
 def local_hub_factory(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Callable[..., LocalHub]]:
-    """Start local Hubs: ``local_hub_factory(services={...}, data_dir=..., **options)``."""
+    """Start local Hubs: ``local_hub_factory(services={...}, data_dir=..., **options)``,
+    checking their responses against the spec (when it is available) unless
+    ``validate_responses=False``."""
     started: list[LocalHub] = []
 
     def start(data_dir: Path | None = None, **options: Any) -> LocalHub:
+        options.setdefault("validate_responses", spec_available())
         hub = LocalHub(data_dir or tmp_path_factory.mktemp("qhub-local"), **options)
         started.append(hub)
         hub.start()

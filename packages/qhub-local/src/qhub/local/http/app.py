@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..domain import Hub
+from .contract import ContractRecorder, response_validation_middleware
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
 from .gateway import router as gateway_router
+from .openapi import router as openapi_router
 from .platform import router as platform_router
 from .quantum import router as quantum_router
 from .token import router as token_router
@@ -17,15 +19,39 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 DEFAULT_MAX_BODY_BYTES = 16 << 20
 
 
-def create_app(hub: Hub, *, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> ASGIApp:
-    """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes."""
-    app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+def create_app(
+    hub: Hub,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    validate_responses: bool = False,
+    contract_recorder: ContractRecorder | None = None,
+) -> ASGIApp:
+    """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes,
+    and our specs (``/openapi.json`` and each API's, see :mod:`.openapi`).
+
+    Args:
+        hub: the Hub to serve.
+        max_body_bytes: the largest request body the gateway accepts.
+        validate_responses: check every response a spec operation matches against the spec
+            (:mod:`.contract`); a departure becomes a 500 naming it.
+        contract_recorder: where validation records what it sees (default: the process-wide
+            ``contract.recorder``).
+
+    Raises:
+        SpecUnavailable: ``validate_responses`` without the spec documents.
+    """
+    # FastAPI's own document would describe our routers, not the contract: spec/ is served.
+    app = FastAPI(title="qhub-local", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.hub = hub
     app.state.max_body_bytes = max_body_bytes
     install_error_handlers(app)
+    app.include_router(openapi_router)
     app.include_router(token_router)
     app.include_router(gateway_router)
     app.include_router(platform_router)
     app.include_router(quantum_router)
     app.include_router(user_router)
+    if validate_responses:
+        checked = response_validation_middleware(app, contract_recorder=contract_recorder)
+        return request_id_middleware(checked)
     return request_id_middleware(app)

@@ -86,7 +86,9 @@ def _base(request: Request, service: Service) -> str:
 # -- routes --------------------------------------------------------------------------------
 
 
+# The base URL with a trailing slash is the same resource (a spec path "/" read literally).
 @router.get(PREFIX)
+@router.get(PREFIX + "/")
 async def list_executions(
     service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
 ) -> JSONResponse:
@@ -96,6 +98,7 @@ async def list_executions(
 
 
 @router.post(PREFIX)
+@router.post(PREFIX + "/")
 async def start_execution(
     request: Request, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
 ) -> JSONResponse:
