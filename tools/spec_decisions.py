@@ -26,8 +26,18 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 UNIFORM_ERRORS = {
     "quantum": [400, 401, 403, 404, 422, 500, 502],
     "platform": [400, 401, 403, 404, 409, 413, 415, 422, 500],
-    "user": [400, 401, 403, 404, 500],
-    "service": [400, 401, 403, 404, 500],
+    "user": [400, 401, 403, 404, 413, 500],
+    "service": [400, 401, 403, 404, 413, 415, 500],
+}
+
+#: Operations that create a resource and answer 201 Created (the client accepts any 2XX, so
+#: the recorded requests could not show it; the gateway's runtime answers 201 with Location,
+#: service-workspaces.md and wire-contract 3.3).
+CREATED = {
+    "quantum": ["jobs.create_job", "sessions.create_session"],
+    "service": ["service_api.start_execution"],
+    "user": ["user_settings_personal_access_tokens.create_personal_access_token"],
+    "platform": [],
 }
 
 
@@ -72,6 +82,7 @@ def apply(api: str, spec: dict[str, Any]) -> None:
     """Apply every decision for ``api`` to its freshly extracted spec."""
     {"quantum": _quantum, "platform": _platform, "service": _service, "user": _user}[api](spec)
     _uniform_errors(api, spec)
+    _created(api, spec)
     _named_enums(spec)
     _pages(spec)
 
@@ -126,6 +137,15 @@ def _pages(spec: dict[str, Any]) -> None:
         )
         if "$ref" in items and {"page", "size"} <= set(schema["properties"]):
             schema["x-python-page"] = items["$ref"].rsplit("/", 1)[-1]
+
+
+def _created(api: str, spec: dict[str, Any]) -> None:
+    ops = _ops(spec)
+    for operation_id in CREATED[api]:
+        responses = ops[operation_id][2]["responses"]
+        responses["201"] = copy.deepcopy(responses["200"])
+        responses["201"]["description"] = "Created."
+        ops[operation_id][2]["responses"] = dict(sorted(responses.items()))
 
 
 def _uniform_errors(api: str, spec: dict[str, Any]) -> None:

@@ -261,6 +261,21 @@ def test_qhub_local_wheel_runs_its_cli_and_serves_the_quickstart(
     python = venv_for("qhub-local")
     assert "serve" in _run(python.parent / "qhub-local", "--help", cwd=tmp_path)
     _run(python, "-I", "-c", "import qhub.local.server", cwd=tmp_path)
+    # The wheel carries the OpenAPI documents the Hub serves and validates against.
+    where = _run(
+        python,
+        "-I",
+        "-c",
+        "import pathlib, qhub.local; print(pathlib.Path(qhub.local.__file__).parent / 'spec')",
+        cwd=tmp_path,
+    ).strip()
+    assert "site-packages" in where
+    assert {p.name for p in Path(where).glob("*.json")} == {
+        "quantum.json",
+        "platform.json",
+        "service.json",
+        "user.json",
+    }
     (tmp_path / "api_quickstart.py").write_text(API_QUICKSTART)
     script = tmp_path / "served.py"
     script.write_text(SERVED_BY_QHUB_LOCAL)

@@ -89,30 +89,8 @@ class SpecGap:
     reason: str
 
 
-_CREATED = (
-    "the spec, gathered from the client side (which accepts any 2xx), declares only 200; "
-    "the Hub answers a creation 201"
-)
-_TOO_LARGE = "the body is over the Hub's limit; the spec lists only the client's typed errors"
-
 #: ``(api, operationId, status)`` → the gap. Keep it short: each entry is a spec defect.
-SPEC_GAPS: Mapping[tuple[str, str, int], SpecGap] = {
-    ("service", "service_api.start_execution", 201): SpecGap(
-        "200",
-        _CREATED + ", with Location, as the vendor's gateway runtime does "
-        "(shared/reference/service-workspaces.md, wire-contract.md §3.3)",
-    ),
-    ("service", "service_api.start_execution", 413): SpecGap("400", _TOO_LARGE),
-    ("service", "service_api.start_execution", 415): SpecGap(
-        "400", "the body is not application/json; the spec lists only the client's typed errors"
-    ),
-    ("quantum", "jobs.create_job", 201): SpecGap("200", _CREATED),
-    ("quantum", "sessions.create_session", 201): SpecGap("200", _CREATED),
-    ("user", "user_settings_personal_access_tokens.create_personal_access_token", 201): SpecGap(
-        "200", _CREATED
-    ),
-    ("user", "user_settings.update_current_user_profile_image", 413): SpecGap("400", _TOO_LARGE),
-}
+SPEC_GAPS: Mapping[tuple[str, str, int], SpecGap] = {}
 
 
 # -- operations ------------------------------------------------------------------------------
