@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -206,3 +207,47 @@ def test_connect_gives_ready_clients_of_the_running_hub(tmp_path: Path) -> None:
         assert execution.status == "SUCCEEDED"
         with pytest.raises(KeyError, match="this Hub serves: quickstart"):
             hub.service("nope")
+
+
+def test_the_log_has_a_line_per_request_and_state_change_and_no_secret(tmp_path: Path) -> None:
+    """``--log-format json``: an access line per request (method, path, status, duration,
+    request id) and a line per execution and job state change; a client's request id is
+    echoed only when plain, a control character in a path is escaped, and neither the
+    token nor the application's secret ever appears."""
+    import httpx
+
+    from qhub.local import connect
+
+    log = tmp_path / "hub.log"
+    data_dir = tmp_path / "hub"
+    with hub_process(data_dir, ["--log-format", "json"], quiet=True, log_file=log) as (
+        connection,
+        _,
+    ):
+        headers = {"X-Auth-Token": connection["personal_access_token"]}
+        plain = httpx.get(
+            f"{connection['quantum_url']}/backends", headers={**headers, "X-Request-Id": "abc-1"}
+        )
+        forged = httpx.get(
+            f"{connection['quantum_url']}/backends",
+            headers={**headers, "X-Request-Id": "x\tfake log line"},
+        )
+        httpx.get(f"{connection['quantum_url']}/nowhere%0Afake", headers=headers)
+        with connect(data_dir) as hub:
+            execution = hub.service().run(request={"values": [1], "shots": 5})
+            execution.wait_for_final_state(timeout=60, wait=0.2)
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    access = [line for line in lines if line["logger"] == "qhub.local.access"]
+    assert plain.headers["x-request-id"] == "abc-1"
+    assert forged.headers["x-request-id"] != "x\tfake log line"
+    first = next(line for line in access if line["request_id"] == "abc-1")
+    assert (first["method"], first["path"], first["status"]) == ("GET", "/quantum/backends", 200)
+    assert first["duration_ms"] >= 0
+    assert any(line["path"] == "/quantum/nowhere\\x0afake" for line in access)
+    states = [line["message"] for line in lines if line["logger"] == "qhub.local.executions"]
+    said = [re.search(r"\b(PENDING|RUNNING|SUCCEEDED|FAILED|CANCELLED)\b", m) for m in states]
+    assert [match.group(1) for match in said if match] == ["PENDING", "RUNNING", "SUCCEEDED"]
+    assert any(line["logger"] == "qhub.local.jobs" for line in lines)
+    text = log.read_text()
+    assert connection["personal_access_token"] not in text
+    assert connection["application"]["secret_access_key"] not in text

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 import click
 
 from .datadir import DataDirError, DataDirLock, check_data_dir, reset_data_dir
+from .logs import LOG_FORMATS, LOG_LEVELS, configure_logging
 
 __all__ = ["main"]
 
@@ -103,6 +104,15 @@ def cli() -> None:
     default=3600.0,
     help="lifetime of gateway tokens, seconds",
 )
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS),
+    default="info",
+    help="info: a line per request and per execution or job state change",
+)
+@click.option(
+    "--log-format", type=click.Choice(LOG_FORMATS), default="text", help="json: for machines"
+)
 def serve(
     host: str,
     port: int,
@@ -111,8 +121,11 @@ def serve(
     no_example: bool,
     anonymous: bool,
     token_ttl: float,
+    log_level: str,
+    log_format: str,
 ) -> None:
-    """Serve a Hub until interrupted (Ctrl-C)."""
+    """Serve a Hub until interrupted (Ctrl-C). The log goes to stderr."""
+    configure_logging(log_level, log_format)
     workspaces = dict(_service(text) for text in services)
     _check_listen_address(host, port)
     try:

@@ -18,11 +18,17 @@ __all__ = ["hub_process"]
 
 @contextlib.contextmanager
 def hub_process(
-    data_dir: Path, args: Sequence[str] = (), *, startup_timeout: float = 30.0, quiet: bool = False
+    data_dir: Path,
+    args: Sequence[str] = (),
+    *,
+    startup_timeout: float = 30.0,
+    quiet: bool = False,
+    log_file: Path | None = None,
 ) -> Iterator[tuple[dict[str, Any], subprocess.Popen[bytes]]]:
     """Start ``qhub-local serve --port 0 --data-dir DATA_DIR ARGS``; yield its connection info.
 
     The server runs in its own session and is stopped with SIGTERM (then SIGKILL) on exit.
+    ``quiet`` drops its stdout (the banner); its log (stderr) goes to ``log_file`` if given.
 
     Raises:
         RuntimeError: the server exited or did not write ``connection.json`` in time.
@@ -41,8 +47,12 @@ def hub_process(
         str(data_dir),
         *args,
     ]
+    log = log_file.open("ab") if log_file is not None else None
     server = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL if quiet else None, start_new_session=True
+        command,
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=log,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + startup_timeout
@@ -61,3 +71,5 @@ def hub_process(
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(5)
+        if log is not None:
+            log.close()

@@ -6,6 +6,9 @@ Every error response is JSON ``{"status", "error", "message", "requestId"}`` wit
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from http import HTTPStatus
@@ -63,25 +66,67 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, error.status_code, message)
 
 
+#: Control characters in a logged path, escaped: a path can't start a forged log line.
+_CONTROL_CHARACTERS = {code: f"\\x{code:02x}" for code in [*range(32), 127]}
+#: What an ``X-Request-Id`` sent by a client may hold (it is echoed and logged).
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def _safe_id(sent: bytes | None) -> str | None:
+    """The client's request id when it is short and plain, else None (one is made)."""
+    text = sent.decode("latin-1") if sent else ""
+    return text if _SAFE_ID.fullmatch(text) else None
+
+
+#: One line per request: method, path (never the query string or headers, which may carry
+#: credentials), status, duration and request id.
+access_log = logging.getLogger("qhub.local.access")
+
+
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Give every request an id (``X-Request-Id``, echoed from the client when it sent one)."""
+    """Give every request an id (``X-Request-Id``, echoed from the client when it sent one),
+    and write its access line when the response has started."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
         sent = dict(scope.get("headers") or []).get(b"x-request-id")
-        request_id = sent.decode("latin-1")[:64] if sent else uuid.uuid4().hex
+        request_id = _safe_id(sent) or uuid.uuid4().hex
         scope["qhub.request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                 ]
             await send(message)
 
-        await app(scope, receive, send_with_id)
+        try:
+            await app(scope, receive, send_with_id)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                milliseconds = (time.perf_counter() - started) * 1000
+                path = scope["path"].translate(_CONTROL_CHARACTERS)
+                access_log.info(
+                    "%s %s %d %.1f ms %s",
+                    scope["method"],
+                    path,
+                    status,
+                    milliseconds,
+                    request_id,
+                    extra={
+                        "method": scope["method"],
+                        "path": path,
+                        "status": status,
+                        "duration_ms": round(milliseconds, 1),
+                        "request_id": request_id,
+                    },
+                )
 
     return middleware

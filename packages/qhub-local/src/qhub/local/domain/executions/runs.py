@@ -11,6 +11,7 @@ it sees only its own executions of that service (404 for others).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,9 @@ from ..identity import Applications, Organizations
 from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
 from .store import ExecutionStore
+
+#: One line per state change of an execution (never its request, secrets or token).
+log = logging.getLogger("qhub.local.executions")
 
 __all__ = ["ExecutionRunner", "Executions", "plain_file_name"]
 
@@ -129,15 +133,26 @@ class Executions:
         env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
+        log.info("execution %s of %s PENDING", execution.id, service.path)
         self._runner.submit(
             RunSpec(execution.id, service.workspace, workdir, request.input, env),
-            on_start=self._store.mark_running,
+            on_start=self._started,
             on_exit=self._finished,
         )
         return execution
 
+    def _started(self, execution_id: str, started_at: dt.datetime) -> None:
+        self._store.mark_running(execution_id, started_at)
+        log.info("execution %s RUNNING", execution_id)
+
     def _finished(self, outcome: RunOutcome) -> None:
         self._store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
+        log.info(
+            "execution %s %s (exit code %s)",
+            outcome.execution_id,
+            outcome.status,
+            outcome.exit_code,
+        )
 
     def _datapool_mounts(
         self, application_id: str, request: ExecutionRequest

@@ -4,6 +4,7 @@ the scheduler; read back as the test lifecycle lets callers see them."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import uuid
 from typing import Any
@@ -19,6 +20,9 @@ from .sessions import Sessions
 from .store import QuantumStore
 
 __all__ = ["QuantumJobs", "infer_input_format"]
+
+#: One line per state change of a job (never its input).
+log = logging.getLogger("qhub.local.jobs")
 
 
 def infer_input_format(data: dict[str, Any]) -> str:
@@ -124,6 +128,7 @@ class QuantumJobs:
             qasm=submission.qasm,
         )
         self._store.save_job(job)
+        log.info("job %s PENDING on %s", job.id, job.backend_id)
         future = self._scheduler.queue(job, circuit)
         if self._scheduler.lifecycle.immediate:
             future.result()

@@ -8,6 +8,7 @@ start; pending ones run then.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future
@@ -21,6 +22,9 @@ from .backends import backend_spec
 from .lifecycle import JobLifecycle
 from .records import JobRecord
 from .store import QuantumStore
+
+#: One line per state change of a job (never its input).
+log = logging.getLogger("qhub.local.jobs")
 
 __all__ = ["CircuitParser", "JobScheduler", "SimulationWorkers", "Simulator"]
 
@@ -191,6 +195,7 @@ class JobScheduler:
                 return
             job.status, job.started_at = "RUNNING", utc_now_ms()
             self._store.save_job(job)
+        log.info("job %s RUNNING on %s", job_id, job.backend_id)
         forced = self.lifecycle.outcome
         if forced is not None:
             message = f"ended {forced} by the Hub's test lifecycle"
@@ -206,6 +211,7 @@ class JobScheduler:
             stored.result = None if stored.status == "CANCELLED" else outcome
             stored.ended_at = utc_now_ms()
             self._store.save_job(stored)
+        log.info("job %s %s", job_id, stored.status)
 
     def _outcome(
         self, job: JobRecord, circuit: PreparedCircuit | None
