@@ -200,6 +200,7 @@ def _serve(
         except OSError as error:
             _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
         lock.announce(connection.base_url)
+        hub.warm_up()
         rows = [("token endpoint", connection.token_endpoint)]
         rows += [(f"service {name}", url) for name, url in connection.services.items()]
         rows += [

@@ -229,6 +229,12 @@ class LocalHub:
         token, organization = self.hub.add_user(organization_id)
         return LocalUser(token, organization)
 
+    def warm_up(self) -> None:
+        """Start the Hub's simulators and circuit parser now and wait until they are ready,
+        so the first job runs at full speed (``qhub-local serve`` does this before it says
+        ready)."""
+        self.hub.quantum.warm_up()
+
     def stop(self) -> None:
         """Stop serving, stop running executions, close the store. Idempotent."""
         if self._server is not None and self._thread is not None:

@@ -33,6 +33,12 @@ class Quantum:
         self.jobs = QuantumJobs(store, self.scheduler, self.sessions, workers)
         self.listings = Listings(store, self.sessions)
         self.scheduler.recover()
+        self._workers = workers
+
+    def warm_up(self) -> None:
+        """Start the circuit parser and the simulators now (they otherwise start with the
+        first job that needs them) and wait until they are ready."""
+        self._workers.warm()
 
     @property
     def lifecycle(self) -> JobLifecycle:

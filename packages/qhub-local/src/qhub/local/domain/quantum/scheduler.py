@@ -69,6 +69,9 @@ class SimulationWorkers(CircuitParser, Protocol):
     def simulator(self) -> AbstractContextManager[Simulator]:
         """Borrow a simulator until the block ends (waiting until one is free)."""
 
+    def warm(self) -> None:
+        """Start every worker now and wait until each is ready."""
+
 
 @dataclass
 class _ScheduledJob:
