@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from qhub.api.platform import AsyncHubPlatformClient, HubPlatformClient
+from qhub.api.platform import AsyncHubPlatformClient, GitHubInstallationDto, HubPlatformClient
 from qhub.api.platform.errors import (
     ForbiddenError,
     NotFoundError,
@@ -293,6 +293,7 @@ def test_sub_resources_belong_to_their_parent(platform: HubPlatformClient) -> No
 def test_github_integrations_are_named_by_installation(platform: HubPlatformClient) -> None:
     """A GitHub integration's answer has no id: its installation id names it."""
     created = platform.git_integrations.create_git_hub_integration(installation_id=4242)
+    assert isinstance(created, GitHubInstallationDto)
     assert created.installation_id == "4242" and created.type == "GITHUB"
     assert platform.git_integrations.get_git_integration("4242") == created
     assert platform.git_integrations.sync_git_integration_repositories("4242") == created
@@ -408,7 +409,7 @@ def test_a_finished_execution_is_a_notification(
         execution.result(timeout=60)
     assert platform.user_notifications.get_my_unread_notification_count() == before + 1
     notices = platform.user_notifications.get_my_notifications(sort="createdAt,desc")
-    latest = notices.content[0]
+    latest = (notices.content or [])[0]
     assert latest.id and latest.read is False and latest.reference_type == "SERVICE"
     assert latest.message is not None and execution.id in latest.message
     assert "SUCCEEDED" in latest.message
@@ -421,4 +422,4 @@ def test_a_finished_execution_is_a_notification(
     assert platform.user_notifications.get_my_unread_notification_count() == before
     platform.user_notifications.mark_all_notifications_as_read()
     assert platform.user_notifications.get_my_unread_notification_count() == 0
-    assert all(n.read for n in platform.user_notifications.get_my_notifications().content)
+    assert all(n.read for n in platform.user_notifications.get_my_notifications().content or [])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from qhub.api._core.errors import ApiError, ParsingError
-from qhub.api.platform import HubPlatformClient
+from qhub.api.platform import HubPlatformClient, PersonalAccessTokenPrincipal
 from qhub.local.server import LocalHub
 from qhub.service.client import HubServiceClient
 
@@ -97,6 +97,8 @@ def ids(hub: LocalHub, platform: HubPlatformClient) -> dict[str, str]:
         enforcement="HARD",
     )
     (subscription,) = platform.applications.get_application_subscriptions(app["id"])
+    me = platform.users.get_me()
+    assert isinstance(me, PersonalAccessTokenPrincipal)
     return {
         "algorithms": algorithm,
         "algorithms/sketches": _id(platform.algorithms.create_algorithm_sketch(algorithm).id),
@@ -114,7 +116,7 @@ def ids(hub: LocalHub, platform: HubPlatformClient) -> dict[str, str]:
         "managed-services": _id(managed.id),
         "workflow-services": _id(platform.workflow_services.create_workflow_service(name="w").id),
         "organizations": hub.connection.organization_id,
-        "organizations/members": _id(platform.users.get_me().id),
+        "organizations/members": _id(me.id),
         "organizations/provider-tokens": "IBM",
         "my/provider-tokens": "IBM",
         "applications": app["id"],
