@@ -35,42 +35,56 @@ class PathShapes:
         self.at: dict[Skeleton, list[Operation]] = {}
         for operation in operations:
             self.at.setdefault(operation.skeleton, []).append(operation)
+        self._listed = {s for s in self.at if self._answers_many(s)}
+        self._aliases = {
+            s
+            for s in self.at
+            if len(s) > 1
+            and s[-1] != "{}"
+            and s[:-1] in self._listed
+            and s not in self._listed
+            and self.get(s, "POST") is not None
+        }
+        self._canonical: dict[Skeleton, Skeleton] = {}
         self.served = {self.canonical(s) for s in served}
 
     def get(self, skeleton: Skeleton, method: str = "GET") -> Operation | None:
+        """The operation of that method on the path, if the spec has one."""
         return next((o for o in self.at.get(skeleton, ()) if o.method == method), None)
 
-    def lists(self, skeleton: Skeleton) -> bool:
+    def _answers_many(self, skeleton: Skeleton) -> bool:
         found = self.get(skeleton)
         if found is None or found.response_schema is None:
             return False
         schema = self.schemas.non_null(found.response_schema)
         return schema.get("type") == "array" or self.schemas.page_item(schema) is not None
 
-    def _has_items(self, skeleton: Skeleton) -> bool:
-        if not skeleton or skeleton[-1] == "{}":
+    def lists(self, skeleton: Skeleton) -> bool:
+        """Whether the path's GET answers an array or a page."""
+        return skeleton in self._listed
+
+    def is_alias(self, skeleton: Skeleton) -> bool:
+        """A POST-only way to create in the listed collection above it."""
+        return skeleton in self._aliases
+
+    def is_collection(self, skeleton: Skeleton) -> bool:
+        """Listed, or has items, and is no alias."""
+        if not skeleton or skeleton[-1] == "{}" or self.is_alias(skeleton):
             return False
         below = (*skeleton, "{}")
         return self.lists(skeleton) or any(s[: len(below)] == below for s in self.at)
 
-    def is_alias(self, skeleton: Skeleton) -> bool:
-        """A POST-only way to create in the listed collection above it."""
-        return (
-            len(skeleton) > 1
-            and skeleton[-1] != "{}"
-            and self.lists(skeleton[:-1])
-            and not self.lists(skeleton)
-            and self.get(skeleton, "POST") is not None
-        )
-
-    def is_collection(self, skeleton: Skeleton) -> bool:
-        """Listed, or has items, and is no alias."""
-        return self._has_items(skeleton) and not self.is_alias(skeleton)
-
     def canonical(self, skeleton: Skeleton) -> Skeleton:
-        return tuple(s for i, s in enumerate(skeleton) if not self.is_alias(skeleton[: i + 1]))
+        """The path without its alias segments (``/git-integrations/gitlab/{}`` →
+        ``/git-integrations/{}``)."""
+        found = self._canonical.get(skeleton)
+        if found is None:
+            found = tuple(s for i, s in enumerate(skeleton) if not self.is_alias(skeleton[: i + 1]))
+            self._canonical[skeleton] = found
+        return found
 
     def template(self, operation: Operation, length: int) -> KeyTemplate:
+        """The storage key of the first ``length`` segments of an operation's path."""
         parts: list[str | int] = []
         index = 0
         for i, segment in enumerate(operation.skeleton[:length]):
@@ -82,6 +96,7 @@ class PathShapes:
         return KeyTemplate(tuple(parts))
 
     def hand_written(self, collection: Skeleton) -> bool:
+        """Whether hand-written routes serve the collection or its items."""
         canonical = self.canonical(collection)
         return canonical in self.served or (*canonical, "{}") in self.served
 
@@ -110,6 +125,7 @@ class PathShapes:
         )
 
     def item_schema(self, collection: Skeleton) -> Schema | None:
+        """The schema of the collection's items: its item GET's answer, or its listing's."""
         for skeleton in self.at:
             if self.canonical(skeleton) == (*self.canonical(collection), "{}"):
                 found = self.get(skeleton)
