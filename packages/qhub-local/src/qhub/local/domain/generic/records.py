@@ -38,9 +38,11 @@ class NotEmulated(DomainError):
 
 @dataclass(frozen=True)
 class Document:
-    """A stored resource: its collection key (``algorithms/<id>/sketches``), id, JSON body
-    (the wire properties it was given), and when it was created and last changed."""
+    """A stored resource: the organization it belongs to, its collection key
+    (``algorithms/<id>/sketches``), id, JSON body (the wire properties it was given), and
+    when it was created and last changed."""
 
+    organization_id: str
     collection: str
     id: str
     body: Mapping[str, Any]
@@ -117,8 +119,10 @@ class Blob:
 
 @dataclass(frozen=True)
 class Defaults:
-    """Nothing stored: the answer the response schema's defaults make (an empty list or
-    page, an object with its required properties)."""
+    """Nothing stored: the answer the response schema's defaults make (an object with its
+    required properties) for an organization."""
+
+    organization_id: str
 
 
 @dataclass(frozen=True)

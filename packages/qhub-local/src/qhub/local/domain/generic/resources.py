@@ -10,6 +10,7 @@ each write is one transaction, and a refused one writes nothing.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -148,7 +149,7 @@ class GenericResources:
 
     def _read(self, docs: Documents, scope: str, plan: Plan, request: GenericRequest) -> Answer:
         if plan.kind is Kind.VIEW:
-            return self._empty(plan, request)
+            return self._empty(scope, plan, request)
         if plan.kind is Kind.LIST:
             return self._list(docs, scope, plan, request)
         assert plan.target is not None
@@ -180,12 +181,12 @@ class GenericResources:
             return Many(found)
         return Many(found, page_of(found, _paging(request)))
 
-    def _empty(self, plan: Plan, request: GenericRequest) -> Answer:
+    def _empty(self, scope: str, plan: Plan, request: GenericRequest) -> Answer:
         """A view: an empty page or list, or the schema's defaults."""
         schema = self._schemas.non_null(plan.operation.response_schema or {})
         if self._schemas.page_item(schema) is not None:
             return Many([], page_of([], _paging(request)))
-        return Many([]) if schema.get("type") == "array" else Defaults()
+        return Many([]) if schema.get("type") == "array" else Defaults(scope)
 
     def _target(
         self, docs: Documents, scope: str, target: Target, request: GenericRequest
@@ -211,7 +212,7 @@ class GenericResources:
         return (
             None
             if found is None
-            else Document(link.collection, link.id, found.body, link.created_at, found.updated_at)
+            else dataclasses.replace(link, body=found.body, updated_at=found.updated_at)
         )
 
     # -- writes --------------------------------------------------------------------------------

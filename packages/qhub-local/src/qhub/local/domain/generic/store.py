@@ -25,16 +25,17 @@ CREATE TABLE IF NOT EXISTS generic_resources (
     PRIMARY KEY (organization_id, collection, id));
 """
 
-_COLUMNS = "collection, id, document, created_at, updated_at"
+_COLUMNS = "organization_id, collection, id, document, created_at, updated_at"
 
 
-def _document(row: tuple[str, str, str, str, str]) -> Document:
+def _document(row: tuple[str, str, str, str, str, str]) -> Document:
     return Document(
         row[0],
         row[1],
-        json.loads(row[2]),
-        dt.datetime.fromisoformat(row[3]),
+        row[2],
+        json.loads(row[3]),
         dt.datetime.fromisoformat(row[4]),
+        dt.datetime.fromisoformat(row[5]),
     )
 
 
@@ -84,7 +85,7 @@ class Documents:
                 now.isoformat(),
             ),
         )
-        return Document(collection, item_id, dict(body), created, now)
+        return Document(organization_id, collection, item_id, dict(body), created, now)
 
     def delete(self, organization_id: str, collection: str, item_id: str) -> bool:
         """Delete a document and everything stored below it (``<collection>/<id>/…``);

@@ -29,6 +29,7 @@ from ...domain.generic import (
     Answer,
     Blob,
     Count,
+    Defaults,
     Document,
     Fields,
     GenericRequest,
@@ -139,12 +140,20 @@ def _render(plan: Plan, schemas: Schemas, answer: Answer) -> Response:
         return JSONResponse(schemas.shape({"createdAt": now, **answer.fields}, schema))
     if isinstance(answer, Count):
         return JSONResponse(answer.value)
+    if isinstance(answer, Defaults):
+        return JSONResponse(schemas.shape(_owner(answer.organization_id), schema))
     return JSONResponse(schemas.default(schema, "", {}))
 
 
+def _owner(organization_id: str) -> dict[str, Any]:
+    """The organization, under the names the spec's schemas give it."""
+    return {"organizationId": organization_id, "tenantId": organization_id}
+
+
 def _wire(document: Document) -> dict[str, Any]:
-    """A document's properties on the wire: its body, id and timestamps."""
-    fields = {k: v for k, v in document.body.items() if k != FILE_KEY}
+    """A document's properties on the wire: its body, id, organization and timestamps."""
+    fields = {**_owner(document.organization_id)}
+    fields.update((k, v) for k, v in document.body.items() if k != FILE_KEY)
     if document.id:
         fields["id"] = document.id
     fields["createdAt"] = iso(document.created_at)
