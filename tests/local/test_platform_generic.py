@@ -2,7 +2,7 @@
 through our strict HubPlatformClient (sync and async) over loopback HTTP: what is created
 can be read, listed, updated and deleted; unknown ids are 404; another organization sees
 nothing; a malformed body is 422 naming the field; operations without a local meaning are
-501 naming the operation; the end of a service execution is a notification."""
+501 naming the operation."""
 
 from __future__ import annotations
 
@@ -21,18 +21,12 @@ from qhub.api.platform.errors import (
     UnprocessableEntityError,
 )
 from qhub.local.server import LocalHub, LocalUser
-from qhub.service.client import HubServiceClient
-
-from ..workspaces import make_workspace
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
-    """A Hub with the echo workspace."""
-    workspace = make_workspace(tmp_path_factory.mktemp("ws"), "echo")
-    with LocalHub(
-        tmp_path_factory.mktemp("hub"), services={"echo": workspace}, example=False
-    ) as local:
+    """A Hub without services."""
+    with LocalHub(tmp_path_factory.mktemp("hub"), example=False) as local:
         yield local
 
 
@@ -334,7 +328,8 @@ def test_another_organization_sees_nothing(
 def test_an_organizations_billing_needs_membership(
     hub: LocalHub, platform: HubPlatformClient, other: HubPlatformClient
 ) -> None:
-    """``/organizations/{id}/…`` acts for that organization: 404 for a non-member."""
+    """``/organizations/{id}/…`` acts for that organization: 404 for a non-member; views
+    name the organization they are about."""
     assert hub.connection is not None
     organization = hub.connection.organization_id
     set_allowance = platform.billing.update_organization_allowance_configuration(
@@ -347,6 +342,8 @@ def test_an_organizations_billing_needs_membership(
     with pytest.raises(NotFoundError):
         other.billing.delete_organization_allowance_configuration(organization)
     platform.billing.delete_organization_allowance_configuration(organization)
+    assert platform.billing.get_organization_balance(organization).tenant_id == organization
+    assert platform.billing.get_billing_account1().tenant_id == organization
 
 
 def test_a_malformed_body_is_422_naming_the_field(
@@ -389,37 +386,3 @@ def test_writes_need_a_user_with_a_writing_role(hub: LocalHub) -> None:
         with pytest.raises(ForbiddenError):
             execution.use_cases.create_use_case(title="from an execution")
         assert execution.use_cases.get_use_cases().content is not None
-
-
-def test_a_finished_execution_is_a_notification(
-    hub: LocalHub, platform: HubPlatformClient, other: HubPlatformClient
-) -> None:
-    """The end of a service execution is an unread notification of its organization (none
-    for another); marking it read, one by one or all at once, counts it out."""
-    assert hub.connection is not None
-    before = platform.user_notifications.get_my_unread_notification_count()
-    app = hub.connection.application
-    with HubServiceClient(
-        hub.connection.services["echo"],
-        app["access_key_id"],
-        app["secret_access_key"],
-        token_endpoint=hub.connection.token_endpoint,
-    ) as service:
-        execution = service.run(request={"values": [1, 2]})
-        execution.result(timeout=60)
-    assert platform.user_notifications.get_my_unread_notification_count() == before + 1
-    notices = platform.user_notifications.get_my_notifications(sort="createdAt,desc")
-    latest = (notices.content or [])[0]
-    assert latest.id and latest.read is False and latest.reference_type == "SERVICE"
-    assert latest.message is not None and execution.id in latest.message
-    assert "SUCCEEDED" in latest.message
-    assert other.user_notifications.get_my_notifications().content == []
-    assert other.user_notifications.get_my_unread_notification_count() == 0
-    with pytest.raises(NotFoundError):
-        other.user_notifications.mark_notification_as_read(latest.id)
-
-    platform.user_notifications.mark_notification_as_read(latest.id)
-    assert platform.user_notifications.get_my_unread_notification_count() == before
-    platform.user_notifications.mark_all_notifications_as_read()
-    assert platform.user_notifications.get_my_unread_notification_count() == 0
-    assert all(n.read for n in platform.user_notifications.get_my_notifications().content or [])
