@@ -4,12 +4,13 @@ generic resources (``qhub.local.domain.generic``).
 
 Answers follow the operation's response schema: exactly its properties (the required ones
 defaulted), pages or bare arrays as the spec says, 204 where it has no content, bytes for
-downloads. Operations without a local meaning answer 501 naming the operation.
+downloads. Operations without a local meaning answer 501 naming the operation (a read:
+404, there is nothing to read).
 
 Not emulated: visibility across organizations (public algorithms, the marketplace's
 content), repository contents of implementations and git integrations, builds and
-deployments (accepted, with no effect), billing figures (empty or zero), shares granting
-access.
+deployments (accepted, with no effect), billing figures (empty or zero), a budget that
+limits Quantum API jobs, shares granting access.
 """
 
 from __future__ import annotations
