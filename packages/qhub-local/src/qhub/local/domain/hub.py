@@ -20,6 +20,7 @@ from ..simulation import simulator_pool
 from .catalog import ServiceCatalog, Subscriptions
 from .datapools import DataPools, DataPoolStore
 from .executions import ExecutionHistory, Executions, ExecutionStore
+from .generic import GenericResources, GenericStore, NotifyingRunner
 from .identity import (
     Application,
     Applications,
@@ -59,6 +60,7 @@ class Hub:
         executions: service executions run by the gateway.
         execution_history: the Platform's organization-wide view of them.
         quantum: the Quantum API's backends, jobs, sessions and workloads.
+        generic: the Platform's other namespaces, stored as the spec describes them.
         signer: signs every token the Hub issues (its ``clock`` can be swapped in tests).
 
     Args:
@@ -104,10 +106,12 @@ class Hub:
             self.applications,
             self.data_dir / "datapools",
         )
+        self.generic = GenericResources(GenericStore(self.database), self.organizations.role_in)
         execution_store = ExecutionStore(self.database)
+        runner = WorkspaceRunner(max_parallel=max_parallel)
         self.executions = Executions(
             execution_store,
-            WorkspaceRunner(max_parallel=max_parallel),
+            NotifyingRunner(runner, execution_store.get, self.generic),
             self.organizations,
             self.datapools,
             self.data_dir / "executions",
