@@ -30,8 +30,8 @@ class PinWorkspaceVersion(MetadataHookInterface):
 
 class BundleSpec(BuildHookInterface):  # type: ignore[type-arg]
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        if self.target_name != "wheel":
-            return
+        if self.target_name != "wheel" or version == "editable":
+            return  # an editable install reads the repository's spec/ where it is
         root = Path(self.root)
         for spec in (root / "spec", root.parent.parent / "spec"):
             if (spec / "quantum.json").is_file():

@@ -175,7 +175,8 @@ class _Worker:
         process.start()
         theirs.close()
         self._process, self._connection = process, ours
-        return ours
+        connection: Connection = ours
+        return connection
 
     def _discard(self) -> None:
         if self._connection is not None:

@@ -1,7 +1,7 @@
 """The Platform API's contract, read: ``spec/platform.json`` as operation records.
 
 The document ships inside the ``qhub-local`` distribution (``qhub/local/spec/platform.json``,
-put there at build time by ``hatch_spec.py``); in a source checkout it is read from the
+put there at build time by ``hatch_build.py``); in a source checkout it is read from the
 repository's ``spec/`` directory instead.
 """
 
