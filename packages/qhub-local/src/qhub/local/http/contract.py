@@ -313,6 +313,9 @@ def _media_type_declared(media_type: str, declared: Iterable[str]) -> bool:
         kind, _, sub = candidate.lower().partition("/")
         if candidate.lower() == media_type or candidate == "*/*":
             return True
+        # "Arbitrary bytes": a file served with its own type (an uploaded image/png) is that.
+        if candidate.lower() == "application/octet-stream" and not _is_json(media_type):
+            return True
         if sub == "*" and media_type.startswith(kind + "/"):
             return True
     return False
