@@ -1,10 +1,16 @@
 """Runs service workspaces: one OS process per execution, forked from a warm fork server.
 
 The Hub calls :meth:`WorkspaceRunner.submit` and hears back through callbacks (on the
-runner's reader thread). Each execution gets its own process group, working directory
+runner's reader threads). Each execution gets its own process group, working directory
 (``out/`` = result files, ``log.jsonl`` = its log) and environment; nothing is shared with
 the Hub process or other executions. ``request.json`` in the working directory holds the
 request body; data pools granted to the run are linked under ``datapool/<parameter>``.
+
+**Interpreters.** An execution runs in :attr:`RunSpec.python` if given, else the runner's
+``python``, else the workspace's own ``.venv/bin/python`` if it has one, else the Hub's own
+interpreter. Each interpreter gets one warm fork server. Any other than the Hub's starts it
+by file path, with ``-I`` and without the Hub's ``PYTHONPATH`` or ``VIRTUAL_ENV``: a
+workspace's venv needs nothing of the Hub's, and its program sees only the venv's packages.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from typing import IO, Any, Literal
 __all__ = ["RunOutcome", "RunSpec", "WorkspaceRunner"]
 
 KILL_GRACE_SECONDS = 2.0
+HERE = Path(__file__).resolve().parent
+#: Variables that would make a workspace's interpreter load the Hub's packages.
+HUB_PYTHON_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class RunSpec:
         request: the JSON object the user posted.
         env: extra environment variables for the execution's process.
         entrypoint: ``module:function`` to call.
+        python: the interpreter to run it in (default: see the module's docstring).
     """
 
     execution_id: str
@@ -47,6 +57,7 @@ class RunSpec:
     request: dict[str, Any]
     env: Mapping[str, str] = field(default_factory=dict)
     entrypoint: str = "src.program:run"
+    python: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -66,43 +77,70 @@ ExitCallback = Callable[[RunOutcome], None]
 @dataclass
 class _Run:
     spec: RunSpec
+    python: Path
     on_start: StartCallback
     on_exit: ExitCallback
     pid: int | None = None
     cancelled: bool = False
 
 
+@dataclass
+class _ForkServer:
+    python: Path
+    process: subprocess.Popen[bytes]
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def _prepare(spec: RunSpec) -> None:
-    """Lay out the working directory: the request, and the output folder."""
-    (spec.workdir / "out").mkdir(parents=True, exist_ok=True)
-    (spec.workdir / "request.json").write_text(json.dumps(spec.request))
-
-
 class WorkspaceRunner:
-    """Queues and runs executions, at most ``max_parallel`` at once."""
+    """Queues and runs executions, at most ``max_parallel`` at once.
 
-    def __init__(self, *, max_parallel: int = 32) -> None:
+    Args:
+        max_parallel: executions running at once; the rest wait in order.
+        python: the interpreter for every execution that doesn't name one in its
+            :class:`RunSpec` (overrides workspaces' own ``.venv``).
+    """
+
+    def __init__(self, *, max_parallel: int = 32, python: Path | None = None) -> None:
         self._max_parallel = max_parallel
+        self._python = python
         self._lock = threading.RLock()
         self._queue: deque[_Run] = deque()
         self._running: dict[str, _Run] = {}
-        self._zygote: subprocess.Popen[bytes] | None = None
-        self._reader: threading.Thread | None = None
+        self._servers: dict[Path, _ForkServer] = {}
+        self._readers: list[threading.Thread] = []
         self._closed = False
 
     # -- public ----------------------------------------------------------------------------
 
+    def interpreter_for(self, spec: RunSpec) -> Path:
+        """The interpreter ``spec`` runs in: its own ``python``, the runner's, the
+        workspace's ``.venv``, or the Hub's, in that order."""
+        if spec.python is not None:
+            return Path(spec.python).absolute()
+        if self._python is not None:
+            return Path(self._python).absolute()
+        venv = spec.workspace / ".venv" / "bin" / "python"
+        if venv.exists():
+            return venv.absolute()
+        return Path(sys.executable)
+
     def submit(self, spec: RunSpec, *, on_start: StartCallback, on_exit: ExitCallback) -> None:
-        """Queue a run; callbacks report its start and (exactly once) its end."""
-        _prepare(spec)
+        """Queue a run; callbacks report its start and (exactly once) its end.
+
+        Raises:
+            RuntimeError: the runner is closed.
+        """
         with self._lock:
             if self._closed:
                 raise RuntimeError("the runner is closed")
-            self._queue.append(_Run(spec, on_start, on_exit))
+        self._prepare(spec)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the runner is closed")
+            self._queue.append(_Run(spec, self.interpreter_for(spec), on_start, on_exit))
             self._pump()
 
     def cancel(self, execution_id: str) -> bool:
@@ -135,22 +173,21 @@ class WorkspaceRunner:
                 run.cancelled = True
                 if run.pid is not None:
                     self._signal(run.pid, signal.SIGKILL)
-            zygote = self._zygote
+            servers = list(self._servers.values())
         for run in queued:
             run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
-        if zygote is not None:
-            assert zygote.stdin is not None
-            assert zygote.stdout is not None
+        for server in servers:
+            assert server.process.stdin is not None
             with contextlib.suppress(OSError):
-                zygote.stdin.close()
+                server.process.stdin.close()
+        for server in servers:
             try:
-                zygote.wait(timeout)
+                server.process.wait(timeout)
             except subprocess.TimeoutExpired:
-                zygote.kill()
-                zygote.wait()
-            if self._reader is not None:
-                self._reader.join(timeout)
-            zygote.stdout.close()
+                server.process.kill()
+                server.process.wait()
+        for reader in self._readers:
+            reader.join(timeout)
         with self._lock:
             leftover = list(self._running.values())
             self._running.clear()
@@ -159,45 +196,82 @@ class WorkspaceRunner:
 
     # -- internals -------------------------------------------------------------------------
 
+    @staticmethod
+    def _prepare(spec: RunSpec) -> None:
+        """Lay out the working directory: the request, and the output folder."""
+        (spec.workdir / "out").mkdir(parents=True, exist_ok=True)
+        (spec.workdir / "request.json").write_text(json.dumps(spec.request))
+
+    @staticmethod
+    def _command(spec: RunSpec) -> dict[str, Any]:
+        """What the fork server needs to run ``spec``: everything, the request included."""
+        secrets = spec.request.get("$secrets")
+        return {
+            "id": spec.execution_id,
+            "workspace": str(spec.workspace.resolve()),
+            "workdir": str(spec.workdir.resolve()),
+            "entrypoint": spec.entrypoint,
+            "env": {
+                **spec.env,
+                "WORKSPACE": str(spec.workspace.resolve()),
+                "OUTPUT_DIRECTORY": str(spec.workdir.resolve() / "out"),
+                "DATAPOOL_DIRECTORY": str(spec.workdir.resolve() / "datapool"),
+            },
+            "request": {k: v for k, v in spec.request.items() if k != "$secrets"},
+            "secrets": secrets if isinstance(secrets, dict) else {},
+        }
+
     def _pump(self) -> None:
         while self._queue and len(self._running) < self._max_parallel:
             run = self._queue.popleft()
             self._running[run.spec.execution_id] = run
-            command = {
-                "id": run.spec.execution_id,
-                "workspace": str(run.spec.workspace),
-                "workdir": str(run.spec.workdir),
-                "entrypoint": run.spec.entrypoint,
-                "env": {
-                    **run.spec.env,
-                    "WORKSPACE": str(run.spec.workspace),
-                    "OUTPUT_DIRECTORY": str(run.spec.workdir / "out"),
-                    "DATAPOOL_DIRECTORY": str(run.spec.workdir / "datapool"),
-                },
-            }
-            stdin = self._ensure_zygote().stdin
+            stdin = self._server_for(run.python).process.stdin
             assert stdin is not None
-            stdin.write((json.dumps(command) + "\n").encode())
+            stdin.write((json.dumps(self._command(run.spec)) + "\n").encode())
             stdin.flush()
 
-    def _ensure_zygote(self) -> subprocess.Popen[bytes]:
-        if self._zygote is None or self._zygote.poll() is not None:
-            self._zygote = subprocess.Popen(
-                [sys.executable, "-m", "qhub.local.runner._zygote"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                start_new_session=True,
-            )
-            assert self._zygote.stdout is not None
-            threading.Thread(
-                target=self._read_events,
-                args=(self._zygote, self._zygote.stdout),
-                daemon=True,
-                name="qhub-runner-events",
-            ).start()
-        return self._zygote
+    def _server_environment(self, python: Path) -> dict[str, str] | None:
+        """The environment of a fork server: the Hub's, minus what would lead a foreign
+        interpreter to the Hub's packages, with its own ``bin`` first on ``PATH``."""
+        if python == Path(sys.executable):
+            return None
+        env = {k: v for k, v in os.environ.items() if k not in HUB_PYTHON_VARIABLES}
+        hub_bin = os.path.dirname(sys.executable)
+        paths = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p != hub_bin]
+        env["PATH"] = os.pathsep.join([str(python.parent), *paths])
+        if (python.parent.parent / "pyvenv.cfg").exists():
+            env["VIRTUAL_ENV"] = str(python.parent.parent)
+        return env
 
-    def _read_events(self, zygote: subprocess.Popen[bytes], events: IO[bytes]) -> None:
+    def _server_for(self, python: Path) -> _ForkServer:
+        server = self._servers.get(python)
+        if server is not None and server.process.poll() is None:
+            return server
+        if python == Path(sys.executable):  # as before: the Hub's environment, PYTHONPATH too
+            argv = [str(python), "-m", "qhub.local.runner._zygote"]
+        else:
+            argv = [str(python), "-I", str(HERE / "_zygote.py")]
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self._server_environment(python),
+            start_new_session=True,
+        )
+        server = _ForkServer(python, process)
+        self._servers[python] = server
+        assert process.stdout is not None
+        reader = threading.Thread(
+            target=self._read_events,
+            args=(server, process.stdout),
+            daemon=True,
+            name="qhub-runner-events",
+        )
+        self._readers.append(reader)
+        reader.start()
+        return server
+
+    def _read_events(self, server: _ForkServer, events: IO[bytes]) -> None:
         for line in events:
             event = json.loads(line)
             if event["event"] == "started":
@@ -206,13 +280,14 @@ class WorkspaceRunner:
                 self._exited(event["id"], event["code"])
         # The fork server is gone: whatever it was running is lost.
         with self._lock:
-            if self._zygote is zygote:
-                lost = list(self._running.values())
-                self._running.clear()
-                self._zygote = None
-                self._release(zygote)
+            lost = [r for r in self._running.values() if r.python == server.python]
+            if self._servers.get(server.python) is server:
+                for run in lost:
+                    del self._running[run.spec.execution_id]
+                del self._servers[server.python]
             else:
                 lost = []
+            self._release(server.process)
         for run in lost:
             status: Literal["FAILED", "CANCELLED"] = "CANCELLED" if run.cancelled else "FAILED"
             run.on_exit(RunOutcome(run.spec.execution_id, status, None, _now()))
@@ -221,14 +296,14 @@ class WorkspaceRunner:
                 self._pump()
 
     @staticmethod
-    def _release(zygote: subprocess.Popen[bytes]) -> None:
+    def _release(process: subprocess.Popen[bytes]) -> None:
         """Close the pipes of a dead fork server and reap it."""
-        assert zygote.stdin is not None
-        assert zygote.stdout is not None
+        assert process.stdin is not None
+        assert process.stdout is not None
         with contextlib.suppress(OSError):
-            zygote.stdin.close()
-        zygote.stdout.close()
-        zygote.wait()
+            process.stdin.close()
+        process.stdout.close()
+        process.wait()
 
     def _started(self, execution_id: str, pid: int) -> None:
         with self._lock:

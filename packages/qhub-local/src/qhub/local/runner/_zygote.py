@@ -1,22 +1,41 @@
 """The fork server: a single-threaded process that forks one child per execution.
 
-Started once by :class:`~qhub.local.runner.WorkspaceRunner`. It pre-imports what every
-execution needs, so a run costs a ``fork()`` instead of a fresh interpreter. Protocol, JSON
-lines: commands on stdin ``{"id", "workspace", "workdir", "entrypoint", "env"}``; events on
-stdout ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id", "code"}``.
+Started once per interpreter by :class:`~qhub.local.runner.WorkspaceRunner`: in a workspace's
+interpreter as ``python -I _zygote.py`` (by file path, so that interpreter needs none of the
+Hub's packages; this module and its siblings use the standard library only), in the Hub's as
+``python -m qhub.local.runner._zygote``. It pre-imports what executions commonly need, so a
+run costs a ``fork()`` instead of a fresh interpreter.
+
+Protocol, JSON lines. Commands on stdin: ``{"id", "workspace", "workdir", "entrypoint",
+"env", "request", "secrets"}``. Events on stdout: ``{"event": "started", "id", "pid"}`` and
+``{"event": "exited", "id", "code"}``. When stdin closes, every execution still running is
+killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import selectors
 import signal
+import sys
+import tempfile
+import traceback
+import types
 from pathlib import Path
 from typing import Any
 
-from . import _child
+if not __package__:
+    # Run by file path: load this directory as a private package, so the siblings import each
+    # other relatively and nothing lands on the program's ``sys.path``.
+    _package = types.ModuleType("_qhub_runner")
+    _package.__path__ = [str(Path(__file__).resolve().parent)]
+    sys.modules[_package.__name__] = _package
+    __package__ = _package.__name__
+
+from . import _binding, _child
 
 
 def _emit(event: dict[str, Any]) -> None:
@@ -31,51 +50,35 @@ def _start(command: dict[str, Any], wakeup: tuple[int, int]) -> int:
     try:
         os.setsid()
         signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_DFL)
         for fd in wakeup:
             os.close(fd)
         os.environ.update(command["env"])
-        code = _child.run_execution(
-            Path(command["workspace"]), Path(command["workdir"]), command["entrypoint"]
-        )
+        workdir = Path(command["workdir"])
+        log = _child.LogFile.open(workdir / "log.jsonl")
+        native = workdir / "native-output.log"
+        native_fd = os.open(native, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+        code = _child.run_program(command, log, native_fd, workdir / "datapool")
+    except BaseException:
+        traceback.print_exc()  # to the Hub's stderr: a bug of the runner, not the program
     finally:
         os._exit(code)
 
 
-def _decode(status: int) -> int:
-    return os.waitstatus_to_exitcode(status)
-
-
 def _warm_up() -> None:
-    """Do once what every child would otherwise do first: pydantic's lazy imports and setup."""
-    import gc
+    """Do once what every child would otherwise do first: imports and first-use setup."""
     import logging
-    import tempfile
     import typing
 
-    from pydantic import BaseModel, TypeAdapter, create_model
+    with contextlib.suppress(ImportError):  # the workspace's interpreter may not have it
+        from pydantic import BaseModel, create_model
 
-    sample_model: type[BaseModel] = create_model("Sample", values=(list[float], []))
-    TypeAdapter(sample_model).validate_python({"values": [2]})
-    common: list[typing.Any] = [
-        list[float],
-        list[int],
-        list[str],
-        dict[str, typing.Any],
-        dict[str, float],
-        int,
-        float,
-        str,
-        bool,
-        typing.Any,
-        float | None,
-        int | None,
-        str | None,
-        list[list[float]],
-    ]
-    for annotation in common:
-        _child.adapter(annotation)
+        sample: type[BaseModel] = create_model("Sample", values=(list[float], []))
+        sample.model_validate({"values": [2]})
+    for annotation in (list[float], dict[str, typing.Any], int | None, bool):
+        with contextlib.suppress(_binding.ConversionError):
+            _binding.convert(annotation, [1])
     with tempfile.TemporaryDirectory() as scratch:
         _child.write_output({"a": [1]}, Path(scratch))
     logging.getLogger().handlers.clear()
@@ -95,7 +98,7 @@ def main() -> None:
     selector.register(0, selectors.EVENT_READ)
     selector.register(wakeup[0], selectors.EVENT_READ)
     children: dict[int, str] = {}
-    buffer = b""
+    pending: list[bytes] = []  # an unfinished command line, in pieces (requests can be large)
     open_input = True
     while open_input or children:
         for key, _ in selector.select(timeout=1.0):
@@ -110,8 +113,11 @@ def main() -> None:
                         with contextlib.suppress(ProcessLookupError):
                             os.killpg(pid, signal.SIGKILL)
                     continue
-                buffer += data
-                *lines, buffer = buffer.split(b"\n")
+                pending.append(data)
+                if b"\n" not in data:
+                    continue
+                *lines, rest = b"".join(pending).split(b"\n")
+                pending = [rest]
                 for line in lines:
                     command = json.loads(line)
                     pid = _start(command, wakeup)
@@ -126,7 +132,8 @@ def main() -> None:
                 break
             execution_id = children.pop(pid, None)
             if execution_id is not None:
-                _emit({"event": "exited", "id": execution_id, "code": _decode(status)})
+                code = os.waitstatus_to_exitcode(status)
+                _emit({"event": "exited", "id": execution_id, "code": code})
 
 
 if __name__ == "__main__":
