@@ -3,6 +3,8 @@ runner or the run, each with its own warm fork server and none of the Hub's pack
 
 from __future__ import annotations
 
+import ast
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -10,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import qhub.local
 from qhub.local.runner import WorkspaceRunner
 
 from .helpers import log_messages, output, run, workspace
@@ -97,3 +100,26 @@ def test_the_run_and_the_runner_can_name_the_interpreter(tmp_path: Path, shared_
     assert output(again)["executable"] == str(shared_venv)
     assert servers == sorted([str(shared_venv), sys.executable])
     assert str(own) not in servers
+
+
+def test_the_bundled_example_needs_nothing_of_the_hub(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """The quickstart imports nothing of qhub.local and runs in a venv without the Hub's
+    packages, writing its result file into ``$OUTPUT_DIRECTORY``."""
+    example = Path(qhub.local.__file__).parent / "examples" / "quickstart"
+    tree = ast.parse((example / "src" / "program.py").read_text())
+    imported = [
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    ]
+    assert not [name for name in imported if name and name.startswith("qhub.local")]
+    ws = tmp_path / "quickstart"
+    shutil.copytree(example, ws, ignore=shutil.ignore_patterns("__pycache__"))
+    make_venv(ws / ".venv")
+    outcome, workdir = run(runner, ws, tmp_path, "example", {"values": [2], "shots": 50})
+    assert outcome.status == "SUCCEEDED", log_messages(workdir)
+    assert sum(output(workdir)["counts"].values()) == 50
+    assert (workdir / "out" / "histogram.csv").read_text().startswith("outcome,count\n")
