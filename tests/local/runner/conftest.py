@@ -11,7 +11,7 @@ from qhub.local.runner import WorkspaceRunner
 
 @pytest.fixture
 def runner() -> Iterator[WorkspaceRunner]:
-    """A runner with two slots."""
+    """A runner with two slots, in the strongest isolation the machine allows."""
     runner = WorkspaceRunner(max_parallel=2)
     yield runner
     runner.close()

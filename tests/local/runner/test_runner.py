@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import statistics
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from qhub.local.runner import RunSpec, WorkspaceRunner
 
 from .helpers import Outcomes, submit, workspace
+from .measure_overhead import measure
 
 
 def test_edits_take_effect_on_the_next_run(runner: WorkspaceRunner, tmp_path: Path) -> None:
@@ -98,3 +100,10 @@ def test_close_cancels_whatever_still_runs(tmp_path: Path) -> None:
             on_start=outcomes.on_start,
             on_exit=outcomes.on_exit,
         )
+
+
+def test_starting_an_execution_stays_cheap() -> None:
+    """A trivial run, fork server warm, isolated: a few milliseconds (measure_overhead.py
+    prints the figures); the bound only catches a regression by an order of magnitude."""
+    timings = measure("namespaces", count=10)
+    assert statistics.median(timings["ended"]) < 0.25

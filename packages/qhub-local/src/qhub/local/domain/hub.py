@@ -46,6 +46,7 @@ class Hub:
         catalog: the registered services.
         datapools: data pools and their grants.
         executions: service executions run by the gateway.
+        runner: runs them; its ``isolation`` says how they are kept from the Hub's files.
         quantum: the Quantum API's backends, jobs, sessions and workloads.
         signer: signs every token the Hub issues (its ``clock`` can be swapped in tests).
 
@@ -83,9 +84,10 @@ class Hub:
             self.applications,
             self.data_dir / "datapools",
         )
+        self.runner = WorkspaceRunner(max_parallel=max_parallel, private_paths=[self.data_dir])
         self.executions = Executions(
             ExecutionStore(self.database),
-            WorkspaceRunner(max_parallel=max_parallel),
+            self.runner,
             self.organizations,
             self.datapools,
             self.data_dir / "executions",

@@ -1,40 +1,81 @@
-"""Runs service workspaces: one OS process per execution, forked from a warm fork server.
+"""Runs service workspaces: one process tree per execution, forked from a warm fork server.
 
 The Hub calls :meth:`WorkspaceRunner.submit` and hears back through callbacks (on the
-runner's reader threads). Each execution gets its own process group, working directory
-(``out/`` = result files, ``log.jsonl`` = its log) and environment; nothing is shared with
-the Hub process or other executions. ``request.json`` in the working directory holds the
-request body; data pools granted to the run are linked under ``datapool/<parameter>``.
+runner's reader threads). Each execution gets its own session, working directory (``out/`` =
+result files, ``log.jsonl`` = its log, ``request.json`` = its request) and environment. Data
+pools granted to the run appear under ``datapool/<parameter>`` (:class:`Mount`).
 
 **Interpreters.** An execution runs in :attr:`RunSpec.python` if given, else the runner's
 ``python``, else the workspace's own ``.venv/bin/python`` if it has one, else the Hub's own
 interpreter. Each interpreter gets one warm fork server. Any other than the Hub's starts it
 by file path, with ``-I`` and without the Hub's ``PYTHONPATH`` or ``VIRTUAL_ENV``: a
 workspace's venv needs nothing of the Hub's, and its program sees only the venv's packages.
+
+**Isolation** (:attr:`WorkspaceRunner.isolation`): the strongest mode the machine allows.
+
+* ``namespaces``: user, mount, PID and IPC namespaces (see ``_sandbox.py``). The execution
+  runs as an unprivileged user (``nobody`` when the Hub runs as root) on a read-only view of
+  the machine where the Hub's ``private_paths`` (its data directory) and every other
+  execution are hidden; it sees its own ``out/`` (writable), its data pools, the workspace
+  and the interpreter (read-only), and a private ``/tmp`` (``HOME`` and ``TMPDIR`` point
+  there). Cancelling kills everything it started, ``setsid`` or not. The network is shared
+  (executions call the Hub's APIs).
+* ``rlimits-only`` (no user namespaces, e.g. in some containers): the execution runs as the
+  Hub's user in a session of its own; it can read what the Hub can, and a process that
+  leaves its process group survives a cancel.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import grp
 import json
+import logging
 import os
+import pwd
 import signal
 import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-__all__ = ["RunOutcome", "RunSpec", "WorkspaceRunner"]
+__all__ = [
+    "Isolation",
+    "Mount",
+    "RunOutcome",
+    "RunSpec",
+    "WorkspaceRunner",
+]
 
 KILL_GRACE_SECONDS = 2.0
 HERE = Path(__file__).resolve().parent
 #: Variables that would make a workspace's interpreter load the Hub's packages.
 HUB_PYTHON_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
+
+logger = logging.getLogger(__name__)
+
+IsolationMode = Literal["namespaces", "rlimits-only"]
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A directory shown to an execution (data pools).
+
+    Attributes:
+        source: the directory on the Hub's machine.
+        target: where the execution sees it; inside its working directory.
+        read_only: whether the execution may only read it. Enforced in ``namespaces`` mode;
+            in ``rlimits-only`` mode the target is a symbolic link to the source.
+    """
+
+    source: Path
+    target: Path
+    read_only: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,6 +90,7 @@ class RunSpec:
         env: extra environment variables for the execution's process.
         entrypoint: ``module:function`` to call.
         python: the interpreter to run it in (default: see the module's docstring).
+        mounts: directories to show it, such as its data pools.
     """
 
     execution_id: str
@@ -58,6 +100,7 @@ class RunSpec:
     env: Mapping[str, str] = field(default_factory=dict)
     entrypoint: str = "src.program:run"
     python: Path | None = None
+    mounts: Sequence[Mount] = ()
 
 
 @dataclass(frozen=True)
@@ -70,8 +113,87 @@ class RunOutcome:
     ended_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class Isolation:
+    """How executions are kept from the Hub and from each other.
+
+    Attributes:
+        mode: ``namespaces`` or ``rlimits-only`` (see the module's docstring).
+        uid: the host user executions run as.
+        gid: the host group executions run as.
+        detail: what the mode amounts to here, or why namespaces are not available.
+    """
+
+    mode: IsolationMode
+    uid: int
+    gid: int
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.mode} ({self.detail})"
+
+
 StartCallback = Callable[[str, dt.datetime], None]
 ExitCallback = Callable[[RunOutcome], None]
+
+
+# -- isolation --------------------------------------------------------------------------------
+
+_probe_lock = threading.Lock()
+_probed: dict[tuple[int, int], str] = {}
+
+
+def _sandbox_ids() -> tuple[int, int]:
+    """The host ids executions run as: ``nobody`` for a root Hub, else the Hub's own."""
+    if os.geteuid() != 0:
+        return os.geteuid(), os.getegid()
+    try:
+        uid = pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        uid = 65534
+    for group in ("nogroup", "nobody"):
+        with contextlib.suppress(KeyError):
+            return uid, grp.getgrnam(group).gr_gid
+    return uid, 65534
+
+
+def _namespaces_unavailable(uid: int, gid: int) -> str:
+    """Why this machine can't run executions in namespaces (``""``: it can); asked once."""
+    with _probe_lock:
+        if (uid, gid) not in _probed:
+            command = [sys.executable, "-I", str(HERE / "_sandbox.py"), "probe", str(uid), str(gid)]
+            try:
+                done = subprocess.run(command, capture_output=True, timeout=30, check=False)
+                _probed[uid, gid] = json.loads(done.stdout)["reason"]
+            except (OSError, ValueError, KeyError, subprocess.TimeoutExpired) as error:
+                _probed[uid, gid] = f"the probe failed: {error}"
+        return _probed[uid, gid]
+
+
+def detect_isolation(requested: Literal["auto", "namespaces", "rlimits-only"]) -> Isolation:
+    """The isolation executions get here.
+
+    Raises:
+        RuntimeError: ``namespaces`` was requested and the machine doesn't allow it.
+    """
+    uid, gid = _sandbox_ids()
+    if requested == "rlimits-only" or sys.platform != "linux":
+        why = "as requested" if requested == "rlimits-only" else f"not on Linux ({sys.platform})"
+        return Isolation("rlimits-only", os.geteuid(), os.getegid(), why)
+    reason = _namespaces_unavailable(uid, gid)
+    if not reason:
+        who = "nobody" if uid != os.geteuid() else "the Hub's user"
+        return Isolation(
+            "namespaces", uid, gid, f"user, mount, PID and IPC namespaces; as {who}, uid {uid}"
+        )
+    if requested == "namespaces":
+        raise RuntimeError(f"executions can't run in namespaces here: {reason}")
+    return Isolation(
+        "rlimits-only", os.geteuid(), os.getegid(), f"namespaces unavailable: {reason}"
+    )
+
+
+# -- the runner -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -101,11 +223,29 @@ class WorkspaceRunner:
         max_parallel: executions running at once; the rest wait in order.
         python: the interpreter for every execution that doesn't name one in its
             :class:`RunSpec` (overrides workspaces' own ``.venv``).
+        isolation: ``auto`` (the strongest the machine allows), or insist on one mode
+            (``namespaces`` raises RuntimeError where it is unavailable).
+        private_paths: directories executions must never see, such as the Hub's data
+            directory (in ``namespaces`` mode).
+
+    Attributes:
+        isolation: the :class:`Isolation` executions get (logged at start).
     """
 
-    def __init__(self, *, max_parallel: int = 32, python: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_parallel: int = 32,
+        python: Path | None = None,
+        isolation: Literal["auto", "namespaces", "rlimits-only"] = "auto",
+        private_paths: Sequence[Path] = (),
+    ) -> None:
         self._max_parallel = max_parallel
         self._python = python
+        self._private_paths = [str(Path(p).resolve()) for p in private_paths]
+        self.isolation = detect_isolation(isolation)
+        log = logger.info if self.isolation.mode == "namespaces" else logger.warning
+        log("service executions are isolated by %s", self.isolation)
         self._lock = threading.RLock()
         self._queue: deque[_Run] = deque()
         self._running: dict[str, _Run] = {}
@@ -132,6 +272,7 @@ class WorkspaceRunner:
 
         Raises:
             RuntimeError: the runner is closed.
+            ValueError: a mount's target is outside the execution's working directory.
         """
         with self._lock:
             if self._closed:
@@ -172,7 +313,7 @@ class WorkspaceRunner:
             for run in self._running.values():
                 run.cancelled = True
                 if run.pid is not None:
-                    self._signal(run.pid, signal.SIGKILL)
+                    self._signal(run.pid, signal.SIGTERM)
             servers = list(self._servers.values())
         for run in queued:
             run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
@@ -196,14 +337,19 @@ class WorkspaceRunner:
 
     # -- internals -------------------------------------------------------------------------
 
-    @staticmethod
-    def _prepare(spec: RunSpec) -> None:
-        """Lay out the working directory: the request, and the output folder."""
+    def _prepare(self, spec: RunSpec) -> None:
+        """Lay out the working directory: the output folder, the request, the mount points."""
         (spec.workdir / "out").mkdir(parents=True, exist_ok=True)
         (spec.workdir / "request.json").write_text(json.dumps(spec.request))
+        for mount in spec.mounts:
+            target = Path(os.path.abspath(mount.target))
+            if not target.is_relative_to(Path(os.path.abspath(spec.workdir))):
+                raise ValueError(f"mount target {target} is outside {spec.workdir}")
+            if self.isolation.mode == "rlimits-only":
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(mount.source, target_is_directory=True)
 
-    @staticmethod
-    def _command(spec: RunSpec) -> dict[str, Any]:
+    def _command(self, spec: RunSpec) -> dict[str, Any]:
         """What the fork server needs to run ``spec``: everything, the request included."""
         secrets = spec.request.get("$secrets")
         return {
@@ -211,14 +357,18 @@ class WorkspaceRunner:
             "workspace": str(spec.workspace.resolve()),
             "workdir": str(spec.workdir.resolve()),
             "entrypoint": spec.entrypoint,
-            "env": {
-                **spec.env,
-                "WORKSPACE": str(spec.workspace.resolve()),
-                "OUTPUT_DIRECTORY": str(spec.workdir.resolve() / "out"),
-                "DATAPOOL_DIRECTORY": str(spec.workdir.resolve() / "datapool"),
-            },
+            "env": dict(spec.env),
             "request": {k: v for k, v in spec.request.items() if k != "$secrets"},
             "secrets": secrets if isinstance(secrets, dict) else {},
+            "mounts": [
+                {
+                    "source": str(Path(m.source).resolve()),
+                    "target": os.path.abspath(m.target),
+                    "read_only": m.read_only,
+                }
+                for m in spec.mounts
+            ],
+            "private_paths": self._private_paths,
         }
 
     def _pump(self) -> None:
@@ -247,10 +397,15 @@ class WorkspaceRunner:
         server = self._servers.get(python)
         if server is not None and server.process.poll() is None:
             return server
+        settings = {
+            "isolation": self.isolation.mode,
+            "uid": self.isolation.uid,
+            "gid": self.isolation.gid,
+        }
         if python == Path(sys.executable):  # as before: the Hub's environment, PYTHONPATH too
-            argv = [str(python), "-m", "qhub.local.runner._zygote"]
+            argv = [str(python), "-m", "qhub.local.runner._zygote", json.dumps(settings)]
         else:
-            argv = [str(python), "-I", str(HERE / "_zygote.py")]
+            argv = [str(python), "-I", str(HERE / "_zygote.py"), json.dumps(settings)]
         process = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,

@@ -1,15 +1,17 @@
-"""The fork server: a single-threaded process that forks one child per execution.
+"""The fork server: a single-threaded process that forks one supervisor per execution.
 
 Started once per interpreter by :class:`~qhub.local.runner.WorkspaceRunner`: in a workspace's
-interpreter as ``python -I _zygote.py`` (by file path, so that interpreter needs none of the
-Hub's packages; this module and its siblings use the standard library only), in the Hub's as
-``python -m qhub.local.runner._zygote``. It pre-imports what executions commonly need, so a
-run costs a ``fork()`` instead of a fresh interpreter.
+interpreter as ``python -I _zygote.py SETTINGS`` (by file path, so that interpreter needs none
+of the Hub's packages; this module and its siblings use the standard library only), in the
+Hub's as ``python -m qhub.local.runner._zygote SETTINGS``. It
+pre-imports what executions commonly need, so a run costs a ``fork()`` instead of a fresh
+interpreter.
 
-Protocol, JSON lines. Commands on stdin: ``{"id", "workspace", "workdir", "entrypoint",
-"env", "request", "secrets"}``. Events on stdout: ``{"event": "started", "id", "pid"}`` and
-``{"event": "exited", "id", "code"}``. When stdin closes, every execution still running is
-killed.
+Protocol, JSON lines. SETTINGS: ``{"isolation", "uid", "gid"}``. Commands on stdin:
+``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "mounts",
+"private_paths"}``.
+Events on stdout: ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id",
+"code"}``. When stdin closes, every execution still running is killed.
 """
 
 from __future__ import annotations
@@ -35,35 +37,48 @@ if not __package__:
     sys.modules[_package.__name__] = _package
     __package__ = _package.__name__
 
-from . import _binding, _child
+from . import _binding, _child, _sandbox, _supervisor
 
 
 def _emit(event: dict[str, Any]) -> None:
     os.write(1, (json.dumps(event) + "\n").encode())
 
 
-def _start(command: dict[str, Any], wakeup: tuple[int, int]) -> int:
+def _interpreter_paths() -> list[str]:
+    """Where this interpreter and its packages live (bound read-only into executions)."""
+    paths = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+    }
+    paths.update(p for p in sys.path if p and os.path.exists(p))
+    return sorted(paths)
+
+
+def _start(command: dict[str, Any], sandbox: dict[str, Any], wakeup: tuple[int, int]) -> int:
+    namespaces = sandbox["isolation"] == "namespaces"
+    handshake = _sandbox.Handshake() if namespaces else None
+    parent = os.getpid()
     pid = os.fork()
-    if pid:
-        return pid
-    code = 70
-    try:
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_DFL)
-        for fd in wakeup:
-            os.close(fd)
-        os.environ.update(command["env"])
-        workdir = Path(command["workdir"])
-        log = _child.LogFile.open(workdir / "log.jsonl")
-        native = workdir / "native-output.log"
-        native_fd = os.open(native, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-        code = _child.run_program(command, log, native_fd, workdir / "datapool")
-    except BaseException:
-        traceback.print_exc()  # to the Hub's stderr: a bug of the runner, not the program
-    finally:
-        os._exit(code)
+    if pid == 0:
+        code = 70
+        try:
+            os.setsid()
+            signal.set_wakeup_fd(-1)
+            for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, signal.SIG_DFL)
+            for fd in wakeup:
+                os.close(fd)
+            code = _supervisor.supervise(command, sandbox, handshake, parent)
+        except BaseException:
+            traceback.print_exc()  # to the Hub's stderr: a bug of the runner, not the program
+        finally:
+            os._exit(code)
+    if handshake is not None:
+        handshake.serve_child(lambda: _sandbox.write_id_maps(pid, sandbox["uid"], sandbox["gid"]))
+    return pid
 
 
 def _warm_up() -> None:
@@ -89,6 +104,10 @@ def _warm_up() -> None:
 
 def main() -> None:
     """Serve commands until stdin closes; then stop every child still running."""
+    sandbox = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {"isolation": "rlimits-only"}
+    if sys.path and sys.path[0] == os.getcwd():  # ``-m`` put the Hub's working directory first
+        del sys.path[0]
+    sandbox["interpreter_paths"] = _interpreter_paths()
     _warm_up()
     wakeup = os.pipe()
     os.set_blocking(wakeup[1], False)
@@ -120,7 +139,7 @@ def main() -> None:
                 pending = [rest]
                 for line in lines:
                     command = json.loads(line)
-                    pid = _start(command, wakeup)
+                    pid = _start(command, sandbox, wakeup)
                     children[pid] = command["id"]
                     _emit({"event": "started", "id": command["id"], "pid": pid})
         while children:

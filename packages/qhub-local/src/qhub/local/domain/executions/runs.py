@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from ...runner import RunOutcome, RunSpec
+from ...runner import Mount, RunOutcome, RunSpec
 from ..catalog import Service
 from ..clock import format_utc, parse_utc, utc_now
 from ..datapools import DataPool, DataPools
@@ -108,16 +108,13 @@ class Executions:
             tags=list(request.tags),
         )
         self._store.add(execution)
-        if mounts:
-            (workdir / "datapool").mkdir(parents=True)
-        for key, pool in mounts.items():
-            (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
+        pools = [Mount(pool.path, workdir / "datapool" / key) for key, pool in mounts.items()]
         token = self._organizations.issue_execution_token(application_id, execution.id)
         env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
         self._runner.submit(
-            RunSpec(execution.id, service.workspace, workdir, request.input, env),
+            RunSpec(execution.id, service.workspace, workdir, request.input, env, mounts=pools),
             on_start=self._store.mark_running,
             on_exit=self._finished,
         )

@@ -1,0 +1,156 @@
+"""Service code can't reach the Hub: the isolation mode this machine gets, and the Hub's
+files hidden from executions. Each test pins one defect a probe of the Hub found."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qhub.local.runner import WorkspaceRunner
+
+from ...workspaces import make_workspace
+from .helpers import log_messages, output, run, workspace
+
+
+def test_this_machine_gets_namespaces(runner: WorkspaceRunner) -> None:
+    """CI's machines (of this one's kind) allow the strongest mode: user, mount and PID
+    namespaces, with executions running as an unprivileged user."""
+    assert runner.isolation.mode == "namespaces", runner.isolation
+    assert runner.isolation.uid != 0
+    assert str(runner.isolation).startswith("namespaces (")
+
+
+def test_the_weaker_mode_can_be_chosen(tmp_path: Path) -> None:
+    """``rlimits-only`` on request: executions still run (as the Hub's user)."""
+    runner = WorkspaceRunner(isolation="rlimits-only")
+    try:
+        assert runner.isolation.mode == "rlimits-only"
+        ws = workspace(tmp_path, "import os\ndef run() -> int:\n    return os.getuid()\n")
+        outcome, workdir = run(runner, ws, tmp_path, "weak", {})
+    finally:
+        runner.close()
+    assert outcome.status == "SUCCEEDED"
+    assert (workdir / "out" / "output.txt").read_text() == str(os.getuid())
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """A data directory laid out like the Hub's, with another execution's request in it.
+
+    Outside ``/tmp`` (which every execution gets fresh, hiding it all), as a Hub's usually is.
+    """
+    base = Path(tempfile.mkdtemp(prefix="qhub-test-", dir="/var/tmp"))
+    base.chmod(0o755)
+    (base / "host-file").write_text("the host's")
+    data = base / "data"
+    (data / "executions" / "other").mkdir(parents=True)
+    for name in ("signing.key", "connection.json", "hub.sqlite3"):
+        (data / name).write_text("private")
+    (data / "executions" / "other" / "request.json").write_text('{"$secrets": {"k": "v"}}')
+    yield data
+    shutil.rmtree(base)
+
+
+def probe_request(data: Path, workdir: Path) -> dict[str, object]:
+    """What the probe workspace should try against ``data`` (and a file beside it, standing
+    for the rest of the machine: never a real system file, in case isolation fails)."""
+    return {
+        "read": [
+            str(data / "signing.key"),
+            str(data / "connection.json"),
+            str(data / "hub.sqlite3"),
+            str(data / "executions" / "other" / "request.json"),
+            str(workdir / "request.json"),
+            str(workdir / "log.jsonl"),
+            "/etc/shadow",
+        ],
+        "write": [
+            str(data / "signing.key"),
+            str(workdir / "planted"),
+            str(data.parent / "host-file"),
+        ],
+        "links": {"passwd": "/etc/passwd", "key": str(data / "signing.key")},
+        "lift": [str(data), "/tmp"],
+        "look": [str(data), str(data / "executions")],
+    }
+
+
+def test_executions_cannot_reach_the_data_dir(tmp_path: Path, data_dir: Path) -> None:
+    """An execution reads and writes none of the Hub's files (signing key, connection,
+    database, another run's request, its own request and log) and can't lift the mounts
+    hiding them; it sees only its own processes."""
+    runner = WorkspaceRunner(private_paths=[data_dir])
+    try:
+        ws = make_workspace(tmp_path, "probe")
+        workdir = data_dir / "executions" / "mine"
+        request = probe_request(data_dir, workdir)
+        outcome, _ = run(runner, ws, tmp_path, "mine", request, workdir=workdir)
+    finally:
+        runner.close()
+    assert outcome.status == "SUCCEEDED", log_messages(workdir)
+    report = json.loads((workdir / "out" / "output.json").read_text())
+    assert report["read"] == dict.fromkeys(report["read"], "ENOENT") | {"/etc/shadow": "EACCES"}
+    assert set(report["write"].values()) <= {"EROFS", "EACCES"}, report["write"]
+    assert set(report["lift"].values()) <= {"EPERM", "EINVAL"}, report["lift"]
+    assert report["look"] == {str(data_dir): ["executions"], str(data_dir / "executions"): ["mine"]}
+    assert report["processes"] <= 3  # the init, the program, and perhaps its fork
+    assert (data_dir / "signing.key").read_text() == "private"
+    assert (data_dir.parent / "host-file").read_text() == "the host's"
+    assert not (workdir / "planted").exists()
+
+
+def test_the_hubs_working_directory_is_no_way_in(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Hub started from inside its data directory has it on the fork server's
+    ``sys.path``; that doesn't bring the data directory back into view."""
+    monkeypatch.chdir(data_dir)
+    runner = WorkspaceRunner(private_paths=[data_dir])
+    try:
+        ws = make_workspace(tmp_path, "probe")
+        workdir = data_dir / "executions" / "mine"
+        request = probe_request(data_dir, workdir)
+        outcome, _ = run(runner, ws, tmp_path, "mine", request, workdir=workdir)
+    finally:
+        runner.close()
+    assert outcome.status == "SUCCEEDED", log_messages(workdir)
+    report = output(workdir)
+    assert report["read"][str(data_dir / "signing.key")] == "ENOENT"
+    assert report["look"][str(data_dir)] == ["executions"]
+
+
+def test_the_workspace_and_interpreter_are_read_only(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """A program can't change its own code or the Hub's interpreter; ``/tmp`` is its own."""
+    marker = tmp_path / "host-tmp-marker"
+    marker.write_text("host")
+    ws = workspace(
+        tmp_path,
+        "import os, sys\n"
+        "def attempt(path):\n"
+        "    try:\n"
+        "        open(path, 'a').close()\n"
+        "        return 'written'\n"
+        "    except OSError as error:\n"
+        "        return error.strerror\n"
+        "def run(marker: str) -> dict:\n"
+        "    return {\n"
+        "        'workspace': attempt(__file__),\n"
+        "        'interpreter': attempt(os.path.join(sys.prefix, 'pyvenv.cfg')),\n"
+        "        'tmp': attempt('/tmp/mine'),\n"
+        "        'host_tmp_visible': os.path.exists(marker),\n"
+        "    }\n",
+    )
+    outcome, workdir = run(runner, ws, tmp_path, "ro", {"marker": str(marker)})
+    assert outcome.status == "SUCCEEDED", log_messages(workdir)
+    report = output(workdir)
+    assert report["workspace"] in ("Read-only file system", "Permission denied")
+    assert report["interpreter"] in ("Read-only file system", "Permission denied")
+    assert (report["tmp"], report["host_tmp_visible"]) == ("written", False)
