@@ -1,5 +1,6 @@
-"""Service code can't reach the Hub: the isolation mode this machine gets, and the Hub's
-files hidden from executions. Each test pins one defect a probe of the Hub found."""
+"""Service code can't reach the Hub: the isolation mode this machine gets, the Hub's files
+hidden from executions, and result files that are really files of the run. Each test pins
+one defect a probe of the Hub found."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-from qhub.local.runner import WorkspaceRunner
+from qhub.local.runner import WorkspaceRunner, result_files, safe_result_path
+from qhub.local.server import LocalHub
+from qhub.service.client import HubServiceClient
 
-from ...workspaces import make_workspace
+from ...workspaces import PROGRAMS, make_workspace
 from .helpers import log_messages, output, run, workspace
 
 
@@ -123,6 +127,86 @@ def test_the_hubs_working_directory_is_no_way_in(
     report = output(workdir)
     assert report["read"][str(data_dir / "signing.key")] == "ENOENT"
     assert report["look"][str(data_dir)] == ["executions"]
+
+
+def test_result_files_never_follow_symbolic_links(tmp_path: Path) -> None:
+    """Only regular files directly in ``out/`` are result files: links (to the signing key,
+    to /etc/passwd) and hidden names are neither listed nor served."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "real.txt").write_text("mine")
+    (out / ".hidden").write_text("no")
+    (out / "sub").mkdir()
+    (tmp_path / "signing.key").write_text("secret")
+    (out / "passwd").symlink_to("/etc/passwd")
+    (out / "key").symlink_to(tmp_path / "signing.key")
+    assert result_files(out) == ["real.txt"]
+    assert safe_result_path(out, "real.txt") == out / "real.txt"
+    for name in ("passwd", "key", ".hidden", "sub", "../signing.key", "missing"):
+        assert safe_result_path(out, name) is None, name
+    linked_out = tmp_path / "linked-out"
+    linked_out.symlink_to(out)
+    assert safe_result_path(linked_out, "real.txt") is None
+
+
+# -- the whole Hub ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
+    """A Hub serving the probe and the echo workspace."""
+    root = tmp_path_factory.mktemp("ws")
+    services: dict[str, str | os.PathLike[str]] = {
+        kind: make_workspace(root, kind) for kind in ("probe", "echo", "sleepy")
+    }
+    assert set(services) <= set(PROGRAMS)
+    with LocalHub(tmp_path_factory.mktemp("hub"), services=services, example=False) as local:
+        yield local
+
+
+def client(hub: LocalHub, service: str) -> HubServiceClient:
+    """A client of one of the Hub's services, with the default application."""
+    assert hub.connection is not None
+    app = hub.connection.application
+    return HubServiceClient(
+        hub.connection.services[service],
+        app["access_key_id"],
+        app["secret_access_key"],
+        token_endpoint=hub.connection.token_endpoint,
+    )
+
+
+def test_the_hub_says_how_it_isolates_executions(hub: LocalHub) -> None:
+    """The Hub's runner hides the data directory, in the mode this machine allows."""
+    assert hub.hub.runner.isolation.mode == "namespaces"
+    assert hub.hub.runner._private_paths == [str(hub.hub.data_dir)]
+
+
+def test_a_hostile_service_gets_nothing_of_the_hub(hub: LocalHub) -> None:
+    """Through the gateway: the probe can't read the Hub's files or another execution's
+    request (with its secrets), and its links to them are not served as results."""
+    data = hub.hub.data_dir
+    with client(hub, "sleepy") as sleepy, client(hub, "probe") as probe:
+        other = sleepy.run(request={"seconds": 30}, secrets={"token": "other-secret"})
+        other_request = data / "executions" / other.id / "request.json"
+        execution = probe.run(request=probe_request(data, data / "executions" / "probe"))
+        execution.wait_for_final_state(timeout=30, wait=0.1)
+        other.cancel()
+        assert execution.status == "SUCCEEDED"
+        report = execution.result().data()
+        names = execution.result_files()
+        for name in ("passwd", "key"):
+            response = httpx.get(
+                f"{hub.connection.services['probe']}/{execution.id}/result/{name}",  # type: ignore[union-attr]
+                headers={"Authorization": f"Bearer {probe._oauth.cache.current()}"},  # type: ignore[union-attr]
+            )
+            assert response.status_code == 404, name
+    assert other_request.exists()
+    read = report["read"]
+    assert read[str(data / "signing.key")] == "ENOENT"
+    assert read[str(data / "hub.sqlite3")] == "ENOENT"
+    assert read[str(data / "connection.json")] == "ENOENT"
+    assert names == ["output.json"]
 
 
 def test_the_workspace_and_interpreter_are_read_only(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from ...runner import Mount, RunOutcome, RunSpec
+from ...runner import Mount, RunOutcome, RunSpec, read_result_file, result_files, safe_result_path
 from ..catalog import Service
 from ..clock import format_utc, parse_utc, utc_now
 from ..datapools import DataPool, DataPools
@@ -163,15 +163,11 @@ class Executions:
         """The execution with its result files and JSON output (when it is an object)."""
         execution = self.get(service, application_id, execution_id)
         out = execution.workdir / "out"
-        files = (
-            sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
-            if out.is_dir()
-            else []
-        )
+        files = result_files(out)
         output = None
         if execution.is_final and "output.json" in files:
             try:
-                loaded = json.loads((out / "output.json").read_text())
+                loaded = json.loads(read_result_file(out, "output.json") or b"")
             except ValueError:
                 loaded = None
             output = loaded if isinstance(loaded, dict) else None
@@ -186,8 +182,8 @@ class Executions:
             NotFound: no such file (names with a path in them never match).
         """
         execution = self.get(service, application_id, execution_id)
-        path = execution.workdir / "out" / name
-        if not plain_file_name(name) or name.startswith(".") or not path.is_file():
+        path = safe_result_path(execution.workdir / "out", name)
+        if path is None:
             raise NotFound(f"execution {execution_id!r} has no result file {name!r}")
         return path
 
