@@ -1,13 +1,15 @@
 """Service code can't reach the Hub: the isolation mode this machine gets, the Hub's files
-hidden from executions, and result files that are really files of the run. Each test pins
-one defect a probe of the Hub found."""
+hidden from executions, result files that are really files of the run, private modes, and
+secrets that never touch the disk. Each test pins one defect a probe of the Hub found."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import stat
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -207,6 +209,48 @@ def test_a_hostile_service_gets_nothing_of_the_hub(hub: LocalHub) -> None:
     assert read[str(data / "hub.sqlite3")] == "ENOENT"
     assert read[str(data / "connection.json")] == "ENOENT"
     assert names == ["output.json"]
+
+
+def test_private_files_are_private(hub: LocalHub) -> None:
+    """The database, the signing key, the connection file, requests, logs and working
+    directories are readable by the Hub's user only."""
+    data = hub.hub.data_dir
+    with client(hub, "echo") as echo:
+        execution = echo.run(request={"values": [1]})
+        execution.wait_for_final_state(timeout=30, wait=0.1)
+    workdir = data / "executions" / execution.id
+    private = [
+        data / "hub.sqlite3",
+        data / "signing.key",
+        data / "connection.json",
+        workdir / "request.json",
+        workdir / "log.jsonl",
+    ]
+    for path in [*private, data / "hub.sqlite3-wal"]:
+        if path.exists():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert stat.S_IMODE(workdir.stat().st_mode) == 0o700
+
+
+def test_secrets_never_reach_the_disk(hub: LocalHub) -> None:
+    """``$secrets`` reach the program (it sees the secret) but no file of the data
+    directory holds them, not even the request's record."""
+    secret = f"s3cr3t-{uuid.uuid4()}"
+    with client(hub, "echo") as echo:
+        execution = echo.run(request={"values": [1]}, secrets={"api_key": secret})
+        execution.wait_for_final_state(timeout=30, wait=0.1)
+        assert execution.result().data()["has_secret"] is True
+    found = []
+    for directory, _, files in os.walk(hub.hub.data_dir):
+        for name in files:
+            path = Path(directory) / name
+            if path.is_file() and secret.encode() in path.read_bytes():
+                found.append(path)
+    assert found == []
+    request = json.loads(
+        (hub.hub.data_dir / "executions" / execution.id / "request.json").read_text()
+    )
+    assert request["$secrets"] == {"api_key": "[redacted]"}
 
 
 def test_the_workspace_and_interpreter_are_read_only(

@@ -2,8 +2,9 @@
 
 The Hub calls :meth:`WorkspaceRunner.submit` and hears back through callbacks (on the
 runner's reader threads). Each execution gets its own session, working directory (``out/`` =
-result files, ``log.jsonl`` = its log, ``request.json`` = its request) and environment. Data
-pools granted to the run appear under ``datapool/<parameter>`` (:class:`Mount`).
+result files, ``log.jsonl`` = its log, ``request.json`` = its request without ``$secrets``)
+and environment. Data pools granted to the run appear under ``datapool/<parameter>``
+(:class:`Mount`).
 
 **Interpreters.** An execution runs in :attr:`RunSpec.python` if given, else the runner's
 ``python``, else the workspace's own ``.venv/bin/python`` if it has one, else the Hub's own
@@ -90,7 +91,8 @@ class RunSpec:
         execution_id: the execution's id.
         workspace: the service workspace (contains ``src/program.py``).
         workdir: a fresh directory the runner owns for this execution.
-        request: the JSON object the user posted.
+        request: the JSON object the user posted; its ``$secrets`` reach the program only in
+            memory (arguments and ``SECRET_<NAME>`` variables), never on disk.
         env: extra environment variables for the execution's process.
         entrypoint: ``module:function`` to call.
         python: the interpreter to run it in (default: see the module's docstring).
@@ -267,6 +269,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _private_request(request: Mapping[str, Any]) -> dict[str, Any]:
+    """The request as kept on disk: ``$secrets`` named but never their values."""
+    kept = dict(request)
+    secrets = kept.get("$secrets")
+    if isinstance(secrets, dict):
+        kept["$secrets"] = dict.fromkeys(secrets, "[redacted]")
+    elif "$secrets" in kept:
+        kept["$secrets"] = "[redacted]"
+    return kept
+
+
 class WorkspaceRunner:
     """Queues and runs executions, at most ``max_parallel`` at once.
 
@@ -390,8 +403,12 @@ class WorkspaceRunner:
 
     def _prepare(self, spec: RunSpec) -> None:
         """Lay out the working directory: the output folder, the request, the mount points."""
-        (spec.workdir / "out").mkdir(parents=True, exist_ok=True)
-        (spec.workdir / "request.json").write_text(json.dumps(spec.request))
+        spec.workdir.mkdir(parents=True, exist_ok=True)
+        spec.workdir.chmod(0o700)
+        (spec.workdir / "out").mkdir(exist_ok=True)
+        fd = os.open(spec.workdir / "request.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as file:
+            json.dump(_private_request(spec.request), file)
         for mount in spec.mounts:
             target = Path(os.path.abspath(mount.target))
             if not target.is_relative_to(Path(os.path.abspath(spec.workdir))):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _sandbox
+from ._binding import secret_env_name
 from ._child import LogFile, run_program
 
 
@@ -156,6 +157,8 @@ def _environment(command: Mapping[str, Any], namespaces: bool) -> dict[str, str]
         "OUTPUT_DIRECTORY": str(workdir / "out"),
         "DATAPOOL_DIRECTORY": str(workdir / "datapool"),
     }
+    for name, value in command["secrets"].items():
+        env[secret_env_name(name)] = str(value)
     if namespaces:  # the Hub's home and temporary directory are not the execution's
         env.update(HOME="/tmp", TMPDIR="/tmp")  # noqa: S108
     return env

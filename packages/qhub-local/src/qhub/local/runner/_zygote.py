@@ -9,7 +9,7 @@ interpreter.
 
 Protocol, JSON lines. SETTINGS: ``{"isolation", "uid", "gid"}``. Commands on stdin:
 ``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "mounts",
-"private_paths"}``.
+"private_paths"}`` (secrets travel only here and in the execution's memory).
 Events on stdout: ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id",
 "code"}``. When stdin closes, every execution still running is killed.
 """
