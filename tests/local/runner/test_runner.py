@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import qhub.local.runner as runner_package
 from qhub.local.runner import RunSpec, WorkspaceRunner
 
 from .helpers import Outcomes, submit, workspace
@@ -107,3 +108,18 @@ def test_starting_an_execution_stays_cheap() -> None:
     prints the figures); the bound only catches a regression by an order of magnitude."""
     timings = measure("namespaces", count=10)
     assert statistics.median(timings["ended"]) < 0.25
+
+
+def test_the_runner_surface_is_pinned() -> None:
+    """What the domain (and a CLI) may use of the runner is a deliberate list."""
+    assert sorted(runner_package.__all__) == [
+        "Isolation",
+        "Limits",
+        "Mount",
+        "RunOutcome",
+        "RunSpec",
+        "WorkspaceRunner",
+        "read_result_file",
+        "result_files",
+        "safe_result_path",
+    ]

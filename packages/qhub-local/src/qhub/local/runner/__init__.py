@@ -22,8 +22,11 @@ workspace's venv needs nothing of the Hub's, and its program sees only the venv'
   there). Cancelling kills everything it started, ``setsid`` or not. The network is shared
   (executions call the Hub's APIs).
 * ``rlimits-only`` (no user namespaces, e.g. in some containers): the execution runs as the
-  Hub's user in a session of its own; it can read what the Hub can, and a process that
+  Hub's user with resource limits only; it can read what the Hub can, and a process that
   leaves its process group survives a cancel.
+
+**Limits** (:class:`Limits`): run time, memory, processes and output size; an execution over
+one ends FAILED with an ERROR line in its log naming the limit.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from typing import IO, Any, Literal
 
 __all__ = [
     "Isolation",
+    "Limits",
     "Mount",
     "RunOutcome",
     "RunSpec",
@@ -65,6 +69,25 @@ HUB_PYTHON_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_EN
 logger = logging.getLogger(__name__)
 
 IsolationMode = Literal["namespaces", "rlimits-only"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one execution may use; ``None`` means no limit.
+
+    Attributes:
+        time_seconds: wall-clock run time.
+        memory_bytes: address space of each of its processes (``RLIMIT_AS``); also the size
+            of its private ``/tmp`` and ``/dev/shm``.
+        processes: processes and threads it may run at once (``namespaces`` mode only: without
+            a user namespace of its own the kernel counts all of the Hub user's processes).
+        output_bytes: total size of its result files, and of any one file it writes.
+    """
+
+    time_seconds: float | None = 24 * 3600.0
+    memory_bytes: int | None = 8 << 30
+    processes: int | None = 512
+    output_bytes: int | None = 8 << 30
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,7 @@ class RunSpec:
         entrypoint: ``module:function`` to call.
         python: the interpreter to run it in (default: see the module's docstring).
         mounts: directories to show it, such as its data pools.
+        limits: what it may use (default: the runner's).
     """
 
     execution_id: str
@@ -107,6 +131,7 @@ class RunSpec:
     entrypoint: str = "src.program:run"
     python: Path | None = None
     mounts: Sequence[Mount] = ()
+    limits: Limits | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +316,7 @@ class WorkspaceRunner:
             (``namespaces`` raises RuntimeError where it is unavailable).
         private_paths: directories executions must never see, such as the Hub's data
             directory (in ``namespaces`` mode).
+        limits: the default :class:`Limits` of an execution.
 
     Attributes:
         isolation: the :class:`Isolation` executions get (logged at start).
@@ -303,10 +329,12 @@ class WorkspaceRunner:
         python: Path | None = None,
         isolation: Literal["auto", "namespaces", "rlimits-only"] = "auto",
         private_paths: Sequence[Path] = (),
+        limits: Limits | None = None,
     ) -> None:
         self._max_parallel = max_parallel
         self._python = python
         self._private_paths = [str(Path(p).resolve()) for p in private_paths]
+        self._limits = limits or Limits()
         self.isolation = detect_isolation(isolation)
         log = logger.info if self.isolation.mode == "namespaces" else logger.warning
         log("service executions are isolated by %s", self.isolation)
@@ -420,6 +448,7 @@ class WorkspaceRunner:
     def _command(self, spec: RunSpec) -> dict[str, Any]:
         """What the fork server needs to run ``spec``: everything, the request included."""
         secrets = spec.request.get("$secrets")
+        limits = spec.limits or self._limits
         return {
             "id": spec.execution_id,
             "workspace": str(spec.workspace.resolve()),
@@ -428,6 +457,12 @@ class WorkspaceRunner:
             "env": dict(spec.env),
             "request": {k: v for k, v in spec.request.items() if k != "$secrets"},
             "secrets": secrets if isinstance(secrets, dict) else {},
+            "limits": {
+                "time_seconds": limits.time_seconds,
+                "memory_bytes": limits.memory_bytes,
+                "processes": limits.processes,
+                "output_bytes": limits.output_bytes,
+            },
             "mounts": [
                 {
                     "source": str(Path(m.source).resolve()),

@@ -9,10 +9,12 @@ default INFO), failures → ERROR.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
 import enum
+import errno
 import importlib
 import json
 import logging
@@ -27,6 +29,7 @@ from typing import Any
 from ._binding import BindError, bind
 
 RESERVED_PROBLEM_KEYS = frozenset({"type", "title", "detail", "status", "instance"})
+MIB = 1 << 20
 
 
 class LogFile:
@@ -41,14 +44,18 @@ class LogFile:
         return cls(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600))
 
     def write(self, severity: str, message: str) -> None:
-        """One entry, now."""
+        """One entry, now; an entry that can't be written (log too large) is dropped."""
         now = (
             dt.datetime.now(dt.timezone.utc)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z")
         )
         line = json.dumps({"timestamp": now, "severity": severity, "message": message}) + "\n"
-        os.write(self.fd, line.encode("utf-8", errors="replace"))
+        try:
+            os.write(self.fd, line.encode("utf-8", errors="replace"))
+        except OSError as error:
+            if error.errno != errno.EFBIG:
+                raise
 
 
 class LineStream:
@@ -147,6 +154,20 @@ def problem(error: BaseException) -> dict[str, Any]:
     return document
 
 
+def limit_reached(error: BaseException, limits: Mapping[str, Any]) -> str | None:
+    """Which of the execution's limits a failure comes from, if it looks like one."""
+    memory = limits.get("memory_bytes")
+    processes = limits.get("processes")
+    output = limits.get("output_bytes")
+    if isinstance(error, MemoryError) and memory:
+        return f"memory limit of {memory // MIB} MiB reached"
+    if isinstance(error, OSError) and error.errno == errno.EAGAIN and processes:
+        return f"process limit of {processes} reached (could not start another process)"
+    if isinstance(error, OSError) and error.errno == errno.EFBIG and output:
+        return f"output limit of {output} bytes reached (a file grew larger)"
+    return None
+
+
 def resolve(entrypoint: str, workspace: Path) -> Any:
     """Import ``module:function`` with the workspace first on ``sys.path``."""
     module_name, _, attribute = entrypoint.partition(":")
@@ -160,7 +181,7 @@ def run_program(command: Mapping[str, Any], log: LogFile, native_fd: int, datapo
 
     Args:
         command: the fork server's command (``workspace``, ``workdir``, ``entrypoint``,
-            ``request``, ``secrets``).
+            ``request``, ``secrets``, ``limits``).
         log: the execution's log.
         native_fd: where output written below Python (C extensions, subprocesses) goes;
             copied into the log at the end.
@@ -193,7 +214,11 @@ def run_program(command: Mapping[str, Any], log: LogFile, native_fd: int, datapo
         log.write("ERROR", f"{type(error).__name__}: {error}")
         if not isinstance(error, BindError):
             log.write("ERROR", "".join(traceback.format_exception(error)).rstrip())
-        (out / "output.json").write_text(json.dumps(problem(error), indent=2))
+        reason = limit_reached(error, command["limits"])
+        if reason:
+            log.write("ERROR", f"The execution failed: {reason}.")
+        with contextlib.suppress(OSError):
+            (out / "output.json").write_text(json.dumps(problem(error), indent=2))
     stdout.flush()
     stderr.flush()
     os.lseek(native_fd, 0, os.SEEK_SET)

@@ -2,23 +2,27 @@
 
 ``namespaces`` mode::
 
-    fork server ── supervisor        own session; isolates, then waits (and stops it on cancel)
+    fork server ── supervisor        own session; isolates, then enforces time and output limits
                      └─ init         PID 1 of the execution's PID namespace: reaps, forwards SIGTERM
-                          └─ program _child.run_program, without any capability
+                          └─ program _child.run_program, with rlimits and no capabilities
 
 When the init ends, the kernel kills every other process of its namespace, so the supervisor
-ends an execution (a cancel) by killing the init. ``rlimits-only`` mode has no init:
+ends an execution (time limit, cancel) by killing the init. ``rlimits-only`` mode has no init:
 the program is the supervisor's child, in its own process group, and only that group is
 killed (a ``setsid`` grandchild escapes it).
 
-The supervisor's exit code is the outcome: 0 succeeded, anything else failed.
+The supervisor's exit code is the outcome: 0 succeeded, anything else failed; each limit it
+enforces leaves an ERROR line in the execution's log saying which.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import resource
+import select
 import signal
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,11 +31,53 @@ from . import _sandbox
 from ._binding import secret_env_name
 from ._child import LogFile, run_program
 
+#: How often the output directory's size is checked against its limit, seconds.
+OUTPUT_CHECK_SECONDS = 0.25
+#: Processes the runner itself keeps in an execution (the supervisor and the init).
+OWN_PROCESSES = 2
+
+
+def _output_size(directory: Path) -> int:
+    """Bytes in the files under ``directory`` (symbolic links count as themselves)."""
+    total = 0
+    pending = [str(directory)]
+    while pending:
+        with contextlib.suppress(OSError), os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                with contextlib.suppress(OSError):
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+                    else:
+                        total += entry.stat(follow_symlinks=False).st_size
+    return total
+
 
 def _exit_code(status: int) -> int:
     """A wait status as a shell would show it: the exit code, or 128 + the signal."""
     code = os.waitstatus_to_exitcode(status)
     return 128 - code if code < 0 else code
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _set_rlimits(limits: Mapping[str, Any], *, count_processes: bool) -> None:
+    """The program's resource limits (never above what the Hub itself may use)."""
+    wanted = {resource.RLIMIT_CORE: 0}  # a core dump would write the program's memory to disk
+    if limits.get("memory_bytes"):
+        wanted[resource.RLIMIT_AS] = limits["memory_bytes"]
+    if limits.get("output_bytes"):
+        wanted[resource.RLIMIT_FSIZE] = limits["output_bytes"]
+    if limits.get("processes") and count_processes:
+        wanted[resource.RLIMIT_NPROC] = limits["processes"] + OWN_PROCESSES
+    for kind, value in wanted.items():
+        _, hard = resource.getrlimit(kind)
+        capped = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        resource.setrlimit(kind, (capped, capped))
 
 
 def _close_inherited(keep: set[int]) -> None:
@@ -47,12 +93,13 @@ def _close_inherited(keep: set[int]) -> None:
 
 
 def _program(command: Mapping[str, Any], log: LogFile, native_fd: int, namespaces: bool) -> int:
-    """Become the program: clean descriptors, then the user's code."""
+    """Become the program: limits, clean descriptors, then the user's code."""
     if not namespaces:
         os.setpgid(0, 0)
         _sandbox.set_parent_death_signal(signal.SIGKILL)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
+    _set_rlimits(command["limits"], count_processes=namespaces)
     _close_inherited({log.fd, native_fd})
     datapools = Path(command["workdir"]) / "datapool"
     return run_program(command, log, native_fd, datapools)
@@ -80,12 +127,15 @@ def _init(command: Mapping[str, Any], log: LogFile, native_fd: int) -> int:
 
 
 class _Watch:
-    """The supervisor's loop: wait for the execution's first process; stop it all on
-    SIGTERM (a cancel)."""
+    """The supervisor's loop: wait for the execution's first process while enforcing the
+    time and output limits; stop it all on SIGTERM (a cancel)."""
 
-    def __init__(self, child: int, namespaces: bool):
+    def __init__(self, child: int, namespaces: bool, limits: Mapping[str, Any], out: Path):
         self.child = child
         self.namespaces = namespaces
+        self.limits = limits
+        self.out = out
+        self.reason: str | None = None
 
     def stop(self) -> None:
         """Kill everything the execution runs."""
@@ -100,9 +150,56 @@ class _Watch:
         self.stop()
         os._exit(128 + signal.SIGTERM)
 
-    def run(self) -> int:
-        """Wait for the end; the exit code."""
+    def _over_a_limit(self, started: float) -> str | None:
+        seconds = self.limits.get("time_seconds")
+        if seconds and time.monotonic() - started >= seconds:
+            return f"time limit of {seconds:g} s exceeded"
+        output = self.limits.get("output_bytes")
+        if output and _output_size(self.out) > output:
+            return f"output limit of {output} bytes exceeded"
+        return None
+
+    def _wait(self, started: float) -> int:
+        seconds = self.limits.get("time_seconds")
+        exited = select.poll()
+        pidfd: int | None = None
+        # No pidfd before Linux 5.3 (nor elsewhere): poll the child instead.
+        with contextlib.suppress(OSError, AttributeError):
+            pidfd = os.pidfd_open(self.child)
+            exited.register(pidfd, select.POLLIN)
+        try:
+            while True:
+                steps = [OUTPUT_CHECK_SECONDS]
+                if seconds:
+                    steps.append(max(0.0, started + seconds - time.monotonic()))
+                if pidfd is not None:
+                    if exited.poll(min(steps) * 1000):
+                        break
+                else:
+                    pid, status = os.waitpid(self.child, os.WNOHANG)
+                    if pid:
+                        return _exit_code(status)
+                    time.sleep(min(0.02, *steps))
+                self.reason = self._over_a_limit(started)
+                if self.reason:
+                    self.stop()
+                    break
+        finally:
+            if pidfd is not None:
+                os.close(pidfd)
         return _exit_code(os.waitpid(self.child, 0)[1])
+
+    def run(self, started: float) -> int:
+        """Wait for the end; the exit code (non-zero when a limit ended the execution)."""
+        code = self._wait(started)
+        output = self.limits.get("output_bytes")
+        if self.reason is None and code == 0 and output and _output_size(self.out) > output:
+            self.reason = f"output limit of {output} bytes exceeded"
+        if self.reason is None and code > 128:
+            self.reason = f"the program was killed by {_signal_name(code - 128)}"
+        if self.reason is not None:
+            return code or 1
+        return code
 
 
 def _private_file(directory: Path) -> int:
@@ -125,7 +222,7 @@ def _mount_plan(command: Mapping[str, Any], sandbox: Mapping[str, Any]) -> _sand
         binds=[(out, out, False), *mounts],
         private=command["private_paths"],
         sandbox_uid=None if own_user else sandbox["uid"],
-        scratch_bytes=1 << 30,
+        scratch_bytes=command["limits"].get("memory_bytes") or 1 << 30,
     )
 
 
@@ -179,6 +276,7 @@ def supervise(
         handshake: set in ``namespaces`` mode; the parent writes the user mapping through it.
         parent: the fork server's pid (this process dies with it).
     """
+    started = time.monotonic()
     _sandbox.set_parent_death_signal(signal.SIGKILL)
     if os.getppid() != parent:
         return 1
@@ -215,6 +313,9 @@ def supervise(
                 log.write("ERROR", f"The execution could not start: {error}")
         finally:
             os._exit(code)
-    watch = _Watch(child, namespaces)
+    watch = _Watch(child, namespaces, command["limits"], workdir / "out")
     signal.signal(signal.SIGTERM, watch.on_sigterm)
-    return watch.run()
+    code = watch.run(started)
+    if watch.reason is not None:
+        log.write("ERROR", f"The execution failed: {watch.reason}.")
+    return code

@@ -8,8 +8,8 @@ pre-imports what executions commonly need, so a run costs a ``fork()`` instead o
 interpreter.
 
 Protocol, JSON lines. SETTINGS: ``{"isolation", "uid", "gid"}``. Commands on stdin:
-``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "mounts",
-"private_paths"}`` (secrets travel only here and in the execution's memory).
+``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "limits",
+"mounts", "private_paths"}`` (secrets travel only here and in the execution's memory).
 Events on stdout: ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id",
 "code"}``. When stdin closes, every execution still running is killed.
 """
