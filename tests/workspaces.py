@@ -40,9 +40,11 @@ PROGRAMS = {
         import sys
         import time
 
-        def run(seconds: float = 60.0, spawn: bool = False) -> dict:
+        def run(seconds: float = 60.0, spawn: bool = False, setsid: bool = False, marker: str = "grandchild") -> dict:
             if spawn:
-                child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+                # The marker names the grandchild on the host, where its pid is another number.
+                command = [sys.executable, "-c", "import time; time.sleep(120)", marker]
+                child = subprocess.Popen(command, start_new_session=setsid)
                 with open(os.path.join(os.environ["OUTPUT_DIRECTORY"], "child.pid"), "w") as f:
                     f.write(str(child.pid))
             time.sleep(seconds)
@@ -68,6 +70,55 @@ PROGRAMS = {
             time.sleep(0.2)
             return ",".join(sorted(os.listdir(out))) + "|" + os.environ.get("MARK", "unset")
     """,
+    "probe": """
+        # Tries what a hostile service would: read and write the Hub's files, leave symbolic
+        # links among its results, lift the mounts hiding things, look at other processes.
+        import ctypes
+        import errno
+        import os
+
+        CLONE_NEWUSER, CLONE_NEWNS, MNT_DETACH = 0x10000000, 0x00020000, 2
+
+        def _outcome(action, path):
+            try:
+                action(path)
+                return "done"
+            except OSError as error:
+                return errno.errorcode.get(error.errno, str(error.errno))
+
+        def _read(path):
+            with open(path, "rb") as f:
+                f.read(1)
+
+        def _write(path):
+            with open(path, "ab") as f:
+                f.write(b"x")
+
+        def _lift(path):
+            # In a namespace of its own (where it would have every capability), so that even
+            # outside a sandbox this touches nothing but that namespace.
+            pid = os.fork()
+            if pid == 0:
+                libc = ctypes.CDLL(None, use_errno=True)
+                if libc.unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0:
+                    os._exit(ctypes.get_errno())
+                os._exit(0 if libc.umount2(path.encode(), MNT_DETACH) == 0 else ctypes.get_errno())
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            if code:
+                raise OSError(code, os.strerror(code))
+
+        def run(read: list[str], write: list[str], links: dict[str, str], lift: list[str], look: list[str]) -> dict:
+            out = os.environ["OUTPUT_DIRECTORY"]
+            for name, target in links.items():
+                os.symlink(target, os.path.join(out, name))
+            return {
+                "read": {p: _outcome(_read, p) for p in read},
+                "write": {p: _outcome(_write, p) for p in write},
+                "lift": {p: _outcome(_lift, p) for p in lift},
+                "look": {p: sorted(os.listdir(p)) if os.path.isdir(p) else None for p in look},
+                "processes": len([p for p in os.listdir("/proc") if p.isdigit()]),
+            }
+    """,
 }
 
 
@@ -78,3 +129,20 @@ def make_workspace(root: Path, kind: str) -> Path:
     (workspace / "src" / "__init__.py").write_text("")
     (workspace / "src" / "program.py").write_text(textwrap.dedent(PROGRAMS[kind]))
     return workspace
+
+
+def processes_marked(marker: str) -> list[int]:
+    """Host pids of the live processes with ``marker`` among their arguments (a process in an
+    execution's PID namespace has another pid inside, so tests find it by its arguments)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rpartition(")")[2].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in arguments and state != "Z":
+            found.append(int(entry.name))
+    return found

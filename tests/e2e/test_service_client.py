@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -288,8 +289,11 @@ def test_anonymous_client_is_refused_by_an_authenticating_hub(hub: LocalHub) -> 
 
 def test_children_of_cancelled_runs_are_gone(client_for: Clients) -> None:
     """A grandchild process started by the service dies with the cancelled execution."""
+    from ..workspaces import processes_marked
+
+    marker = f"grandchild-{uuid.uuid4()}"
     client = client_for("sleepy")
-    execution = client.run(request={"seconds": 60, "spawn": True})
+    execution = client.run(request={"seconds": 60, "spawn": True, "marker": marker})
     deadline = time.monotonic() + 20
     pid_text = None
     while pid_text is None and time.monotonic() < deadline:
@@ -298,22 +302,16 @@ def test_children_of_cancelled_runs_are_gone(client_for: Clients) -> None:
         except NotFoundError:
             time.sleep(0.05)
     assert pid_text
+    assert processes_marked(marker), "the grandchild is not running"
     execution.cancel()
     execution.wait_for_final_state(timeout=10, wait=0.1)
-    pid = int(pid_text)
     for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        if (
-            Path(f"/proc/{pid}/stat").exists()
-            and Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-        ):
+        if not processes_marked(marker):
             break
         time.sleep(0.05)
     else:
-        os.kill(pid, signal.SIGKILL)
+        for pid in processes_marked(marker):
+            os.kill(pid, signal.SIGKILL)
         pytest.fail("the grandchild survived the cancel")
 
 

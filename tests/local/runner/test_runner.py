@@ -5,79 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-import time
-from collections.abc import Iterator
+import statistics
 from pathlib import Path
 
 import pytest
 
-from qhub.local.runner import RunOutcome, RunSpec, WorkspaceRunner
+import qhub.local.runner as runner_package
+from qhub.local.runner import RunSpec, WorkspaceRunner
 
-
-class Outcomes:
-    """Collects outcomes and lets a test wait for one."""
-
-    def __init__(self) -> None:
-        self.done: dict[str, RunOutcome] = {}
-        self.started: dict[str, float] = {}
-        self._cond = threading.Condition()
-
-    def on_start(self, execution_id: str, at: object) -> None:
-        with self._cond:
-            self.started[execution_id] = time.monotonic()
-            self._cond.notify_all()
-
-    def on_exit(self, outcome: RunOutcome) -> None:
-        with self._cond:
-            assert outcome.execution_id not in self.done, "on_exit called twice"
-            self.done[outcome.execution_id] = outcome
-            self._cond.notify_all()
-
-    def wait(self, execution_id: str, timeout: float = 20) -> RunOutcome:
-        with self._cond:
-            assert self._cond.wait_for(lambda: execution_id in self.done, timeout), (
-                f"{execution_id} never ended"
-            )
-            return self.done[execution_id]
-
-    def wait_started(self, execution_id: str, timeout: float = 20) -> None:
-        with self._cond:
-            assert self._cond.wait_for(lambda: execution_id in self.started, timeout)
-
-
-@pytest.fixture
-def runner() -> Iterator[WorkspaceRunner]:
-    """A runner, closed after the test."""
-    runner = WorkspaceRunner(max_parallel=2)
-    yield runner
-    runner.close()
-
-
-def workspace(tmp_path: Path, source: str) -> Path:
-    """A workspace with ``source`` as src/program.py."""
-    (tmp_path / "ws" / "src").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "ws" / "src" / "__init__.py").write_text("")
-    (tmp_path / "ws" / "src" / "program.py").write_text(source)
-    return tmp_path / "ws"
-
-
-def submit(
-    runner: WorkspaceRunner,
-    outcomes: Outcomes,
-    ws: Path,
-    tmp_path: Path,
-    execution_id: str,
-    request: dict[str, object],
-) -> Path:
-    """Submit one run; return its working directory."""
-    workdir = tmp_path / "runs" / execution_id
-    runner.submit(
-        RunSpec(execution_id, ws, workdir, request),
-        on_start=outcomes.on_start,
-        on_exit=outcomes.on_exit,
-    )
-    return workdir
+from .helpers import Outcomes, submit, workspace
+from .measure_overhead import measure
 
 
 def test_edits_take_effect_on_the_next_run(runner: WorkspaceRunner, tmp_path: Path) -> None:
@@ -138,9 +75,8 @@ def test_a_dead_fork_server_fails_its_runs_and_is_replaced(
     )
     submit(runner, outcomes, ws, tmp_path, "victim", {"seconds": 30})
     outcomes.wait_started("victim")
-    zygote = runner._zygote
-    assert zygote is not None
-    os.kill(zygote.pid, signal.SIGKILL)
+    (server,) = runner._servers.values()
+    os.kill(server.process.pid, signal.SIGKILL)
     assert outcomes.wait("victim").status == "FAILED"
     submit(runner, outcomes, ws, tmp_path, "after", {})
     assert outcomes.wait("after").status == "SUCCEEDED"
@@ -165,3 +101,25 @@ def test_close_cancels_whatever_still_runs(tmp_path: Path) -> None:
             on_start=outcomes.on_start,
             on_exit=outcomes.on_exit,
         )
+
+
+def test_starting_an_execution_stays_cheap() -> None:
+    """A trivial run, fork server warm, isolated: a few milliseconds (measure_overhead.py
+    prints the figures); the bound only catches a regression by an order of magnitude."""
+    timings = measure("namespaces", count=10)
+    assert statistics.median(timings["ended"]) < 0.25
+
+
+def test_the_runner_surface_is_pinned() -> None:
+    """What the domain (and a CLI) may use of the runner is a deliberate list."""
+    assert sorted(runner_package.__all__) == [
+        "Isolation",
+        "Limits",
+        "Mount",
+        "RunOutcome",
+        "RunSpec",
+        "WorkspaceRunner",
+        "read_result_file",
+        "result_files",
+        "safe_result_path",
+    ]

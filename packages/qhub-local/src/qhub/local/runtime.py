@@ -1,8 +1,11 @@
-"""Helpers for service authors, available inside executions run by the local Hub.
+"""Helpers for service authors, importable where ``qhub-local`` is installed: in executions
+that run in the Hub's own interpreter, not in a workspace's own ``.venv`` (nor on the Kipu
+Quantum Hub). A program that should run anywhere needs none of them: a result file is any
+file written into ``$OUTPUT_DIRECTORY`` (see ``examples/quickstart``).
 
 Dependency-free on purpose. Parameters annotated with :class:`DataPool` or
-:class:`SecretValue` are filled by the runner (classes of the same name from other
-runtimes are recognised too).
+:class:`SecretValue` are filled by the runner, which recognises them by class name, so the
+same-named classes of other runtimes (the vendor's ``qhub-commons``) work too.
 """
 
 from __future__ import annotations

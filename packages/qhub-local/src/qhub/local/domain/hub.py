@@ -59,6 +59,7 @@ class Hub:
         datapools: data pools and their grants.
         executions: service executions run by the gateway.
         execution_history: the Platform's organization-wide view of them.
+        runner: runs them; its ``isolation`` says how they are kept from the Hub's files.
         quantum: the Quantum API's backends, jobs, sessions and workloads.
         generic: the Platform's other namespaces, stored as the spec describes them.
         signer: signs every token the Hub issues (its ``clock`` can be swapped in tests).
@@ -108,10 +109,10 @@ class Hub:
         )
         self.generic = GenericResources(GenericStore(self.database), self.organizations.role_in)
         execution_store = ExecutionStore(self.database)
-        runner = WorkspaceRunner(max_parallel=max_parallel)
+        self.runner = WorkspaceRunner(max_parallel=max_parallel, private_paths=[self.data_dir])
         self.executions = Executions(
             execution_store,
-            NotifyingRunner(runner, execution_store.get, self.generic),
+            NotifyingRunner(self.runner, execution_store.get, self.generic),
             self.organizations,
             self.datapools,
             self.data_dir / "executions",

@@ -7,6 +7,8 @@ and writes through :meth:`Database.transaction`.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +28,12 @@ class Database:
     """
 
     def __init__(self, path: Path) -> None:
+        # Private to the Hub's user (it holds every execution and the secrets' hashes); SQLite
+        # creates the -wal and -shm files with the database file's mode.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                file.chmod(0o600)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")

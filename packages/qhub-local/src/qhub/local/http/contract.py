@@ -313,8 +313,10 @@ def _media_type_declared(media_type: str, declared: Iterable[str]) -> bool:
         kind, _, sub = candidate.lower().partition("/")
         if candidate.lower() == media_type or candidate == "*/*":
             return True
-        # "Arbitrary bytes": a file served with its own type (an uploaded image/png) is that.
-        if candidate.lower() == "application/octet-stream" and not _is_json(media_type):
+        # "Arbitrary bytes": a file served with its own binary type (an uploaded image/png)
+        # is that; text and JSON are not.
+        binary = not media_type.startswith("text/") and not _is_json(media_type)
+        if candidate.lower() == "application/octet-stream" and binary:
             return True
         if sub == "*" and media_type.startswith(kind + "/"):
             return True

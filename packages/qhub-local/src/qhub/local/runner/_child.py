@@ -1,46 +1,61 @@
-"""What runs inside an execution's own process: bind the request to ``run(...)``, call it.
+"""What runs as the execution's program: bind the request to ``run(...)``, call it, keep its
+return value and its log.
 
-Logs go to ``log.jsonl`` one whole line per ``os.write`` (so readers never see half a line):
-``print`` → INFO, stderr → WARNING, ``logging`` records by level (from ``LOG_LEVEL``, default
-INFO), failures → ERROR.
+Standard library only: this runs in the workspace's interpreter, which may have nothing
+else. Logs go to ``log.jsonl`` one whole line per ``os.write`` (so readers never see half a
+line): ``print`` → INFO, stderr → WARNING, ``logging`` records by level (from ``LOG_LEVEL``,
+default INFO), failures → ERROR.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
+import decimal
 import enum
-import functools
+import errno
 import importlib
-import inspect
 import json
 import logging
 import os
 import sys
 import traceback
-import types
-import typing
-from pathlib import Path
+import uuid
+from collections.abc import Mapping
+from pathlib import Path, PurePath
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from ._binding import BindError, bind
 
 RESERVED_PROBLEM_KEYS = frozenset({"type", "title", "detail", "status", "instance"})
+MIB = 1 << 20
 
 
 class LogFile:
-    """Appends JSON log lines atomically."""
+    """Appends JSON log lines atomically, to a descriptor opened for the execution."""
 
-    def __init__(self, path: Path) -> None:
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    @classmethod
+    def open(cls, path: Path) -> LogFile:
+        """The log at ``path`` (created private to the Hub's user)."""
+        return cls(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600))
 
     def write(self, severity: str, message: str) -> None:
+        """One entry, now; an entry that can't be written (log too large) is dropped."""
         now = (
             dt.datetime.now(dt.timezone.utc)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z")
         )
         line = json.dumps({"timestamp": now, "severity": severity, "message": message}) + "\n"
-        os.write(self._fd, line.encode("utf-8", errors="replace"))
+        try:
+            os.write(self.fd, line.encode("utf-8", errors="replace"))
+        except OSError as error:
+            if error.errno != errno.EFBIG:
+                raise
 
 
 class LineStream:
@@ -52,6 +67,7 @@ class LineStream:
         self._buffer = ""
 
     def write(self, text: str) -> int:
+        """Log every complete line of ``text``; keep the rest for later."""
         self._buffer += text
         *lines, self._buffer = self._buffer.split("\n")
         for line in lines:
@@ -59,11 +75,13 @@ class LineStream:
         return len(text)
 
     def flush(self) -> None:
+        """Log what is left of an unfinished line."""
         if self._buffer:
             self._log.write(self._severity, self._buffer)
             self._buffer = ""
 
     def isatty(self) -> bool:
+        """Never a terminal."""
         return False
 
 
@@ -77,6 +95,7 @@ class LogHandler(logging.Handler):
         self._log = log
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Write the formatted record with the Hub's severity for its level."""
         severity = self.LEVELS.get(
             record.levelno, "ERROR" if record.levelno > logging.WARNING else "DEBUG"
         )
@@ -86,128 +105,37 @@ class LogHandler(logging.Handler):
             self.handleError(record)
 
 
-@functools.lru_cache(maxsize=256)
-def adapter(annotation: Any) -> TypeAdapter[Any]:
-    """A cached validator; the fork server warms it for common types so children inherit them."""
-    return TypeAdapter(annotation)
-
-
-class BindError(Exception):
-    """The request does not fit the function's parameters."""
-
-
-def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1 and len(typing.get_args(annotation)) == 2:
-            return args[0], True
-    return annotation, False
-
-
-def _class_name(annotation: Any) -> str | None:
-    return annotation.__name__ if isinstance(annotation, type) else None
-
-
-def _secret_env_name(name: str) -> str:
-    snake = "".join(f"_{c}" if c.isupper() else c for c in name).lstrip("_")
-    return "SECRET_" + snake.upper()
-
-
-def bind(function: Any, request: dict[str, Any], workdir: Path) -> dict[str, Any]:
-    """Keyword arguments for ``function`` from the request body."""
-    signature = inspect.signature(function)
-    try:
-        hints = typing.get_type_hints(function)
-    except Exception:
-        hints = {}
-    given = request.get("$secrets")
-    secrets: dict[str, Any] = given if isinstance(given, dict) else {}
-    plain = {k: v for k, v in request.items() if not k.startswith("$")}
-    kwargs: dict[str, Any] = {}
-    var_keyword = None
-    for name, parameter in signature.parameters.items():
-        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-            var_keyword = name
-            continue
-        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
-            continue
-        annotation, optional = _unwrap_optional(hints.get(name, parameter.annotation))
-        kind = _class_name(annotation)
-        if kind in ("SecretValue", "DataPool"):
-            kwargs[name] = _special(annotation, kind, name, optional, parameter, secrets, workdir)
-            plain.pop(name, None)
-            continue
-        if name not in plain:
-            if parameter.default is not inspect.Parameter.empty:
-                continue
-            if optional:
-                kwargs[name] = None
-                continue
-            raise BindError(f"missing required argument {name!r}")
-        value = plain.pop(name)
-        if (
-            annotation is inspect.Parameter.empty
-            or annotation is Any
-            or isinstance(annotation, str)
-        ):
-            kwargs[name] = value
-            continue
-        try:
-            kwargs[name] = _validate(hints.get(name, annotation), value)
-        except ValidationError as exc:
-            raise BindError(f"argument {name!r} is invalid: {exc.errors()[0]['msg']}") from exc
-    if var_keyword is not None:
-        kwargs.update(plain)
-    return kwargs
-
-
-def _validate(annotation: Any, value: Any) -> Any:
-    try:
-        return adapter(annotation).validate_python(value)
-    except TypeError:  # unhashable annotation: no caching
-        return TypeAdapter(annotation).validate_python(value)
-
-
-def _special(
-    annotation: Any,
-    kind: str,
-    name: str,
-    optional: bool,
-    parameter: inspect.Parameter,
-    secrets: dict[str, Any],
-    workdir: Path,
-) -> Any:
-    if kind == "SecretValue":
-        value = secrets.get(name, os.environ.get(_secret_env_name(name)))
-        if value is None:
-            if optional or parameter.default is not inspect.Parameter.empty:
-                return None if optional else parameter.default
-            raise BindError(f"missing secret {name!r} (in $secrets or {_secret_env_name(name)})")
-        return annotation(str(value))
-    path = workdir / "datapool" / name
-    if not path.is_dir():
-        if optional:
-            return None
-        raise BindError(f"no data pool mounted for {name!r}")
-    return annotation(path)
+def _json_default(value: Any) -> Any:
+    """JSON for what ``json`` can't encode: models, dataclasses, dates, sets, enums, ..."""
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, (uuid.UUID, decimal.Decimal, PurePath)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if hasattr(value, "__dict__"):
+        return vars(value)
+    return str(value)
 
 
 def write_output(value: Any, out: Path) -> None:
-    """The return value as a result file: text for scalars, JSON otherwise."""
+    """The return value as a result file: ``output.txt`` for scalars, ``output.json``
+    otherwise; ``None`` writes nothing."""
     if value is None:
         return
     if isinstance(value, (str, int, float, bool)) and not isinstance(value, enum.Enum):
         (out / "output.txt").write_text(str(value) if isinstance(value, str) else json.dumps(value))
         return
-    if isinstance(value, BaseModel):
-        text = json.dumps(value.model_dump(mode="json"), indent=2)
-    else:
-        try:
-            text = json.dumps(value, indent=2)
-        except (TypeError, ValueError):  # datetimes, models inside containers, sets, ...
-            text = json.dumps(adapter(Any).dump_python(value, mode="json"), indent=2)
-    (out / "output.json").write_text(text)
+    (out / "output.json").write_text(json.dumps(value, indent=2, default=_json_default))
 
 
 def problem(error: BaseException) -> dict[str, Any]:
@@ -226,6 +154,20 @@ def problem(error: BaseException) -> dict[str, Any]:
     return document
 
 
+def limit_reached(error: BaseException, limits: Mapping[str, Any]) -> str | None:
+    """Which of the execution's limits a failure comes from, if it looks like one."""
+    memory = limits.get("memory_bytes")
+    processes = limits.get("processes")
+    output = limits.get("output_bytes")
+    if isinstance(error, MemoryError) and memory:
+        return f"memory limit of {memory // MIB} MiB reached"
+    if isinstance(error, OSError) and error.errno == errno.EAGAIN and processes:
+        return f"process limit of {processes} reached (could not start another process)"
+    if isinstance(error, OSError) and error.errno == errno.EFBIG and output:
+        return f"output limit of {output} bytes reached (a file grew larger)"
+    return None
+
+
 def resolve(entrypoint: str, workspace: Path) -> Any:
     """Import ``module:function`` with the workspace first on ``sys.path``."""
     module_name, _, attribute = entrypoint.partition(":")
@@ -234,16 +176,25 @@ def resolve(entrypoint: str, workspace: Path) -> Any:
     return getattr(module, attribute or "run")
 
 
-def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
-    """Run one execution in this (fresh, forked) process; the exit code tells the outcome."""
-    os.chdir(workdir)
+def run_program(command: Mapping[str, Any], log: LogFile, native_fd: int, datapools: Path) -> int:
+    """Run one execution's program in this process; the exit code tells the outcome.
+
+    Args:
+        command: the fork server's command (``workspace``, ``workdir``, ``entrypoint``,
+            ``request``, ``secrets``, ``limits``).
+        log: the execution's log.
+        native_fd: where output written below Python (C extensions, subprocesses) goes;
+            copied into the log at the end.
+        datapools: the directory holding the data pools mounted for the run.
+    """
+    workspace = Path(command["workspace"])
+    workdir = Path(command["workdir"])
     out = workdir / "out"
-    log = LogFile(workdir / "log.jsonl")
-    native = os.open(workdir / "native-output.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chdir(workdir)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    os.dup2(native, 1)
-    os.dup2(native, 2)
+    os.dup2(native_fd, 1)
+    os.dup2(native_fd, 2)
     stdout, stderr = LineStream(log, "INFO"), LineStream(log, "WARNING")
     sys.stdout, sys.stderr = stdout, stderr
     root = logging.getLogger()
@@ -253,9 +204,9 @@ def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
     root.setLevel(level if level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL") else "INFO")
     code = 0
     try:
-        request = json.loads((workdir / "request.json").read_text())
-        function = resolve(entrypoint, workspace)
-        write_output(function(**bind(function, request, workdir)), out)
+        function = resolve(command["entrypoint"], workspace)
+        arguments = bind(function, command["request"], command["secrets"], datapools)
+        write_output(function(**arguments), out)
     except BaseException as error:
         code = 1
         stdout.flush()
@@ -263,10 +214,15 @@ def run_execution(workspace: Path, workdir: Path, entrypoint: str) -> int:
         log.write("ERROR", f"{type(error).__name__}: {error}")
         if not isinstance(error, BindError):
             log.write("ERROR", "".join(traceback.format_exception(error)).rstrip())
-        (out / "output.json").write_text(json.dumps(problem(error), indent=2))
+        reason = limit_reached(error, command["limits"])
+        if reason:
+            log.write("ERROR", f"The execution failed: {reason}.")
+        with contextlib.suppress(OSError):
+            (out / "output.json").write_text(json.dumps(problem(error), indent=2))
     stdout.flush()
     stderr.flush()
-    native_text = (workdir / "native-output.log").read_text(errors="replace")
-    for line in native_text.splitlines():
-        log.write("INFO", line)
+    os.lseek(native_fd, 0, os.SEEK_SET)
+    with os.fdopen(os.dup(native_fd), "rb") as native:
+        for line in native.read().decode(errors="replace").splitlines():
+            log.write("INFO", line)
     return code

@@ -1,81 +1,99 @@
-"""The fork server: a single-threaded process that forks one child per execution.
+"""The fork server: a single-threaded process that forks one supervisor per execution.
 
-Started once by :class:`~qhub.local.runner.WorkspaceRunner`. It pre-imports what every
-execution needs, so a run costs a ``fork()`` instead of a fresh interpreter. Protocol, JSON
-lines: commands on stdin ``{"id", "workspace", "workdir", "entrypoint", "env"}``; events on
-stdout ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id", "code"}``.
+Started once per interpreter by :class:`~qhub.local.runner.WorkspaceRunner`: in a workspace's
+interpreter as ``python -I _zygote.py SETTINGS`` (by file path, so that interpreter needs none
+of the Hub's packages; this module and its siblings use the standard library only), in the
+Hub's as ``python -m qhub.local.runner._zygote SETTINGS``. It
+pre-imports what executions commonly need, so a run costs a ``fork()`` instead of a fresh
+interpreter.
+
+Protocol, JSON lines. SETTINGS: ``{"isolation", "uid", "gid"}``. Commands on stdin:
+``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "limits",
+"mounts", "private_paths"}`` (secrets travel only here and in the execution's memory).
+Events on stdout: ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id",
+"code"}``. When stdin closes, every execution still running is killed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import selectors
 import signal
+import sys
+import tempfile
+import traceback
+import types
 from pathlib import Path
 from typing import Any
 
-from . import _child
+if not __package__:
+    # Run by file path: load this directory as a private package, so the siblings import each
+    # other relatively and nothing lands on the program's ``sys.path``.
+    _package = types.ModuleType("_qhub_runner")
+    _package.__path__ = [str(Path(__file__).resolve().parent)]
+    sys.modules[_package.__name__] = _package
+    __package__ = _package.__name__
+
+from . import _binding, _child, _sandbox, _supervisor
 
 
 def _emit(event: dict[str, Any]) -> None:
     os.write(1, (json.dumps(event) + "\n").encode())
 
 
-def _start(command: dict[str, Any], wakeup: tuple[int, int]) -> int:
+def _interpreter_paths() -> list[str]:
+    """Where this interpreter and its packages live (bound read-only into executions)."""
+    paths = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+    }
+    paths.update(p for p in sys.path if p and os.path.exists(p))
+    return sorted(paths)
+
+
+def _start(command: dict[str, Any], sandbox: dict[str, Any], wakeup: tuple[int, int]) -> int:
+    namespaces = sandbox["isolation"] == "namespaces"
+    handshake = _sandbox.Handshake() if namespaces else None
+    parent = os.getpid()
     pid = os.fork()
-    if pid:
-        return pid
-    code = 70
-    try:
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        for fd in wakeup:
-            os.close(fd)
-        os.environ.update(command["env"])
-        code = _child.run_execution(
-            Path(command["workspace"]), Path(command["workdir"]), command["entrypoint"]
-        )
-    finally:
-        os._exit(code)
-
-
-def _decode(status: int) -> int:
-    return os.waitstatus_to_exitcode(status)
+    if pid == 0:
+        code = 70
+        try:
+            os.setsid()
+            signal.set_wakeup_fd(-1)
+            for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, signal.SIG_DFL)
+            for fd in wakeup:
+                os.close(fd)
+            code = _supervisor.supervise(command, sandbox, handshake, parent)
+        except BaseException:
+            traceback.print_exc()  # to the Hub's stderr: a bug of the runner, not the program
+        finally:
+            os._exit(code)
+    if handshake is not None:
+        handshake.serve_child(lambda: _sandbox.write_id_maps(pid, sandbox["uid"], sandbox["gid"]))
+    return pid
 
 
 def _warm_up() -> None:
-    """Do once what every child would otherwise do first: pydantic's lazy imports and setup."""
-    import gc
+    """Do once what every child would otherwise do first: imports and first-use setup."""
     import logging
-    import tempfile
     import typing
 
-    from pydantic import BaseModel, TypeAdapter, create_model
+    with contextlib.suppress(ImportError):  # the workspace's interpreter may not have it
+        from pydantic import BaseModel, create_model
 
-    sample_model: type[BaseModel] = create_model("Sample", values=(list[float], []))
-    TypeAdapter(sample_model).validate_python({"values": [2]})
-    common: list[typing.Any] = [
-        list[float],
-        list[int],
-        list[str],
-        dict[str, typing.Any],
-        dict[str, float],
-        int,
-        float,
-        str,
-        bool,
-        typing.Any,
-        float | None,
-        int | None,
-        str | None,
-        list[list[float]],
-    ]
-    for annotation in common:
-        _child.adapter(annotation)
+        sample: type[BaseModel] = create_model("Sample", values=(list[float], []))
+        sample.model_validate({"values": [2]})
+    for annotation in (list[float], dict[str, typing.Any], int | None, bool):
+        with contextlib.suppress(_binding.ConversionError):
+            _binding.convert(annotation, [1])
     with tempfile.TemporaryDirectory() as scratch:
         _child.write_output({"a": [1]}, Path(scratch))
     logging.getLogger().handlers.clear()
@@ -86,6 +104,10 @@ def _warm_up() -> None:
 
 def main() -> None:
     """Serve commands until stdin closes; then stop every child still running."""
+    sandbox = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {"isolation": "rlimits-only"}
+    if sys.path and sys.path[0] == os.getcwd():  # ``-m`` put the Hub's working directory first
+        del sys.path[0]
+    sandbox["interpreter_paths"] = _interpreter_paths()
     _warm_up()
     wakeup = os.pipe()
     os.set_blocking(wakeup[1], False)
@@ -95,7 +117,7 @@ def main() -> None:
     selector.register(0, selectors.EVENT_READ)
     selector.register(wakeup[0], selectors.EVENT_READ)
     children: dict[int, str] = {}
-    buffer = b""
+    pending: list[bytes] = []  # an unfinished command line, in pieces (requests can be large)
     open_input = True
     while open_input or children:
         for key, _ in selector.select(timeout=1.0):
@@ -110,11 +132,14 @@ def main() -> None:
                         with contextlib.suppress(ProcessLookupError):
                             os.killpg(pid, signal.SIGKILL)
                     continue
-                buffer += data
-                *lines, buffer = buffer.split(b"\n")
+                pending.append(data)
+                if b"\n" not in data:
+                    continue
+                *lines, rest = b"".join(pending).split(b"\n")
+                pending = [rest]
                 for line in lines:
                     command = json.loads(line)
-                    pid = _start(command, wakeup)
+                    pid = _start(command, sandbox, wakeup)
                     children[pid] = command["id"]
                     _emit({"event": "started", "id": command["id"], "pid": pid})
         while children:
@@ -126,7 +151,8 @@ def main() -> None:
                 break
             execution_id = children.pop(pid, None)
             if execution_id is not None:
-                _emit({"event": "exited", "id": execution_id, "code": _decode(status)})
+                code = os.waitstatus_to_exitcode(status)
+                _emit({"event": "exited", "id": execution_id, "code": code})
 
 
 if __name__ == "__main__":

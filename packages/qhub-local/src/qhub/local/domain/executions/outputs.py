@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ...runner import read_result_file, result_files, safe_result_path
 from ..clock import format_utc, parse_utc, utc_now
 from ..errors import NotFound
 from .records import Execution, LogLine, ResultView
@@ -23,15 +24,11 @@ def result_view(execution: Execution) -> ResultView:
     """The execution with its result files and JSON output (when it is final and the output
     is an object)."""
     out = execution.workdir / "out"
-    files = (
-        sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
-        if out.is_dir()
-        else []
-    )
+    files = result_files(out)  # regular files really inside out/: no symlinks out of it
     output = None
     if execution.is_final and "output.json" in files:
         try:
-            loaded = json.loads((out / "output.json").read_text())
+            loaded = json.loads(read_result_file(out, "output.json") or b"")
         except ValueError:
             loaded = None
         output = loaded if isinstance(loaded, dict) else None
@@ -44,8 +41,8 @@ def result_file(execution: Execution, name: str) -> Path:
     Raises:
         NotFound: no such file (names with a path in them, and dot files, never match).
     """
-    path = execution.workdir / "out" / name
-    if not plain_file_name(name) or name.startswith(".") or not path.is_file():
+    path = safe_result_path(execution.workdir / "out", name)
+    if path is None or not plain_file_name(name) or name.startswith("."):
         raise NotFound(f"execution {execution.id!r} has no result file {name!r}")
     return path
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from ...runner import RunOutcome, RunSpec
+from ...runner import Mount, RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
 from ..datapools import DataPool, DataPools
@@ -123,10 +123,7 @@ class Executions:
             organization_id=organization_id,
         )
         self._store.add(execution)
-        if mounts:
-            (workdir / "datapool").mkdir(parents=True)
-        for key, pool in mounts.items():
-            (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
+        pools = [Mount(pool.path, workdir / "datapool" / key) for key, pool in mounts.items()]
         token = self._organizations.issue_execution_token(
             application_id, execution.id, organization_id
         )
@@ -135,7 +132,7 @@ class Executions:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
         log.info("execution %s of %s PENDING", execution.id, service.path)
         self._runner.submit(
-            RunSpec(execution.id, service.workspace, workdir, request.input, env),
+            RunSpec(execution.id, service.workspace, workdir, request.input, env, mounts=pools),
             on_start=self._started,
             on_exit=self._finished,
         )

@@ -4,6 +4,9 @@ Each value is the angle of an RY rotation. Run by the local Hub, the circuit goe
 Hub's Quantum API with the execution's own token (``KQH_SERVICE_EXECUTION_TOKEN``), so the
 counts come from a real simulator and the job is listed under this execution. Elsewhere it
 falls back to sampling the ideal distribution with the standard library.
+
+It relies only on the runtime contract every Hub keeps: parameters from the request body,
+the return value as the result, and result files written into ``$OUTPUT_DIRECTORY``.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import logging
 import math
 import os
 import random
-
-from qhub.local.runtime import write_string_output
+from pathlib import Path
 
 log = logging.getLogger("quickstart")
 logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is too chatty here
@@ -48,6 +50,13 @@ def _on_simulator(values: list[float], shots: int) -> tuple[dict[str, int], str]
         return dict(quantum.jobs.get_job_result(job.id)["counts"]), job.id
 
 
+def _write_result_file(name: str, text: str) -> None:
+    """A result file: anything written into the output directory is one."""
+    output = Path(os.environ.get("OUTPUT_DIRECTORY", "/var/runtime/output"))
+    output.mkdir(parents=True, exist_ok=True)
+    (output / name).write_text(text, encoding="utf-8")
+
+
 def _sampled(values: list[float], shots: int) -> dict[str, int]:
     probabilities = [math.sin(v / 2) ** 2 for v in values]
     rng = random.Random(repr((values, shots)))
@@ -72,7 +81,7 @@ def run(values: list[float], shots: int = 100) -> dict[str, object]:
         counts = _sampled(values, shots)
     ordered = dict(sorted(counts.items()))
     log.info("measured %d shots over %d outcomes", shots, len(ordered))
-    write_string_output(
+    _write_result_file(
         "histogram.csv", "outcome,count\n" + "".join(f"{k},{v}\n" for k, v in ordered.items())
     )
     return {"counts": ordered, "shots": shots, "qubits": len(values), "job_id": job_id}
