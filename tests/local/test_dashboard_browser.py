@@ -186,6 +186,35 @@ def test_a_person_sees_the_execution_its_job_and_the_histogram(
     _shoot(page, "job-histogram.png")
 
 
+def test_signing_in_with_the_form(hub: LocalHub, page: Page) -> None:
+    """Without a token the page asks for one; a wrong one is refused with the Hub's reason;
+    the right one shows the board and stays for the tab's session; signing out forgets it."""
+    assert hub.connection is not None
+    page.navigate(f"{hub.connection.base_url}/")
+    page.wait_for("document.body && !document.querySelector('#sign-in').hidden")
+    assert page.evaluate("document.querySelector('#board').hidden") is True
+    sign_in = (
+        "(token) => { document.querySelector('#token').value = token;"
+        " document.querySelector('#sign-in-form').requestSubmit(); }"
+    )
+    page.evaluate(f"({sign_in})('wrong')")
+    refusal = page.wait_for("document.querySelector('#sign-in-error').textContent")
+    assert "refused" in refusal and "not a valid token" in refusal
+    assert all("401 (Unauthorized)" in problem for problem in page.problems)
+    page.problems.clear()  # the browser logs the refused requests; nothing else went wrong
+    _shoot(page, "sign-in.png")
+    page.evaluate(f"({sign_in})({json.dumps(hub.connection.personal_access_token)})")
+    page.wait_for(
+        "document.body.dataset.ready === 'true' && !document.querySelector('#board').hidden"
+    )
+    assert page.evaluate("document.querySelector('#who').textContent").startswith("local")
+    page.evaluate("location.reload()")
+    page.wait_for("document.body && document.body.dataset.ready === 'true'")  # still signed in
+    page.evaluate("document.querySelector('#sign-out').click()")
+    page.wait_for("!document.querySelector('#sign-in').hidden")
+    assert page.evaluate("sessionStorage.length") == 0
+
+
 def test_user_input_is_shown_as_text(hub: LocalHub, ran: dict[str, Any], page: Page) -> None:
     """A tag and a job name written as markup appear as those characters; no element and no
     script comes of them."""
