@@ -44,7 +44,7 @@ chromium:
 		exit 1; \
 	fi; \
 	$(SUDO) apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 
 demo: install
 	$(RUN) python -m qhub.local.demo
