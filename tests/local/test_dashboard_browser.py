@@ -315,7 +315,7 @@ def test_the_first_page_of_10000_executions_paints_within_300_ms(
         timings.append(
             page.evaluate(
                 """({
-                    ready: performance.getEntriesByName('qhub-dashboard-ready')[0].startTime,
+                    painted: performance.getEntriesByName('qhub-dashboard-painted')[0].startTime,
                     firstContentfulPaint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
                 })"""
             )
@@ -330,7 +330,7 @@ def test_the_first_page_of_10000_executions_paints_within_300_ms(
     _shoot(page, "10000-executions.png")
     print(f"first page of 10 000 executions on screen after (ms): {timings}")
     assert rows == 50 and shown == {"shown": "50", "total": "10000"}
-    assert min(t["ready"] for t in timings) <= FIRST_PAINT_BUDGET_MS, timings
+    assert min(t["painted"] for t in timings) <= FIRST_PAINT_BUDGET_MS, timings
 
 
 def test_without_chromium_the_browser_tests_fail_saying_how_to_get_it(

@@ -452,8 +452,11 @@
       setConnection("live", true);
       if (state.firstRender) {
         state.firstRender = false;
-        performance.mark("qhub-dashboard-ready");
-        document.body.dataset.ready = "true";
+        // The second frame callback runs once the frame showing the data has been drawn.
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          performance.mark("qhub-dashboard-painted");
+          document.body.dataset.ready = "true";
+        }));
       }
     } catch (error) {
       if (!handleError(error)) return;
