@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: install peer vendor-clients demo test test-fast lint typecheck unit bench clean generate spec-from-vendor
+.PHONY: install peer vendor-clients chromium demo test test-fast lint typecheck unit bench clean generate spec-from-vendor
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -31,6 +31,21 @@ $(VENDOR_CLIENTS):
 
 vendor-clients: $(VENDOR_CLIENTS)
 
+# A headless Chromium for the dashboard's browser tests (tests/local/test_dashboard_browser.py),
+# from Debian's packages. Nothing to do when one is on the PATH or QHUB_CHROMIUM names one.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@if [ -n "$$QHUB_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 \
+		|| command -v chromium-browser >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1; then \
+		exit 0; \
+	fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make chromium: no apt-get here; install Chromium and put it on the PATH, or set QHUB_CHROMIUM" >&2; \
+		exit 1; \
+	fi; \
+	$(SUDO) apt-get update -qq && \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
 demo: install
 	$(RUN) python -m qhub.local.demo
 
@@ -54,7 +69,7 @@ lint: install
 typecheck: install
 	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
 
-unit: install peer vendor-clients
+unit: install peer vendor-clients chromium
 	$(RUN) pytest -q
 
 test: lint typecheck unit

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from ..dashboard import router as dashboard_router
 from ..domain import Hub
 from .contract import ContractRecorder, response_validation_middleware
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
@@ -27,7 +28,8 @@ def create_app(
     contract_recorder: ContractRecorder | None = None,
 ) -> ASGIApp:
     """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes,
-    and our specs (``/openapi.json`` and each API's, see :mod:`.openapi`).
+    our specs (``/openapi.json`` and each API's, see :mod:`.openapi`), and the dashboard at
+    ``/`` (:mod:`qhub.local.dashboard`).
 
     Args:
         hub: the Hub to serve.
@@ -45,6 +47,9 @@ def create_app(
     app.state.hub = hub
     app.state.max_body_bytes = max_body_bytes
     install_error_handlers(app)
+    # First: FastAPI prepares each route it tries on first use, so the dashboard's first page
+    # then waits for its own dozen routes only, not for the APIs' hundred.
+    app.include_router(dashboard_router)
     app.include_router(openapi_router)
     app.include_router(token_router)
     app.include_router(gateway_router)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import NotFound
 from ..identity import Applications, Caller, require_role
-from ..listing import Page, PageRequest, sorted_page
+from ..listing import Page, PageRequest, check_page, sorted_page
 from .outputs import read_logs, result_file, result_view
 from .records import Execution, ExecutionQuery, LogLine, ResultView
 from .runs import Executions
@@ -55,6 +55,23 @@ class ExecutionHistory:
         """
         found = [e for e in self._store.of_organization(caller.organization_id) if query.matches(e)]
         return sorted_page(found, paging, SORTABLE)
+
+    def newest(self, caller: Caller, paging: PageRequest) -> Page[Execution]:
+        """A page of the organization's executions, newest first, read from the store a page
+        at a time (``paging.sort`` is not consulted; :meth:`search` sorts).
+
+        Raises:
+            BadRequest: a negative page, or a size outside 1..1000.
+        """
+        check_page(paging)
+        content, total = self._store.organization_page(
+            caller.organization_id, offset=paging.page * paging.size, limit=paging.size
+        )
+        return Page(content, paging.page, paging.size, total, -(-total // paging.size))
+
+    def status_counts(self, caller: Caller) -> dict[str, int]:
+        """How many of the organization's executions have each status."""
+        return self._store.status_counts(caller.organization_id)
 
     def get(self, caller: Caller, execution_id: str) -> Execution:
         """An execution of the caller's organization.

@@ -120,6 +120,32 @@ class ExecutionStore:
             ).fetchall()
         return [_execution(r) for r in rows]
 
+    def organization_page(
+        self, organization_id: str, *, offset: int, limit: int
+    ) -> tuple[list[Execution], int]:
+        """One slice of an organization's executions, newest first, and how many it has in
+        all (the database walks the ``executions_by_organization`` index in order and stops
+        at the slice's end: no sort of the whole table)."""
+        with self._database.reading() as db:
+            (total,) = db.execute(
+                "SELECT COUNT(*) FROM executions WHERE organization_id = ?", (organization_id,)
+            ).fetchone()
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
+                " WHERE organization_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                (organization_id, limit, offset),
+            ).fetchall()
+        return [_execution(r) for r in rows], int(total)
+
+    def status_counts(self, organization_id: str) -> dict[str, int]:
+        """How many of an organization's executions have each status (absent ones: none)."""
+        with self._database.reading() as db:
+            rows = db.execute(
+                "SELECT status, COUNT(*) FROM executions WHERE organization_id = ? GROUP BY status",
+                (organization_id,),
+            ).fetchall()
+        return {str(status): int(count) for status, count in rows}
+
     def unfinished(self) -> list[Execution]:
         """Executions still PENDING or RUNNING."""
         with self._database.reading() as db:

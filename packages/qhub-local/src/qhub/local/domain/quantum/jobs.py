@@ -153,6 +153,16 @@ class QuantumJobs:
             return job
         return dataclasses.replace(job, status="RUNNING", ended_at=None, result=None)
 
+    def inspect(self, organization_id: str, job_id: str) -> JobRecord:
+        """A job of this organization as stored, with its input and result, whatever the
+        test lifecycle lets API callers see yet. Reading it is not a poll, so watching a job
+        (on the dashboard) never changes what a test's client sees.
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        return self._stored(organization_id, job_id)
+
     def execution_job(
         self, organization_id: str, service_execution_id: str, job_id: str
     ) -> JobRecord:

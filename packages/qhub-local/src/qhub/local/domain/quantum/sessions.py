@@ -5,11 +5,13 @@ without closing makes it INACTIVE (or DRAINING while jobs remain)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import timedelta
 
 from ..clock import utc_now_ms
 from ..errors import NotFound, Unprocessable
+from ..listing import Page, PageRequest, page_of
 from .backends import backend_spec
 from .inputs import SessionRequest
 from .records import JobRecord, SessionRecord
@@ -79,6 +81,20 @@ class Sessions:
         if session is None or session.organization_id != organization_id:
             raise NotFound(f"no session {session_id!r}")
         return self.refresh(session)
+
+    def newest(self, organization_id: str, paging: PageRequest) -> Page[SessionRecord]:
+        """A page of the organization's sessions, newest first (``paging.sort`` is not
+        consulted), the page's statuses brought up to date.
+
+        Raises:
+            BadRequest: a negative page, or a size outside 1..1000.
+        """
+        # Reversed before the (stable) sort: of sessions created in the same millisecond, the
+        # later-saved lists first.
+        later_saved_first = self._store.sessions(organization_id)[::-1]
+        stored = sorted(later_saved_first, key=lambda s: s.created_at, reverse=True)
+        page = page_of(stored, paging)
+        return dataclasses.replace(page, content=[self.refresh(s) for s in page.content])
 
     def execution_session(
         self, organization_id: str, service_execution_id: str, session_id: str
