@@ -201,7 +201,10 @@ def _serve(
             _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
         lock.announce(connection.base_url)
         hub.warm_up()
-        rows = [("token endpoint", connection.token_endpoint)]
+        rows = [
+            ("dashboard", connection.base_url + "/"),
+            ("token endpoint", connection.token_endpoint),
+        ]
         rows += [(f"service {name}", url) for name, url in connection.services.items()]
         rows += [
             ("Quantum API", connection.quantum_url),
