@@ -103,6 +103,8 @@ class Hub:
             self.signer,
             self.applications,
             self.data_dir / "datapools",
+            organizations=self.organizations,
+            users=self.users,
         )
         execution_store = ExecutionStore(self.database)
         self.executions = Executions(
@@ -146,7 +148,7 @@ class Hub:
         token = (previous or {}).get("personal_access_token") or ""
         if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
-        self.datapools.ensure_default()
+        self.datapools.ensure_default(organization_id)
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
     def add_user(self, organization_id: str | None = None) -> tuple[str, str]:

@@ -19,8 +19,8 @@ from typing import Protocol
 from ...runner import RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
-from ..datapools import DataPool, DataPools
-from ..errors import BadRequest, NotFound
+from ..datapools import DataPool, DataPools, GrantRefused
+from ..errors import BadRequest, Forbidden, NotFound
 from ..identity import Applications, Organizations
 from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
@@ -146,7 +146,10 @@ class Executions:
         for key, reference in request.datapools.items():
             if not plain_file_name(key):
                 raise BadRequest(f"data pool reference key {key!r} is not a plain name")
-            mounts[key] = self._datapools.granted(key, reference, application_id)
+            try:
+                mounts[key] = self._datapools.granted(key, reference, application_id).pool
+            except GrantRefused as refused:
+                raise Forbidden(refused.reason) from None
         return mounts
 
     def get(self, service: Service, application_id: str, execution_id: str) -> Execution:
