@@ -6,11 +6,18 @@ log) and a token of its own (``KQH_SERVICE_EXECUTION_TOKEN``), with which it may
 Quantum API (``KQH_QUANTUM_API_URL``) for its application's organization. Every gateway call
 is authorised here: the application must be subscribed to the service (403 otherwise), and
 it sees only its own executions of that service (404 for others).
+
+The request's reserved keys decide ``run()``'s arguments and the data pools it sees
+(:mod:`.reserved`). Each pool's grant is checked as the execution starts: a grant that is
+forged, expired, or for another pool or application ends the execution FAILED at once, with
+an ERROR line in its log and a problem document in ``output.json`` naming the reason, and
+nothing of any pool is shown to it. Granted pools are shown as :mod:`.mounts` describes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +26,14 @@ from typing import Protocol
 from ...runner import RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
-from ..datapools import DataPool, DataPools, GrantRefused
-from ..errors import BadRequest, Forbidden, NotFound
+from ..datapools import DataPools, GrantRefused
+from ..errors import NotFound
 from ..identity import Applications, Organizations
+from .entrypoint import entrypoint_parameters
+from .mounts import materialize, pool_mounts, release
 from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
+from .reserved import data_pool_references, service_arguments
 from .store import ExecutionStore
 
 __all__ = ["ExecutionRunner", "Executions", "plain_file_name"]
@@ -86,6 +96,7 @@ class Executions:
     def recover_interrupted(self) -> None:
         """Executions a previous Hub process left unfinished end FAILED, with a log line why."""
         for execution in self._store.unfinished():
+            release(execution.workdir)
             if self._store.mark_final(execution.id, "FAILED", utc_now()):
                 append_log(
                     execution.workdir,
@@ -94,18 +105,20 @@ class Executions:
                 )
 
     def start(self, service: Service, application_id: str, request: ExecutionRequest) -> Execution:
-        """Record and start an execution of ``service``.
+        """Record and start an execution of ``service``; one whose data pool grants are
+        refused is recorded FAILED (and never runs).
 
         Raises:
             Forbidden: the application is not subscribed to the service.
-            BadRequest: a data pool is named by a key that is not a plain name.
-            NotFound / Forbidden: a named data pool is unknown, or its grant is invalid.
+            BadRequest: a data pool is named by a key that is not a plain name, or twice.
         """
         self._subscriptions.require(application_id, service)
         organization_id = self._applications.organization_of(application_id)
         if organization_id is None:
             raise NotFound(f"no application {application_id!r}")
-        mounts = self._datapool_mounts(application_id, request)
+        parameters = entrypoint_parameters(service.workspace)
+        arguments, notes = service_arguments(request.input, parameters)
+        references = data_pool_references(arguments, request.data_refs)
         execution_id = str(uuid.uuid4())
         workdir = self._root / execution_id
         execution = Execution(
@@ -119,10 +132,23 @@ class Executions:
             organization_id=organization_id,
         )
         self._store.add(execution)
-        if mounts:
-            (workdir / "datapool").mkdir(parents=True)
-        for key, pool in mounts.items():
-            (workdir / "datapool" / key).symlink_to(pool.path, target_is_directory=True)
+        for note in notes:
+            append_log(workdir, "WARNING", note)
+        try:
+            granted = [
+                self._datapools.granted(name, reference, application_id)
+                for name, reference in references.items()
+            ]
+            materialize(pool_mounts(workdir, granted))
+        except GrantRefused as refused:
+            return self._refuse(execution, "Data pool grant refused", refused.reason)
+        except OSError as error:
+            return self._refuse(execution, "Data pool unavailable", str(error), status=500)
+        for pool in granted:
+            how = "read-only (VIEW)" if pool.read_only else "writable (MODIFY)"
+            append_log(
+                workdir, "INFO", f"data pool {pool.pool.name!r} mounted {how} as {pool.name!r}"
+            )
         token = self._organizations.issue_execution_token(
             application_id, execution.id, organization_id
         )
@@ -130,27 +156,27 @@ class Executions:
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
         self._runner.submit(
-            RunSpec(execution.id, service.workspace, workdir, request.input, env),
+            RunSpec(execution.id, service.workspace, workdir, arguments, env),
             on_start=self._store.mark_running,
             on_exit=self._finished,
         )
         return execution
 
+    def _refuse(
+        self, execution: Execution, title: str, reason: str, status: int = 403
+    ) -> Execution:
+        """End an execution that can't run FAILED, saying why in its log and result."""
+        append_log(execution.workdir, "ERROR", f"{title}: {reason}")
+        out = execution.workdir / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        problem = {"type": "about:blank", "status": status, "title": title, "detail": reason}
+        (out / "output.json").write_text(json.dumps(problem, indent=2))
+        self._store.mark_final(execution.id, "FAILED", utc_now())
+        return self._store.get(execution.id) or execution
+
     def _finished(self, outcome: RunOutcome) -> None:
         self._store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
-
-    def _datapool_mounts(
-        self, application_id: str, request: ExecutionRequest
-    ) -> dict[str, DataPool]:
-        mounts = {}
-        for key, reference in request.datapools.items():
-            if not plain_file_name(key):
-                raise BadRequest(f"data pool reference key {key!r} is not a plain name")
-            try:
-                mounts[key] = self._datapools.granted(key, reference, application_id).pool
-            except GrantRefused as refused:
-                raise Forbidden(refused.reason) from None
-        return mounts
+        release(self._root / outcome.execution_id)
 
     def get(self, service: Service, application_id: str, execution_id: str) -> Execution:
         """An execution of this service visible to this application.
