@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from ...domain import DomainError, PayloadTooLarge
@@ -66,7 +67,7 @@ async def add_data_pool_file(
         raise
     try:
         await _receive(request, upload, MultipartParser(boundary))
-        record = upload.commit()
+        record = await run_in_threadpool(upload.commit)  # fsyncs the file: off the event loop
     except BaseException:
         upload.abort()
         raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,7 +87,7 @@ async def update_data_pool(
 @router.delete("/datapools/{id}", status_code=204)
 async def delete_data_pool(id: str, caller: PlatformCaller, hub: HubDep) -> Response:
     """Delete a pool with its files and shares (maintainers)."""
-    hub.datapools.delete(caller, id)
+    await run_in_threadpool(hub.datapools.delete, caller, id)  # removes its files
     return Response(status_code=204)
 
 
