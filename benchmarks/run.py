@@ -12,6 +12,7 @@ SCRIPTS = [
     "sdk_overhead.py",
     "executions.py",
     "large_file.py",
+    "datapool_large_file.py",
     "quantum.py",
     "listing_scale.py",
 ]

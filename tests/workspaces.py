@@ -119,6 +119,66 @@ PROGRAMS = {
                 "processes": len([p for p in os.listdir("/proc") if p.isdigit()]),
             }
     """,
+    # Seed 003's data pool service: reads the pool granted as input_data (VIEW), writes a
+    # summary into output_data (MODIFY) when it is given.
+    "pools": """
+        import os
+        from typing import Optional
+
+        from qhub.local.runtime import DataPool
+
+        def run(input_data: DataPool, output_data: Optional[DataPool] = None, shots: int = 100) -> dict:
+            sizes = {name: os.path.getsize(path) for name, path in input_data.list_files().items()}
+            if output_data is not None:
+                with output_data.open("summary.txt", "w") as out:
+                    out.write(f"{shots} shots over {sorted(sizes)}\\n")
+            return {"shots": shots, "inputs": sizes, "wrote": output_data is not None}
+    """,
+    # Tries to write into a pool granted VIEW: as itself, and (when it runs as root, which
+    # ignores file modes) from a child that drops to an ordinary user first.
+    "view_write": """
+        import os
+
+        from qhub.local.runtime import DataPool
+
+        def attempt(path: str) -> str:
+            try:
+                with open(path, "a") as f:
+                    f.write("changed")
+                return "written"
+            except OSError as error:
+                return type(error).__name__
+
+        def run(data: DataPool) -> dict:
+            base = os.path.relpath(data.path)  # relative: an ordinary user can't cross tmp dirs
+            targets = [os.path.join(base, "new.txt"), os.path.join(base, "input.csv")]
+            result = {"uid": os.getuid(), "as_itself": [attempt(t) for t in targets]}
+            try:
+                with data.open("via_api.txt", "w") as f:
+                    f.write("x")
+                result["via_api"] = "written"
+            except OSError as error:
+                result["via_api"] = type(error).__name__
+            return result
+    """,
+    # The gateway's reserved keys: input's keys are the arguments, a pool from inputDataRefs.
+    "payload": """
+        from typing import Optional
+
+        from qhub.local.runtime import DataPool
+
+        def run(molecule: str, basis: str = "sto-3g", shots: int = 1, training: Optional[DataPool] = None) -> dict:
+            files = sorted(training.list_files()) if training is not None else None
+            return {"molecule": molecule, "basis": basis, "shots": shots, "training": files}
+    """,
+    # Written for the vendor's runtime: run() takes input (and inputDataRefs) as they are.
+    "vendor_input": """
+        from typing import Any, Optional
+
+        def run(input: dict, inputDataRefs: Optional[list] = None, shots: int = 1) -> dict:
+            refs = [{k: v for k, v in r.items() if k != "grant"} for r in inputDataRefs or []]
+            return {"input": input, "refs": refs, "shots": shots}
+    """,
 }
 
 

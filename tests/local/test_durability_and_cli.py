@@ -154,8 +154,8 @@ def test_cli_refuses_a_directory_that_is_not_a_workspace(tmp_path: Path) -> None
 
 
 def test_grant_mounts_the_data_pool_and_is_checked(tmp_path: Path) -> None:
-    """A grant acquired through the Platform API mounts the pool; a forged one is refused (403)."""
-    from qhub.api.service.errors import ForbiddenError
+    """A grant acquired through the Platform API mounts the pool; a forged one ends the
+    execution FAILED, the reason in its log."""
     from qhub.service.client import HubPlatformClient
     from qhub.service.datapool import DataPoolGrant, DataPoolPermission
 
@@ -196,12 +196,11 @@ def test_grant_mounts_the_data_pool_and_is_checked(tmp_path: Path) -> None:
             assert execution.result().data() == {"files": ["input.csv"]}
             assert len(client.grant_cache) == 1
             forged = {"data": {"id": pool_id, "ref": "DATAPOOL", "grant": "a.b.c"}}
-            try:
-                client.run(request=forged)
-            except ForbiddenError as error:
-                assert "'data'" in str(error)
-            else:
-                raise AssertionError("a forged grant was accepted")
+            refused = client.run(request=forged)
+            refused.wait_for_final_state(timeout=30, wait=0.1)
+            assert refused.status == "FAILED"
+            errors = [e.message for e in refused.logs() or [] if e.severity == "ERROR"]
+            assert "'data'" in errors[0] and "grant" in errors[0]
         platform.client.close()
 
 

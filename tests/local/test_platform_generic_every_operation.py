@@ -118,6 +118,7 @@ def ids(hub: LocalHub, platform: HubPlatformClient) -> dict[str, str]:
     assert isinstance(me, PersonalAccessTokenPrincipal)
     pool = next(iter(hub.connection.datapools.values()), "default")
     (notification, *_) = platform.user_notifications.get_my_notifications().content or []
+    sharer = hub.add_user()  # an organization to share with
     return {
         "algorithms": algorithm,
         "algorithms/sketches": _id(platform.algorithms.create_algorithm_sketch(algorithm).id),
@@ -144,7 +145,13 @@ def ids(hub: LocalHub, platform: HubPlatformClient) -> dict[str, str]:
         "service-executions": execution.id,
         "service-executions/results": "note.txt",
         "datapools": pool,
-        "datapools/shares": _id(platform.data_pool_shares.share_data_pool(pool, role="VIEWER").id),
+        "datapools/shares": _id(
+            platform.data_pool_shares.share_data_pool(
+                pool,
+                shared_with={"value": sharer.organization_id, "tenantType": "ORGANIZATION"},
+                role="VIEWER",
+            ).id
+        ),
         "services/shares": _id(
             platform.service_shares.share_service("local-echo", role="VIEWER").id
         ),

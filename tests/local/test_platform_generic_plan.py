@@ -117,7 +117,6 @@ def test_plans_know_their_details() -> None:
         ("services.update_service_description", 501),  # a hand-written resource's property
         ("services.delete_service", 501),  # an item of a hand-written collection
         ("users.update_user_provider_token", 501),  # a hand-written namespace's write
-        ("data_pools.get_data_pool", 404),  # a read: nothing here to read
     ],
 )
 def test_what_the_generic_module_leaves_alone(operation_id: str, status: int) -> None:

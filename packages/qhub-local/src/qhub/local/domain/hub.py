@@ -106,6 +106,8 @@ class Hub:
             self.signer,
             self.applications,
             self.data_dir / "datapools",
+            organizations=self.organizations,
+            users=self.users,
         )
         self.generic = GenericResources(GenericStore(self.database), self.organizations.role_in)
         execution_store = ExecutionStore(self.database)
@@ -151,7 +153,7 @@ class Hub:
         token = (previous or {}).get("personal_access_token") or ""
         if self.users.organization_of(token) != organization_id:
             token = self.users.issue_default_token(organization_id)
-        self.datapools.ensure_default()
+        self.datapools.ensure_default(organization_id)
         return Credentials(app.id, app.access_key_id, secret, token, organization_id)
 
     def add_user(self, organization_id: str | None = None) -> tuple[str, str]:

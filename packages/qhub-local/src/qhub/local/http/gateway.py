@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from ..domain.catalog import Service
-from ..domain.datapools import DataPoolReference
-from ..domain.executions import Execution, ExecutionRequest, LogLine
+from ..domain.executions import Execution, LogLine, execution_request, names_data_pools
 from .bodies import read_json_object
 from .deps import GatewayApplication, HubDep
 from .wire import iso
@@ -58,21 +58,6 @@ def log_line_json(line: LogLine) -> dict[str, Any]:
     return {"message": line.message, "severity": line.severity, "timestamp": iso(line.timestamp)}
 
 
-def execution_request(body: dict[str, Any]) -> ExecutionRequest:
-    """The body as sent, its ``$tags`` (strings only), and the data pools it references
-    (``{"ref": "DATAPOOL", "id": …, "grant": …}`` values)."""
-    tags = body.get("$tags")
-    return ExecutionRequest(
-        input=body,
-        tags=[t for t in tags if isinstance(t, str)] if isinstance(tags, list) else [],
-        datapools={
-            key: DataPoolReference(str(value.get("id")), str(value.get("grant")))
-            for key, value in body.items()
-            if isinstance(value, dict) and value.get("ref") == "DATAPOOL"
-        },
-    )
-
-
 class LargeChunkFileResponse(FileResponse):
     """A file response sent in 1 MiB chunks: fewer, larger writes for big result files."""
 
@@ -102,11 +87,20 @@ async def list_executions(
 async def start_execution(
     request: Request, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
 ) -> JSONResponse:
-    """Start an execution with the JSON body as its input (201, ``Location`` of its status)."""
+    """Start an execution with the JSON body as its input (201, ``Location`` of its status).
+
+    The reserved keys ``input`` and ``inputDataRefs`` are read as
+    :mod:`qhub.local.domain.executions.reserved` describes (400 when malformed); an execution
+    whose data pool grants are refused is answered FAILED.
+    """
     body = await read_json_object(
         request, json_media_type_only=True, max_bytes=request.app.state.max_body_bytes
     )
-    execution = hub.executions.start(service, application_id, execution_request(body))
+    asked = execution_request(body)
+    if names_data_pools(asked):  # off the event loop: read-only pools' files are copied
+        execution = await run_in_threadpool(hub.executions.start, service, application_id, asked)
+    else:
+        execution = hub.executions.start(service, application_id, asked)
     return JSONResponse(
         execution_json(execution, service),
         status_code=201,

@@ -235,6 +235,10 @@ def _isolate(
         os.setgroups([])  # the Hub's groups would still open group-readable files
     if sandbox["uid"] != os.geteuid():
         os.chown(Path(command["workdir"]) / "out", sandbox["uid"], sandbox["gid"])
+        # A writable data pool (a MODIFY grant) takes new files from the execution's user.
+        for mount in command["mounts"]:
+            if not mount["read_only"]:
+                os.chown(mount["source"], sandbox["uid"], sandbox["gid"])
     _sandbox.unshare_namespaces()
     handshake.wait_for_parent()
     sources = _sandbox.open_sources(plan)

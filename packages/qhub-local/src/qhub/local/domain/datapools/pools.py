@@ -1,58 +1,85 @@
-"""Data pools and their grants.
+"""Data pools: directories of files that belong to an organization, shared with others and
+granted to executions.
 
-A pool is a directory under the Hub's data directory. An application acquires a grant (a
-signed token naming the pool, the application and a permission) through the Platform API
-and passes it with an execution's input; the execution then sees the pool's files.
+A pool is a directory ``<root>/<pool id>``. Its organization's members see it with their
+role there; others see it only through a share (:mod:`.access`). Each change is one
+transaction: a pool is created with its directory, and deleted with its files, shares and
+directory (moved aside inside the transaction, removed after it).
 """
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 
 from ..clock import utc_now
-from ..errors import BadRequest, Forbidden, NotFound, Unauthorized
-from ..identity import Applications, TokenSigner
-from .records import PERMISSIONS, DataPool, DataPoolReference
+from ..errors import BadRequest, Conflict, NotFound
+from ..identity import Applications, Caller, Organizations, TokenSigner, Users, require_role
+from .access import PoolAccess
+from .files import PoolFiles
+from .grants import GrantedPool, PoolGrants
+from .inputs import PoolDetails
+from .records import DataPool, DataPoolReference, DataPoolView, GrantPermission
+from .shares import PoolShares
 from .store import DataPoolStore
 
-__all__ = ["GRANT_TTL", "DataPools"]
+__all__ = ["DEFAULT_POOL_NAME", "DataPools"]
 
-GRANT_TOKEN_KIND = "datapool-grant"  # noqa: S105 - a claim value, not a secret
-GRANT_TTL = 3600.0
+#: The pool the Hub makes for its default organization.
+DEFAULT_POOL_NAME = "default"
 
 
 class DataPools:
-    """Data pools under ``root``, and the grants that let executions use them."""
+    """Data pools under ``root``, with their files, shares and grants.
+
+    Attributes:
+        files: uploads, listings, downloads and deletions of pools' files.
+        shares: the pools' shares with other organizations and users.
+        grants: the tokens that let executions use pools.
+
+    Args:
+        store: the context's tables.
+        signer: signs grants.
+        applications: the applications grants are for.
+        organizations / users: whom pools can be shared with.
+        root: the directory of the pools' directories.
+    """
 
     def __init__(
-        self, store: DataPoolStore, signer: TokenSigner, applications: Applications, root: Path
+        self,
+        store: DataPoolStore,
+        signer: TokenSigner,
+        applications: Applications,
+        root: Path,
+        *,
+        organizations: Organizations,
+        users: Users,
     ) -> None:
         self._store = store
-        self._signer = signer
-        self._applications = applications
         self._root = root
+        self._trash = root / ".trash"
+        self._access = PoolAccess(store)
+        self.files = PoolFiles(store, self._access, root)
+        self.shares = PoolShares(store, self._access, organizations, users)
+        self.grants = PoolGrants(store, self._access, signer, applications)
+        if self._trash.is_dir():  # pools deleted by a Hub that stopped before removing them
+            shutil.rmtree(self._trash, ignore_errors=True)
 
-    def create(self, name: str) -> DataPool:
-        """A new, empty data pool."""
-        pool_id = str(uuid.uuid4())
-        path = self._root / pool_id
-        path.mkdir(parents=True)
-        pool = DataPool(pool_id, name, path, utc_now())
-        self._store.add(pool)
-        return pool
+    # -- the Hub's own use -----------------------------------------------------------------
 
-    def ensure_default(self) -> None:
-        """Make the ``default`` pool unless there is a pool already."""
-        if not self._store.all():
-            self.create("default")
+    def ensure_default(self, organization_id: str) -> None:
+        """Make the organization's ``default`` pool unless it has a pool already."""
+        if not self._store.of_organization(organization_id):
+            self._create(organization_id, PoolDetails(DEFAULT_POOL_NAME))
 
     def all(self) -> list[DataPool]:
-        """Every data pool, oldest first."""
+        """Every data pool of every organization, oldest first."""
         return self._store.all()
 
     def get(self, pool_id: str) -> DataPool:
-        """A data pool by id.
+        """A data pool by id, whoever owns it (the Hub's own lookups; the Platform API goes
+        through :meth:`view`).
 
         Raises:
             NotFound: no such pool.
@@ -62,45 +89,109 @@ class DataPools:
             raise NotFound(f"no data pool {pool_id!r}")
         return pool
 
-    def issue_grant(self, pool_id: str, application_id: str, permission: str) -> str:
-        """A grant token for an application to use a data pool.
+    # -- the Platform API ------------------------------------------------------------------
+
+    def create(self, caller: Caller, details: PoolDetails) -> DataPoolView:
+        """A new, empty pool of the caller's organization (maintainers and owners).
 
         Raises:
-            BadRequest: unknown permission.
-            NotFound: unknown data pool or application.
+            Forbidden: the caller is a viewer of its organization.
+            BadRequest: an empty name.
+            Conflict: the organization has a pool of that name.
         """
-        if permission not in PERMISSIONS:
-            raise BadRequest(f"permission must be VIEW or MODIFY, not {permission!r}")
-        self.get(pool_id)
-        if not self._applications.exists(application_id):
-            raise NotFound(f"no application {application_id!r}")
-        claims = {
-            "kind": GRANT_TOKEN_KIND,
-            "sub": application_id,
-            "datapool": pool_id,
-            "permission": permission,
-        }
-        return self._signer.issue(claims, GRANT_TTL)
+        require_role(caller, "MAINTAINER", "create data pools")
+        pool = self._create(caller.organization_id, details)
+        return DataPoolView(pool, caller.role or "VIEWER")
 
-    def granted(self, key: str, reference: DataPoolReference, application_id: str) -> DataPool:
-        """The pool ``reference`` names, once its grant is checked for this application.
-
-        Args:
-            key: the input's name for the pool (named in error messages).
-            reference: the pool's id and grant.
-            application_id: who runs the execution.
-
-        Raises:
-            NotFound: no such pool.
-            Forbidden: the grant is invalid, expired, or for another pool or application.
-        """
-        pool = self._store.get(reference.datapool_id)
-        if pool is None:
-            raise NotFound(f"data pool {reference.datapool_id!r} of {key!r} does not exist")
-        try:
-            claims = self._signer.verify(reference.grant, kind=GRANT_TOKEN_KIND)
-        except Unauthorized as exc:
-            raise Forbidden(f"the grant for {key!r} is not valid: {exc.message}") from None
-        if claims.get("datapool") != pool.id or claims.get("sub") != application_id:
-            raise Forbidden(f"the grant for {key!r} is for another data pool or application")
+    def _create(self, organization_id: str, details: PoolDetails) -> DataPool:
+        name = _name(details)
+        pool_id = str(uuid.uuid4())
+        pool = DataPool(
+            id=pool_id,
+            name=name,
+            path=self._root / pool_id,
+            created_at=utc_now(),
+            organization_id=organization_id,
+            short_description=details.short_description,
+            description=details.description,
+            tags=details.tags,
+        )
+        if not self._store.add(pool, lambda: pool.path.mkdir(parents=True)):
+            raise Conflict(f"the organization has a data pool named {name!r}")
         return pool
+
+    def visible(self, caller: Caller) -> list[DataPoolView]:
+        """The pools the caller sees: its organization's, then those shared with it."""
+        return self._access.visible(caller)
+
+    def view(self, caller: Caller, pool_id: str) -> DataPoolView:
+        """A pool the caller sees, with the caller's permission on it.
+
+        Raises:
+            NotFound: no such pool, or the caller has no access to it.
+        """
+        return self._access.view(caller, pool_id)
+
+    def update(self, caller: Caller, pool_id: str, details: PoolDetails) -> DataPoolView:
+        """Replace a pool's name, descriptions and tags.
+
+        Raises:
+            NotFound: no such pool (or invisible).
+            Forbidden: the caller is a viewer of the pool.
+            BadRequest / Conflict: an empty name, or one another pool of its organization has.
+        """
+        view = self._access.view(caller, pool_id, "MAINTAINER", "change it")
+        pool = DataPool(
+            id=view.pool.id,
+            name=_name(details),
+            path=view.pool.path,
+            created_at=view.pool.created_at,
+            organization_id=view.pool.organization_id,
+            short_description=details.short_description,
+            description=details.description,
+            tags=details.tags,
+        )
+        if not self._store.update(pool):
+            raise Conflict(f"the organization has a data pool named {pool.name!r}")
+        return DataPoolView(pool, view.permission)
+
+    def delete(self, caller: Caller, pool_id: str) -> None:
+        """Delete a pool with its files and shares (its grants stop working).
+
+        Raises:
+            NotFound: no such pool (or invisible).
+            Forbidden: the caller is a viewer of the pool.
+        """
+        pool = self._access.view(caller, pool_id, "MAINTAINER", "delete it").pool
+        aside = self._trash / pool.id
+
+        def move_aside() -> None:
+            if pool.path.exists():
+                self._trash.mkdir(parents=True, exist_ok=True)
+                pool.path.rename(aside)
+
+        self._store.delete(pool.id, move_aside)
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def issue_grant(
+        self, caller: Caller, pool_id: str, application_id: str, permission: GrantPermission
+    ) -> str:
+        """A grant token (see :meth:`PoolGrants.issue`)."""
+        return self.grants.issue(caller, pool_id, application_id, permission)
+
+    # -- executions ------------------------------------------------------------------------
+
+    def granted(self, name: str, reference: DataPoolReference, application_id: str) -> GrantedPool:
+        """The pool a reference names, once its grant is checked (see :meth:`PoolGrants.check`).
+
+        Raises:
+            GrantRefused: the grant can't be used; its ``reason`` says why.
+        """
+        return self.grants.check(name, reference, application_id)
+
+
+def _name(details: PoolDetails) -> str:
+    name = details.name.strip()
+    if not name:
+        raise BadRequest("a data pool needs a name")
+    return name

@@ -84,17 +84,17 @@ class ExecutionQuery:
 
 @dataclass(frozen=True)
 class ExecutionRequest:
-    """What a caller asks a service to run.
+    """What a caller asks a service to run (see :mod:`.reserved` for the reserved keys).
 
     Attributes:
-        input: the JSON object the service's program receives, as sent.
-        tags: the execution's tags (the input's ``$tags``).
-        datapools: the data pools the input names, by the input's key for each.
+        input: the JSON object the caller posted, as sent.
+        tags: the execution's tags (its ``$tags``).
+        data_refs: the data pools its ``inputDataRefs`` mount, by name.
     """
 
     input: dict[str, Any]
     tags: list[str] = field(default_factory=list)
-    datapools: dict[str, DataPoolReference] = field(default_factory=dict)
+    data_refs: dict[str, DataPoolReference] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,18 @@ log) and a token of its own (``KQH_SERVICE_EXECUTION_TOKEN``), with which it may
 Quantum API (``KQH_QUANTUM_API_URL``) for its application's organization. Every gateway call
 is authorised here: the application must be subscribed to the service (403 otherwise), and
 it sees only its own executions of that service (404 for others).
+
+The request's reserved keys decide ``run()``'s arguments and the data pools it sees
+(:mod:`.reserved`). Each pool's grant is checked as the execution starts: a grant that is
+forged, expired, or for another pool or application ends the execution FAILED at once, with
+an ERROR line in its log and a problem document in ``output.json`` naming the reason, and
+nothing of any pool is shown to it. Granted pools are shown as :mod:`.mounts` describes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -20,11 +27,14 @@ from typing import Protocol
 from ...runner import Mount, RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
-from ..datapools import DataPool, DataPools
-from ..errors import BadRequest, NotFound
+from ..datapools import DataPools, GrantRefused
+from ..errors import NotFound
 from ..identity import Applications, Organizations
+from .entrypoint import entrypoint_parameters
+from .mounts import pool_mounts
 from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
+from .reserved import data_pool_references, service_arguments
 from .store import ExecutionStore
 
 #: One line per state change of an execution (never its request, secrets or token).
@@ -98,18 +108,20 @@ class Executions:
                 )
 
     def start(self, service: Service, application_id: str, request: ExecutionRequest) -> Execution:
-        """Record and start an execution of ``service``.
+        """Record and start an execution of ``service``; one whose data pool grants are
+        refused is recorded FAILED (and never runs).
 
         Raises:
             Forbidden: the application is not subscribed to the service.
-            BadRequest: a data pool is named by a key that is not a plain name.
-            NotFound / Forbidden: a named data pool is unknown, or its grant is invalid.
+            BadRequest: a data pool is named by a key that is not a plain name, or twice.
         """
         self._subscriptions.require(application_id, service)
         organization_id = self._applications.organization_of(application_id)
         if organization_id is None:
             raise NotFound(f"no application {application_id!r}")
-        mounts = self._datapool_mounts(application_id, request)
+        parameters = entrypoint_parameters(service.workspace)
+        arguments, notes = service_arguments(request.input, parameters)
+        references = data_pool_references(arguments, request.data_refs)
         execution_id = str(uuid.uuid4())
         workdir = self._root / execution_id
         execution = Execution(
@@ -123,7 +135,21 @@ class Executions:
             organization_id=organization_id,
         )
         self._store.add(execution)
-        pools = [Mount(pool.path, workdir / "datapool" / key) for key, pool in mounts.items()]
+        for note in notes:
+            append_log(workdir, "WARNING", note)
+        try:
+            granted = [
+                self._datapools.granted(name, reference, application_id)
+                for name, reference in references.items()
+            ]
+        except GrantRefused as refused:
+            return self._refuse(execution, "Data pool grant refused", refused.reason)
+        pools = [Mount(m.source, m.target, m.read_only) for m in pool_mounts(workdir, granted)]
+        for pool in granted:
+            how = "read-only (VIEW)" if pool.read_only else "writable (MODIFY)"
+            append_log(
+                workdir, "INFO", f"data pool {pool.pool.name!r} mounted {how} as {pool.name!r}"
+            )
         token = self._organizations.issue_execution_token(
             application_id, execution.id, organization_id
         )
@@ -132,11 +158,24 @@ class Executions:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
         log.info("execution %s of %s PENDING", execution.id, service.path)
         self._runner.submit(
-            RunSpec(execution.id, service.workspace, workdir, request.input, env, mounts=pools),
+            RunSpec(execution.id, service.workspace, workdir, arguments, env, mounts=pools),
             on_start=self._started,
             on_exit=self._finished,
         )
         return execution
+
+    def _refuse(
+        self, execution: Execution, title: str, reason: str, status: int = 403
+    ) -> Execution:
+        """End an execution that can't run FAILED, saying why in its log and result."""
+        append_log(execution.workdir, "ERROR", f"{title}: {reason}")
+        out = execution.workdir / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        problem = {"type": "about:blank", "status": status, "title": title, "detail": reason}
+        (out / "output.json").write_text(json.dumps(problem, indent=2))
+        self._store.mark_final(execution.id, "FAILED", utc_now())
+        log.info("execution %s FAILED (%s)", execution.id, title)
+        return self._store.get(execution.id) or execution
 
     def _started(self, execution_id: str, started_at: dt.datetime) -> None:
         self._store.mark_running(execution_id, started_at)
@@ -150,16 +189,6 @@ class Executions:
             outcome.status,
             outcome.exit_code,
         )
-
-    def _datapool_mounts(
-        self, application_id: str, request: ExecutionRequest
-    ) -> dict[str, DataPool]:
-        mounts = {}
-        for key, reference in request.datapools.items():
-            if not plain_file_name(key):
-                raise BadRequest(f"data pool reference key {key!r} is not a plain name")
-            mounts[key] = self._datapools.granted(key, reference, application_id)
-        return mounts
 
     def get(self, service: Service, application_id: str, execution_id: str) -> Execution:
         """An execution of this service visible to this application.
