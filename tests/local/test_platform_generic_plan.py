@@ -20,10 +20,9 @@ from qhub.local.domain.generic import (
 )
 from qhub.local.domain.generic.store import GenericStore
 from qhub.local.domain.store import Database
-from qhub.local.http.platform import applications, datapools, executions, organizations, services
+from qhub.local.http.platform import HAND_WRITTEN
 from qhub.local.http.platform.generic import router_besides, served_routes
 
-HAND_WRITTEN = [m.router for m in (organizations, applications, services, executions, datapools)]
 SCHEMAS = Schemas(load_spec()["components"]["schemas"])
 PLANS = plan_operations(platform_operations(), SCHEMAS, served_routes(HAND_WRITTEN))
 

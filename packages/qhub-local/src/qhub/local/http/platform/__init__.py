@@ -13,12 +13,34 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import applications, datapools, executions, generic, organizations, services
+from . import (
+    applications,
+    datapool_files,
+    datapool_shares,
+    datapools,
+    executions,
+    generic,
+    organizations,
+    services,
+)
 
-__all__ = ["router"]
+__all__ = ["HAND_WRITTEN", "router"]
+
+#: The routers written by hand; the generic one serves every other operation.
+HAND_WRITTEN = tuple(
+    m.router
+    for m in (
+        organizations,
+        applications,
+        services,
+        executions,
+        datapools,
+        datapool_files,
+        datapool_shares,
+    )
+)
 
 router = APIRouter(prefix="/qc-catalog")
-_HAND_WRITTEN = (organizations, applications, services, executions, datapools)
-for _module in _HAND_WRITTEN:
-    router.include_router(_module.router)
-router.include_router(generic.router_besides(m.router for m in _HAND_WRITTEN))  # last: they win
+for _router in HAND_WRITTEN:
+    router.include_router(_router)
+router.include_router(generic.router_besides(HAND_WRITTEN))  # last: they win

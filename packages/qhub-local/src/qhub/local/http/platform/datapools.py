@@ -19,15 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from ...domain.datapools import PoolDetails
 from ..bodies import read_model
 from ..deps import HubDep
-from . import datapool_files, datapool_shares
 from .caller import PlatformCaller
 from .datapool_shapes import datapool_json
 
 __all__ = ["router"]
 
 router = APIRouter()
-router.include_router(datapool_files.router)
-router.include_router(datapool_shares.router)
 
 
 class PoolBody(BaseModel):
