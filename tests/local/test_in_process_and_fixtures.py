@@ -34,3 +34,19 @@ async def test_in_process_asgi_app(local_hub: LocalHub) -> None:
         )
         started = await service.service_api.start_execution(request={"values": [1]})
         assert (await service.service_api.get_status(started.id)).id == started.id
+
+
+def test_the_pytest_plugin_is_light_until_a_fixture_is_used() -> None:
+    """pytest loads the qhub_local plugin in every session of a project with qhub-local
+    installed: importing it must not load the server, FastAPI or Qiskit."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pytest\n"
+        "import qhub.local.testing\n"
+        "heavy = [m for m in ('fastapi', 'uvicorn', 'qiskit', 'qhub.local.server') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""

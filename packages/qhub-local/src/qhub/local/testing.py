@@ -16,15 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .domain.quantum import JobLifecycle
-from .http.openapi import spec_available
-from .server import LocalHub
+if TYPE_CHECKING:
+    from .domain.quantum import JobLifecycle
+    from .server import LocalHub
 
 __all__ = ["JobLifecycle", "local_hub", "local_hub_factory"]
+
+
+def __getattr__(name: str) -> Any:
+    # Light on purpose: pytest loads this plugin in every session of a project that has
+    # qhub-local installed; the server (FastAPI, Qiskit, …) loads when a fixture is used.
+    if name == "JobLifecycle":
+        from .domain.quantum import JobLifecycle
+
+        return JobLifecycle
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @pytest.fixture
@@ -34,6 +44,9 @@ def local_hub_factory(
     """Start local Hubs: ``local_hub_factory(services={...}, data_dir=..., **options)``,
     checking their responses against the spec (when it is available) unless
     ``validate_responses=False``."""
+    from .http.openapi import spec_available
+    from .server import LocalHub
+
     started: list[LocalHub] = []
 
     def start(data_dir: Path | None = None, **options: Any) -> LocalHub:
