@@ -69,15 +69,16 @@ lint: install
 typecheck: install
 	$(RUN) mypy packages/qhub-api/src packages/qhub-service/src packages/qhub-local/src tests
 
+# Each tier prints its time against its budget (QHUB_TEST_BUDGET_SECONDS, tests/conftest.py).
 unit: install peer vendor-clients chromium
-	$(RUN) pytest -q
+	QHUB_TEST_BUDGET_SECONDS=600 $(RUN) pytest -q
 
 test: lint typecheck unit
 
 # The fast tier for your own loop (about a minute): client mechanics, the contract tests, the
 # Hub in-process; no wheel builds, vendor peers or long end-to-end runs.
 test-fast: install
-	$(RUN) pytest -q -m "not slow and not peer" tests/api tests/contract tests/service tests/test_public_surface.py
+	QHUB_TEST_BUDGET_SECONDS=90 $(RUN) pytest -q -m "not slow and not peer" tests/api tests/contract tests/service tests/test_public_surface.py
 
 bench: install
 	$(RUN) python benchmarks/run.py

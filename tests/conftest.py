@@ -5,6 +5,7 @@ and a Quantum API client for any test module that provides a ``hub``."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,8 +52,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+#: This tier's time budget in seconds (the Makefile sets it per target: ``make test-fast``,
+#: ``make unit``), printed against the time taken so a slow drift shows before CI's limit.
+BUDGET_ENV = "QHUB_TEST_BUDGET_SECONDS"
+_STARTED = time.monotonic()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """What response validation saw: violations, operations checked, routes not in the spec."""
+    """The tier's time against its budget; what response validation saw: violations,
+    operations checked, routes not in the spec."""
+    budget = os.environ.get(BUDGET_ENV)
+    if budget:
+        taken = time.monotonic() - _STARTED
+        verdict = "within" if taken <= float(budget) else "OVER"
+        terminalreporter.write_sep(
+            "=", f"time: {taken:.0f} s, {verdict} this tier's budget of {float(budget):.0f} s"
+        )
     if not (recorder.checked or recorder.unmatched):
         return
     write = terminalreporter.write_line
