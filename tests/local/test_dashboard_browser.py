@@ -208,7 +208,8 @@ def test_signing_in_with_the_form(hub: LocalHub, page: Page) -> None:
         "document.body.dataset.ready === 'true' && !document.querySelector('#board').hidden"
     )
     assert page.evaluate("document.querySelector('#who').textContent").startswith("local")
-    page.evaluate("location.reload()")
+    # Mark the old document first: the wait below must see the reloaded one, not this one.
+    page.evaluate("document.body.dataset.ready = 'reloading'; location.reload()")
     page.wait_for("document.body && document.body.dataset.ready === 'true'")  # still signed in
     page.evaluate("document.querySelector('#sign-out').click()")
     page.wait_for("!document.querySelector('#sign-in').hidden")

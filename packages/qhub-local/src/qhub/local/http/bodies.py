@@ -56,14 +56,56 @@ async def read_json_object(
             raise UnsupportedMediaType(
                 f"the body must be application/json, not {media_type or 'missing'!r}"
             )
+    if max_bytes is None:
+        max_bytes = getattr(request.app.state, "max_body_bytes", None)
     raw = await _body(request, max_bytes)
     try:
         body: Any = json.loads(raw or b"{}") if empty_is_object else json.loads(raw)
     except ValueError as exc:
         raise malformed(f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise malformed(f"the body is nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(body, dict):
         raise malformed(f"the body must be a JSON object, not {type(body).__name__}")
+    problem = _unstorable(body)
+    if problem is not None:
+        raise malformed(problem)
     return body
+
+
+#: How deeply a JSON body may nest (objects and arrays).
+MAX_DEPTH = 64
+
+
+def _unstorable(document: Any) -> str | None:
+    """Why ``document`` can't be taken in, or None: nesting deeper than :data:`MAX_DEPTH`,
+    or a string (a value or a key) holding an unpaired UTF-16 surrogate, which JSON's
+    ``\\ud800`` escapes allow but UTF-8 can't store, and which would make every later
+    answer that shows it fail."""
+    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while pending:
+        value, pointer, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return f"the body is nested more than {MAX_DEPTH} levels deep (at {pointer})"
+        if isinstance(value, str):
+            if not _utf8(value):
+                return f"{pointer or '/'}: the text holds an unpaired surrogate (not Unicode)"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not _utf8(key):
+                    return f"{pointer or '/'}: a key holds an unpaired surrogate (not Unicode)"
+                pending.append((item, f"{pointer}/{key}", depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(value))
+    return None
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 async def _body(request: Request, max_bytes: int | None) -> bytes:

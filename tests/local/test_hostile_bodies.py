@@ -1,0 +1,81 @@
+"""Bodies that once broke the Hub (issue: hardening): an unpaired UTF-16 surrogate was stored
+and made every later listing answer 500; JSON nested 100 000 deep answered 500. Now each is
+refused at the edge with a JSON problem body, nothing is stored, and the Hub keeps answering.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from qhub.local.server import LocalHub
+
+SURROGATE = '"\\ud800"'  # a JSON escape that decodes to a lone surrogate
+
+
+def _json(text: str) -> dict[str, str]:
+    return {"content": text, "headers": {"Content-Type": "application/json"}}  # type: ignore[dict-item]
+
+
+def test_an_unpaired_surrogate_is_refused_and_listings_keep_working(local_hub: LocalHub) -> None:
+    """A job name, a tag of an execution, a token name: refused with 4xx naming where; the
+    listings answer 200 afterwards."""
+    assert local_hub.connection is not None
+    connection = local_hub.connection
+    pat = {"X-Auth-Token": connection.personal_access_token}
+    with httpx.Client(timeout=30) as http:
+        job = http.post(
+            f"{connection.quantum_url}/jobs",
+            headers={**pat, "Content-Type": "application/json"},
+            content=(
+                '{"backend_id": "aws.sim.sv1", "shots": 1, "name": ' + SURROGATE + ","
+                ' "input": {"qasm": "OPENQASM 3.0; qubit[1] q;"}}'
+            ).encode(),
+        )
+        assert 400 <= job.status_code < 500, job.text
+        assert job.json()["message"].startswith("/name")
+        token = http.post(
+            f"{connection.token_endpoint}",
+            data={"grant_type": "client_credentials"},
+            auth=(
+                connection.application["access_key_id"],
+                connection.application["secret_access_key"],
+            ),
+        ).json()["access_token"]
+        started = http.post(
+            connection.services["quickstart"],
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            content=('{"values": [1], "$tags": [' + SURROGATE + "]}").encode(),
+        )
+        assert 400 <= started.status_code < 500, started.text
+        named = http.post(
+            f"{connection.user_url}/me/access-tokens",
+            headers={**pat, "Content-Type": "application/json"},
+            content=('{"name": ' + SURROGATE + "}").encode(),
+        )
+        assert 400 <= named.status_code < 500, named.text
+        assert http.get(f"{connection.quantum_url}/jobs", headers=pat).status_code == 200
+        listed = http.get(
+            connection.services["quickstart"], headers={"Authorization": f"Bearer {token}"}
+        )
+        assert listed.status_code == 200
+        assert http.get(f"{connection.user_url}/me/access-tokens", headers=pat).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [65, 100_000])
+def test_deeply_nested_json_is_refused_not_a_server_error(local_hub: LocalHub, depth: int) -> None:
+    """Too deep for the Hub (over 64 levels): a 4xx with a JSON body, not a 500."""
+    assert local_hub.connection is not None
+    connection = local_hub.connection
+    body = '{"backend_id": "aws.sim.sv1", "shots": 1, "input": ' + "[" * depth + "]" * depth + "}"
+    answer = httpx.post(
+        f"{connection.quantum_url}/jobs",
+        headers={
+            "X-Auth-Token": connection.personal_access_token,
+            "Content-Type": "application/json",
+        },
+        content=body.encode(),
+        timeout=30,
+    )
+    assert 400 <= answer.status_code < 500, answer.text
+    assert "nested more than 64 levels" in answer.json()["message"]
