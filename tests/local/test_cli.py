@@ -251,3 +251,21 @@ def test_the_log_has_a_line_per_request_and_state_change_and_no_secret(tmp_path:
     text = log.read_text()
     assert connection["personal_access_token"] not in text
     assert connection["application"]["secret_access_key"] not in text
+
+
+def test_a_deleted_or_corrupt_database_is_refused_and_nothing_overwritten(tmp_path: Path) -> None:
+    """A data dir whose hub.sqlite3 was deleted (the rest still there) or holds garbage: one
+    line naming the file, exit 2; the files are left as they were."""
+    data_dir = tmp_path / "hub"
+    with hub_process(data_dir, quiet=True):
+        pass
+    key = (data_dir / "signing.key").read_bytes()
+    database = data_dir / "hub.sqlite3"
+    database.unlink()
+    line = one_line_refusal(run_cli("serve", "--port", "0", "--data-dir", str(data_dir)))
+    assert "hub.sqlite3 is missing" in line and not database.exists()
+    database.write_bytes(b"not a database at all" * 100)
+    line = one_line_refusal(run_cli("serve", "--port", "0", "--data-dir", str(data_dir)))
+    assert "hub.sqlite3 can't be read" in line and "nothing was changed" in line
+    assert database.read_bytes() == b"not a database at all" * 100
+    assert (data_dir / "signing.key").read_bytes() == key

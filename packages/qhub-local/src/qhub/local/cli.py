@@ -21,7 +21,13 @@ from typing import Any, NoReturn
 
 import click
 
-from .datadir import DataDirError, DataDirLock, check_data_dir, reset_data_dir
+from .datadir import (
+    DataDirError,
+    DataDirLock,
+    check_data_dir,
+    check_database,
+    reset_data_dir,
+)
 from .logs import LOG_FORMATS, LOG_LEVELS, configure_logging
 
 __all__ = ["main"]
@@ -132,6 +138,11 @@ def serve(
         directory = check_data_dir(data_dir)
         lock = DataDirLock(directory)
         lock.acquire()
+        try:
+            check_database(directory)
+        except DataDirError:
+            lock.release()
+            raise
     except DataDirError as error:
         _fail(str(error))
     try:

@@ -17,7 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DataDirError", "DataDirLock", "Holder", "check_data_dir", "reset_data_dir"]
+__all__ = [
+    "DataDirError",
+    "DataDirLock",
+    "Holder",
+    "check_data_dir",
+    "check_database",
+    "reset_data_dir",
+]
 
 LOCK_FILE = "hub.lock"
 #: Files that mark a directory as a local Hub's (reset refuses anything else).
@@ -51,6 +58,20 @@ def check_data_dir(path: Path) -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise DataDirError(f"{path} is not writable (pick another --data-dir)")
     return path.resolve()
+
+
+def check_database(path: Path) -> None:
+    """Refuse a data directory whose database is gone while the rest of a Hub is there: a
+    Hub would start empty beside the old executions, with new credentials.
+
+    Raises:
+        DataDirError: ``hub.sqlite3`` is missing next to the signing key.
+    """
+    if (path / "signing.key").exists() and not (path / "hub.sqlite3").exists():
+        raise DataDirError(
+            f"{path / 'hub.sqlite3'} is missing but {path} holds a Hub's other files; "
+            "restore it, or start afresh with qhub-local reset"
+        )
 
 
 class DataDirLock:
