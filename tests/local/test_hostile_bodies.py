@@ -79,3 +79,35 @@ def test_deeply_nested_json_is_refused_not_a_server_error(local_hub: LocalHub, d
     )
     assert 400 <= answer.status_code < 500, answer.text
     assert "nested more than 64 levels" in answer.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ('{"seed": 18446744073709551616}', "input_params.seed must be an integer"),
+        ('{"seed": -1}', "input_params.seed must be an integer"),
+        ('{"seed": NaN}', "NaN is not a JSON number"),
+        ('{"angle": Infinity}', "Infinity is not a JSON number"),
+    ],
+)
+def test_out_of_range_seeds_and_non_finite_numbers_are_refused(
+    local_hub: LocalHub, params: str, says: str
+) -> None:
+    """A seed at or over 2**63 or negative, and NaN/Infinity anywhere in a body: 4xx naming
+    it, nothing stored (they were accepted, then made answers nobody could parse)."""
+    assert local_hub.connection is not None
+    connection = local_hub.connection
+    headers = {
+        "X-Auth-Token": connection.personal_access_token,
+        "Content-Type": "application/json",
+    }
+    body = (
+        '{"backend_id": "aws.sim.sv1", "shots": 1, "input_params": ' + params + ","
+        ' "input": {"qasm": "OPENQASM 3.0; qubit[1] q;"}}'
+    )
+    with httpx.Client(timeout=30) as http:
+        answer = http.post(f"{connection.quantum_url}/jobs", headers=headers, content=body)
+        assert 400 <= answer.status_code < 500, answer.text
+        assert says in answer.json()["message"]
+        listed = http.get(f"{connection.quantum_url}/jobs", headers=headers).json()
+        assert listed["total_elements"] == 0

@@ -60,7 +60,8 @@ async def read_json_object(
         max_bytes = getattr(request.app.state, "max_body_bytes", None)
     raw = await _body(request, max_bytes)
     try:
-        body: Any = json.loads(raw or b"{}") if empty_is_object else json.loads(raw)
+        text = raw or (b"{}" if empty_is_object else raw)
+        body: Any = json.loads(text, parse_constant=_not_a_number)
     except ValueError as exc:
         raise malformed(f"the body is not valid JSON: {exc}") from None
     except RecursionError:
@@ -71,6 +72,11 @@ async def read_json_object(
     if problem is not None:
         raise malformed(problem)
     return body
+
+
+def _not_a_number(constant: str) -> Any:
+    # NaN and Infinity are not JSON; Python reads them, then writes answers nobody can parse.
+    raise ValueError(f"{constant} is not a JSON number")
 
 
 #: How deeply a JSON body may nest (objects and arrays).

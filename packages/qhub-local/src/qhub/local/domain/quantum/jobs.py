@@ -96,6 +96,11 @@ class QuantumJobs:
         shots, data = submission.shots, submission.input
         if shots > spec.max_shots:
             raise Unprocessable(f"shots must be at most {spec.max_shots} on {spec.id}, not {shots}")
+        seed = (submission.input_params or {}).get("seed")
+        if seed is not None and (
+            not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63
+        ):
+            raise Unprocessable(f"input_params.seed must be an integer in [0, 2**63), not {seed!r}")
         declared = _shots_in_input(data)
         if declared is not None and declared != shots:
             raise Unprocessable(f"the input asks for {declared} shots, the job for {shots}")
