@@ -7,7 +7,7 @@ cancelled behind your back).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -22,10 +22,10 @@ ContextT = TypeVar("ContextT")
 
 class _Opener(Generic[ContextT]):
     """``open()``, written once for both flavours: it only gathers the arguments, the context
-    (sync or async) creates and closes the session."""
+    (sync or async, named by each flavour's ``_context_type``) creates and closes the
+    session."""
 
-    def _context(self, arguments: dict[str, Any]) -> ContextT:
-        raise NotImplementedError
+    _context_type: Callable[[Any, dict[str, Any]], ContextT]
 
     def open(
         self,
@@ -47,14 +47,7 @@ class _Opener(Generic[ContextT]):
             "tags": tags,
             "metadata": metadata,
         }
-        return self._context({k: v for k, v in given.items() if v is not NOT_GIVEN})
-
-
-class SessionsClient(_Opener["SessionContext"], _generated.SessionsClient):
-    """Sessions (``client.sessions``)."""
-
-    def _context(self, arguments: dict[str, Any]) -> SessionContext:
-        return SessionContext(self, arguments)
+        return self._context_type(self, {k: v for k, v in given.items() if v is not NOT_GIVEN})
 
 
 class SessionContext:
@@ -79,13 +72,6 @@ class SessionContext:
             self._sessions.close_session(self.session.id)
 
 
-class AsyncSessionsClient(_Opener["AsyncSessionContext"], _generated.AsyncSessionsClient):
-    """Sessions, async (``client.sessions``)."""
-
-    def _context(self, arguments: dict[str, Any]) -> AsyncSessionContext:
-        return AsyncSessionContext(self, arguments)
-
-
 class AsyncSessionContext:
     """``async with client.sessions.open(...) as session``: closed on exit."""
 
@@ -106,3 +92,15 @@ class AsyncSessionContext:
     ) -> None:
         if self.session is not None:
             await self._sessions.close_session(self.session.id)
+
+
+class SessionsClient(_Opener[SessionContext], _generated.SessionsClient):
+    """Sessions (``client.sessions``)."""
+
+    _context_type = SessionContext
+
+
+class AsyncSessionsClient(_Opener[AsyncSessionContext], _generated.AsyncSessionsClient):
+    """Sessions, async (``client.sessions``)."""
+
+    _context_type = AsyncSessionContext
