@@ -29,18 +29,16 @@ from __future__ import annotations
 import copy
 import functools
 import importlib.metadata
-import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ..domain import Hub, NotFound
+from ..specs import APIS, SPEC_DIR_ENV, SpecUnavailable, load_spec, spec_available, spec_dir
 from .deps import HubDep
 
 __all__ = [
@@ -57,18 +55,8 @@ __all__ = [
     "spec_dir",
 ]
 
-#: Names a directory holding ``quantum.json``, ``platform.json``, ``service.json``, ``user.json``.
-SPEC_DIR_ENV = "QHUB_LOCAL_SPEC_DIR"
-
-#: The four APIs, in the order the merged document lists them.
-APIS = ("quantum", "platform", "service", "user")
-
 #: The gateway's path parameters, in path order.
 GATEWAY_PARAMETERS = ("context", "name", "version")
-
-
-class SpecUnavailable(RuntimeError):
-    """The spec documents are not where the Hub looks for them (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -100,51 +88,6 @@ MOUNTS: Mapping[str, ApiMount] = {
     "service": ApiMount("service", "/gateway/{context}/{name}/{version}", "/gateway/openapi.json"),
     "user": ApiMount("user", "/user-service", "/user-service/openapi.json"),
 }
-
-
-def _candidate_dirs() -> Iterable[Path]:
-    configured = os.environ.get(SPEC_DIR_ENV)
-    if configured:
-        yield Path(configured)
-        return
-    # An editable install: <repo>/packages/qhub-local/src/qhub/local/http/openapi.py.
-    for parent in Path(__file__).resolve().parents:
-        yield parent / "spec"
-
-
-@functools.cache
-def spec_dir() -> Path:
-    """The directory the spec documents are read from.
-
-    Raises:
-        SpecUnavailable: no directory holds all four documents.
-    """
-    for candidate in _candidate_dirs():
-        if all((candidate / f"{api}.json").is_file() for api in APIS):
-            return candidate
-    where = os.environ.get(SPEC_DIR_ENV) or "the repository's spec/"
-    raise SpecUnavailable(f"the OpenAPI specs are not in {where} (set {SPEC_DIR_ENV})")
-
-
-def spec_available() -> bool:
-    """Whether the spec documents can be found (:func:`spec_dir`)."""
-    try:
-        spec_dir()
-    except SpecUnavailable:
-        return False
-    return True
-
-
-@functools.cache
-def load_spec(api: str) -> Mapping[str, Any]:
-    """One API's spec document, read once per process (callers must not change it).
-
-    Raises:
-        SpecUnavailable: the documents cannot be found.
-    """
-    text = (spec_dir() / f"{api}.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
 
 
 def _first_service(services: Iterable[tuple[str, str, str]]) -> tuple[str, str, str]:

@@ -8,12 +8,11 @@ repository's ``spec/`` directory instead.
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
+
+from ... import specs
 
 __all__ = [
     "HTTP_METHODS",
@@ -33,8 +32,6 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head")
 
 #: What an operation answers: a JSON body, nothing (2XX), bytes, or headers only (HEAD).
 ResponseKind = Literal["json", "empty", "bytes", "headers"]
-
-SPEC_NAME = "platform.json"
 
 
 @dataclass(frozen=True)
@@ -89,29 +86,14 @@ def is_param(segment: str) -> bool:
     return segment.startswith("{") and segment.endswith("}")
 
 
-def _locate() -> Any:
-    packaged = importlib.resources.files("qhub.local") / "spec" / SPEC_NAME
-    if packaged.is_file():
-        return packaged
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "spec" / SPEC_NAME
-        if candidate.is_file():
-            return candidate
-    raise RuntimeError(
-        f"the Platform API's contract ({SPEC_NAME}) is neither packaged with qhub-local "
-        "nor in a spec/ folder above it"
-    )
-
-
 @functools.cache
 def load_spec() -> Mapping[str, Any]:
-    """The parsed ``spec/platform.json`` (read once per process).
+    """The parsed ``spec/platform.json`` (read once per process, shared with the HTTP edge).
 
     Raises:
-        RuntimeError: the document is not installed and no checkout holds it.
+        SpecUnavailable: the documents are not installed and no checkout holds them.
     """
-    document: Mapping[str, Any] = json.loads(_locate().read_text(encoding="utf-8"))
-    return document
+    return specs.load_spec("platform")
 
 
 def _body(operation: Schema) -> Body | None:
