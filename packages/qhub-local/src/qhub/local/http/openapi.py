@@ -19,9 +19,8 @@ specs share names), operation ids and tags become ``<api>.<id>``, each operation
 API's security, and the gateway's paths take ``context``, ``name`` and ``version`` as path
 parameters; its ``/`` is the service's base URL itself, without a trailing slash.
 
-The specs are read from the directory named by ``QHUB_LOCAL_SPEC_DIR``, else from the
-repository's ``spec/`` (an editable install). A wheel carries no spec: its documents answer
-404 and response validation cannot be switched on.
+Where the specs are read from: :mod:`qhub.local.specs` (``QHUB_LOCAL_SPEC_DIR``, the copy
+an installed wheel carries, or the repository's ``spec/``).
 """
 
 from __future__ import annotations
