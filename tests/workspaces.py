@@ -34,6 +34,15 @@ PROGRAMS = {
             write_string_output("note.txt", f"note for {name}\\n")
             return {"sum": sum(values), "name": name, "flag": flag, "has_secret": api_key is not None and api_key.unwrap() != ""}
     """,
+    "ticking": """
+        import time
+
+        def run(ticks: int = 3, pause: float = 0.4) -> dict:
+            for tick in range(ticks):
+                print(f"tick {tick}", flush=True)
+                time.sleep(pause)
+            return {"ticks": ticks}
+    """,
     "sleepy": """
         import os
         import subprocess

@@ -269,3 +269,118 @@ def test_a_deleted_or_corrupt_database_is_refused_and_nothing_overwritten(tmp_pa
     assert "hub.sqlite3 can't be read" in line and "nothing was changed" in line
     assert database.read_bytes() == b"not a database at all" * 100
     assert (data_dir / "signing.key").read_bytes() == key
+
+
+def test_executions_and_logs_follow(tmp_path: Path) -> None:
+    """``executions`` lists runs newest first with their service; ``logs ID`` prints the log
+    so far; ``logs ID --follow`` prints every line as it comes and stops when the run ends;
+    an unknown id is refused in one line."""
+    from qhub.local import connect
+
+    from ..workspaces import make_workspace
+
+    workspace = make_workspace(tmp_path, "ticking")
+    data_dir = tmp_path / "hub"
+    with hub_process(data_dir, ["--service", f"ticking={workspace}"], quiet=True):
+        with connect(data_dir) as hub:
+            done = hub.service("quickstart").run(request={"values": [1], "shots": 5})
+            done.wait_for_final_state(timeout=60, wait=0.2)
+            ticking = hub.service("ticking").run(request={"ticks": 4, "pause": 0.5})
+            followed = run_cli("logs", ticking.id, "--follow", "--data-dir", str(data_dir))
+            ticking.refresh()
+            assert ticking.status == "SUCCEEDED"
+        assert followed.returncode == 0, followed.stderr
+        ticks = [line for line in followed.stdout.splitlines() if "tick " in line]
+        assert [line.split()[-1] for line in ticks] == ["0", "1", "2", "3"]
+        assert f"execution {ticking.id} ended: SUCCEEDED" in followed.stderr
+
+        listed = run_cli("executions", "--data-dir", str(data_dir))
+        assert listed.returncode == 0, listed.stderr
+        rows = [line.split("  ") for line in listed.stdout.splitlines()]
+        assert [(row[0], row[1], row[2]) for row in rows] == [
+            (ticking.id, "SUCCEEDED", "ticking"),
+            (done.id, "SUCCEEDED", "quickstart"),
+        ]
+        again = run_cli("logs", ticking.id, "--data-dir", str(data_dir))
+        assert again.stdout == followed.stdout
+        line = one_line_refusal(run_cli("logs", "no-such-id", "--data-dir", str(data_dir)))
+        assert line.startswith("qhub-local: no execution no-such-id on this Hub")
+
+
+@pytest.mark.parametrize(
+    ("interpreter", "says"),
+    [
+        ("/no/such/python", "/no/such/python: no such file"),
+        ("/etc/os-release", "/etc/os-release: not executable"),
+        ("/bin/true", "/bin/true: not a Python interpreter"),
+    ],
+)
+def test_service_python_must_be_a_python(interpreter: str, says: str) -> None:
+    """``--service-python`` is checked before anything starts."""
+    assert says in one_line_refusal(run_cli("serve", "--service-python", interpreter))
+
+
+def test_the_banner_names_the_isolation_and_the_service_python(tmp_path: Path) -> None:
+    """With ``--service-python`` the workspaces run in that interpreter (here a venv of the
+    Hub's Python with a marker variable set by its activation-free ``sitecustomize``), and
+    the banner says how executions are isolated and which interpreter runs them."""
+    from qhub.local import connect
+
+    venv = tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
+        check=True,
+    )
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "sitecustomize.py").write_text("import builtins\nbuiltins.IN_THE_VENV = True\n")
+    workspace = tmp_path / "where"
+    (workspace / "src").mkdir(parents=True)
+    (workspace / "src" / "program.py").write_text(
+        "import builtins, sys\n"
+        "def run() -> dict:\n"
+        "    return {'prefix': sys.prefix, 'marked': getattr(builtins, 'IN_THE_VENV', False)}\n"
+    )
+    data_dir = tmp_path / "hub"
+    command = [
+        sys.executable,
+        "-m",
+        "qhub.local.cli",
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        str(data_dir),
+        "--no-example",
+        "--service",
+        f"where={workspace}",
+        "--service-python",
+        str(python),
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None
+        banner = []
+        for line in server.stdout:
+            banner.append(line.rstrip("\n"))
+            if line.startswith("ready"):
+                break
+        text = "\n".join(banner)
+        assert re.search(
+            r"^service executions isolated by (namespaces|rlimits-only) \(", text, re.M
+        )
+        assert f"service workspaces run in {python}" in text
+        with connect(data_dir) as hub:
+            result = hub.service("where").run(request={}).result(timeout=60)
+        assert result["marked"] is True
+        assert result["prefix"] == str(venv)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(20)
+        if server.stdout is not None:
+            server.stdout.close()

@@ -85,6 +85,8 @@ class LocalHub:
         example: also register the bundled ``quickstart`` example service.
         anonymous: accept any bearer token at the gateway.
         token_ttl: gateway token lifetime in seconds.
+        service_python: the interpreter every service workspace runs in (None: a
+            workspace's own ``.venv/bin/python`` when it has one, else the Hub's).
         max_body_bytes: largest request body accepted.
         validate_responses: check every response against our spec and answer a departure
             with a 500 naming it (for tests; see ``qhub.local.http.contract``). None: as the
@@ -104,6 +106,7 @@ class LocalHub:
         example: bool = True,
         anonymous: bool = False,
         token_ttl: float = 3600.0,
+        service_python: str | os.PathLike[str] | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         validate_responses: bool | None = None,
     ) -> None:
@@ -115,7 +118,12 @@ class LocalHub:
         self.data_dir = Path(data_dir).resolve()
         self.host = host
         self.port = port
-        self.hub = Hub(self.data_dir, token_ttl=token_ttl, anonymous=anonymous)
+        self.hub = Hub(
+            self.data_dir,
+            token_ttl=token_ttl,
+            anonymous=anonymous,
+            service_python=None if service_python is None else Path(service_python),
+        )
         all_services: dict[str, str | os.PathLike[str]] = (
             {"quickstart": EXAMPLE_WORKSPACE} if example else {}
         )

@@ -70,6 +70,8 @@ class Hub:
         anonymous: accept any bearer token at the gateway (as the built-in anonymous app).
         clock: wall-clock seconds, for token expiry (injectable for tests).
         max_parallel: executions running at once.
+        service_python: the interpreter every service workspace runs in (None: the
+            workspace's own ``.venv`` when it has one, else the Hub's).
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class Hub:
         anonymous: bool = False,
         clock: Callable[[], float] = time.time,
         max_parallel: int = 32,
+        service_python: Path | None = None,
     ) -> None:
         self.data_dir = data_dir.resolve()
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -111,7 +114,9 @@ class Hub:
         )
         self.generic = GenericResources(GenericStore(self.database), self.organizations.role_in)
         execution_store = ExecutionStore(self.database)
-        self.runner = WorkspaceRunner(max_parallel=max_parallel, private_paths=[self.data_dir])
+        self.runner = WorkspaceRunner(
+            max_parallel=max_parallel, python=service_python, private_paths=[self.data_dir]
+        )
         self.executions = Executions(
             execution_store,
             NotifyingRunner(self.runner, execution_store.get, self.generic),
