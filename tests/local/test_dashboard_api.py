@@ -5,6 +5,7 @@ pool files, that watching a job is not one of its polls, and the layer rules it 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -113,9 +114,26 @@ def test_the_page_needs_no_token_and_runs_only_its_own_script(base: str) -> None
         assert httpx.get(f"{base}/dashboard/assets/{missing}").status_code == 404
 
 
+def test_the_api_reference_is_served_offline_under_the_same_policy(base: str) -> None:
+    """``/docs`` is the API reference page, under the dashboard's policy; its script builds
+    every node from text; ``/redoc`` leads there; the documents it renders are served."""
+    page = httpx.get(f"{base}/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'src="/dashboard/assets/docs.js"' in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    script = httpx.get(f"{base}/dashboard/assets/docs.js")
+    assert script.status_code == 200 and "innerHTML" not in script.text
+    redoc = httpx.get(f"{base}/redoc")
+    assert (redoc.status_code, redoc.headers["location"]) == (307, "/docs")
+    for document in re.findall(r'document: "([^"]+)"', script.text):
+        assert httpx.get(base + document).json()["paths"], document
+
+
 def test_the_page_fetches_nothing_from_elsewhere(base: str) -> None:
-    """No CDN, no web fonts: the page, its script and its stylesheet name no other host."""
-    for path in ("/", "/dashboard/assets/app.js", "/dashboard/assets/style.css"):
+    """No CDN, no web fonts: the pages, their scripts and the stylesheet name no other host."""
+    assets = ("app.js", "docs.js", "style.css")
+    for path in ("/", "/docs", *(f"/dashboard/assets/{name}" for name in assets)):
         text = httpx.get(base + path).text
         for remote in ("http://", "https://", 'src="//', 'href="//', "@import", "url("):
             assert remote not in text, f"{path} names {remote!r}"

@@ -186,6 +186,48 @@ def test_a_person_sees_the_execution_its_job_and_the_histogram(
     _shoot(page, "job-histogram.png")
 
 
+def test_the_api_reference_shows_an_operation_and_its_types(hub: LocalHub, page: Page) -> None:
+    """``/docs``: the Quantum API's operations by namespace; a search narrows them; an
+    operation shows its path, Python name, parameters and responses, with a link to its
+    response type, whose fields show wire and Python names, whether required, and types."""
+    assert hub.connection is not None
+    page.navigate(f"{hub.connection.base_url}/docs#api=quantum")
+    index = page.wait_for(
+        "document.querySelector('#ref-list details') && document.querySelector('#ref-list').innerText"
+    )
+    assert "jobs" in index and "create_job" in index and "get_backends" in index
+    page.evaluate(
+        "(() => { const box = document.querySelector('#ref-search'); box.value = 'calibration';"
+        " box.dispatchEvent(new Event('input')); })()"
+    )
+    narrowed = page.wait_for(
+        "(() => { const t = document.querySelector('#ref-list').innerText;"
+        " return !t.includes('create_job') && t; })()"
+    )
+    assert "get_backend_calibration" in narrowed
+    page.evaluate("location.hash = 'api=quantum&op=jobs.create_job'")
+    detail = page.wait_for(
+        "(() => { const d = document.querySelector('#ref-detail');"
+        " return d.querySelector('h2') && d.innerText.includes('Responses') && d.innerText; })()"
+    )
+    assert "POST" in detail and "/jobs" in detail and "create_job" in detail
+    assert "201" in detail
+    page.evaluate(
+        "(() => { const link = [...document.querySelectorAll('#ref-detail a')]"
+        ".find((a) => a.textContent === 'Job'); link.click(); })()"
+    )
+    fields = page.wait_for(
+        "(() => { const d = document.querySelector('#ref-detail');"
+        " return d.querySelector('.ref-table') && d.querySelector('h2').textContent === 'Job'"
+        " && d.innerText; })()"
+    )
+    rows = [line.split("\t") for line in fields.splitlines() if "\t" in line]
+    by_wire = {row[0]: row for row in rows}
+    assert by_wire["id"][2:4] == ["yes", "string"]  # required, a string
+    assert by_wire["backend_id"][1] == "backend_id"  # the Quantum API is snake_case
+    _shoot(page, "api-reference.png")
+
+
 def test_signing_in_with_the_form(hub: LocalHub, page: Page) -> None:
     """Without a token the page asks for one; a wrong one is refused with the Hub's reason;
     the right one shows the board and stays for the tab's session; signing out forgets it."""

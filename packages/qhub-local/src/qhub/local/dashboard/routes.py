@@ -1,7 +1,8 @@
-"""The dashboard's routes: its page at ``/``, the page's assets, and the JSON endpoints the
-page polls (``/dashboard/api/...``), each answering for the signed-in person's organization.
+"""The dashboard's routes: its page at ``/``, the API reference at ``/docs``, the pages'
+assets, and the JSON endpoints the dashboard polls (``/dashboard/api/...``), each answering
+for the signed-in person's organization.
 
-The page itself holds no data and needs no token; every JSON endpoint does (see
+The pages themselves hold no data and need no token; every JSON endpoint does (see
 :mod:`.access`). Lists are pages, newest first (``page`` zero-based, ``size`` 1..1000).
 """
 
@@ -12,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from ..domain import NotFound
 from ..domain.executions import FINAL_STATUSES
@@ -43,6 +44,7 @@ MAX_EXECUTION_JOBS = 100
 #: The bundled assets by URL name: (file under ``static/``, media type).
 ASSETS = {
     "app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "docs.js": ("docs.js", "text/javascript; charset=utf-8"),
     "style.css": ("style.css", "text/css; charset=utf-8"),
 }
 
@@ -81,6 +83,21 @@ async def dashboard_page() -> Response:
     return Response(
         _static("index.html"), media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
     )
+
+
+@router.get("/docs")
+async def reference_page() -> Response:
+    """The API reference: the Hub's four OpenAPI documents rendered in the browser, from
+    bundled assets only (it works offline)."""
+    return Response(
+        _static("docs.html"), media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
+
+
+@router.get("/redoc")
+async def redoc_page() -> RedirectResponse:
+    """Where FastAPI apps keep their second reference page: the one at ``/docs``."""
+    return RedirectResponse("/docs", status_code=307)
 
 
 @router.get("/dashboard/assets/{name}")
