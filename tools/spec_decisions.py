@@ -389,6 +389,7 @@ def _quantum(spec: dict[str, Any]) -> None:
     schemas["JobStatus"]["x-python-base"] = "JobStatusRules"
     schemas["Job"]["x-python-base"] = "JobRules"
     schemas["Session"]["x-python-base"] = "SessionRules"
+    schemas["NormalizedJobResult"]["x-python-base"] = "NormalizedJobResultRules"
     sessions_jobs = ops["sessions.get_session_jobs"][2]
     sessions_jobs["x-aliases"] = ["get_jobs_by_session"]
     jobs = ops

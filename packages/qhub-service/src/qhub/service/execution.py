@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qhub.api._core.arguments import exactly_one
+from qhub.api._core.display import ByteProgress, plot_counts
 from qhub.api._core.errors import NotFoundError
 from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
@@ -78,6 +79,27 @@ class Result(ResultResponse):
 
     def __contains__(self, key: object) -> bool:
         return key in (self.model_extra or {})
+
+    def plot(self, key: str = "counts", *, ax: Any = None, title: str | None = None) -> Any:
+        """A bar chart of the counts in the output key ``key`` (needs matplotlib:
+        ``pip install 'qhub-api[plot]'``); returns the matplotlib Axes.
+
+        Raises:
+            KeyError: the output has no such key.
+            ValueError: its value is not counts (outcome → non-negative integer).
+        """
+        if key not in self:
+            raise KeyError(f"the output has no {key!r} to plot; its keys: {sorted(self.output)}")
+        counts = self[key]
+        if not isinstance(counts, dict):
+            raise ValueError(f"output[{key!r}] is {type(counts).__name__}, not counts (a dict)")
+        return plot_counts(counts, ax=ax, title=title)
+
+
+def _length(headers: Any) -> int | None:
+    """The body's size from ``Content-Length``, when the server sent a usable one."""
+    value = headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
 
 
 def _file_name(name: str | None, file_name: str | None) -> str:
@@ -313,11 +335,13 @@ class HubServiceExecution(_ExecutionBase):
         target_path: str | os.PathLike[str] | None = None,
         *,
         file_name: str | None = None,
+        progress: bool = False,
     ) -> Path:
         """Stream one result file into the directory ``target_path``; return its path.
 
         The file appears only when complete: a failed download leaves nothing behind and
-        keeps any existing file of that name.
+        keeps any existing file of that name. ``progress=True`` shows how much has arrived
+        (a tqdm bar when tqdm is installed, else a line on stderr every tenth).
 
         Raises:
             ValueError: ``target_path`` is not an existing directory, or ``name`` would
@@ -330,8 +354,11 @@ class HubServiceExecution(_ExecutionBase):
         download = _Download(name, target_path)
         try:
             with self._api.get_result_file(self.id, name) as stream:
-                for chunk in stream:
-                    download.write(chunk)
+                shown = ByteProgress(name, _length(stream.headers), enabled=progress)
+                with shown:
+                    for chunk in stream:
+                        download.write(chunk)
+                        shown.advance(len(chunk))
             return download.commit()
         except BaseException:
             download.discard()
@@ -432,6 +459,7 @@ class AsyncHubServiceExecution(_ExecutionBase):
         target_path: str | os.PathLike[str] | None = None,
         *,
         file_name: str | None = None,
+        progress: bool = False,
     ) -> Path:
         """Stream one result file into ``target_path``; see the sync twin for the contract."""
         name = _file_name(name, file_name)
@@ -440,8 +468,11 @@ class AsyncHubServiceExecution(_ExecutionBase):
         download = _Download(name, target_path)
         try:
             async with self._api.get_result_file(self.id, name) as stream:
-                async for chunk in stream:
-                    download.write(chunk)
+                shown = ByteProgress(name, _length(stream.headers), enabled=progress)
+                with shown:
+                    async for chunk in stream:
+                        download.write(chunk)
+                        shown.advance(len(chunk))
             return download.commit()
         except BaseException:
             download.discard()

@@ -11,9 +11,16 @@ from typing import Any
 
 from pydantic import model_validator
 
+from .._core.display import plot_counts
 from .._core.models import HubEnum, HubModel
 
-__all__ = ["FINAL_JOB_STATUS_VALUES", "JobRules", "JobStatusRules", "SessionRules"]
+__all__ = [
+    "FINAL_JOB_STATUS_VALUES",
+    "JobRules",
+    "JobStatusRules",
+    "NormalizedJobResultRules",
+    "SessionRules",
+]
 
 #: The job states a job never leaves.
 FINAL_JOB_STATUS_VALUES = frozenset({"COMPLETED", "FAILED", "CANCELLED", "ABORTED", "DETACHED"})
@@ -55,3 +62,23 @@ class SessionRules(HubModel):
             aborted = data.get("status") == "ABORTED"
             return {**data, "final_not_aborted": data["final"] and not aborted}
         return data
+
+
+class NormalizedJobResultRules(HubModel):
+    """Views of a normalized result: its counts, and a bar chart of them."""
+
+    def counts(self, pub: int = 0) -> dict[str, int]:
+        """The counts of the ``pub``-th counts result (the first by default).
+
+        Raises:
+            ValueError: the result has no counts result of that index.
+        """
+        found = [p for p in getattr(self, "pubs", None) or [] if getattr(p, "counts", None)]
+        if not 0 <= pub < len(found):
+            raise ValueError(f"this result has {len(found)} counts result(s); there is no pub {pub}")
+        return dict(found[pub].counts)
+
+    def plot(self, pub: int = 0, *, ax: Any = None, title: str | None = None) -> Any:
+        """A bar chart of :meth:`counts` (needs matplotlib: ``pip install 'qhub-api[plot]'``);
+        returns the matplotlib Axes."""
+        return plot_counts(self.counts(pub), ax=ax, title=title)

@@ -2672,7 +2672,7 @@ class NormalizedJobInput(HubModel):
     pubs: list[NormalizedPub]
 
 
-class NormalizedJobResult(HubModel):
+class NormalizedJobResult(_rules.NormalizedJobResultRules):
     """The ``NormalizedJobResult`` object."""
 
     pubs: list[
