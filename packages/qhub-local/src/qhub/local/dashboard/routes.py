@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from ..domain import NotFound
@@ -157,7 +158,7 @@ async def execution(execution_id: str, viewer: Viewer, request: Request) -> JSON
     hub = hub_of(request)
     history = hub.execution_history
     view = history.result(viewer.caller, execution_id)
-    logs = history.logs(viewer.caller, execution_id)
+    logs = await run_in_threadpool(history.logs, viewer.caller, execution_id, MAX_LOG_LINES)
     files = [
         (name, history.result_file(viewer.caller, execution_id, name).stat().st_size)
         for name in view.files
@@ -169,8 +170,8 @@ async def execution(execution_id: str, viewer: Viewer, request: Request) -> JSON
     )
     body = execution_detail_json(
         view.execution,
-        logs=logs[-MAX_LOG_LINES:],
-        logs_total=len(logs),
+        logs=list(logs.last),
+        logs_total=logs.total,
         output=view.output,
         files=files,
         jobs=jobs.content,

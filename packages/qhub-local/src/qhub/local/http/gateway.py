@@ -6,12 +6,14 @@ header, and per-plan quotas.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 
 from ..domain.catalog import Service
 from ..domain.executions import Execution, LogLine, execution_request, names_data_pools
@@ -22,6 +24,8 @@ from .wire import iso
 __all__ = ["router"]
 
 PREFIX = "/gateway/{context}/{name}/{version}"
+#: A streamed log is sent in chunks of about this many bytes.
+LOG_CHUNK_BYTES = 256 * 1024
 
 router = APIRouter()
 
@@ -156,11 +160,32 @@ async def get_result_file(
 async def get_logs(
     execution_id: str, service: ServiceAtPath, application_id: GatewayApplication, hub: HubDep
 ) -> Response:
-    """The execution's log, oldest first (204 while it is empty)."""
+    """The execution's log, oldest first (204 while it is empty), streamed from the file as
+    it is sent: a log of any size costs the Hub one chunk of memory."""
     lines = hub.executions.logs(service, application_id, execution_id)
-    if not lines:
+    first = await run_in_threadpool(next, lines, None)
+    if first is None:
         return Response(status_code=204)
-    return JSONResponse([log_line_json(line) for line in lines])
+    return StreamingResponse(_json_array(first, lines), media_type="application/json")
+
+
+def _json_array(first: LogLine, rest: Iterator[LogLine]) -> Iterator[bytes]:
+    """A JSON array of log entries, in chunks of about :data:`LOG_CHUNK_BYTES`."""
+    chunk = [b"[", _encoded(first)]
+    size = len(chunk[1])
+    for line in rest:
+        encoded = _encoded(line)
+        chunk += (b",", encoded)
+        size += len(encoded) + 1
+        if size >= LOG_CHUNK_BYTES:
+            yield b"".join(chunk)
+            chunk, size = [], 0
+    chunk.append(b"]")
+    yield b"".join(chunk)
+
+
+def _encoded(line: LogLine) -> bytes:
+    return json.dumps(log_line_json(line), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @router.put(PREFIX + "/{execution_id}/cancel", status_code=204)

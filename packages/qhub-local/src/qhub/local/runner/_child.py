@@ -32,6 +32,11 @@ RESERVED_PROBLEM_KEYS = frozenset({"type", "title", "detail", "status", "instanc
 MIB = 1 << 20
 
 
+#: A longer message is logged as several entries, so whoever reads the log reads it in
+#: bounded pieces (one line of a program's output can be hundreds of MiB).
+MAX_MESSAGE_CHARS = 64 * 1024
+
+
 class LogFile:
     """Appends JSON log lines atomically, to a descriptor opened for the execution."""
 
@@ -44,18 +49,22 @@ class LogFile:
         return cls(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600))
 
     def write(self, severity: str, message: str) -> None:
-        """One entry, now; an entry that can't be written (log too large) is dropped."""
+        """One entry, now (several for a message over :data:`MAX_MESSAGE_CHARS`); an entry
+        that can't be written (log too large) is dropped."""
         now = (
             dt.datetime.now(dt.timezone.utc)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z")
         )
-        line = json.dumps({"timestamp": now, "severity": severity, "message": message}) + "\n"
-        try:
-            os.write(self.fd, line.encode("utf-8", errors="replace"))
-        except OSError as error:
-            if error.errno != errno.EFBIG:
-                raise
+        for start in range(0, max(len(message), 1), MAX_MESSAGE_CHARS):
+            piece = message[start : start + MAX_MESSAGE_CHARS]
+            entry = {"timestamp": now, "severity": severity, "message": piece}
+            line = json.dumps(entry) + "\n"
+            try:
+                os.write(self.fd, line.encode("utf-8", errors="replace"))
+            except OSError as error:
+                if error.errno != errno.EFBIG:
+                    raise
 
 
 class LineStream:
@@ -72,6 +81,12 @@ class LineStream:
         *lines, self._buffer = self._buffer.split("\n")
         for line in lines:
             self._log.write(self._severity, line)
+        while len(self._buffer) >= MAX_MESSAGE_CHARS:  # a line that doesn't end, in pieces
+            piece, self._buffer = (
+                self._buffer[:MAX_MESSAGE_CHARS],
+                self._buffer[MAX_MESSAGE_CHARS:],
+            )
+            self._log.write(self._severity, piece)
         return len(text)
 
     def flush(self) -> None:

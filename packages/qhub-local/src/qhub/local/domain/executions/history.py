@@ -13,8 +13,8 @@ from pathlib import Path
 from ..errors import NotFound
 from ..identity import Applications, Caller, require_role
 from ..listing import Page, PageRequest, check_page, sorted_page
-from .outputs import read_logs, result_file, result_view
-from .records import Execution, ExecutionQuery, LogLine, ResultView
+from .outputs import LogSummary, result_file, result_view, summarize_logs
+from .records import Execution, ExecutionQuery, ResultView
 from .runs import Executions
 from .store import ExecutionStore
 
@@ -124,11 +124,11 @@ class ExecutionHistory:
         """
         return result_file(self.get(caller, execution_id), name)
 
-    def logs(self, caller: Caller, execution_id: str, limit: int | None = None) -> list[LogLine]:
-        """The execution's log, oldest first; the last ``limit`` lines when given.
+    def logs(self, caller: Caller, execution_id: str, last: int = 1) -> LogSummary:
+        """The execution's log read once: its first line, its last ``last`` lines and how
+        many there are (never the whole log in memory).
 
         Raises:
             NotFound: unknown, or another organization's.
         """
-        lines = read_logs(self.get(caller, execution_id))
-        return lines[-limit:] if limit is not None and limit > 0 else lines
+        return summarize_logs(self.get(caller, execution_id), last)

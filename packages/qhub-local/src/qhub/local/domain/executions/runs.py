@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +32,7 @@ from ..errors import NotFound
 from ..identity import Applications, Organizations
 from .entrypoint import entrypoint_parameters
 from .mounts import pool_mounts
-from .outputs import append_log, plain_file_name, read_logs, result_file, result_view
+from .outputs import append_log, iter_logs, plain_file_name, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
 from .reserved import data_pool_references, service_arguments
 from .store import ExecutionStore
@@ -240,9 +240,14 @@ class Executions:
         """
         return result_file(self.get(service, application_id, execution_id), name)
 
-    def logs(self, service: Service, application_id: str, execution_id: str) -> list[LogLine]:
-        """The execution's log, oldest first (a half-written or malformed line is skipped)."""
-        return read_logs(self.get(service, application_id, execution_id))
+    def logs(self, service: Service, application_id: str, execution_id: str) -> Iterator[LogLine]:
+        """The execution's log, oldest first, read as it is iterated (a half-written or
+        malformed line is skipped).
+
+        Raises:
+            NotFound: unknown, or another application's (here, when called).
+        """
+        return iter_logs(self.get(service, application_id, execution_id))
 
     def close(self) -> None:
         """Stop running executions (they end CANCELLED)."""

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from ...domain.executions import ExecutionQuery
@@ -92,7 +93,10 @@ async def get_service_execution_logs(
     raw: bool | None = None,
 ) -> JSONResponse:
     """The execution's first and last log entry (of the last ``limit`` ones when given)."""
-    return JSONResponse(logs_json(hub.execution_history.logs(caller, id, limit)))
+    summary = await run_in_threadpool(hub.execution_history.logs, caller, id, limit or 1)
+    last = summary.last[-1] if summary.last else None
+    first = summary.last[0] if limit and summary.last else summary.first
+    return JSONResponse(logs_json(first, last))
 
 
 @router.get("/service-executions/{id}/results")

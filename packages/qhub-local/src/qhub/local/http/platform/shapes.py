@@ -277,13 +277,13 @@ def _log_entry_json(line: LogLine) -> dict[str, Any]:
     return {"message": line.message, "severity": line.severity, "timestamp": iso(line.timestamp)}
 
 
-def logs_json(lines: Sequence[LogLine]) -> dict[str, Any]:
+def logs_json(first: LogLine | None, last: LogLine | None) -> dict[str, Any]:
     """A ``ServiceExecutionLogs``: as the spec declares it, the first and the last entry and
     whether there are any (the whole log is the gateway's ``/log``)."""
     return {
-        "first": _log_entry_json(lines[0]) if lines else None,
-        "last": _log_entry_json(lines[-1]) if lines else None,
-        "empty": not lines,
+        "first": _log_entry_json(first) if first else None,
+        "last": _log_entry_json(last) if last else None,
+        "empty": first is None,
     }
 
 
