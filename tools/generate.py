@@ -166,51 +166,50 @@ def enum_member(value: Any) -> str:
 
 
 def write_models(api: str, spec: dict[str, Any]) -> str:
+    """The API's models, each defined after what it refers to, so their annotations are
+    evaluated by Python at class creation; only a field on a reference cycle is quoted (for
+    pydantic to resolve later). Quoting everything (``from __future__ import annotations``)
+    made pydantic compile ~1 200 strings at import: most of the time the module took."""
     schemas = spec["components"]["schemas"]
     types = TypeWriter(schemas, "")
-    classes: list[str] = []
-    enums: list[str] = []
-    aliases: dict[str, str] = {}
-    pages: list[str] = []
-    for name, schema in schemas.items():
-        if "x-python-page" in schema:
-            pages.append(_model_class(name, schema, types))
-        elif (schema.get("type") == "object" and "properties" in schema) or (
+    definitions: list[str] = []
+    defined: set[str] = set()
+    for name in _definition_order(schemas):
+        schema = schemas[name]
+        if "x-python-page" in schema or (
             schema.get("type") == "object"
-            and not schema.get("additionalProperties")
-            and "oneOf" not in schema
+            and ("properties" in schema or (not schema.get("additionalProperties") and "oneOf" not in schema))
         ):
-            classes.append(_model_class(name, schema, types))
+            definitions.append(_model_class(name, schema, types, defined))
         elif "enum" in schema and schema.get("type", "string") == "string":
             members = "\n".join(
                 f"    {enum_member(value)} = {json.dumps(value)}"
                 for value in dict.fromkeys(v for v in schema["enum"] if v is not None)
             )
             base = _base(schema, "HubEnum")
-            enums.append(
+            definitions.append(
                 f"class {name}({base}):\n"
                 f'    """Values of ``{name}`` (open: unknown values are kept)."""\n\n{members}\n'
             )
         else:
-            aliases[name] = types.annotation(schema)
+            union = types.annotation(schema)
+            if not _refs(schema) <= defined:
+                raise ValueError(f"{name} = {union}: an alias on a reference cycle")
+            definitions.append(f"{name} = {union}\n")
+        defined.add(name)
     rules = any("x-python-base" in schema for schema in schemas.values())
-    ordered = _alias_order(aliases, schemas)
-    alias_lines = [f"{name} = {_runtime_union(aliases[name])}" for name in ordered]
+    pages = any("x-python-page" in schema for schema in schemas.values())
     doc = f"Wire models of the {spec['info']['title']}"
     return "\n".join(
         [
             HEADER.format(doc=doc, api=api),
-            "from __future__ import annotations\n",
             "import datetime as dt",
-            "from typing import Any\n",
+            "from typing import TYPE_CHECKING, Any\n" if pages else "from typing import Any\n",
             "from pydantic import Field\n",
             "from ..._core.models import HubEnum, HubModel",
             "from ..._core.pagination import Page" if pages else "",
             "from .. import _rules\n" if rules else "",
-            *enums,
-            *classes,
-            *pages,
-            *alias_lines,
+            *definitions,
             "",
             "# fmt: off",
             "__all__ = [\n" + _wrapped(sorted(schemas)) + "\n]",
@@ -219,33 +218,32 @@ def write_models(api: str, spec: dict[str, Any]) -> str:
     )
 
 
+def _definition_order(schemas: dict[str, Any]) -> list[str]:
+    """Every schema after the schemas it refers to (depth first; a cycle is cut where it
+    closes, and the field that closes it is quoted)."""
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        if name in state:
+            return
+        state[name] = "visiting"
+        for ref in sorted(_refs(schemas[name])):
+            if ref in schemas:
+                visit(ref)
+        state[name] = "done"
+        order.append(name)
+
+    for name in schemas:
+        visit(name)
+    return order
+
+
 def _wrapped(names: list[str]) -> str:
     import textwrap
 
     text = ", ".join(json.dumps(n) for n in names) + ","
     return textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ")
-
-
-def _runtime_union(text: str) -> str:
-    return text
-
-
-def _alias_order(aliases: dict[str, str], schemas: dict[str, Any]) -> list[str]:
-    order: list[str] = []
-    seen: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in seen:
-            return
-        seen.add(name)
-        for ref in sorted(_refs(schemas[name])):
-            if ref in aliases:
-                visit(ref)
-        order.append(name)
-
-    for name in aliases:
-        visit(name)
-    return order
 
 
 def _base(schema: dict[str, Any], default: str) -> str:
@@ -270,11 +268,27 @@ def _default(prop: dict[str, Any], types: TypeWriter) -> str:
     return json.dumps(default)
 
 
-def _model_class(name: str, schema: dict[str, Any], types: TypeWriter) -> str:
+def _model_class(
+    name: str, schema: dict[str, Any], types: TypeWriter, defined: set[str]
+) -> str:
+    """A model class; a field referring to a model not yet ``defined`` is quoted."""
     item = schema.get("x-python-page")
-    base = f"Page[{item}]" if item else _base(schema, "HubModel")
+    base = f"_PageOf{item}" if item else _base(schema, "HubModel")
     doc = f"A page of ``{item}``." if item else f"The ``{name}`` object."
     lines = [f"class {name}({base}):", f'    """{doc}"""', ""]
+    if item:
+        # ``Page[Item]`` for type checkers only: parametrizing a generic model at runtime
+        # builds its validator at once (defer_build or not), so the page declares its
+        # ``content`` itself instead.
+        lines[:0] = [
+            "if TYPE_CHECKING:",
+            f"    _PageOf{item} = Page[{item}]",
+            "else:",
+            f"    _PageOf{item} = Page",
+            "",
+            "",
+        ]
+        lines.append(f"    content: list[{item}] | None = None")
     required = set(schema.get("required", []))
     used: set[str] = set()
     for wire, prop in schema.get("properties", {}).items():
@@ -295,6 +309,8 @@ def _model_class(name: str, schema: dict[str, Any], types: TypeWriter) -> str:
         if python != wire:
             args.append(f'alias="{wire}"')
         value = f" = Field({', '.join(args)})" if args else ""
+        if not _refs(prop) <= defined:
+            annotation = f'"{annotation}"'
         lines.append(f"    {python}: {annotation}{value}")
     if len(lines) == 3:
         lines.append("    pass")

@@ -75,7 +75,9 @@ class NormalizedJobResultRules(HubModel):
         """
         found = [p for p in getattr(self, "pubs", None) or [] if getattr(p, "counts", None)]
         if not 0 <= pub < len(found):
-            raise ValueError(f"this result has {len(found)} counts result(s); there is no pub {pub}")
+            raise ValueError(
+                f"this result has {len(found)} counts result(s); there is no pub {pub}"
+            )
         return dict(found[pub].counts)
 
     def plot(self, pub: int = 0, *, ax: Any = None, title: str | None = None) -> Any:
