@@ -2,8 +2,9 @@
 
 For each API it writes ``packages/qhub-api/src/qhub/api/<api>/_generated/``:
 
-* ``models.py``: one pydantic model per object schema, an open enum (``HubEnum``) per named
-  enum, a type alias per union; wire names as aliases, Python names as fields;
+* ``models/``: one pydantic model per object schema, an open enum (``HubEnum``) per named
+  enum, a type alias per union; wire names as aliases, Python names as fields; in modules by
+  the namespaces that use them, loaded on first use (see :func:`write_models`);
 * ``<namespace>.py``: one builder function per operation (its signature is the method's, it
   returns an ``ApiRequest``) and the namespace classes over them, sync, async and raw from
   that one description (see ``qhub.api._core.operations``);
@@ -165,57 +166,190 @@ def enum_member(value: Any) -> str:
     return text
 
 
-def write_models(api: str, spec: dict[str, Any]) -> str:
-    """The API's models, each defined after what it refers to, so their annotations are
-    evaluated by Python at class creation; only a field on a reference cycle is quoted (for
-    pydantic to resolve later). Quoting everything (``from __future__ import annotations``)
-    made pydantic compile ~1 200 strings at import: most of the time the module took."""
+def _definition(name: str, schema: dict[str, Any], types: TypeWriter, defined: set[str]) -> str:
+    """One schema as Python: a model class, an open enum, or a type alias."""
+    if "x-python-page" in schema or (
+        schema.get("type") == "object"
+        and (
+            "properties" in schema
+            or (not schema.get("additionalProperties") and "oneOf" not in schema)
+        )
+    ):
+        return _model_class(name, schema, types, defined)
+    if "enum" in schema and schema.get("type", "string") == "string":
+        members = "\n".join(
+            f"    {enum_member(value)} = {json.dumps(value)}"
+            for value in dict.fromkeys(v for v in schema["enum"] if v is not None)
+        )
+        base = _base(schema, "HubEnum")
+        return (
+            f"class {name}({base}):\n"
+            f'    """Values of ``{name}`` (open: unknown values are kept)."""\n\n{members}\n'
+        )
+    union = types.annotation(schema)
+    if not _refs(schema) <= defined:
+        raise ValueError(f"{name} = {union}: an alias on a reference cycle")
+    return f"{name} = {union}\n"
+
+
+def _namespace_closures(
+    spec: dict[str, Any], grouped: dict[str, list[tuple[str, str, dict[str, Any]]]]
+) -> dict[str, set[str]]:
+    """Per namespace, every schema its operations refer to, directly or through others."""
+    schemas = spec["components"]["schemas"]
+    components = spec.get("components", {})
+
+    def expand(found: set[str], seen: set[str]) -> set[str]:
+        closure: set[str] = set()
+        todo = list(found)
+        while todo:
+            name = todo.pop()
+            if name in closure or name in seen:
+                continue
+            seen.add(name)
+            for kind in ("responses", "parameters", "requestBodies"):
+                if name in components.get(kind, {}):
+                    todo += _refs(components[kind][name])
+            if name in schemas:
+                closure.add(name)
+                todo += _refs(schemas[name])
+        return closure
+
+    return {
+        namespace: expand(set().union(*(_refs(op) for _, _, op in items)), set())
+        for namespace, items in grouped.items()
+    }
+
+
+def write_models(
+    api: str, spec: dict[str, Any], grouped: dict[str, list[tuple[str, str, dict[str, Any]]]]
+) -> dict[str, str]:
+    """The API's models as a package of modules, ``models/<file>.py`` → source.
+
+    A schema lives in the module of the namespaces that use it (``_jobs.py`` for the jobs
+    namespace alone, ``_shared_N.py`` for a given set of namespaces), so a namespace's first
+    call loads only the models it needs: building ~350 pydantic classes at once cost about
+    100 ms. A model refers only to models used by the same namespaces or more, so these
+    modules import one another without cycles. ``models/__init__.py`` resolves every name
+    on first access.
+
+    Each module defines its models after what they refer to, so Python evaluates their
+    annotations at class creation; only a field on a reference cycle is quoted (quoting all
+    of them made pydantic compile ~1 200 strings per import).
+    """
     schemas = spec["components"]["schemas"]
     types = TypeWriter(schemas, "")
-    definitions: list[str] = []
-    defined: set[str] = set()
-    for name in _definition_order(schemas):
-        schema = schemas[name]
-        if "x-python-page" in schema or (
-            schema.get("type") == "object"
-            and ("properties" in schema or (not schema.get("additionalProperties") and "oneOf" not in schema))
-        ):
-            definitions.append(_model_class(name, schema, types, defined))
-        elif "enum" in schema and schema.get("type", "string") == "string":
-            members = "\n".join(
-                f"    {enum_member(value)} = {json.dumps(value)}"
-                for value in dict.fromkeys(v for v in schema["enum"] if v is not None)
-            )
-            base = _base(schema, "HubEnum")
-            definitions.append(
-                f"class {name}({base}):\n"
-                f'    """Values of ``{name}`` (open: unknown values are kept)."""\n\n{members}\n'
-            )
+    closures = _namespace_closures(spec, grouped)
+    users = {
+        name: frozenset(ns for ns, closure in closures.items() if name in closure)
+        for name in schemas
+    }
+    signatures = sorted(set(users.values()), key=lambda sig: (len(sig) != 1, len(sig), sorted(sig)))
+    module_of_signature: dict[frozenset[str], str] = {}
+    shared = 0
+    for signature in signatures:
+        if len(signature) == 1:
+            module_of_signature[signature] = "_" + next(iter(signature))
+        elif not signature:
+            module_of_signature[signature] = "_unused"
         else:
-            union = types.annotation(schema)
-            if not _refs(schema) <= defined:
-                raise ValueError(f"{name} = {union}: an alias on a reference cycle")
-            definitions.append(f"{name} = {union}\n")
-        defined.add(name)
-    rules = any("x-python-base" in schema for schema in schemas.values())
-    pages = any("x-python-page" in schema for schema in schemas.values())
-    doc = f"Wire models of the {spec['info']['title']}"
-    return "\n".join(
-        [
+            shared += 1
+            module_of_signature[signature] = f"_shared_{shared}"
+    module_of = {name: module_of_signature[users[name]] for name in schemas}
+    order = _definition_order(schemas)
+    files: dict[str, str] = {}
+    title = spec["info"]["title"]
+    for signature, module in module_of_signature.items():
+        names = [n for n in order if module_of[n] == module]
+        if not signature:
+            doc = f"Models of the {title} that no operation refers to (public types)."
+        else:
+            listed = ", ".join(sorted(signature))
+            doc = f"Models of the {title} used by the namespaces: {listed}."
+        definitions: list[str] = []
+        defined: set[str] = set()
+        imports: dict[str, set[str]] = {}
+        for name in names:
+            for ref in _refs(schemas[name]):
+                if ref in schemas and module_of[ref] != module:
+                    imports.setdefault(module_of[ref], set()).add(ref)
+                    defined.add(ref)
+        for name in names:
+            definitions.append(_definition(name, schemas[name], types, defined))
+            defined.add(name)
+        text = "\n".join(definitions)
+        pages = any("x-python-page" in schemas[n] for n in names)
+        lines = [
             HEADER.format(doc=doc, api=api),
-            "import datetime as dt",
+            "import datetime as dt" if "dt." in text else "",
             "from typing import TYPE_CHECKING, Any\n" if pages else "from typing import Any\n",
-            "from pydantic import Field\n",
-            "from ..._core.models import HubEnum, HubModel",
-            "from ..._core.pagination import Page" if pages else "",
-            "from .. import _rules\n" if rules else "",
+            "from pydantic import Field\n" if "Field(" in text else "",
+            "from ...._core.models import HubEnum, HubModel",
+            "from ...._core.pagination import Page" if pages else "",
+            "from ... import _rules" if "_rules." in text else "",
+            *(
+                f"from .{source} import {', '.join(sorted(refs))}"
+                for source, refs in sorted(imports.items())
+            ),
+            "",
             *definitions,
             "",
             "# fmt: off",
-            "__all__ = [\n" + _wrapped(sorted(schemas)) + "\n]",
+            "__all__ = [\n" + _wrapped(sorted(names)) + "\n]",
             "# fmt: on",
         ]
+        files[f"models/{module}.py"] = "\n".join(lines)
+    by_module: dict[str, list[str]] = {}
+    for name in sorted(schemas):
+        by_module.setdefault(module_of[name], []).append(name)
+    checked = "\n".join(
+        f"    from .{module} import (\n{_wrapped(names, indent=8, quoted=False)}\n    )"
+        for module, names in sorted(by_module.items())
     )
+    table = "\n".join(
+        f'    "{module}": (\n{_wrapped_words(names)}\n    ),'
+        for module, names in sorted(by_module.items())
+    )
+    files["models/__init__.py"] = f"""{HEADER.format(doc=f"Wire models of the {title}.", api=api)}
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# fmt: off
+# isort: off
+if TYPE_CHECKING:
+{checked}
+# isort: on
+
+#: The models of each module (they load on first use; see ``tools/generate.py``).
+_MODELS = {{
+{table}
+}}
+# fmt: on
+_MODULE_OF = {{name: module for module, names in _MODELS.items() for name in names.split()}}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    value = getattr(importlib.import_module(f"{{__name__}}.{{module}}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(_MODULE_OF)
+
+
+# fmt: off
+__all__ = [
+{_wrapped(sorted(schemas))}
+]
+# fmt: on
+"""
+    return files
 
 
 def _definition_order(schemas: dict[str, Any]) -> list[str]:
@@ -239,11 +373,28 @@ def _definition_order(schemas: dict[str, Any]) -> list[str]:
     return order
 
 
-def _wrapped(names: list[str]) -> str:
+def _wrapped(names: list[str], *, indent: int = 4, quoted: bool = True) -> str:
+    """``names`` as a comma-separated list, filled to the line length."""
     import textwrap
 
-    text = ", ".join(json.dumps(n) for n in names) + ","
-    return textwrap.fill(text, width=96, initial_indent="    ", subsequent_indent="    ")
+    text = ", ".join(json.dumps(n) if quoted else n for n in names) + ","
+    pad = " " * indent
+    return textwrap.fill(
+        text,
+        width=96,
+        initial_indent=pad,
+        subsequent_indent=pad,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _wrapped_words(names: list[str]) -> str:
+    """``names`` as adjacent string literals of space-separated words, filled."""
+    import textwrap
+
+    lines = textwrap.wrap(" ".join(names), width=84, break_on_hyphens=False, break_long_words=False)
+    return "\n".join(f'        "{line} "' for line in lines)
 
 
 def _base(schema: dict[str, Any], default: str) -> str:
@@ -268,9 +419,7 @@ def _default(prop: dict[str, Any], types: TypeWriter) -> str:
     return json.dumps(default)
 
 
-def _model_class(
-    name: str, schema: dict[str, Any], types: TypeWriter, defined: set[str]
-) -> str:
+def _model_class(name: str, schema: dict[str, Any], types: TypeWriter, defined: set[str]) -> str:
     """A model class; a field referring to a model not yet ``defined`` is quoted."""
     item = schema.get("x-python-page")
     base = f"_PageOf{item}" if item else _base(schema, "HubModel")
@@ -706,13 +855,14 @@ def generate(out_root: Path) -> list[Path]:
             "__init__.py": HEADER.format(
                 doc=f"The generated layer of the {spec['info']['title']}.", api=api
             ),
-            "models.py": write_models(api, spec),
             "client.py": write_client(api, spec, list(grouped), namespace_aliases),
+            **write_models(api, spec, grouped),
         }
         for namespace, items in grouped.items():
             files[f"{namespace}.py"] = write_namespace(api, spec, namespace, items, method_aliases)
         for name, text in files.items():
             path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
             written.append(path)
         for relative, text in write_vendor_paths(api, spec).items():
@@ -830,8 +980,9 @@ def main() -> None:
             ):
                 stale.append(str(committed.relative_to(ROOT)))
         for api in APIS:
-            for existing in (PACKAGE / api / "_generated").glob("*.py"):
-                if not (Path(tmp) / api / "_generated" / existing.name).exists():
+            for existing in (PACKAGE / api / "_generated").rglob("*.py"):
+                relative = existing.relative_to(PACKAGE / api / "_generated")
+                if not (Path(tmp) / api / "_generated" / relative).exists():
                     stale.append(str(existing.relative_to(ROOT)))
     if stale:
         sys.exit("generated code is stale (run `make generate`):\n  " + "\n  ".join(stale))

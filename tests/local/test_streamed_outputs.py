@@ -114,6 +114,7 @@ def test_a_line_without_end_is_logged_in_bounded_entries(service: HubServiceClie
 def test_an_overlong_log_line_is_skipped_not_loaded(hub: LocalHub, tmp_path: Path) -> None:
     """A line longer than MAX_LOG_LINE_BYTES (which the runner never writes, but a file can
     hold) is skipped by the reader; the lines around it are read."""
+
     def entry(message: str) -> bytes:
         line = {"timestamp": "2026-01-01T00:00:00.000Z", "severity": "INFO", "message": message}
         return json.dumps(line).encode() + b"\n"

@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import inspect
 import json
+import sys
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, overload
@@ -334,8 +335,28 @@ class RawAsyncApiResource(AsyncApiResource):
 # ---------------------------------------------------------------------------------------
 
 
+class _ModuleNames(Mapping[str, Any]):
+    """A module's names as the annotations of its functions see them, its lazy ones too: a
+    hand-written module may name a model it imports only on first use (PEP 562)."""
+
+    def __init__(self, module: str) -> None:
+        self._module = sys.modules[module]
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def __iter__(self) -> typing.Iterator[str]:
+        return iter(vars(self._module))
+
+    def __len__(self) -> int:
+        return len(vars(self._module))
+
+
 def _checks_for(build: Callable[..., Any]) -> dict[str, tuple[type, ...] | None]:
-    hints = typing.get_type_hints(build)
+    hints = typing.get_type_hints(build, localns=_ModuleNames(build.__module__))
     hints.pop("return", None)
     hints.pop("request_options", None)
     return {name: _accepted(hint) for name, hint in hints.items()}

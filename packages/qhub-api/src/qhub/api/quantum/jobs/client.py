@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..._core.encoding import require_id
 from ..._core.operations import Operation
@@ -18,8 +18,32 @@ from ..._core.pagination import AsyncPager, SyncPager
 from ..._core.pipeline import ApiRequest
 from ..._core.waiter import AsyncWaiter, Waiter
 from .._generated import jobs as _generated
-from .._generated.models import Job, JobStatusResponse, PageResponseJob, QasmCircuit
-from .inputs import CreateJobRequestInput, input_to_wire
+from .._generated import models as _m
+
+if TYPE_CHECKING:
+    from .._generated.models import Job, JobStatusResponse, PageResponseJob, QasmCircuit
+    from .inputs import CreateJobRequestInput
+
+#: Names the annotations use, imported on first use: the models and typed inputs cost more
+#: to build than everything else a first client needs.
+_LAZY = {
+    "Job": "_m",
+    "JobStatusResponse": "_m",
+    "PageResponseJob": "_m",
+    "QasmCircuit": "_m",
+    "CreateJobRequestInput": "inputs",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if _LAZY.get(name) == "_m":
+        return getattr(_m, name)
+    if _LAZY.get(name) == "inputs":
+        from . import inputs
+
+        return getattr(inputs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["AsyncJobsClient", "JobsClient", "RawAsyncJobsClient", "RawJobsClient"]
 
@@ -65,6 +89,8 @@ def _create_job(
 
     ``POST /jobs``
     """
+    from .inputs import input_to_wire
+
     require_id(backend_id, "backend_id")
     return _generated.create_job(
         backend_id=backend_id,
@@ -103,7 +129,7 @@ def _status_reporter(
     reports each poll as the status view."""
     if on_status is None:
         return None
-    return lambda job: on_status(JobStatusResponse(status=job.status))
+    return lambda job: on_status(_m.JobStatusResponse(status=job.status))
 
 
 class JobsClient(JobsOperations, _generated.JobsClient):

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ..._core.options import NOT_GIVEN, NotGiven
 from .._generated import sessions as _generated
-from .._generated.models import Session
+
+if TYPE_CHECKING:
+    from .._generated.models import Session
 
 __all__ = ["AsyncSessionContext", "AsyncSessionsClient", "SessionContext", "SessionsClient"]
 

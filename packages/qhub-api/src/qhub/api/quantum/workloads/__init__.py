@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..._core.pagination import AsyncPager, SyncPager
 from .._generated import workloads as _generated
-from .._generated.models import PageResponseWorkloadResponse, WorkloadResponse
+
+if TYPE_CHECKING:
+    from .._generated.models import PageResponseWorkloadResponse, WorkloadResponse
 
 __all__ = ["AsyncWorkloadsClient", "WorkloadsClient"]
 
