@@ -242,15 +242,19 @@ class Builds:
         timer = threading.Timer(STEP_TIMEOUT, _kill, args=(process,))
         timer.daemon = True
         timer.start()
+        assert process.stdout is not None
         try:
-            assert process.stdout is not None
-            for raw in process.stdout:
-                text = raw.decode("utf-8", "replace").rstrip()
-                if text:
-                    self._log(build_id, _severity(text), text)
+            with process.stdout:
+                for raw in process.stdout:
+                    text = raw.decode("utf-8", "replace").rstrip()
+                    if text:
+                        self._log(build_id, _severity(text), text)
             code = process.wait()
         finally:
             timer.cancel()
+            if process.poll() is None:
+                _kill(process)
+                process.wait()
             with self._lock:
                 self._processes.pop(build_id, None)
                 closing = self._closing
