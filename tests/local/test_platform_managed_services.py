@@ -28,7 +28,6 @@ from qhub.api.platform.errors import (
     ContentTooLargeError,
     NotFoundError,
     UnprocessableEntityError,
-    UnsupportedMediaTypeError,
 )
 from qhub.local.domain.catalog import ArchiveLimits
 from qhub.local.server import LocalHub
