@@ -14,7 +14,7 @@ import stat
 import struct
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ ADDER = {
 }
 
 
-def zipped(files: dict[str, str | bytes], prefix: str = "") -> bytes:
+def zipped(files: Mapping[str, str | bytes], prefix: str = "") -> bytes:
     """A zip archive of ``files`` (path → content), each path under ``prefix``."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -94,7 +94,7 @@ def wait_for_build(platform: HubPlatformClient, service_id: str, timeout: float 
         time.sleep(0.1)
 
 
-def build(platform: HubPlatformClient, service_id: str, files: dict[str, str | bytes]) -> Any:
+def build(platform: HubPlatformClient, service_id: str, files: Mapping[str, str | bytes]) -> Any:
     """Upload ``files`` zipped as the service's source, build it, wait for the end."""
     platform.managed_services.upload_managed_service_source(service_id, file=zipped(files))
     platform.managed_services.build_managed_service(service_id)
@@ -219,7 +219,7 @@ def test_declared_requirements_are_installed_into_the_workspaces_own_venv(
     makes ``.venv``, pip installs into it (its output in the log), and the service runs in
     that venv, importing the requirement."""
     wheel_name, wheel = tiny_wheel("tinydep", "1.0", "GREETING = 'hello from tinydep'\n")
-    files: dict[str, str | bytes] = {
+    files: Mapping[str, str | bytes] = {
         "src/__init__.py": "",
         "src/program.py": (
             "import sys\nimport tinydep\n\n"
