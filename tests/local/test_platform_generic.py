@@ -368,11 +368,11 @@ def test_a_malformed_body_is_422_naming_the_field(
 def test_operations_without_a_local_meaning_are_501(hub: LocalHub) -> None:
     """Changing a hand-written resource the generic module can't reach answers 501 with the
     standard error body naming the operation; reading what isn't there is 404."""
-    answer = _raw(hub, "PUT", "/services/local-echo/description", json={"description": "x"})
+    answer = _raw(hub, "POST", "/my/invitations/i-1/accept")
     assert answer.status_code == 501
     body = answer.json()
     assert body["status"] == 501 and body["error"] == "Not Implemented"
-    assert "services.update_service_description" in body["message"]
+    assert "users.accept_invitation" in body["message"]
     assert _raw(hub, "GET", "/services/local-echo/openapi").status_code == 404
 
 

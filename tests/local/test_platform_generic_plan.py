@@ -72,8 +72,7 @@ def _key(plan: Plan, *values: str) -> tuple[str, str | None]:
         ("use_cases.link_algorithm_to_use_case", Kind.LINK, ("U", "A"), ("use-cases/U/algorithms", "A")),
         ("use_cases.update_use_case_demo_environment", Kind.SET, ("U",), ("use-cases/U/demo", None)),
         ("use_cases.trigger_use_case_demo_build", Kind.ACCEPT, ("U",), ("use-cases/U/demo", None)),
-        ("managed_services.upload_managed_service_source", Kind.WRITE, ("M",), ("managed-services/M/source", None)),
-        ("managed_services.build_managed_service", Kind.ACCEPT, ("M",), ("managed-services", "M")),
+        ("use_cases.upload_use_case_logo", Kind.WRITE, ("U",), ("use-cases/U/logo", None)),
         ("implementations.get_permission_for_implementation", Kind.EXISTS, ("I",), ("implementations", "I")),
         ("implementations.add_implementation_access_permission", Kind.CREATE, ("I",), ("implementations/I/members", None)),
         ("marketplace.get_marketplace_algorithms", Kind.LIST, (), ("marketplace/algorithms", None)),
@@ -113,8 +112,8 @@ def test_plans_know_their_details() -> None:
 @pytest.mark.parametrize(
     ("operation_id", "status"),
     [
-        ("services.update_service_description", 501),  # a hand-written resource's property
-        ("services.delete_service", 501),  # an item of a hand-written collection
+        ("users.accept_invitation", 501),  # a hand-written resource's property
+        ("organizations.update_organization_provider_token", 501),  # a hand-written namespace's
         ("users.update_user_provider_token", 501),  # a hand-written namespace's write
     ],
 )

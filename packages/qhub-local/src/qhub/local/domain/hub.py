@@ -17,7 +17,7 @@ from typing import Any
 
 from ..runner import WorkspaceRunner
 from ..simulation import simulator_pool
-from .catalog import ServiceCatalog, Subscriptions
+from .catalog import CatalogStore, ManagedServices, ServiceCatalog, ServiceEditor, Subscriptions
 from .datapools import DataPools, DataPoolStore
 from .executions import ExecutionHistory, Executions, ExecutionStore
 from .generic import GenericResources, GenericStore, NotifyingRunner
@@ -55,7 +55,9 @@ class Hub:
 
     Attributes:
         users / organizations / members / applications: identity.
-        catalog / subscriptions: the registered services, and who may call them.
+        catalog / subscriptions: the served services, and who may call them.
+        managed_services / service_editor: services made, built and changed through the
+            Platform API.
         datapools: data pools and their grants.
         executions: service executions run by the gateway.
         execution_history: the Platform's organization-wide view of them.
@@ -102,8 +104,13 @@ class Hub:
             anonymous=anonymous,
             home_organization=home,
         )
-        self.catalog = ServiceCatalog(home)
+        catalog_store = CatalogStore(self.database)
+        self.catalog = ServiceCatalog(home, catalog_store, self.data_dir / "managed-services")
         self.subscriptions = Subscriptions(self.catalog, self.applications)
+        self.managed_services = ManagedServices(
+            catalog_store, self.catalog, self.subscriptions, self.applications
+        )
+        self.service_editor = ServiceEditor(self.catalog, catalog_store, self.managed_services)
         self.datapools = DataPools(
             DataPoolStore(self.database),
             self.signer,
@@ -131,6 +138,7 @@ class Hub:
         )
         self.quantum = Quantum(self.database, simulator_pool())
         self.executions.recover_interrupted()
+        self.managed_services.recover_interrupted()
 
     def _signing_key(self) -> bytes:
         path = self.data_dir / "signing.key"
@@ -178,7 +186,8 @@ class Hub:
         return app, secret
 
     def close(self) -> None:
-        """Stop running executions and jobs, and close the database."""
+        """Stop running builds, executions and jobs, and close the database."""
+        self.managed_services.close()
         self.executions.close()
         self.quantum.close()
         self.database.close()

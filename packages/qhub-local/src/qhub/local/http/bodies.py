@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain import (
     BadRequest,
@@ -24,7 +24,14 @@ from ..domain import (
     UnsupportedMediaType,
 )
 
-__all__ = ["read_form", "read_json_object", "read_model", "read_uploaded_file"]
+__all__ = [
+    "read_form",
+    "read_json_array",
+    "read_json_object",
+    "read_model",
+    "read_models",
+    "read_uploaded_file",
+]
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -50,6 +57,37 @@ async def read_json_object(
         DomainError: ``malformed`` for invalid JSON or a non-object,
             :class:`UnsupportedMediaType` or :class:`PayloadTooLarge` as configured.
     """
+    body = await _read_json(request, empty_is_object, malformed, json_media_type_only, max_bytes)
+    if not isinstance(body, dict):
+        raise malformed(f"the body must be a JSON object, not {type(body).__name__}")
+    return body
+
+
+async def read_json_array(
+    request: Request,
+    *,
+    malformed: type[DomainError] = Unprocessable,
+    json_media_type_only: bool = True,
+) -> list[Any]:
+    """The body as a JSON array (see :func:`read_json_object` for the arguments).
+
+    Raises:
+        DomainError: ``malformed`` for invalid JSON or a non-array; 415 and 413 as
+            :func:`read_json_object`.
+    """
+    body = await _read_json(request, False, malformed, json_media_type_only, None)
+    if not isinstance(body, list):
+        raise malformed(f"the body must be a JSON array, not {type(body).__name__}")
+    return body
+
+
+async def _read_json(
+    request: Request,
+    empty_is_object: bool,
+    malformed: type[DomainError],
+    json_media_type_only: bool,
+    max_bytes: int | None,
+) -> Any:
     if json_media_type_only:
         media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media_type != "application/json" and not media_type.endswith("+json"):
@@ -66,8 +104,6 @@ async def read_json_object(
         raise malformed(f"the body is not valid JSON: {exc}") from None
     except RecursionError:
         raise malformed(f"the body is nested more than {MAX_DEPTH} levels deep") from None
-    if not isinstance(body, dict):
-        raise malformed(f"the body must be a JSON object, not {type(body).__name__}")
     problem = _unstorable(body)
     if problem is not None:
         raise malformed(problem)
@@ -128,17 +164,36 @@ async def _body(request: Request, max_bytes: int | None) -> bytes:
     return bytes(raw)
 
 
-async def read_model(request: Request, model: type[Model]) -> Model:
+async def read_model(
+    request: Request, model: type[Model], *, json_media_type_only: bool = False
+) -> Model:
     """The body as a JSON object validated by a pydantic ``model``.
 
     Raises:
-        DomainError: 422, the body is not a JSON object.
+        DomainError: 422, the body is not a JSON object; 415 for another content type when
+            ``json_media_type_only``.
         RequestValidationError: the object doesn't fit the model (the error handler names
             each problem).
     """
-    body = await read_json_object(request, malformed=Unprocessable)
+    body = await read_json_object(
+        request, malformed=Unprocessable, json_media_type_only=json_media_type_only
+    )
     try:
         return model.model_validate(body)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from None
+
+
+async def read_models(request: Request, model: type[Model]) -> list[Model]:
+    """The body as a JSON array of objects, each validated by a pydantic ``model``.
+
+    Raises:
+        DomainError: 415 for a content type other than JSON; 422, not a JSON array.
+        RequestValidationError: an item doesn't fit the model (named by its index).
+    """
+    body = await read_json_array(request)
+    try:
+        return TypeAdapter(list[model]).validate_python(body)  # type: ignore[valid-type]
     except ValidationError as error:
         raise RequestValidationError(error.errors()) from None
 

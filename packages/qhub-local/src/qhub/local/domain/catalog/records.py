@@ -1,18 +1,46 @@
-"""Catalog records: the managed services the gateway serves, and where they are."""
+"""Catalog records: the services the gateway serves and where they are, what the Platform
+says about them, and the managed services built from uploaded sources with their builds."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from ..identity import Application, Subscription
 
-__all__ = ["LIFECYCLE", "CatalogEntry", "Service", "ServiceAddress", "SubscriptionView"]
+__all__ = [
+    "LIFECYCLE",
+    "Build",
+    "BuildLogLine",
+    "BuildStatus",
+    "BuildStep",
+    "CatalogEntry",
+    "Lifecycle",
+    "ManagedService",
+    "Service",
+    "ServiceAddress",
+    "ServiceDetails",
+    "Severity",
+    "SubscriptionView",
+    "Validation",
+]
 
-#: The lifecycle of every registered service: deployed, and callable by subscribed
-#: applications (not published to a marketplace).
-LIFECYCLE = "ACCESSIBLE"
+#: Where a service stands: created (a managed service not built yet), accessible (served to
+#: subscribed applications) or published (to the marketplace too).
+Lifecycle = Literal["CREATED", "ACCESSIBLE", "PUBLISHED"]
+
+#: The lifecycle of a served service that is not published.
+LIFECYCLE: Lifecycle = "ACCESSIBLE"
+
+#: A build's state, as the spec's ``BuildJobDto.status`` names it.
+BuildStatus = Literal["WORKING", "SUCCESS", "FAILURE"]
+#: What a build is doing: ``INIT`` unpacks and checks the workspace, ``BUILD_IMAGE`` makes
+#: its environment (a venv with its requirements), ``PUSH_IMAGE`` puts it in service.
+BuildStep = Literal["INIT", "BUILD_IMAGE", "PUSH_IMAGE", "UNKNOWN"]
+#: A build log line's severity.
+Severity = Literal["DEBUG", "NOTICE", "INFO", "WARNING", "ERROR"]
 
 
 @dataclass(frozen=True)
@@ -78,13 +106,61 @@ class Service:
 
 
 @dataclass(frozen=True)
+class ServiceDetails:
+    """What the Platform API says about a service besides its code (all optional).
+
+    Attributes:
+        display_name: shown instead of the name.
+        summary / description: text about the service.
+        contacts / links: ``ServiceContact`` and ``ServiceLink`` objects, as sent.
+        published: the publication scope (``PUBLIC`` or ``INTERNAL``) once published.
+        openapi: the OpenAPI document uploaded for the service (its text).
+    """
+
+    display_name: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    contacts: tuple[dict[str, Any], ...] = ()
+    links: tuple[dict[str, Any], ...] = ()
+    published: str | None = None
+    openapi: str | None = None
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
-    """A registered service as the Platform catalog lists it."""
+    """A service as the Platform catalog lists it.
+
+    Attributes:
+        service: its name, version and (once served) workspace.
+        organization_id: who owns it.
+        registered_at: when it was registered (``--service``) or created (managed).
+        lifecycle: ``CREATED`` until a managed service's first build succeeds, then
+            ``ACCESSIBLE``, or ``PUBLISHED`` once published.
+        details: display name, summary, contacts, … as the Platform API set them.
+        managed_service: the managed service's record (None for a ``--service`` one).
+    """
 
     service: Service
     organization_id: str
     registered_at: dt.datetime
-    lifecycle: str = LIFECYCLE
+    lifecycle: Lifecycle = LIFECYCLE
+    details: ServiceDetails = field(default_factory=ServiceDetails)
+    managed_service: ManagedService | None = None
+
+    @property
+    def managed(self) -> bool:
+        """Whether it was created through the Platform API (else with ``--service``)."""
+        return self.managed_service is not None
+
+    @property
+    def display_name(self) -> str:
+        """The display name, else the name."""
+        return self.details.display_name or self.service.name
+
+    @property
+    def served(self) -> bool:
+        """Whether the gateway runs it."""
+        return self.lifecycle != "CREATED"
 
 
 @dataclass(frozen=True)
@@ -94,3 +170,64 @@ class SubscriptionView:
     subscription: Subscription
     application: Application
     entry: CatalogEntry | None
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What a build found checking the workspace (the spec's ``ValidationResult``)."""
+
+    state: Literal["SUCCESS", "WARNING", "ERROR"]
+    summary: str
+    messages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Build:
+    """One build of a managed service from its uploaded source.
+
+    Attributes:
+        workspace: where the built workspace is (set once unpacked).
+    """
+
+    id: str
+    service_id: str
+    status: BuildStatus
+    step: BuildStep
+    created_at: dt.datetime
+    finished_at: dt.datetime | None = None
+    validation: Validation | None = None
+    workspace: Path | None = None
+
+
+@dataclass(frozen=True)
+class BuildLogLine:
+    """A line of a build's log."""
+
+    timestamp: dt.datetime
+    severity: Severity
+    message: str
+
+
+@dataclass(frozen=True)
+class ManagedService:
+    """A service created through the Platform API, built from a zipped workspace.
+
+    Attributes:
+        id: its id (the catalog's ``<context>-<name>``).
+        source_type: the source it was told to take (only ``file`` is built locally).
+        source_size: bytes of the uploaded source archive (None before an upload).
+        live_build: the build the gateway serves (None until one succeeded).
+        configuration: runtime and resource configurations and the pricing plan, as sent
+            (kept and shown, not enforced).
+    """
+
+    id: str
+    name: str
+    organization_id: str
+    version: str
+    created_at: dt.datetime
+    source_type: str = "file"
+    source_size: int | None = None
+    source_uploaded_at: dt.datetime | None = None
+    live_build: str | None = None
+    configuration: dict[str, Any] = field(default_factory=dict)

@@ -4,7 +4,8 @@ An application's subscriptions are stored with the application (identity), so th
 deleting it removes them in the same transaction; the catalog adds the rules about services:
 an application may subscribe only to a service its organization sees, and the gateway
 refuses (403) an application that is not subscribed to the service it calls. The Hub's
-default application is subscribed to every registered service.
+default application is subscribed to every registered service, and to every managed
+service of its organization once it is built.
 """
 
 from __future__ import annotations
@@ -86,9 +87,19 @@ class Subscriptions:
             )
 
     def subscribe_to_all(self, application_id: str) -> None:
-        """Subscribe an application to every registered service it isn't subscribed to."""
-        for service in self._catalog.all():
-            self._applications.ensure_subscribed(application_id, service.id)
+        """Subscribe an application to every served service it isn't subscribed to: every
+        registered one, and the managed ones of its organization."""
+        organization = self._applications.organization_of(application_id)
+        for entry in self._catalog.served_entries():
+            if not entry.managed or entry.organization_id == organization:
+                self._applications.ensure_subscribed(application_id, entry.service.id)
+
+    def subscribe_defaults(self, service_id: str, organization_id: str) -> None:
+        """Subscribe the Hub's default application (and the others it subscribes to every
+        service) to a managed service of their organization that is now served."""
+        for application_id in self._applications.subscribed_to_everything():
+            if self._applications.organization_of(application_id) == organization_id:
+                self._applications.ensure_subscribed(application_id, service_id)
 
     def _view(self, caller: Caller, subscription: Subscription) -> SubscriptionView:
         application = self._applications.get(caller, subscription.application_id)

@@ -30,6 +30,12 @@ SORTABLE = {
 }
 
 
+def _newest_first(sort: tuple[str, ...]) -> bool:
+    """Whether ``sort`` asks for the store's own order (newest first)."""
+    wanted = [part.replace(" ", "").lower() for part in sort]
+    return wanted in ([], ["createdat,desc"])
+
+
 class ExecutionHistory:
     """Every execution of an organization's applications.
 
@@ -53,6 +59,8 @@ class ExecutionHistory:
         Raises:
             BadRequest: an unknown sort property or direction, or a bad page or size.
         """
+        if query == ExecutionQuery() and _newest_first(paging.sort):
+            return self.newest(caller, paging)  # index-backed: a page whatever the store's size
         found = [e for e in self._store.of_organization(caller.organization_id) if query.matches(e)]
         return sorted_page(found, paging, SORTABLE)
 

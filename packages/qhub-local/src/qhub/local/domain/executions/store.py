@@ -115,7 +115,7 @@ class ExecutionStore:
         with self._database.reading() as db:
             rows = db.execute(
                 f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
-                " WHERE organization_id = ? ORDER BY created_at DESC",
+                " WHERE organization_id = ? ORDER BY created_at DESC, id DESC",
                 (organization_id,),
             ).fetchall()
         return [_execution(r) for r in rows]

@@ -226,3 +226,8 @@ class ApplicationStore:
         """Delete a subscription."""
         with self._database.transaction() as db:
             db.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+
+    @staticmethod
+    def delete_subscriptions_to(db: sqlite3.Connection, service_id: str) -> None:
+        """Delete every subscription to a service, inside the transaction that deletes it."""
+        db.execute("DELETE FROM subscriptions WHERE service_id = ?", (service_id,))

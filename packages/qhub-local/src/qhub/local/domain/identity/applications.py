@@ -10,7 +10,10 @@ sees none of it.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 import uuid
+from collections.abc import Callable
 
 from ..clock import utc_now
 from ..errors import Conflict, NotFound, Unauthorized, Unprocessable
@@ -277,6 +280,11 @@ class Applications:
             for s in self._store.subscriptions(caller.organization_id)
             if application_id in (None, s.application_id) and service_id in (None, s.service_id)
         ]
+
+    def subscriptions_remover(self, service_id: str) -> Callable[[sqlite3.Connection], None]:
+        """A step that deletes every subscription to a service, for the transaction that
+        deletes the service."""
+        return functools.partial(ApplicationStore.delete_subscriptions_to, service_id=service_id)
 
     def is_subscribed(self, application_id: str, service_id: str) -> bool:
         """Whether an application may call a service (the anonymous one may call any)."""

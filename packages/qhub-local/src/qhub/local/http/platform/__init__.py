@@ -1,10 +1,11 @@
 """The Platform API (``/qc-catalog``): organizations and members, applications with their
-access keys and subscriptions, the service catalog, service execution records, data pools
-and grants. Each request acts for the caller's organization (``X-OrganizationId`` or the
-token's own); another organization's resources answer 404.
+access keys and subscriptions, the service catalog and managed services built from uploaded
+sources, service execution records, data pools and grants. Each request acts for the
+caller's organization (``X-OrganizationId`` or the token's own); another organization's
+resources answer 404.
 
 Every other operation of ``spec/platform.json`` (algorithms, implementations, use cases,
-marketplace, billing, entitlements, service jobs, managed/external/workflow services,
+marketplace, billing, entitlements, service jobs, external/workflow services,
 notifications, …) is served by ``generic``: resources stored as the spec describes them.
 Not emulated: the parts each module names.
 """
@@ -20,6 +21,7 @@ from . import (
     datapools,
     executions,
     generic,
+    managed_services,
     organizations,
     services,
 )
@@ -33,6 +35,7 @@ HAND_WRITTEN = tuple(
         organizations,
         applications,
         services,
+        managed_services,
         executions,
         datapools,
         datapool_files,

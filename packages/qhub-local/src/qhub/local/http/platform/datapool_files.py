@@ -4,7 +4,7 @@ downloaded as a stream, deleted.
 
 An upload over the Hub's file size limit (``hub.datapools.files.max_file_bytes``) is
 answered 413 with nothing stored; so is any other failed upload (400, 404, 409): nothing of
-it stays. The rest of a refused body is read and dropped (up to :data:`DRAIN_LIMIT`), so the
+it stays. The rest of a refused body is read and dropped (``file_parts.drain``), so the
 client, still sending, gets the answer instead of a reset connection.
 """
 
@@ -16,22 +16,15 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from ...domain import DomainError, PayloadTooLarge
-from ...domain.datapools import FileUpload
+from ...domain import DomainError
 from ..deps import HubDep
 from .caller import PlatformCaller
 from .datapool_shapes import datapool_file_json
-from .datapool_upload import MultipartParser, PartContent, PartEnd, PartStart, boundary_of
+from .file_parts import drain, open_multipart, receive_file
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-#: What a multipart body may carry besides the file (part headers, other small fields).
-ENVELOPE_BYTES = 64 << 10
-#: How much of a refused body is still read (and dropped) before the answer.
-DRAIN_LIMIT = 1 << 30
-FIELD = "file"
 
 
 class LargeChunkFileResponse(FileResponse):
@@ -57,52 +50,17 @@ async def add_data_pool_file(
     """Upload a file into the pool, streamed to disk (maintainers; 409 for a name it has)."""
     try:
         upload = hub.datapools.files.upload(caller, id, filename)
-        boundary = boundary_of(request.headers.get("content-type", ""))
-        declared = request.headers.get("content-length", "")
-        limit = hub.datapools.files.max_file_bytes
-        if declared.isdigit() and int(declared) > limit + ENVELOPE_BYTES:
-            raise PayloadTooLarge(f"the body is {declared} bytes; a file may have {limit}")
     except DomainError:
-        await _drain(request)
+        await drain(request)
         raise
+    parser = await open_multipart(request, hub.datapools.files.max_file_bytes)
     try:
-        await _receive(request, upload, MultipartParser(boundary))
+        await receive_file(request, parser, upload.begin, upload.write)
         record = await run_in_threadpool(upload.commit)  # fsyncs the file: off the event loop
     except BaseException:
         upload.abort()
         raise
     return JSONResponse(datapool_file_json(record))
-
-
-async def _receive(request: Request, upload: FileUpload, parser: MultipartParser) -> None:
-    """Stream the body's ``file`` part into ``upload`` (other parts are skipped)."""
-    state = "before"  # -> "in" (the file part) -> "after"
-    try:
-        async for chunk in request.stream():
-            for event in parser.feed(chunk):
-                if isinstance(event, PartStart) and event.name == FIELD and state == "before":
-                    upload.begin(event.filename, event.content_type)
-                    state = "in"
-                elif isinstance(event, PartContent) and state == "in":
-                    upload.write(event.data)
-                elif isinstance(event, PartEnd) and state == "in":
-                    state = "after"
-        parser.close()
-    except DomainError:
-        await _drain(request)
-        raise
-
-
-async def _drain(request: Request) -> None:
-    """Read what is left of the body (up to :data:`DRAIN_LIMIT`) and drop it."""
-    left = DRAIN_LIMIT
-    try:
-        async for chunk in request.stream():
-            left -= len(chunk)
-            if left < 0:
-                return
-    except RuntimeError:  # the stream was consumed already
-        return
 
 
 @router.get("/datapools/{id}/files/{file_id}")

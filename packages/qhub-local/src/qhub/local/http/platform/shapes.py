@@ -34,6 +34,7 @@ __all__ = [
     "logs_json",
     "member_json",
     "organization_json",
+    "pricing_plan_json",
     "profile_json",
     "result_json",
     "search_result_json",
@@ -153,7 +154,16 @@ def access_key_json(key: AccessKey) -> dict[str, Any]:
     }
 
 
-def _pricing_plan_json(entry: CatalogEntry) -> dict[str, Any]:
+def pricing_plan_json(entry: CatalogEntry) -> dict[str, Any]:
+    """A ``PricingPlanDto``: the one a managed service was given, else free."""
+    managed = entry.managed_service
+    plan = managed.configuration.get("pricingPlan") if managed is not None else None
+    if isinstance(plan, dict):
+        return {
+            "id": f"{entry.service.definition_id}-{str(plan.get('type', 'FREE')).lower()}",
+            "type": plan.get("type"),
+            "profitPercentage": plan.get("profitPercentage"),
+        }
     return {"id": f"{entry.service.definition_id}-free", "type": "FREE", "profitPercentage": 0}
 
 
@@ -177,7 +187,7 @@ def subscription_json(view: SubscriptionView, role: Role | None, base_url: str) 
         "id": view.subscription.id,
         "application": application_json(view.application, role),
         "service": service,
-        "pricingPlan": _pricing_plan_json(entry) if entry is not None else None,
+        "pricingPlan": pricing_plan_json(entry) if entry is not None else None,
     }
 
 
@@ -190,7 +200,7 @@ def service_overview_json(entry: CatalogEntry) -> dict[str, Any]:
         "id": entry.service.id,
         "serviceDefinitionId": entry.service.definition_id,
         "name": entry.service.name,
-        "displayName": entry.service.name,
+        "displayName": entry.display_name,
         "type": SERVICE_TYPE,
         "lifecycle": entry.lifecycle,
         "createdAt": iso(entry.registered_at),
@@ -198,27 +208,34 @@ def service_overview_json(entry: CatalogEntry) -> dict[str, Any]:
 
 
 def service_json(entry: CatalogEntry, role: Role | None, base_url: str) -> dict[str, Any]:
-    """A ``ServiceDto`` with its one registered version."""
+    """A ``ServiceDto`` with its one version; a managed service's also with its source and
+    configurations (its gateway URL is the one it is served at once built)."""
     service = entry.service
-    definition = {
+    definition: dict[str, Any] = {
         "id": service.definition_id,
         "version": service.version,
         "name": service.name,
         "context": service.context,
+        "summary": entry.details.summary,
         "gatewayEndpoint": base_url + service.path,
         "type": SERVICE_TYPE,
-        "pricingPlans": [_pricing_plan_json(entry)],
+        "pricingPlans": [pricing_plan_json(entry)],
         "lifecycle": entry.lifecycle,
         "createdAt": iso(entry.registered_at),
     }
+    managed = entry.managed_service
+    if managed is not None:
+        definition["source"] = {"type": managed.source_type}
+        definition["configurations"] = managed.configuration.get("resourceConfigurations", [])
+        definition["runtimeConfiguration"] = managed.configuration.get("runtimeConfiguration")
     return {
         "currentUserPermission": role,
         "id": service.id,
         "name": service.name,
-        "displayName": service.name,
+        "displayName": entry.display_name,
         "serviceDefinitions": [definition],
-        "contacts": [],
-        "links": [],
+        "contacts": list(entry.details.contacts),
+        "links": list(entry.details.links),
     }
 
 
