@@ -174,12 +174,17 @@ def _idempotency_keys(api: str, spec: dict[str, Any]) -> None:
     ops = _ops(spec)
     for operation_id in IDEMPOTENT_CREATES[api]:
         operation = ops[operation_id][2]
+        # 422: the key came with another request; 409: a request carrying it is still
+        # being carried out after a long wait.
+        for status in ("409", "422"):
+            operation["responses"].setdefault(
+                status, {"$ref": f"#/components/responses/Error{status}"}
+            )
+        operation["responses"] = dict(sorted(operation["responses"].items()))
         parameters = operation.setdefault("parameters", [])
         if any(p["name"] == "Idempotency-Key" for p in parameters):
             continue
         parameters.append(copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER))
-        operation["responses"].setdefault("422", {"$ref": "#/components/responses/Error422"})
-        operation["responses"] = dict(sorted(operation["responses"].items()))
         _decide(
             operation,
             "Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the "
