@@ -542,7 +542,7 @@ def _signature(args: list[Argument]) -> str:
     for a in sorted(keyword_only, key=lambda a: not a.required):
         if a.required and not a.aliases:
             parts.append(f"{a.python}: {a.annotation}")
-        elif a.where == "query" or a.aliases:
+        elif a.where in ("query", "header") or a.aliases:
             annotation = (
                 a.annotation if "None" in a.annotation.split(" | ") else a.annotation + " | None"
             )
@@ -646,7 +646,13 @@ def _builder(
     if files:
         pairs = ", ".join(f"({json.dumps(a.wire)}, {a.python})" for a in files)
         call.append(f"files=_files({pairs})")
-    call.append("options=request_options")
+    options = "request_options"
+    for a in args:
+        if a.where == "header":
+            # The pipeline sends it (on every attempt) from the option of that name.
+            option = a.schema["x-request-option"]
+            options = f"_with_option({options}, {json.dumps(option)}, {a.python})"
+    call.append(f"options={options}")
     lines.append(f"    return ApiRequest({', '.join(call)})")
     return "\n".join(lines) + "\n"
 
@@ -720,6 +726,7 @@ from ..._core.operations import path_segments as _segments
 from ..._core.operations import query as _query
 from ..._core.operations import response_headers as _response_headers
 from ..._core.operations import url_or_bytes as _url_or_bytes
+from ..._core.operations import with_option as _with_option
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pagination import ListPage
 from ..._core.pipeline import ApiRequest

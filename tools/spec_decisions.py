@@ -85,6 +85,7 @@ def apply(api: str, spec: dict[str, Any]) -> None:
     _created(api, spec)
     _named_enums(spec)
     _pages(spec)
+    _idempotency_keys(api, spec)
 
 
 def _pascal(name: str) -> str:
@@ -139,6 +140,59 @@ def _pages(spec: dict[str, Any]) -> None:
             schema["x-python-page"] = items["$ref"].rsplit("/", 1)[-1]
 
 
+#: Operations that create billed work and take our ``Idempotency-Key`` extension header (not
+#: the vendor's: the Kipu Hub ignores it; the local Hub honours it). A data pool grant is left
+#: out: it is a signed token the Hub keeps no record of, so issuing a second one costs nothing.
+IDEMPOTENT_CREATES = {
+    "quantum": ["jobs.create_job", "sessions.create_session"],
+    "service": ["service_api.start_execution"],
+    "user": [],
+    "platform": [],
+}
+
+#: The header parameter, as the operations above declare it.
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    "x-python-name": "idempotency_key",
+    "x-request-option": "idempotency_key",
+    "x-qhub-extension": True,
+    "description": (
+        "Our extension (draft-ietf-httpapi-idempotency-key-header): the same key from the same "
+        "caller within 24 hours returns the resource the first request created, with the same "
+        "status, and starts nothing new; the same key with a different request is refused "
+        "(422). A Hub that does not honour it ignores it (the Kipu Hub does)."
+    ),
+}
+
+
+def _idempotency_keys(api: str, spec: dict[str, Any]) -> None:
+    """Declare ``Idempotency-Key`` on the operations that create work (idempotent: applying
+    it to a spec that has it changes nothing)."""
+    ops = _ops(spec)
+    for operation_id in IDEMPOTENT_CREATES[api]:
+        operation = ops[operation_id][2]
+        # 422: the key came with another request; 409: a request carrying it is still
+        # being carried out after a long wait.
+        for status in ("409", "422"):
+            operation["responses"].setdefault(
+                status, {"$ref": f"#/components/responses/Error{status}"}
+            )
+        operation["responses"] = dict(sorted(operation["responses"].items()))
+        parameters = operation.setdefault("parameters", [])
+        if any(p["name"] == "Idempotency-Key" for p in parameters):
+            continue
+        parameters.append(copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER))
+        _decide(
+            operation,
+            "Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the "
+            "client may resend the request after a failure that leaves its outcome unknown. "
+            "The local Hub honours it for 24 hours per caller; the Kipu Hub ignores it.",
+        )
+
+
 def _created(api: str, spec: dict[str, Any]) -> None:
     ops = _ops(spec)
     for operation_id in CREATED[api]:
@@ -168,7 +222,8 @@ def _uniform_errors(api: str, spec: dict[str, Any]) -> None:
 #: What each Quantum operation does, in our words (the method docstrings).
 QUANTUM_DESCRIPTIONS = {
     "jobs.create_job": (
-        "Submit a job; it starts PENDING. Never resent once it may have reached the Hub.\n\n"
+        "Submit a job; it starts PENDING. Never resent once it may have reached the Hub, "
+        "unless idempotency_key is given (a Hub that honours it then creates one job only).\n\n"
         "input is a CreateJobRequestInput_* model or a dict with a backendId key; qasm is the "
         "circuit as OpenQASM too, which the Hub shows as the job's normalized input. Optional "
         "arguments are left out of the request unless given (None sends null)."
@@ -277,7 +332,7 @@ SERVICE_DESCRIPTIONS = {
     "service_api.start_execution": (
         "Start an execution with request as the JSON body; it starts non-final. Not resent "
         "after it may have reached the gateway (that could start a second, billed execution) "
-        "unless request_options sets an idempotency_key."
+        "unless idempotency_key is given."
     ),
     "service_api.get_status": "The execution's current state.",
     "service_api.get_result": (

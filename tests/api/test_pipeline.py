@@ -13,6 +13,7 @@ import pytest
 from qhub.api.service import AsyncHubServiceClient, HubServiceClient
 from qhub.api.service.core.api_error import ApiError
 from qhub.api.service.errors import (
+    AmbiguousRequestError,
     ApiConnectionError,
     ApiTimeoutError,
     ConflictError,
@@ -42,7 +43,8 @@ def make_client(handler: Handler, **kwargs: Any) -> tuple[HubServiceClient, list
 
 
 def test_post_is_not_resent_after_a_server_error() -> None:
-    """A 500 on start_execution may have created billed work, so it is not resent."""
+    """A 500 on start_execution may have created billed work: not resent, and the error
+    says so (the 500's own error is its cause)."""
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -50,9 +52,13 @@ def test_post_is_not_resent_after_a_server_error() -> None:
         return httpx.Response(500, json={"message": "boom"})
 
     client, _ = make_client(handler)
-    with pytest.raises(InternalServerError):
+    with pytest.raises(AmbiguousRequestError, match="may or may not have been carried out") as e:
         client.service_api.start_execution(request={"a": 1})
     assert len(calls) == 1
+    assert e.value.status_code == 500 and e.value.method == "POST"
+    assert isinstance(e.value.response_error, InternalServerError)
+    assert e.value.__cause__ is e.value.response_error
+    assert "idempotency_key" in str(e.value) and "boom" in str(e.value)
 
 
 def test_post_with_idempotency_key_is_retried_with_the_same_key() -> None:

@@ -285,6 +285,8 @@ class HubServiceClient(_ServiceClientBase):
         secrets: dict[str, Any] | None = None,
         tags: list[str] | None = None,
         grants: list[DataPoolGrant] | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> HubServiceExecution:
         """Start an execution and return it (it starts PENDING).
 
@@ -292,10 +294,21 @@ class HubServiceClient(_ServiceClientBase):
         already has those keys; each grant's reference goes under ``grant.name``, replacing
         any value there. The caller's dict is never modified.
 
+        ``idempotency_key`` (our extension, sent as ``Idempotency-Key``) lets the client
+        resend the request after a failure that leaves unknown whether the execution
+        started; a gateway that honours it (the local Hub's) starts one execution for the
+        key. No key is made up for you: the Kipu Hub ignores the header, so there a resend
+        could start a second, billed execution. Use one key per execution you mean to
+        start, e.g. ``str(uuid.uuid4())``, and the same one if you call ``run`` again for it.
+
         Raises:
             TypeError: an argument has the wrong type.
-            ValueError: grants were asked for but no Platform client is available.
+            ValueError: grants were asked for but no Platform client is available, or the
+                key is not 1 to 255 visible ASCII characters.
             ApiError: the gateway or the Platform API refused.
+            AmbiguousRequestError: without a key, the execution may or may not have started
+                (the connection broke after the request was sent, or a 5xx answer); the
+                request was not resent.
             AuthenticationError: the token endpoint refused the access key.
         """
         body = self._body(request, secrets, tags)
@@ -303,7 +316,8 @@ class HubServiceClient(_ServiceClientBase):
             body[grant.name] = self._reference(grant).dict()
         from .execution import HubServiceExecution
 
-        execution = HubServiceExecution(self.api, self.api.start_execution(request=body))
+        started = self.api.start_execution(request=body, idempotency_key=idempotency_key)
+        execution = HubServiceExecution(self.api, started)
         execution._mark_started_here()
         return execution
 
@@ -409,6 +423,8 @@ class AsyncHubServiceClient(_ServiceClientBase):
         secrets: dict[str, Any] | None = None,
         tags: list[str] | None = None,
         grants: list[DataPoolGrant] | None = None,
+        *,
+        idempotency_key: str | None = None,
     ) -> AsyncHubServiceExecution:
         """Start an execution; see :meth:`HubServiceClient.run`."""
         body = self._body(request, secrets, tags)
@@ -416,7 +432,8 @@ class AsyncHubServiceClient(_ServiceClientBase):
             body[grant.name] = (await self._reference(grant)).dict()
         from .execution import AsyncHubServiceExecution
 
-        execution = AsyncHubServiceExecution(self.api, await self.api.start_execution(request=body))
+        started = await self.api.start_execution(request=body, idempotency_key=idempotency_key)
+        execution = AsyncHubServiceExecution(self.api, started)
         execution._mark_started_here()
         return execution
 

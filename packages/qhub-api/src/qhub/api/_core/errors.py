@@ -20,8 +20,12 @@ Everything the clients raise on purpose derives from :class:`HubError`::
     │   └── RedirectError             a 3xx not followed: a loop, too many hops, or one that
     │                                 would turn a POST/PUT/PATCH/DELETE into a GET
     ├── ApiConnectionError            no response (also an ``httpx.TransportError``)
-    │   └── ApiTimeoutError           the request timed out (also an ``httpx.TimeoutException``);
-    │                                 ``deadline`` is set when the call's total budget ran out
+    │   ├── ApiTimeoutError           the request timed out (also an ``httpx.TimeoutException``);
+    │   │                             ``deadline`` is set when the call's total budget ran out
+    │   └── AmbiguousRequestError     a POST/PATCH without an idempotency key may or may not
+    │       │                         have been carried out (a broken connection after it was
+    │       │                         sent, or a 500/502/504/408 answer); it was not resent
+    │       └── AmbiguousTimeoutError the same after a timeout (also an ``ApiTimeoutError``)
     └── WaitTimeoutError              a waiter gave up (also a builtin ``TimeoutError``)
 
 Status errors are mapped by status code alone, whatever the body looks like, in
@@ -38,6 +42,8 @@ from typing import Any
 import httpx
 
 __all__ = [
+    "AmbiguousRequestError",
+    "AmbiguousTimeoutError",
     "ApiConnectionError",
     "ApiError",
     "ApiTimeoutError",
@@ -430,6 +436,99 @@ class ApiTimeoutError(ApiConnectionError, httpx.TimeoutException):
     ) -> None:
         super().__init__(message, request=request)
         self.deadline = deadline
+
+
+class AmbiguousRequestError(ApiConnectionError):
+    """A request that may create something (a POST or PATCH without an idempotency key) may
+    or may not have been carried out, and it was not resent: resending could start a second,
+    billed job or execution.
+
+    Raised when the connection broke after the request was sent (a reset, a truncated or
+    malformed answer; a timeout raises :class:`AmbiguousTimeoutError`), or when the answer
+    was a 500, 502, 504 or 408, which do not say whether the work was done. A 429 or 503
+    carrying ``Retry-After`` is a refusal, not an ambiguity: such a request is resent.
+
+    To make the call safe to retry, give it an idempotency key: ``idempotency_key=`` on
+    ``jobs.create_job``, ``sessions.create_session``, ``service_api.start_execution`` and
+    ``HubServiceClient.run``, or ``request_options={"idempotency_key": key}`` on any call.
+    The client then resends it under its retry policy and deadline, with the same key on
+    every attempt, and a Hub that honours the key creates one resource for all of them. The
+    local Hub honours it; the Kipu Hub ignores it today, so there look the resource up (by a
+    tag you gave it, say) before submitting again.
+
+    Attributes:
+        method: the request's method.
+        url: the request's URL, without its query.
+        status_code: the answer's status; ``None`` when the connection broke.
+        response_error: the error that answer maps to (also ``__cause__``), when there was one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        status_code: int | None = None,
+        response_error: ApiError | None = None,
+    ) -> None:
+        super().__init__(message, request=request)
+        self.method = request.method if request is not None else None
+        self.url = str(request.url.copy_with(query=None)) if request is not None else None
+        self.status_code = status_code
+        self.response_error = response_error
+
+
+class AmbiguousTimeoutError(AmbiguousRequestError, ApiTimeoutError):
+    """An :class:`AmbiguousRequestError` after a timeout (the call's ``deadline``, when it was
+    the total budget that ran out, is set as on :class:`ApiTimeoutError`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        AmbiguousRequestError.__init__(self, message, request=request)
+        self.deadline = deadline
+
+
+_REMEDY = (
+    "it was not resent, since doing so could create a second one. Give the call an "
+    "idempotency_key to let the client resend it safely (a Hub that honours the key creates "
+    "one resource per key), or look the resource up before submitting again"
+)
+
+
+def ambiguous_from_transport(
+    error: httpx.TransportError, *, deadline: float | None = None
+) -> AmbiguousRequestError:
+    """The ambiguity error for a transport failure after a POST/PATCH may have been sent."""
+    plain = error_from_transport(error, deadline=deadline)
+    request = plain.request if _has_request(plain) else None
+    message = f"{plain}; the request may or may not have been carried out: {_REMEDY}"
+    if isinstance(plain, ApiTimeoutError):
+        return AmbiguousTimeoutError(message, request=request, deadline=plain.deadline)
+    return AmbiguousRequestError(message, request=request)
+
+
+def ambiguous_from_response(error: ApiError, request: httpx.Request) -> AmbiguousRequestError:
+    """The ambiguity error for a 5xx/408 answer to a POST/PATCH without an idempotency key."""
+    where = f"{request.method} {request.url.copy_with(query=None)}"
+    return AmbiguousRequestError(
+        f"{where}: {error}; the request may or may not have been carried out: {_REMEDY}",
+        request=request,
+        status_code=error.status_code,
+        response_error=error,
+    )
+
+
+def _has_request(error: httpx.TransportError) -> bool:
+    try:
+        error.request  # noqa: B018 - httpx raises when the error carries none
+    except RuntimeError:
+        return False
+    return True
 
 
 def error_from_transport(

@@ -30,17 +30,18 @@ import datetime as dt
 import functools
 import inspect
 import json
+import re
 import sys
 import typing
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 import httpx
 from pydantic import BaseModel
 
 from .arguments import one_of
 from .encoding import file_part, path_segment, require_id
-from .options import NOT_GIVEN, NotGiven
+from .options import NOT_GIVEN, NotGiven, RequestOptions
 from .pipeline import ApiRequest, AsyncPipeline, SyncPipeline
 from .streams import AsyncByteStream, ByteStream
 
@@ -458,6 +459,34 @@ def path_segments(value: object, name: str) -> str:
     """
     text = require_id(value, name)
     return "/".join(path_segment(part, name) for part in text.strip("/").split("/"))
+
+
+def with_option(
+    options: RequestOptions | None, name: str, value: str | None
+) -> RequestOptions | None:
+    """``request_options`` with an argument the pipeline carries as the option of that name
+    (``idempotency_key=`` → ``request_options["idempotency_key"]``, sent as a header on
+    every attempt). ``None`` adds nothing.
+
+    Raises:
+        TypeError: the value is not a string.
+        ValueError: it is not 1 to 255 visible ASCII characters, or ``request_options``
+            holds another value for it.
+    """
+    if value is None:
+        return options
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
+    if not _HEADER_TOKEN.fullmatch(value):
+        raise ValueError(f"{name} must be 1 to 255 visible ASCII characters (no spaces)")
+    given = (options or {}).get(name)
+    if given is not None and given != value:
+        raise ValueError(f"{name} was given twice: as an argument and in request_options")
+    return cast(RequestOptions, {**(options or {}), name: value})
+
+
+#: What a header value carried by :func:`with_option` may be (an idempotency key).
+_HEADER_TOKEN = re.compile(r"[\x21-\x7e]{1,255}")
 
 
 def response_headers(response: httpx.Response) -> dict[str, str]:

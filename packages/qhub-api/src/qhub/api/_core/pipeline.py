@@ -24,6 +24,11 @@ at the caller's pace, each read bounded by ``timeout`` but not the whole downloa
 injected ``httpx_client`` without ``timeout`` keeps its own per-operation timeouts and the
 call has no total deadline.
 
+Retries follow :mod:`.retry`. A POST or PATCH without an idempotency key is never resent
+after it may have been carried out: a broken connection after it was sent, or a 500, 502,
+504 or 408 answer, raises :class:`AmbiguousRequestError` (with a key, the same failures are
+retried like any other, the key sent on every attempt).
+
 Redirects (when ``follow_redirects``): GET and HEAD follow any redirect, and credentials
 never go to another origin; other methods follow only a 307 or 308 to the same origin (the
 method and body are kept). A 301/302/303 answer to a POST, PUT, PATCH or DELETE, a 307/308
@@ -54,6 +59,8 @@ from .errors import (
     ApiError,
     ParsingError,
     RedirectError,
+    ambiguous_from_response,
+    ambiguous_from_transport,
     error_from_response,
     error_from_transport,
 )
@@ -184,11 +191,19 @@ def _past_deadline(error: httpx.TransportError, deadline: Deadline | None) -> bo
     return deadline.expired(slack)
 
 
-def _transport_error(error: httpx.TransportError, deadline: Deadline | None) -> ApiConnectionError:
-    if _past_deadline(error, deadline):
-        assert deadline is not None
-        return error_from_transport(error, deadline=deadline.seconds)
-    return error_from_transport(error)
+def _transport_error(
+    error: httpx.TransportError, deadline: Deadline | None, *, ambiguous: bool = False
+) -> ApiConnectionError:
+    """Our error for a failed attempt; ``ambiguous`` when the request may have been carried
+    out and is not resent (:class:`AmbiguousRequestError`)."""
+    seconds = deadline.seconds if deadline is not None and _past_deadline(error, deadline) else None
+    if ambiguous:
+        return ambiguous_from_transport(error, deadline=seconds)
+    return error_from_transport(error, deadline=seconds)
+
+
+def _has_key(options: RequestOptions) -> bool:
+    return bool(options.get("idempotency_key"))
 
 
 def _release_deadline(response: httpx.Response) -> None:
@@ -285,11 +300,27 @@ class _PipelineBase:
         if attempt >= self._max_retries(options):
             return None
         if not self.retry.should_retry_status(
-            call.method, response.status_code, idempotency_key="idempotency_key" in options
+            call.method,
+            response.status_code,
+            idempotency_key=_has_key(options),
+            headers=response.headers,
         ):
             return None
         delay = self.retry.delay(attempt, response.headers)
         return self._within_deadline(call, f"HTTP {response.status_code}", delay, deadline)
+
+    def _failure(
+        self,
+        call: ApiRequest[Any],
+        error: httpx.TransportError,
+        options: RequestOptions,
+        deadline: Deadline | None,
+    ) -> ApiConnectionError:
+        """The error to raise for a failed attempt that is not retried."""
+        ambiguous = self.retry.is_ambiguous_error(
+            call.method, error, idempotency_key=_has_key(options)
+        )
+        return _transport_error(error, deadline, ambiguous=ambiguous)
 
     def _retry_delay_for_error(
         self,
@@ -302,9 +333,7 @@ class _PipelineBase:
         """Seconds to wait before retrying after a transport failure, or ``None`` to raise."""
         if attempt >= self._max_retries(options) or _past_deadline(error, deadline):
             return None
-        if not self.retry.should_retry_error(
-            call.method, error, idempotency_key="idempotency_key" in options
-        ):
+        if not self.retry.should_retry_error(call.method, error, idempotency_key=_has_key(options)):
             return None
         return self._within_deadline(
             call, type(error).__name__, self.retry.delay(attempt), deadline
@@ -418,10 +447,15 @@ class _PipelineBase:
             body = content.decode("utf-8", errors="replace")
         return error_from_response(response.status_code, response.headers, body)
 
-    def _parse(self, call: ApiRequest[T], response: httpx.Response) -> T:
+    def _parse(self, call: ApiRequest[T], response: httpx.Response, options: RequestOptions) -> T:
         content = response.content
         if not response.is_success:
-            raise self._error(response, content)
+            error = self._error(response, content)
+            if self.retry.is_ambiguous_status(
+                call.method, response.status_code, idempotency_key=_has_key(options)
+            ):
+                raise ambiguous_from_response(error, response.request) from error
+            raise error
         if call.parse is not None:
             return call.parse(response)
         if call.response_type is None:
@@ -470,10 +504,12 @@ class SyncPipeline(_PipelineBase):
                 :class:`RedirectError` for a redirect that is not followed.
             ApiConnectionError: no response (``ApiTimeoutError`` for timeouts, with
                 ``deadline`` set when the call's total timeout ran out).
+            AmbiguousRequestError: a POST or PATCH without an idempotency key may or may
+                not have been carried out; it was not resent.
         """
         options = options or {}
         response = self._send(call, options, self._budget(options), stream=False)
-        return self._parse(call, response)
+        return self._parse(call, response, options)
 
     def request_raw(
         self,
@@ -484,7 +520,7 @@ class SyncPipeline(_PipelineBase):
         """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
         options = options or {}
         response = self._send(call, options, self._budget(options), stream=False)
-        return wrap(response, self._parse(call, response))
+        return wrap(response, self._parse(call, response, options))
 
     def stream(self, call: ApiRequest[Any], options: RequestOptions | None = None) -> ByteStream:
         """Send the call now and return its body as a byte stream (errors raise here).
@@ -520,7 +556,7 @@ class SyncPipeline(_PipelineBase):
             except httpx.TransportError as exc:
                 delay = self._retry_delay_for_error(call, exc, options, attempt, deadline)
                 if delay is None:
-                    raise _transport_error(exc, deadline) from exc
+                    raise self._failure(call, exc, options, deadline) from exc
                 self._log_retry(call, type(exc).__name__, delay, attempt)
             else:
                 delay = self._retry_delay_for_response(call, response, options, attempt, deadline)
@@ -614,7 +650,7 @@ class AsyncPipeline(_PipelineBase):
         """Send the call (with retries) and parse the response; as :meth:`SyncPipeline.request`."""
         options = options or {}
         response = await self._send(call, options, self._budget(options), stream=False)
-        return self._parse(call, response)
+        return self._parse(call, response, options)
 
     async def request_raw(
         self,
@@ -625,7 +661,7 @@ class AsyncPipeline(_PipelineBase):
         """As :meth:`request`, but ``wrap(response, result)`` is returned (status and headers)."""
         options = options or {}
         response = await self._send(call, options, self._budget(options), stream=False)
-        return wrap(response, self._parse(call, response))
+        return wrap(response, self._parse(call, response, options))
 
     def stream(
         self, call: ApiRequest[Any], options: RequestOptions | None = None
@@ -670,7 +706,7 @@ class AsyncPipeline(_PipelineBase):
             except httpx.TransportError as exc:
                 delay = self._retry_delay_for_error(call, exc, options, attempt, deadline)
                 if delay is None:
-                    raise _transport_error(exc, deadline) from exc
+                    raise self._failure(call, exc, options, deadline) from exc
                 self._log_retry(call, type(exc).__name__, delay, attempt)
             else:
                 delay = self._retry_delay_for_response(call, response, options, attempt, deadline)

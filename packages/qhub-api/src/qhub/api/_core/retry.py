@@ -1,9 +1,15 @@
 """When to retry and how long to wait: small pure decisions, patchable in one place.
 
 Retried: connection failures, timeouts, 408, 429 and 5xx. Never 409. A request that may
-create billed work (POST, PATCH) is resent only when it provably never reached the server
-(the connection could not be made) unless the caller attached an idempotency key, which is
-then reused on every attempt.
+create billed work (POST, PATCH) is resent only when it provably was not carried out: the
+connection could not be made, or the answer was a 429 or 503 with ``Retry-After`` (the
+server refused it and asks for it again later) — unless the caller attached an idempotency
+key, which is then reused on every attempt and makes every retryable failure retryable.
+
+Without a key, a failure that leaves the outcome of such a request unknown is ambiguous
+(:meth:`RetryPolicy.is_ambiguous_error`, :meth:`RetryPolicy.is_ambiguous_status`): the
+connection broke after the request was sent, or the answer was a 500, 502, 504 or 408. The
+pipeline raises :class:`~.errors.AmbiguousRequestError` for those instead of resending.
 """
 
 from __future__ import annotations
@@ -21,6 +27,13 @@ __all__ = ["RetryPolicy"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRYABLE_STATUSES = frozenset({408, 429})
+#: Answers that refuse a request before carrying it out, when they carry ``Retry-After``:
+#: rate limited (RFC 6585) or unavailable (RFC 9110 15.6.4), "ask again later".
+REFUSED_STATUSES = frozenset({429, 503})
+#: Answers that say nothing of whether a request was carried out: the server failed (500),
+#: a gateway got no valid answer or none in time from it (502, 504), or it gave up waiting
+#: for the rest of the request (408; a proxy may send it after forwarding).
+AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 504})
 # The request never left the client: safe to resend whatever the method.
 NOT_SENT_ERRORS: tuple[type[Exception], ...] = (
     httpx.ConnectError,
@@ -34,7 +47,12 @@ MAYBE_SENT_ERRORS: tuple[type[Exception], ...] = (
     httpx.ReadError,
     httpx.WriteError,
     httpx.RemoteProtocolError,
+    httpx.TimeoutException,  # the call's deadline cut an attempt short (``DeadlinePassed``)
 )
+
+
+def _asks_again(headers: Mapping[str, str]) -> bool:
+    return "retry-after" in headers or "retry-after-ms" in headers
 
 
 @dataclass
@@ -52,10 +70,20 @@ class RetryPolicy:
     jitter: Callable[[], float] = field(default=random.random)
     clock: Callable[[], float] = field(default=time.time)
 
-    def should_retry_status(self, method: str, status_code: int, *, idempotency_key: bool) -> bool:
-        """Whether a response with this status is worth another attempt."""
+    def should_retry_status(
+        self,
+        method: str,
+        status_code: int,
+        *,
+        idempotency_key: bool,
+        headers: Mapping[str, str] | None = None,
+    ) -> bool:
+        """Whether a response with this status is worth another attempt (``headers``: the
+        response's, which tell a refusal asking to be repeated from other answers)."""
         if status_code not in RETRYABLE_STATUSES and status_code < 500:
             return False
+        if status_code in REFUSED_STATUSES and headers is not None and _asks_again(headers):
+            return True
         return self._may_resend(method, idempotency_key)
 
     def should_retry_error(self, method: str, error: Exception, *, idempotency_key: bool) -> bool:
@@ -63,6 +91,20 @@ class RetryPolicy:
         if isinstance(error, NOT_SENT_ERRORS):
             return True
         return isinstance(error, MAYBE_SENT_ERRORS) and self._may_resend(method, idempotency_key)
+
+    def is_ambiguous_error(self, method: str, error: Exception, *, idempotency_key: bool) -> bool:
+        """Whether this transport failure leaves unknown if a request that may create work
+        was carried out (it may have been sent; no key makes a resend safe)."""
+        return (
+            isinstance(error, MAYBE_SENT_ERRORS)
+            and not isinstance(error, NOT_SENT_ERRORS)
+            and not self._may_resend(method, idempotency_key)
+        )
+
+    def is_ambiguous_status(self, method: str, status_code: int, *, idempotency_key: bool) -> bool:
+        """Whether this answer leaves unknown if a request that may create work was carried
+        out (see :data:`AMBIGUOUS_STATUSES`)."""
+        return status_code in AMBIGUOUS_STATUSES and not self._may_resend(method, idempotency_key)
 
     @staticmethod
     def _may_resend(method: str, idempotency_key: bool) -> bool:

@@ -19,6 +19,7 @@ from ..domain.catalog import Service
 from ..domain.executions import Execution, LogLine, execution_request, names_data_pools
 from .bodies import read_json_object
 from .deps import GatewayApplication, HubDep
+from .idempotency import created_response, keyed_request
 from .wire import iso
 
 __all__ = ["router"]
@@ -95,19 +96,24 @@ async def start_execution(
 
     The reserved keys ``input`` and ``inputDataRefs`` are read as
     :mod:`qhub.local.domain.executions.reserved` describes (400 when malformed); an execution
-    whose data pool grants are refused is answered FAILED.
+    whose data pool grants are refused is answered FAILED. With an ``Idempotency-Key``, the
+    execution an earlier request started with it, if any.
     """
     body = await read_json_object(
         request, json_media_type_only=True, max_bytes=request.app.state.max_body_bytes
     )
+    key = keyed_request(request, body)
     asked = execution_request(body)
-    if names_data_pools(asked):  # off the event loop: read-only pools' files are copied
-        execution = await run_in_threadpool(hub.executions.start, service, application_id, asked)
+    # Off the event loop when read-only pools' files are copied, or when the request may
+    # wait for another one carrying its key.
+    if key is not None or names_data_pools(asked):
+        created = await run_in_threadpool(hub.executions.start, service, application_id, asked, key)
     else:
-        execution = hub.executions.start(service, application_id, asked)
-    return JSONResponse(
+        created = hub.executions.start(service, application_id, asked)
+    execution = created.resource
+    return created_response(
         execution_json(execution, service),
-        status_code=201,
+        created,
         headers={"Location": f"{_base(request, service)}/{execution.id}"},
     )
 

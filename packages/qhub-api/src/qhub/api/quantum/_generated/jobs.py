@@ -23,6 +23,7 @@ from ..._core.operations import (
 )
 from ..._core.operations import json_body as _body
 from ..._core.operations import query as _query
+from ..._core.operations import with_option as _with_option
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pipeline import ApiRequest
 from . import models as _m
@@ -103,6 +104,7 @@ def create_job(
     | _m.CreateJobRequestInput_AwsIonqForte
     | _m.CreateJobRequestInput_AwsSimSv1
     | _m.CreateJobRequestInput_AwsRigettiCepheus,
+    idempotency_key: str | None = None,
     name: str | NotGiven | None = NOT_GIVEN,
     input_format: str | NotGiven | None = NOT_GIVEN,
     input_params: _m.CreateJobRequestInputParams_AqtQpuIbex
@@ -140,13 +142,18 @@ def create_job(
 ) -> ApiRequest[_m.Job]:
     """Create job.
 
-    Submit a job; it starts PENDING. Never resent once it may have reached the Hub.
+    Submit a job; it starts PENDING. Never resent once it may have reached the Hub, unless
+    idempotency_key is given (a Hub that honours it then creates one job only).
 
     input is a CreateJobRequestInput_* model or a dict with a backendId key; qasm is the circuit
     as OpenQASM too, which the Hub shows as the job's normalized input. Optional arguments
     are left out of the request unless given (None sends null).
 
     ``POST /jobs``
+
+    Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
+    resend the request after a failure that leaves its outcome unknown. The local Hub
+    honours it for 24 hours per caller; the Kipu Hub ignores it.
     """
     return ApiRequest(
         "POST",
@@ -164,7 +171,7 @@ def create_job(
             ("session_id", session_id),
             ("sdk_provider", sdk_provider),
         ),
-        options=request_options,
+        options=_with_option(request_options, "idempotency_key", idempotency_key),
     )
 
 

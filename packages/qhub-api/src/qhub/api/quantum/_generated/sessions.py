@@ -20,6 +20,7 @@ from ..._core.operations import (
     alias,
 )
 from ..._core.operations import json_body as _body
+from ..._core.operations import with_option as _with_option
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pipeline import ApiRequest
 from . import models as _m
@@ -41,6 +42,7 @@ def create_session(
     *,
     backend_id: str,
     mode: str,
+    idempotency_key: str | None = None,
     ttl: int | NotGiven | None = NOT_GIVEN,
     metadata: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
     provider: str | NotGiven | None = NOT_GIVEN,
@@ -57,6 +59,9 @@ def create_session(
 
     Takes tags, as seeds 002 and 004 document (the vendor has none); provider is optional, since
     the backend id names it.
+    Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
+    resend the request after a failure that leaves its outcome unknown. The local Hub
+    honours it for 24 hours per caller; the Kipu Hub ignores it.
     """
     return ApiRequest(
         "POST",
@@ -71,7 +76,7 @@ def create_session(
             ("sdk_provider", sdk_provider),
             ("tags", tags),
         ),
-        options=request_options,
+        options=_with_option(request_options, "idempotency_key", idempotency_key),
     )
 
 

@@ -62,6 +62,7 @@ def _create_job(
     backend_id: str,
     shots: int,
     input: CreateJobRequestInput | Mapping[str, Any],
+    idempotency_key: str | None = None,
     name: str | NotGiven | None = NOT_GIVEN,
     input_format: str | NotGiven | None = NOT_GIVEN,
     input_params: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
@@ -71,7 +72,8 @@ def _create_job(
     sdk_provider: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[Job]:
-    """Submit a job; it starts PENDING. Never resent once it may have reached the Hub.
+    """Submit a job; it starts PENDING. Never resent once it may have reached the Hub,
+    unless ``idempotency_key`` is given.
 
     Args:
         backend_id: where to run (``client.backends.get_backends()`` lists them).
@@ -79,6 +81,11 @@ def _create_job(
         input: a ``CreateJobRequestInput_*`` model or a dict with a ``backendId`` key.
         qasm: the circuit as OpenQASM too (a :class:`QasmCircuit` or a dict), which the
             Hub shows as the job's normalized input.
+        idempotency_key: sent as ``Idempotency-Key`` on every attempt (our extension):
+            a Hub that honours it (the local Hub does; the Kipu Hub does not yet) creates
+            one job for any number of requests with the same key and input, so the call
+            may be resent after a failure that leaves its outcome unknown. Use a new key
+            (``str(uuid.uuid4())``) per job, and the same one when you retry it yourself.
         name / input_format / input_params / tags / session_id / sdk_provider: optional;
             left out of the request unless given (``None`` sends ``null``).
 
@@ -86,6 +93,9 @@ def _create_job(
         TypeError / ValueError: a bad argument, before anything is sent.
         UnprocessableEntityError: the Hub refused the input (the message says why).
         NotFoundError: unknown backend.
+        AmbiguousRequestError: without ``idempotency_key``, the request may or may not have
+            created a job (the connection broke after it was sent, or a 5xx answer); it
+            was not resent.
 
     ``POST /jobs``
     """
@@ -96,6 +106,7 @@ def _create_job(
         backend_id=backend_id,
         shots=shots,
         input=input_to_wire(input),
+        idempotency_key=idempotency_key,
         name=name,
         input_format=input_format,
         input_params=input_params,

@@ -20,6 +20,7 @@ from ..._core.operations import (
     StreamOperation,
     SyncApiResource,
 )
+from ..._core.operations import with_option as _with_option
 from ..._core.options import RequestOptions
 from ..._core.pipeline import ApiRequest
 from . import models as _m
@@ -118,18 +119,29 @@ def get_status(
 
 
 def start_execution(
-    *, request: Mapping[str, Any], request_options: RequestOptions | None = None
+    *,
+    request: Mapping[str, Any],
+    idempotency_key: str | None = None,
+    request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceExecution]:
     """Start execution.
 
     Start an execution with request as the JSON body; it starts non-final. Not resent after it
     may have reached the gateway (that could start a second, billed execution) unless
-    request_options sets an idempotency_key.
+    idempotency_key is given.
 
     ``POST /``
+
+    Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
+    resend the request after a failure that leaves its outcome unknown. The local Hub
+    honours it for 24 hours per caller; the Kipu Hub ignores it.
     """
     return ApiRequest(
-        "POST", "", response_type=_m.ServiceExecution, body=request, options=request_options
+        "POST",
+        "",
+        response_type=_m.ServiceExecution,
+        body=request,
+        options=_with_option(request_options, "idempotency_key", idempotency_key),
     )
 
 

@@ -29,13 +29,14 @@ from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
 from ..datapools import DataPools, GrantRefused
 from ..errors import NotFound
+from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
 from ..identity import Applications, Organizations
 from .entrypoint import entrypoint_parameters
 from .mounts import pool_mounts
 from .outputs import append_log, iter_logs, plain_file_name, result_file, result_view
 from .records import Execution, ExecutionRequest, LogLine, ResultView
 from .reserved import data_pool_references, service_arguments
-from .store import ExecutionStore
+from .store import KEYS, ExecutionStore
 
 #: One line per state change of an execution (never its request, secrets or token).
 log = logging.getLogger("qhub.local.executions")
@@ -96,6 +97,7 @@ class Executions:
         root.mkdir(parents=True, exist_ok=True)
         #: The Quantum API's URL, given to executions as ``KQH_QUANTUM_API_URL`` once known.
         self.quantum_url: str | None = None
+        self._once = IdempotentCreation(KEYS, store.reading)
 
     def recover_interrupted(self) -> None:
         """Executions a previous Hub process left unfinished end FAILED, with a log line why."""
@@ -107,15 +109,45 @@ class Executions:
                     "The local Hub stopped while this execution was pending or running.",
                 )
 
-    def start(self, service: Service, application_id: str, request: ExecutionRequest) -> Execution:
+    def start(
+        self,
+        service: Service,
+        application_id: str,
+        request: ExecutionRequest,
+        key: KeyedRequest | None = None,
+    ) -> Created[Execution]:
         """Record and start an execution of ``service``; one whose data pool grants are
         refused is recorded FAILED (and never runs).
+
+        With ``key``, an execution of this service the application started with the same
+        key and request in the last 24 hours is returned instead (``replayed``), and
+        nothing starts; a request carrying a key another one is still carrying out waits
+        for it (see :mod:`..idempotency`).
 
         Raises:
             Forbidden: the application is not subscribed to the service.
             BadRequest: a data pool is named by a key that is not a plain name, or twice.
+            KeyReused: the key came with a different request.
         """
         self._subscriptions.require(application_id, service)
+        scoped = (
+            None
+            if key is None
+            else IdempotencyKey.of(application_id, key, "start_execution", service.path)
+        )
+        return self._once.create(
+            scoped,
+            lambda: self._start(service, application_id, request, scoped),
+            lambda execution_id: self.get(service, application_id, execution_id),
+        )
+
+    def _start(
+        self,
+        service: Service,
+        application_id: str,
+        request: ExecutionRequest,
+        key: IdempotencyKey | None,
+    ) -> Execution:
         organization_id = self._applications.organization_of(application_id)
         if organization_id is None:
             raise NotFound(f"no application {application_id!r}")
@@ -134,7 +166,7 @@ class Executions:
             tags=list(request.tags),
             organization_id=organization_id,
         )
-        self._store.add(execution)
+        self._store.add(execution, key)
         for note in notes:
             append_log(workdir, "WARNING", note)
         try:

@@ -1,4 +1,5 @@
-"""The executions context's table."""
+"""The executions context's tables: executions, and the idempotency keys they were started
+under (:mod:`..idempotency`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from ..idempotency import IdempotencyKey, KeyTable
 from ..store import Database
 from .records import Execution
 
@@ -20,6 +23,8 @@ CREATE TABLE IF NOT EXISTS executions (
 CREATE INDEX IF NOT EXISTS executions_by_owner
     ON executions (service, application_id, created_at);
 """
+#: The keys executions were started under.
+KEYS = KeyTable("execution_idempotency_keys")
 COLUMNS = (
     "id, service, application_id, status, created_at, started_at, ended_at, tags, workdir,"
     " COALESCE(organization_id, '')"
@@ -67,12 +72,23 @@ class ExecutionStore:
     """Reads and writes of the ``executions`` table."""
 
     def __init__(self, database: Database) -> None:
-        database.create_tables(SCHEMA, _migrate)
+        database.create_tables(SCHEMA + KEYS.ddl, _migrate)
         self._database = database
 
-    def add(self, execution: Execution) -> None:
-        """Record a new execution."""
+    def reading(self) -> Any:
+        """A read of the executions' tables (the idempotency rule looks its keys up with it)."""
+        return self._database.reading()
+
+    def add(self, execution: Execution, key: IdempotencyKey | None = None) -> None:
+        """Record a new execution; with ``key``, the key it was started under, in the same
+        transaction.
+
+        Raises:
+            sqlite3.IntegrityError: ``key`` is taken (nothing is recorded).
+        """
         with self._database.transaction() as db:
+            if key is not None:
+                KEYS.record(db, key, execution.id)
             db.execute(
                 "INSERT INTO executions (id, service, application_id, status, created_at,"
                 " started_at, ended_at, tags, workdir, organization_id)"

@@ -12,12 +12,13 @@ from typing import Any
 from ...simulation import InvalidJobInput
 from ..clock import utc_now, utc_now_ms
 from ..errors import NotFound, Unprocessable
+from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
 from .backends import backend_spec
 from .inputs import JobSubmission
 from .records import JobRecord, NormalizedInput, NormalizedProgram
 from .scheduler import CircuitParser, JobScheduler
 from .sessions import Sessions
-from .store import QuantumStore
+from .store import KEYS, QuantumStore
 
 __all__ = ["QuantumJobs", "infer_input_format"]
 
@@ -77,21 +78,47 @@ class QuantumJobs:
         self._parser = parser
         self._reads: dict[str, int] = {}
         self._reads_lock = threading.Lock()
+        self._once = IdempotentCreation(KEYS, store.reading)
 
     def submit(
         self,
         organization_id: str,
         submission: JobSubmission,
         service_execution_id: str | None = None,
-    ) -> JobRecord:
+        key: KeyedRequest | None = None,
+    ) -> Created[JobRecord]:
         """Validate and queue a job (blocks while the input is parsed: call it off the event
         loop); with an ``immediate`` lifecycle, also wait until it has run.
+
+        With ``key``, a job this organization created with the same key and request in the
+        last 24 hours is returned instead (``replayed``), and nothing is queued; a request
+        carrying a key another one is still carrying out waits for it (see
+        :mod:`..idempotency`).
 
         Raises:
             NotFound: unknown backend or session.
             Unprocessable: too many shots, an input the backend can't take, or a session that
                 accepts no jobs.
+            KeyReused: the key came with a different request.
         """
+        scoped = (
+            None
+            if key is None
+            else IdempotencyKey.of(organization_id, key, "create_job", service_execution_id)
+        )
+        return self._once.create(
+            scoped,
+            lambda: self._submit(organization_id, submission, service_execution_id, scoped),
+            lambda job_id: self._as_seen(self._stored(organization_id, job_id)),
+        )
+
+    def _submit(
+        self,
+        organization_id: str,
+        submission: JobSubmission,
+        service_execution_id: str | None,
+        key: IdempotencyKey | None,
+    ) -> JobRecord:
         spec = backend_spec(submission.backend_id)
         shots, data = submission.shots, submission.input
         if shots > spec.max_shots:
@@ -132,7 +159,7 @@ class QuantumJobs:
             service_execution_id=service_execution_id,
             qasm=submission.qasm,
         )
-        self._store.save_job(job)
+        self._store.save_job(job, key)
         log.info("job %s PENDING on %s", job.id, job.backend_id)
         future = self._scheduler.queue(job, circuit)
         if self._scheduler.lifecycle.immediate:
@@ -221,6 +248,12 @@ class QuantumJobs:
         job = self._store.job(job_id)
         if job is None or job.organization_id != organization_id:
             raise NotFound(f"no job {job_id!r}")
+        return job
+
+    def _as_seen(self, job: JobRecord) -> JobRecord:
+        """The job as callers may see it now, without counting a poll."""
+        if job.is_final and self._hidden(job):
+            return dataclasses.replace(job, status="RUNNING", ended_at=None, result=None)
         return job
 
     def _hidden(self, job: JobRecord) -> bool:

@@ -11,11 +11,12 @@ from datetime import timedelta
 
 from ..clock import utc_now_ms
 from ..errors import NotFound, Unprocessable
+from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
 from ..listing import Page, PageRequest, page_of
 from .backends import backend_spec
 from .inputs import SessionRequest
 from .records import JobRecord, SessionRecord
-from .store import QuantumStore
+from .store import KEYS, QuantumStore
 
 __all__ = ["DEFAULT_SESSION_TTL", "MAX_SESSION_TTL", "Sessions"]
 
@@ -28,20 +29,43 @@ class Sessions:
 
     def __init__(self, store: QuantumStore) -> None:
         self._store = store
+        self._once = IdempotentCreation(KEYS, store.reading)
 
     def open(
         self,
         organization_id: str,
         request: SessionRequest,
         service_execution_id: str | None = None,
-    ) -> SessionRecord:
-        """Open a session.
+        key: KeyedRequest | None = None,
+    ) -> Created[SessionRecord]:
+        """Open a session; with ``key``, one this organization opened with the same key and
+        request in the last 24 hours is returned instead (``replayed``; see
+        :mod:`..idempotency`).
 
         Raises:
             NotFound: unknown backend.
             Unprocessable: the backend has no sessions, is another provider's, or the TTL is
                 out of range.
+            KeyReused: the key came with a different request.
         """
+        scoped = (
+            None
+            if key is None
+            else IdempotencyKey.of(organization_id, key, "create_session", service_execution_id)
+        )
+        return self._once.create(
+            scoped,
+            lambda: self._open(organization_id, request, service_execution_id, scoped),
+            lambda session_id: self.get(organization_id, session_id),
+        )
+
+    def _open(
+        self,
+        organization_id: str,
+        request: SessionRequest,
+        service_execution_id: str | None,
+        key: IdempotencyKey | None,
+    ) -> SessionRecord:
         spec = backend_spec(request.backend_id)
         if not spec.supports_sessions:
             raise Unprocessable(f"{spec.id} does not support sessions")
@@ -68,7 +92,7 @@ class Sessions:
             sdk_provider=request.sdk_provider,
             service_execution_id=service_execution_id,
         )
-        self._store.save_session(session)
+        self._store.save_session(session, key)
         return session
 
     def get(self, organization_id: str, session_id: str) -> SessionRecord:

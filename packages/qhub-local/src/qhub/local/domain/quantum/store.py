@@ -1,4 +1,5 @@
-"""The quantum context's tables: jobs and sessions, each stored as one JSON document.
+"""The quantum context's tables: jobs and sessions, each stored as one JSON document, and
+the idempotency keys they were created under (:mod:`..idempotency`).
 
 Instants are written as ISO-8601 UTC text with milliseconds (``…T10:30:00.000Z``), so a
 job's ``created_at`` column sorts in time order. A job's payload (its input, which may be
@@ -15,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import format_utc, parse_utc
+from ..idempotency import IdempotencyKey, KeyTable
 from ..store import Database
 from .records import JobRecord, QasmProgram, QasmPrograms, SessionRecord
 
@@ -48,6 +50,9 @@ SORT_SQL = {
     "backend_id": "json_extract(document, '$.backend_id')",
     "shots": "json_extract(document, '$.shots')",
 }
+
+#: The keys jobs and sessions were created under.
+KEYS = KeyTable("quantum_idempotency_keys")
 
 JOB_INSTANTS = ("created_at", "started_at", "ended_at")
 SESSION_INSTANTS = ("created_at", "expires_at", "started_at", "closed_at")
@@ -128,13 +133,24 @@ class QuantumStore:
     """Reads and writes of the quantum tables."""
 
     def __init__(self, database: Database) -> None:
-        database.create_tables(SCHEMA, _migrate)
+        database.create_tables(SCHEMA + KEYS.ddl, _migrate)
         self._database = database
 
-    def save_job(self, job: JobRecord) -> None:
+    def reading(self) -> Any:
+        """A read of the quantum tables (the idempotency rule looks its keys up with it)."""
+        return self._database.reading()
+
+    def save_job(self, job: JobRecord, key: IdempotencyKey | None = None) -> None:
         """Insert or replace a job, and its payload when the record carries one (a record
-        read by a listing has none: saving it keeps the stored input and result)."""
+        read by a listing has none: saving it keeps the stored input and result); with
+        ``key``, the key it was created under, in the same transaction.
+
+        Raises:
+            sqlite3.IntegrityError: ``key`` is taken (nothing is saved).
+        """
         with self._database.transaction() as db:
+            if key is not None:
+                KEYS.record(db, key, job.id)
             db.execute(
                 "INSERT OR REPLACE INTO quantum_jobs VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -237,9 +253,16 @@ class QuantumStore:
             ).fetchall()
         return [_job(*row) for row in rows]
 
-    def save_session(self, session: SessionRecord) -> None:
-        """Insert or replace a session."""
+    def save_session(self, session: SessionRecord, key: IdempotencyKey | None = None) -> None:
+        """Insert or replace a session; with ``key``, the key it was created under, in the
+        same transaction.
+
+        Raises:
+            sqlite3.IntegrityError: ``key`` is taken (nothing is saved).
+        """
         with self._database.transaction() as db:
+            if key is not None:
+                KEYS.record(db, key, session.id)
             db.execute(
                 "INSERT OR REPLACE INTO quantum_sessions VALUES (?, ?, ?)",
                 (session.id, session.organization_id, _session_document(session)),

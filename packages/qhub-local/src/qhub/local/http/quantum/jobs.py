@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ...domain import Unprocessable
 from ..bodies import read_json_object
 from ..deps import HubDep, OrganizationId, ServiceExecutionId
+from ..idempotency import created_response, keyed_request
 from .inputs import job_submission
 from .shapes import (
     calibration_response,
@@ -40,14 +41,17 @@ async def create_job(
     service_execution_id: ServiceExecutionId,
     hub: HubDep,
 ) -> JSONResponse:
-    """Validate and queue a job (201); a service execution's token marks it as its job."""
+    """Validate and queue a job (201); a service execution's token marks it as its job.
+    With an ``Idempotency-Key``, the job an earlier request made with it, if any."""
     body = await read_json_object(request, malformed=Unprocessable)
+    key = keyed_request(request, body)
     submission = job_submission(body, hub.quantum.backends)
-    # On a worker thread: validation waits for the parser process.
-    job = await run_in_threadpool(
-        hub.quantum.jobs.submit, organization_id, submission, service_execution_id
+    # On a worker thread: validation waits for the parser process (and a request carrying a
+    # key another one is carrying out waits for it).
+    created = await run_in_threadpool(
+        hub.quantum.jobs.submit, organization_id, submission, service_execution_id, key
     )
-    return JSONResponse(job_json(job), status_code=201)
+    return created_response(job_json(created.resource), created)
 
 
 @router.get("/jobs/{job_id}")

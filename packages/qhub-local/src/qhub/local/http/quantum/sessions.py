@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..bodies import read_json_object
 from ..deps import HubDep, OrganizationId, ServiceExecutionId
+from ..idempotency import created_response, keyed_request
 from .inputs import accept_jobs, session_request
 from .shapes import job_json, session_json
 
@@ -25,10 +27,19 @@ async def create_session(
     service_execution_id: ServiceExecutionId,
     hub: HubDep,
 ) -> JSONResponse:
-    """Open a session (201); a service execution's token marks it as its session."""
-    wanted = session_request(await read_json_object(request), hub.quantum.backends)
-    session = hub.quantum.sessions.open(organization_id, wanted, service_execution_id)
-    return JSONResponse(session_json(session), status_code=201)
+    """Open a session (201); a service execution's token marks it as its session. With an
+    ``Idempotency-Key``, the session an earlier request opened with it, if any."""
+    body = await read_json_object(request)
+    key = keyed_request(request, body)
+    wanted = session_request(body, hub.quantum.backends)
+    sessions = hub.quantum.sessions
+    if key is None:
+        created = sessions.open(organization_id, wanted, service_execution_id)
+    else:  # off the event loop: it may wait for another request carrying the key
+        created = await run_in_threadpool(
+            sessions.open, organization_id, wanted, service_execution_id, key
+        )
+    return created_response(session_json(created.resource), created)
 
 
 @router.get("/sessions/{session_id}")
