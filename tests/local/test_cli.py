@@ -147,6 +147,7 @@ def test_jobs_lists_the_running_hubs_jobs(tmp_path: Path) -> None:
                 "shots": 10,
                 "input": {"qasm": 'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; h q[0];'},
             },
+            timeout=60,  # the first job may wait for the parser to warm up
         )
         assert created.status_code == 201, created.text
         listed = run_cli("jobs", "--data-dir", str(tmp_path / "hub"))
