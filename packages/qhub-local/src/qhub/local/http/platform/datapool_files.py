@@ -4,7 +4,7 @@ downloaded as a stream, deleted.
 
 An upload over the Hub's file size limit (``hub.datapools.files.max_file_bytes``) is
 answered 413 with nothing stored; so is any other failed upload (400, 404, 409): nothing of
-it stays. The rest of a refused body is read and dropped (up to :data:`DRAIN_LIMIT`), so the
+it stays. The rest of a refused body is read and dropped (up to ``DRAIN_LIMIT``), so the
 client, still sending, gets the answer instead of a reset connection.
 """
 
@@ -17,21 +17,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
 from ...domain import DomainError, PayloadTooLarge
-from ...domain.datapools import FileUpload
 from ..deps import HubDep
 from .caller import PlatformCaller
 from .datapool_shapes import datapool_file_json
-from .datapool_upload import MultipartParser, PartContent, PartEnd, PartStart, boundary_of
+from .datapool_upload import (
+    ENVELOPE_BYTES,
+    MultipartParser,
+    boundary_of,
+    drain,
+    receive_file_part,
+)
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-#: What a multipart body may carry besides the file (part headers, other small fields).
-ENVELOPE_BYTES = 64 << 10
-#: How much of a refused body is still read (and dropped) before the answer.
-DRAIN_LIMIT = 1 << 30
-FIELD = "file"
 
 
 class LargeChunkFileResponse(FileResponse):
@@ -63,46 +62,15 @@ async def add_data_pool_file(
         if declared.isdigit() and int(declared) > limit + ENVELOPE_BYTES:
             raise PayloadTooLarge(f"the body is {declared} bytes; a file may have {limit}")
     except DomainError:
-        await _drain(request)
+        await drain(request)
         raise
     try:
-        await _receive(request, upload, MultipartParser(boundary))
+        await receive_file_part(request, upload, MultipartParser(boundary))
         record = await run_in_threadpool(upload.commit)  # fsyncs the file: off the event loop
     except BaseException:
         upload.abort()
         raise
     return JSONResponse(datapool_file_json(record))
-
-
-async def _receive(request: Request, upload: FileUpload, parser: MultipartParser) -> None:
-    """Stream the body's ``file`` part into ``upload`` (other parts are skipped)."""
-    state = "before"  # -> "in" (the file part) -> "after"
-    try:
-        async for chunk in request.stream():
-            for event in parser.feed(chunk):
-                if isinstance(event, PartStart) and event.name == FIELD and state == "before":
-                    upload.begin(event.filename, event.content_type)
-                    state = "in"
-                elif isinstance(event, PartContent) and state == "in":
-                    upload.write(event.data)
-                elif isinstance(event, PartEnd) and state == "in":
-                    state = "after"
-        parser.close()
-    except DomainError:
-        await _drain(request)
-        raise
-
-
-async def _drain(request: Request) -> None:
-    """Read what is left of the body (up to :data:`DRAIN_LIMIT`) and drop it."""
-    left = DRAIN_LIMIT
-    try:
-        async for chunk in request.stream():
-            left -= len(chunk)
-            if left < 0:
-                return
-    except RuntimeError:  # the stream was consumed already
-        return
 
 
 @router.get("/datapools/{id}/files/{file_id}")

@@ -4,6 +4,8 @@ the Hub has no multipart dependency).
 
 :class:`MultipartParser` is fed the body's chunks and answers events; it holds at most one
 chunk plus a delimiter's length of content, and a part's headers (at most 16 KiB).
+:func:`receive_file_part` streams one part of a request into a :class:`FileSink` (a data
+pool's file, an organization's image); :func:`drain` reads what is left of a refused body.
 """
 
 from __future__ import annotations
@@ -12,12 +14,31 @@ import email.parser
 import email.policy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
-from ...domain import BadRequest, UnsupportedMediaType
+from fastapi import Request
 
-__all__ = ["MultipartParser", "PartContent", "PartEnd", "PartStart", "boundary_of"]
+from ...domain import BadRequest, DomainError, UnsupportedMediaType
+
+__all__ = [
+    "DRAIN_LIMIT",
+    "ENVELOPE_BYTES",
+    "FileSink",
+    "MultipartParser",
+    "PartContent",
+    "PartEnd",
+    "PartStart",
+    "boundary_of",
+    "drain",
+    "receive_file_part",
+]
 
 MAX_HEADER_BYTES = 16 << 10
+#: What a multipart body may carry besides the file (part headers, other small fields).
+ENVELOPE_BYTES = 64 << 10
+#: How much of a refused body is still read (and dropped) before the answer, so that the
+#: client, still sending, gets the answer instead of a reset connection.
+DRAIN_LIMIT = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -153,3 +174,51 @@ def _part_start(raw: bytes) -> PartStart:
     filename = headers.get_filename()
     content_type = headers.get_content_type() if headers.get("content-type") else None
     return PartStart(name if isinstance(name, str) else None, filename, content_type)
+
+
+class FileSink(Protocol):
+    """Where a file part's content goes."""
+
+    def begin(self, filename: str | None, content_type: str | None) -> None:
+        """The part starts (its declared file name and content type)."""
+
+    def write(self, chunk: bytes) -> None:
+        """A piece of its content."""
+
+
+async def receive_file_part(
+    request: Request, sink: FileSink, parser: MultipartParser, field: str = "file"
+) -> None:
+    """Stream the body's first ``field`` part into ``sink`` (other parts are skipped).
+
+    Raises:
+        DomainError: the body is malformed or ``sink`` refused the content (the rest of the
+            body was drained first).
+    """
+    state = "before"  # -> "in" (the file part) -> "after"
+    try:
+        async for chunk in request.stream():
+            for event in parser.feed(chunk):
+                if isinstance(event, PartStart) and event.name == field and state == "before":
+                    sink.begin(event.filename, event.content_type)
+                    state = "in"
+                elif isinstance(event, PartContent) and state == "in":
+                    sink.write(event.data)
+                elif isinstance(event, PartEnd) and state == "in":
+                    state = "after"
+        parser.close()
+    except DomainError:
+        await drain(request)
+        raise
+
+
+async def drain(request: Request) -> None:
+    """Read what is left of the body (up to :data:`DRAIN_LIMIT`) and drop it."""
+    left = DRAIN_LIMIT
+    try:
+        async for chunk in request.stream():
+            left -= len(chunk)
+            if left < 0:
+                return
+    except RuntimeError:  # the stream was consumed already
+        return
