@@ -1,7 +1,8 @@
-"""The Platform API (``/qc-catalog``): organizations and members, applications with their
-access keys and subscriptions, the service catalog, service execution records, data pools
-and grants. Each request acts for the caller's organization (``X-OrganizationId`` or the
-token's own); another organization's resources answer 404.
+"""The Platform API (``/qc-catalog``): organizations with their members, images and provider
+tokens, the signed-in user's provider tokens, applications with their access keys and
+subscriptions, the service catalog, service execution records, data pools and grants. Each
+request acts for the caller's organization (``X-OrganizationId`` or the token's own); another
+organization's resources answer 404.
 
 Every other operation of ``spec/platform.json`` (algorithms, implementations, use cases,
 marketplace, billing, entitlements, service jobs, managed/external/workflow services,
@@ -20,7 +21,9 @@ from . import (
     datapools,
     executions,
     generic,
+    organization_images,
     organizations,
+    provider_tokens,
     services,
 )
 
@@ -31,6 +34,8 @@ HAND_WRITTEN = tuple(
     m.router
     for m in (
         organizations,
+        organization_images,
+        provider_tokens,
         applications,
         services,
         executions,
