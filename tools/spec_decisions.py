@@ -547,6 +547,27 @@ def _platform(spec: dict[str, Any]) -> None:
     _decide(
         head, "Errors are typed by status although a HEAD answer has no body (wire-contract E2)."
     )
+    organization_image_types(spec)
+
+
+#: The image types an organization image may be (the local Hub checks the bytes' signature).
+IMAGE_MEDIA_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def organization_image_types(spec: dict[str, Any]) -> None:
+    """The organization image downloads as its own image type (idempotent: also applied to
+    the stored ``platform.json`` as it is)."""
+    image = _ops(spec)["organizations.get_organization_image"][2]
+    content = image["responses"]["200"]["content"]
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    for media_type in IMAGE_MEDIA_TYPES:
+        content.setdefault(media_type, copy.deepcopy(binary))
+    text = (
+        "The image is sent as what it is (image/png, image/jpeg, image/gif or image/webp); "
+        "application/octet-stream stays declared for servers that send no image type."
+    )
+    if text not in image.get("x-decision", []):
+        _decide(image, text)
 
 
 def _service(spec: dict[str, Any]) -> None:

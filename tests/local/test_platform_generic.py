@@ -365,15 +365,14 @@ def test_a_malformed_body_is_422_naming_the_field(
     assert platform.algorithms.get_algorithms(q="ANALOG").content == []
 
 
-def test_operations_without_a_local_meaning_are_501(hub: LocalHub) -> None:
-    """Changing a hand-written resource the generic module can't reach answers 501 with the
-    standard error body naming the operation; reading what isn't there is 404."""
+def test_what_is_not_there_is_404_with_the_standard_body(hub: LocalHub) -> None:
+    """Every operation has a local meaning now; what isn't there answers 404 with the
+    standard error body naming it (an invitation: members are added at once)."""
     answer = _raw(hub, "POST", "/my/invitations/i-1/accept")
-    assert answer.status_code == 501
+    assert answer.status_code == 404
     body = answer.json()
-    assert body["status"] == 501 and body["error"] == "Not Implemented"
-    assert "users.accept_invitation" in body["message"]
-    assert _raw(hub, "GET", "/services/local-echo/openapi").status_code == 404
+    assert body["status"] == 404 and body["error"] == "Not Found"
+    assert "i-1" in body["message"]
 
 
 def test_writes_need_a_user_with_a_writing_role(hub: LocalHub) -> None:

@@ -20,7 +20,7 @@ from qhub.local.domain.generic import (
 )
 from qhub.local.domain.generic.store import GenericStore
 from qhub.local.domain.store import Database
-from qhub.local.http.platform import HAND_WRITTEN
+from qhub.local.http.platform import HAND_WRITTEN, organizations
 from qhub.local.http.platform.generic import router_besides, served_routes
 
 SCHEMAS = Schemas(load_spec()["components"]["schemas"])
@@ -109,20 +109,24 @@ def test_plans_know_their_details() -> None:
     assert _plan("entitlements.check_job_eligibility").answer == {"decision": "ALLOW"}
 
 
-@pytest.mark.parametrize(
-    ("operation_id", "status"),
-    [
-        ("users.accept_invitation", 501),  # a hand-written resource's property
-        ("organizations.update_organization_provider_token", 501),  # a hand-written namespace's
-        ("users.update_user_provider_token", 501),  # a hand-written namespace's write
-    ],
-)
-def test_what_the_generic_module_leaves_alone(operation_id: str, status: int) -> None:
-    """Operations it can't give a meaning are refused, naming the operation."""
-    plan = _plan(operation_id)
-    assert plan.kind is Kind.UNSUPPORTED
-    refusal = plan.refusal()
-    assert refusal.status == status and operation_id in refusal.message
+def test_the_generic_module_refuses_nothing_the_hub_serves() -> None:
+    """Every Platform operation the hand-written routes leave to the generic module has a
+    meaning there: none is refused as not emulated (what it would refuse, and how, is
+    shown by the next test with fewer hand-written routes)."""
+    refused = sorted(op for op, plan in PLANS.items() if plan.kind is Kind.UNSUPPORTED)
+    assert refused == []
+
+
+def test_a_hand_written_namespace_keeps_its_writes() -> None:
+    """In a namespace with hand-written routes, an operation none of them serves is not
+    written generically: with only the organizations router, the users namespace's provider
+    token writes are refused (501) while its reads are served."""
+    plans = plan_operations(platform_operations(), SCHEMAS, served_routes([organizations.router]))
+    write = plans["users.update_user_provider_token"]
+    assert write.kind is Kind.UNSUPPORTED
+    assert write.refusal().status == 501 and "written by hand" in write.refusal().message
+    assert plans["users.get_user_provider_token"].kind is Kind.GET
+    assert "users.update_user_provider_token" not in PLANS  # served by hand in the Hub
 
 
 def _object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:

@@ -28,7 +28,9 @@ from .identity import (
     Caller,
     IdentityStore,
     Members,
+    OrganizationImages,
     Organizations,
+    ProviderTokens,
     SecretBox,
     TokenSigner,
     Users,
@@ -55,6 +57,8 @@ class Hub:
 
     Attributes:
         users / organizations / members / applications: identity.
+        provider_tokens / organization_images: organizations' and users' provider tokens
+            (sealed) and organizations' images.
         catalog / subscriptions: the served services, and who may call them.
         managed_services / service_editor: services made, built and changed through the
             Platform API.
@@ -95,11 +99,17 @@ class Hub:
         self.users = Users(identity)
         self.organizations = Organizations(self.database, identity, self.users, self.signer)
         self.members = Members(identity, self.organizations)
+        box = SecretBox(key)
+        self.provider_tokens = ProviderTokens(identity.provider_tokens, self.organizations, box)
+        self.organization_images = OrganizationImages(
+            self.data_dir / "organization-images", identity, self.organizations
+        )
+        self.organizations.on_deleted.append(self.organization_images.forget)
         home = self.organizations.ensure_default()
         self.applications = Applications(
             ApplicationStore(self.database),
             self.signer,
-            SecretBox(key),
+            box,
             token_ttl=token_ttl,
             anonymous=anonymous,
             home_organization=home,

@@ -153,6 +153,9 @@ def get_organization_image(
     """Get organization image.
 
     ``GET /organizations/{id}/image``
+
+    The image is sent as what it is (image/png, image/jpeg, image/gif or image/webp);
+    application/octet-stream stays declared for servers that send no image type.
     """
     return ApiRequest("GET", f"organizations/{_segment(id, 'id')}/image", options=request_options)
 

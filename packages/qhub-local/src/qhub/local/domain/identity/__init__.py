@@ -1,5 +1,5 @@
-"""Identity: organizations and their members, users, personal access tokens, applications
-with their access keys and subscriptions."""
+"""Identity: organizations and their members and images, users, personal access tokens,
+provider tokens, applications with their access keys and subscriptions."""
 
 from .access import at_least, require_role
 from .app_store import ApplicationStore
@@ -14,7 +14,9 @@ from .inputs import (
     Unchanged,
 )
 from .members import Members
+from .organization_images import MAX_IMAGE_BYTES, OrganizationImage, OrganizationImages
 from .organizations import Organizations
+from .provider_tokens import PROVIDER_TOKEN_FIELDS, ProviderTokens, ProviderTokenView
 from .records import (
     ROLES,
     AccessKey,
@@ -37,7 +39,9 @@ from .users import PROFILE_IMAGE_TYPES, Users
 
 __all__ = [
     "ANONYMOUS_APPLICATION",
+    "MAX_IMAGE_BYTES",
     "PROFILE_IMAGE_TYPES",
+    "PROVIDER_TOKEN_FIELDS",
     "ROLES",
     "UNCHANGED",
     "AccessKey",
@@ -55,10 +59,14 @@ __all__ = [
     "NewToken",
     "Organization",
     "OrganizationChanges",
+    "OrganizationImage",
+    "OrganizationImages",
     "OrganizationView",
     "Organizations",
     "ProfileChanges",
     "ProfileImage",
+    "ProviderTokenView",
+    "ProviderTokens",
     "Registration",
     "Role",
     "SecretBox",

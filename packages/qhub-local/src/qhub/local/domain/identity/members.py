@@ -1,11 +1,15 @@
 """The members of an organization: users with a role in it.
 
-A member is added at once (no invitation to accept locally). Members see the organization
-and act for it with ``X-OrganizationId``; owners add, change and remove members. An
-organization always keeps an owner, and a user stays a member of their own organization.
+A member is added at once, so there are never pending invitations: ``/my/invitations`` is
+empty and accepting or declining any invitation id is 404 naming it. Members see the
+organization and act for it with ``X-OrganizationId``; owners add, change and remove
+members. An organization always keeps an owner, and a user stays a member of their own
+organization.
 """
 
 from __future__ import annotations
+
+from typing import NoReturn
 
 from ..clock import utc_now
 from ..errors import Conflict, NotFound
@@ -43,6 +47,17 @@ class Members:
             if user is not None:
                 members.append(Member(user, membership))
         return members
+
+    def answer_invitation(self, invitation_id: str) -> NoReturn:
+        """Accept or decline an invitation: there are none to answer.
+
+        Raises:
+            NotFound: always, naming the invitation.
+        """
+        raise NotFound(
+            f"no invitation {invitation_id[:80]!r}: the local Hub adds members at once, so "
+            "there are no pending invitations"
+        )
 
     def get(self, caller: Caller, organization_id: str, user_id: str) -> Member:
         """One member.

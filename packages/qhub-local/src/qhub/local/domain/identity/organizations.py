@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 
 from ..clock import utc_now
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
@@ -38,7 +39,12 @@ def handle_of(display_name: str) -> str:
 
 
 class Organizations:
-    """Organizations, their callers, and the tokens service executions act with."""
+    """Organizations, their callers, and the tokens service executions act with.
+
+    Attributes:
+        on_deleted: called with an organization's id once it is deleted, to remove what
+            other parts keep of it outside the database (its image).
+    """
 
     def __init__(
         self, database: Database, store: IdentityStore, users: Users, signer: TokenSigner
@@ -47,6 +53,7 @@ class Organizations:
         self._store = store
         self._users = users
         self._signer = signer
+        self.on_deleted: list[Callable[[str], None]] = []
 
     # -- the Hub's own organizations -------------------------------------------------------
 
@@ -253,7 +260,7 @@ class Organizations:
         return OrganizationView(renamed, current.role, current.last_owner)
 
     def delete(self, caller: Caller, organization_id: str) -> None:
-        """Delete an organization and its memberships.
+        """Delete an organization with its memberships, provider tokens and image.
 
         Raises:
             NotFound: unknown, or the caller is no member.
@@ -267,6 +274,8 @@ class Organizations:
             raise Conflict(
                 f"organization {current.organization.name!r} can't be deleted: {refused}"
             )
+        for forget in self.on_deleted:
+            forget(organization_id)
 
     def search(self, text: str | None) -> list[Organization]:
         """Organizations whose name or display name contains ``text`` (case-insensitive): the

@@ -1,5 +1,6 @@
 """The identity context's tables of people: users, their access tokens and profile images,
-organizations and their members (applications are in ``app_store``)."""
+organizations and their members (applications are in ``app_store``; provider tokens in
+``provider_token_store``, whose rows go with their organization or user)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from ..store import Database
+from .provider_token_store import ProviderTokenStore
 from .records import AccessToken, Membership, Organization, ProfileImage, Role, User
 
 __all__ = ["IdentityStore"]
@@ -91,11 +93,16 @@ def _insert_token(db: sqlite3.Connection, token: AccessToken) -> None:
 
 
 class IdentityStore:
-    """Reads and writes of the identity tables."""
+    """Reads and writes of the identity tables.
+
+    Attributes:
+        provider_tokens: the provider tokens' table.
+    """
 
     def __init__(self, database: Database) -> None:
         database.create_tables(SCHEMA, _migrate_personal_access_tokens)
         self._database = database
+        self.provider_tokens = ProviderTokenStore(database)
 
     # -- personal access tokens ------------------------------------------------------------
 
@@ -173,9 +180,10 @@ class IdentityStore:
         return User(**json.loads(row[0])) if row else None
 
     def delete_user(self, user: User) -> None:
-        """Delete a user with their tokens, memberships and profile image, in one
-        transaction."""
+        """Delete a user with their tokens (access and provider tokens), memberships and
+        profile image, in one transaction."""
         with self._database.transaction() as db:
+            ProviderTokenStore.forget(db, "user", user.id)
             db.execute(
                 "DELETE FROM access_tokens WHERE organization_id = ?", (user.organization_id,)
             )
@@ -283,9 +291,9 @@ class IdentityStore:
         return True
 
     def delete_organization(self, organization_id: str) -> str | None:
-        """Delete an organization and its memberships in one transaction, unless it is a
-        user's own organization or still has applications: then nothing is written and the
-        reason is returned."""
+        """Delete an organization with its memberships and provider tokens in one
+        transaction, unless it is a user's own organization or still has applications: then
+        nothing is written and the reason is returned."""
         with self._database.transaction() as db:
             if db.execute(
                 "SELECT 1 FROM users WHERE organization_id = ?", (organization_id,)
@@ -296,6 +304,7 @@ class IdentityStore:
             ).fetchone():
                 return "it still has applications; delete them first"
             db.execute("DELETE FROM memberships WHERE organization_id = ?", (organization_id,))
+            ProviderTokenStore.forget(db, "organization", organization_id)
             db.execute("DELETE FROM organizations WHERE id = ?", (organization_id,))
         return None
 

@@ -1,8 +1,8 @@
-"""The Platform API (``/qc-catalog``): organizations and members, applications with their
-access keys and subscriptions, the service catalog and managed services built from uploaded
-sources, service execution records, data pools and grants. Each request acts for the
-caller's organization (``X-OrganizationId`` or the token's own); another organization's
-resources answer 404.
+"""The Platform API (``/qc-catalog``): organizations with their members, images and provider
+tokens, the signed-in user's provider tokens, applications with their access keys and
+subscriptions, the service catalog and managed services built from uploaded sources, service
+execution records, data pools and grants. Each request acts for the caller's organization
+(``X-OrganizationId`` or the token's own); another organization's resources answer 404.
 
 Every other operation of ``spec/platform.json`` (algorithms, implementations, use cases,
 marketplace, billing, entitlements, service jobs, external/workflow services,
@@ -22,7 +22,9 @@ from . import (
     executions,
     generic,
     managed_services,
+    organization_images,
     organizations,
+    provider_tokens,
     services,
 )
 
@@ -33,6 +35,8 @@ HAND_WRITTEN = tuple(
     m.router
     for m in (
         organizations,
+        organization_images,
+        provider_tokens,
         applications,
         services,
         managed_services,

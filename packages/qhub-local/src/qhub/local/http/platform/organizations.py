@@ -1,8 +1,9 @@
-"""The Platform API's organizations and members, the signed-in caller's accounts, and who a
-token is (``POST /authorize``).
+"""The Platform API's organizations and members, the signed-in caller's accounts and
+invitations, and who a token is (``POST /authorize``). Organization images and provider
+tokens are in ``organization_images`` and ``provider_tokens``.
 
-Not emulated: organization images, provider tokens, invitations (a member is added at once;
-``/my/invitations`` is empty), billing.
+Not emulated: invitations (a member is added at once: ``/my/invitations`` is empty, and
+accepting or declining any invitation is 404 naming it), billing.
 """
 
 from __future__ import annotations
@@ -198,6 +199,18 @@ async def get_my_accounts(caller: PlatformCaller, hub: HubDep) -> JSONResponse:
 async def get_my_invitations(_: PlatformCaller) -> JSONResponse:
     """The caller's pending invitations: none (members are added at once)."""
     return JSONResponse([])
+
+
+@router.post("/my/invitations/{invitation_id}/accept")
+async def accept_invitation(invitation_id: str, _: PlatformCaller, hub: HubDep) -> Response:
+    """404: there are no pending invitations to accept."""
+    hub.members.answer_invitation(invitation_id)
+
+
+@router.post("/my/invitations/{invitation_id}/decline")
+async def decline_invitation(invitation_id: str, _: PlatformCaller, hub: HubDep) -> Response:
+    """404: there are no pending invitations to decline."""
+    hub.members.answer_invitation(invitation_id)
 
 
 @router.post("/authorize")
