@@ -18,6 +18,7 @@ from qhub.api.service.errors import (
     AmbiguousRequestError,
     AmbiguousTimeoutError,
     ApiConnectionError,
+    ApiError,
     ApiTimeoutError,
     BadGatewayError,
     InternalServerError,
@@ -89,18 +90,21 @@ def test_a_read_timeout_is_an_ambiguous_timeout() -> None:
     assert handler.keys == [None]
 
 
-@pytest.mark.parametrize(("status", "cause"), [(502, BadGatewayError), (504, None), (408, None)])
-def test_answers_that_leave_the_outcome_unknown_are_ambiguous(
-    status: int, cause: type[Exception] | None
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(500, InternalServerError), (502, BadGatewayError), (504, ApiError), (408, ApiError)],
+)
+def test_answers_that_leave_the_outcome_unknown_are_not_resent(
+    status: int, error: type[ApiError]
 ) -> None:
-    """502, 504 and 408 do not say whether the work was done: raised as the ambiguity."""
+    """500, 502, 504 and 408 do not say whether the work was done: sent once, and raised as
+    the status error, an ApiError, as code written for the vendor's SDK expects."""
     handler = _failing_then_created(lambda r: httpx.Response(status), failures=5)
     client, _ = _client(handler)
-    with pytest.raises(AmbiguousRequestError) as e:
+    with pytest.raises(error) as e:
         client.service_api.start_execution(request={"a": 1})
     assert e.value.status_code == status
-    if cause is not None:
-        assert isinstance(e.value.response_error, cause)
+    assert not isinstance(e.value, AmbiguousRequestError)
     assert handler.keys == [None]
 
 

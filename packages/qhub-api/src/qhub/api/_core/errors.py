@@ -444,9 +444,11 @@ class AmbiguousRequestError(ApiConnectionError):
     billed job or execution.
 
     Raised when the connection broke after the request was sent (a reset, a truncated or
-    malformed answer; a timeout raises :class:`AmbiguousTimeoutError`), or when the answer
-    was a 500, 502, 504 or 408, which do not say whether the work was done. A 429 or 503
-    carrying ``Retry-After`` is a refusal, not an ambiguity: such a request is resent.
+    malformed answer; a timeout raises :class:`AmbiguousTimeoutError`). An answer that leaves
+    the outcome open (a 500, 502, 504 or 408) is not resent either but raises as its own
+    status error (``InternalServerError``, …: an :class:`ApiError`, as code written for the
+    vendor's SDK expects). A 429 or 503 carrying ``Retry-After`` is a refusal, not an
+    ambiguity: such a request is resent.
 
     To make the call safe to retry, give it an idempotency key: ``idempotency_key=`` on
     ``jobs.create_job``, ``sessions.create_session``, ``service_api.start_execution`` and
@@ -459,8 +461,8 @@ class AmbiguousRequestError(ApiConnectionError):
     Attributes:
         method: the request's method.
         url: the request's URL, without its query.
-        status_code: the answer's status; ``None`` when the connection broke.
-        response_error: the error that answer maps to (also ``__cause__``), when there was one.
+        status_code: always ``None`` (the connection broke before an answer was read).
+        response_error: always ``None`` (kept for code that reads it).
     """
 
     def __init__(
@@ -510,17 +512,6 @@ def ambiguous_from_transport(
     if isinstance(plain, ApiTimeoutError):
         return AmbiguousTimeoutError(message, request=request, deadline=plain.deadline)
     return AmbiguousRequestError(message, request=request)
-
-
-def ambiguous_from_response(error: ApiError, request: httpx.Request) -> AmbiguousRequestError:
-    """The ambiguity error for a 5xx/408 answer to a POST/PATCH without an idempotency key."""
-    where = f"{request.method} {request.url.copy_with(query=None)}"
-    return AmbiguousRequestError(
-        f"{where}: {error}; the request may or may not have been carried out: {_REMEDY}",
-        request=request,
-        status_code=error.status_code,
-        response_error=error,
-    )
 
 
 def _has_request(error: httpx.TransportError) -> bool:

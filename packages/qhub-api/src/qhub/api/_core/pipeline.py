@@ -25,9 +25,10 @@ injected ``httpx_client`` without ``timeout`` keeps its own per-operation timeou
 call has no total deadline.
 
 Retries follow :mod:`.retry`. A POST or PATCH without an idempotency key is never resent
-after it may have been carried out: a broken connection after it was sent, or a 500, 502,
-504 or 408 answer, raises :class:`AmbiguousRequestError` (with a key, the same failures are
-retried like any other, the key sent on every attempt).
+after it may have been carried out: a broken connection after it was sent raises
+:class:`AmbiguousRequestError`, and a 500, 502, 504 or 408 answer raises its status error
+(``InternalServerError``, …) at once, as the vendor's SDK does. With a key, the same
+failures are retried like any other, the key sent on every attempt.
 
 Redirects (when ``follow_redirects``): GET and HEAD follow any redirect, and credentials
 never go to another origin; other methods follow only a 307 or 308 to the same origin (the
@@ -59,7 +60,6 @@ from .errors import (
     ApiError,
     ParsingError,
     RedirectError,
-    ambiguous_from_response,
     ambiguous_from_transport,
     error_from_response,
     error_from_transport,
@@ -450,12 +450,7 @@ class _PipelineBase:
     def _parse(self, call: ApiRequest[T], response: httpx.Response, options: RequestOptions) -> T:
         content = response.content
         if not response.is_success:
-            error = self._error(response, content)
-            if self.retry.is_ambiguous_status(
-                call.method, response.status_code, idempotency_key=_has_key(options)
-            ):
-                raise ambiguous_from_response(error, response.request) from error
-            raise error
+            raise self._error(response, content)
         if call.parse is not None:
             return call.parse(response)
         if call.response_type is None:

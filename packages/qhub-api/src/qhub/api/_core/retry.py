@@ -6,10 +6,10 @@ connection could not be made, or the answer was a 429 or 503 with ``Retry-After`
 server refused it and asks for it again later) — unless the caller attached an idempotency
 key, which is then reused on every attempt and makes every retryable failure retryable.
 
-Without a key, a failure that leaves the outcome of such a request unknown is ambiguous
-(:meth:`RetryPolicy.is_ambiguous_error`, :meth:`RetryPolicy.is_ambiguous_status`): the
-connection broke after the request was sent, or the answer was a 500, 502, 504 or 408. The
-pipeline raises :class:`~.errors.AmbiguousRequestError` for those instead of resending.
+Without a key, a broken connection after such a request was sent leaves its outcome unknown
+(:meth:`RetryPolicy.is_ambiguous_error`): the pipeline raises
+:class:`~.errors.AmbiguousRequestError` instead of resending. An answer (a 500, say) is not
+resent either, and raises as its own status error, as the vendor's SDK does.
 """
 
 from __future__ import annotations
@@ -30,10 +30,6 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 #: Answers that refuse a request before carrying it out, when they carry ``Retry-After``:
 #: rate limited (RFC 6585) or unavailable (RFC 9110 15.6.4), "ask again later".
 REFUSED_STATUSES = frozenset({429, 503})
-#: Answers that say nothing of whether a request was carried out: the server failed (500),
-#: a gateway got no valid answer or none in time from it (502, 504), or it gave up waiting
-#: for the rest of the request (408; a proxy may send it after forwarding).
-AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 504})
 # The request never left the client: safe to resend whatever the method.
 NOT_SENT_ERRORS: tuple[type[Exception], ...] = (
     httpx.ConnectError,
@@ -100,11 +96,6 @@ class RetryPolicy:
             and not isinstance(error, NOT_SENT_ERRORS)
             and not self._may_resend(method, idempotency_key)
         )
-
-    def is_ambiguous_status(self, method: str, status_code: int, *, idempotency_key: bool) -> bool:
-        """Whether this answer leaves unknown if a request that may create work was carried
-        out (see :data:`AMBIGUOUS_STATUSES`)."""
-        return status_code in AMBIGUOUS_STATUSES and not self._may_resend(method, idempotency_key)
 
     @staticmethod
     def _may_resend(method: str, idempotency_key: bool) -> bool:
