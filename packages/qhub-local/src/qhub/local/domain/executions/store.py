@@ -45,6 +45,51 @@ def _migrate(db: sqlite3.Connection) -> None:
         "CREATE INDEX IF NOT EXISTS executions_by_organization"
         " ON executions (organization_id, created_at)"
     )
+    _count_per_organization(db)
+
+
+# How many executions each organization has, kept by the database itself: counting them for
+# every page's ``totalElements`` took 13 ms at 100 000 (the page itself, 1.4 ms).
+COUNTS = """
+CREATE TABLE execution_counts (organization_id TEXT PRIMARY KEY, total INTEGER NOT NULL);
+INSERT INTO execution_counts
+    SELECT COALESCE(organization_id, ''), COUNT(*) FROM executions GROUP BY 1;
+CREATE TRIGGER executions_counted AFTER INSERT ON executions BEGIN
+    INSERT INTO execution_counts VALUES (COALESCE(NEW.organization_id, ''), 1)
+        ON CONFLICT (organization_id) DO UPDATE SET total = total + 1;
+END;
+CREATE TRIGGER executions_uncounted AFTER DELETE ON executions BEGIN
+    UPDATE execution_counts SET total = total - 1
+        WHERE organization_id = COALESCE(OLD.organization_id, '');
+END;
+CREATE TRIGGER executions_recounted AFTER UPDATE OF organization_id ON executions BEGIN
+    UPDATE execution_counts SET total = total - 1
+        WHERE organization_id = COALESCE(OLD.organization_id, '');
+    INSERT INTO execution_counts VALUES (COALESCE(NEW.organization_id, ''), 1)
+        ON CONFLICT (organization_id) DO UPDATE SET total = total + 1;
+END;
+"""
+
+
+def _count_per_organization(db: sqlite3.Connection) -> None:
+    """Create the counts (from the executions there are) the first time."""
+    known = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'execution_counts'"
+    ).fetchone()
+    if known is None:
+        for statement in _statements(COUNTS):
+            db.execute(statement)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of ``script`` (a trigger's body keeps its own semicolons)."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
 
 
 def _time(text: str | None) -> dt.datetime | None:
@@ -143,9 +188,10 @@ class ExecutionStore:
         all (the database walks the ``executions_by_organization`` index in order and stops
         at the slice's end: no sort of the whole table)."""
         with self._database.reading() as db:
-            (total,) = db.execute(
-                "SELECT COUNT(*) FROM executions WHERE organization_id = ?", (organization_id,)
+            counted = db.execute(
+                "SELECT total FROM execution_counts WHERE organization_id = ?", (organization_id,)
             ).fetchone()
+            total = counted[0] if counted else 0
             rows = db.execute(
                 f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
                 " WHERE organization_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
