@@ -15,6 +15,7 @@ SCRIPTS = [
     "datapool_large_file.py",
     "quantum.py",
     "listing_scale.py",
+    "job_admission.py",
 ]
 
 
