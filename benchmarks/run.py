@@ -16,6 +16,7 @@ SCRIPTS = [
     "quantum.py",
     "listing_scale.py",
     "dashboard_paint.py",
+    "job_admission.py",
 ]
 
 

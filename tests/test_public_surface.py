@@ -164,7 +164,7 @@ PINNED_ALL = {
     ],
     "qhub.api.context": ["Context", "ContextError", "ContextResolver"],
     "qhub.local.server": ["EXAMPLE_WORKSPACE", "Connection", "LocalHub", "LocalUser"],
-    "qhub.local.testing": ["JobLifecycle", "local_hub", "local_hub_factory"],
+    "qhub.local.testing": ["JobLifecycle", "JobLimits", "local_hub", "local_hub_factory"],
     "qhub.local.runtime": [
         "DataPool",
         "HandlerError",

@@ -20,7 +20,7 @@ from typing import Any
 import uvicorn
 
 from .domain import Hub, Service
-from .domain.quantum import JobLifecycle
+from .domain.quantum import JobLifecycle, JobLimits
 from .http import create_app
 from .http.app import DEFAULT_MAX_BODY_BYTES
 from .http.contract import validation_requested
@@ -229,6 +229,17 @@ class LocalHub:
     @job_lifecycle.setter
     def job_lifecycle(self, lifecycle: JobLifecycle) -> None:
         self.hub.quantum.lifecycle = lifecycle
+
+    @property
+    def job_limits(self) -> JobLimits:
+        """What one quantum job's input may ask of this Hub: instructions, classical bits,
+        and the time and memory its parse may take (a backend's qubits and shots are the
+        backend's own). Set a :class:`JobLimits` (``qhub.local.testing``) to change them."""
+        return self.hub.quantum.limits
+
+    @job_limits.setter
+    def job_limits(self, limits: JobLimits) -> None:
+        self.hub.quantum.limits = limits
 
     def add_user(self, organization_id: str | None = None) -> LocalUser:
         """Issue a personal access token for another organization (a new one unless given),

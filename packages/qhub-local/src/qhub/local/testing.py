@@ -4,7 +4,9 @@
 ``local_hub_factory(**options)`` starts Hubs with other services or options. All are stopped
 at teardown. To pin how quantum jobs proceed, set ``local_hub.job_lifecycle`` to a
 :class:`JobLifecycle` (final at once, RUNNING for N polls or T seconds, or ending ABORTED,
-DETACHED or FAILED); ``local_hub.add_user()`` gives a second user in its own organization.
+DETACHED or FAILED); to change what one job's input may ask of it (instructions, classical
+bits, the time and memory its parse may take), set ``local_hub.job_limits`` to a
+:class:`JobLimits`; ``local_hub.add_user()`` gives a second user in its own organization.
 
 Their responses are checked against our spec when it can be found (a source checkout, or
 ``QHUB_LOCAL_SPEC_DIR``; see ``qhub.local.http.contract``): a departure answers 500 naming
@@ -21,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .domain.quantum import JobLifecycle
+    from .domain.quantum import JobLifecycle, JobLimits
     from .server import LocalHub
 
-__all__ = ["JobLifecycle", "local_hub", "local_hub_factory"]
+__all__ = ["JobLifecycle", "JobLimits", "local_hub", "local_hub_factory"]
 
 
 def __getattr__(name: str) -> Any:
@@ -34,6 +36,10 @@ def __getattr__(name: str) -> Any:
         from .domain.quantum import JobLifecycle
 
         return JobLifecycle
+    if name == "JobLimits":
+        from .domain.quantum import JobLimits
+
+        return JobLimits
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import math
 from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
@@ -99,7 +100,7 @@ async def _read_json(
     raw = await _body(request, max_bytes)
     try:
         text = raw or (b"{}" if empty_is_object else raw)
-        body: Any = json.loads(text, parse_constant=_not_a_number)
+        body: Any = json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
     except ValueError as exc:
         raise malformed(f"the body is not valid JSON: {exc}") from None
     except RecursionError:
@@ -113,6 +114,15 @@ async def _read_json(
 def _not_a_number(constant: str) -> Any:
     # NaN and Infinity are not JSON; Python reads them, then writes answers nobody can parse.
     raise ValueError(f"{constant} is not a JSON number")
+
+
+def _finite(number: str) -> float:
+    # 1e400 is valid JSON, but Python reads it as infinity: an angle nothing can simulate,
+    # and a value no answer can hold.
+    value = float(number)
+    if math.isinf(value):
+        raise ValueError(f"{number} is too large for a floating-point number")
+    return value
 
 
 #: How deeply a JSON body may nest (objects and arrays).

@@ -11,11 +11,15 @@ simulator processes (see :mod:`.workers`), never on its own threads.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["InvalidJobInput", "build_circuit", "circuit_to_qasm3", "run_circuit"]
+from .admission import program_text
+from .errors import InvalidJobInput
+
+__all__ = ["build_circuit", "circuit_to_qasm3", "run_circuit"]
 
 IONQ_ONE_QUBIT = {
     "x": "x",
@@ -31,10 +35,6 @@ IONQ_ONE_QUBIT = {
 }
 IONQ_ROTATIONS = {"rx": "rx", "ry": "ry", "rz": "rz"}
 IONQ_PAIR_ROTATIONS = {"xx": "rxx", "yy": "ryy", "zz": "rzz"}
-
-
-class InvalidJobInput(ValueError):
-    """The job input can't be simulated; the message names the problem."""
 
 
 def _ionq_circuit(data: Mapping[str, Any]) -> Any:
@@ -102,9 +102,17 @@ def _load_qasm3(text: str) -> Any:
             with warnings.catch_warnings(), _output_silenced():
                 warnings.simplefilter("ignore")  # it announces itself as experimental
                 return native(text)
-        except Exception:  # noqa: S110  (the reference importer decides, and words the error)
-            pass
+        except BaseException as exc:  # a Rust panic (pyo3's PanicException) is no Exception
+            if _fatal(exc):
+                raise
+            # the reference importer decides, and words the error
     return qasm3.loads(text)
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Whether an exception must go on up rather than read as "this input is invalid": the
+    process is stopping, or the parse ran out of the memory it may use."""
+    return isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError))
 
 
 @contextlib.contextmanager
@@ -132,30 +140,6 @@ CLIFFORD_OPERATIONS = frozenset(
 )
 
 
-def _pub_program(data: Mapping[str, Any]) -> str:
-    """The OpenQASM 3 circuit of an IBM (Qiskit Runtime) input's single PUB.
-
-    A PUB is the circuit, or ``[circuit, parameter_values?, shots?]``.
-
-    Raises:
-        InvalidJobInput: not exactly one PUB, parameter values, or a malformed PUB.
-    """
-    pubs = data.get("pubs")
-    if not isinstance(pubs, list) or len(pubs) != 1:
-        count = len(pubs) if isinstance(pubs, list) else "no list of"
-        raise InvalidJobInput(f"the local Hub runs one PUB per IBM job; input.pubs has {count}")
-    pub = pubs[0]
-    if isinstance(pub, str):
-        return pub
-    if not isinstance(pub, list) or not pub or not isinstance(pub[0], str):
-        raise InvalidJobInput(
-            "input.pubs[0] must be an OpenQASM 3 circuit or [circuit, parameter_values?, shots?]"
-        )
-    if len(pub) > 1 and pub[1] not in (None, [], {}):
-        raise InvalidJobInput("input.pubs[0]: parameter values are not supported locally")
-    return pub[0]
-
-
 def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -> Any:
     """A measured Qiskit circuit for a job input.
 
@@ -167,17 +151,15 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
     if input_format == "IONQ_CIRCUIT_V1":
         circuit = _ionq_circuit(data)
     elif input_format in ("OPEN_QASM_V2", "OPEN_QASM_V3", "BRAKET_OPEN_QASM_V3"):
-        text = _pub_program(data) if "pubs" in data else data.get("qasm")
-        if isinstance(text, list) and len(text) == 1:
-            text = text[0]
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidJobInput("input.qasm must be an OpenQASM program (a string)")
+        text = program_text(data)
         try:
             if input_format == "OPEN_QASM_V2" or text.lstrip().startswith("OPENQASM 2"):
                 circuit = qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
             else:
                 circuit = _load_qasm3(text)
-        except Exception as exc:
+        except BaseException as exc:
+            if _fatal(exc):
+                raise
             raise InvalidJobInput(f"input.qasm is not valid OpenQASM: {exc}") from None
     else:
         raise InvalidJobInput(f"input format {input_format!r} is not supported by local simulators")
@@ -197,9 +179,22 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
                 f"({', '.join(wide)}) is too large to simulate locally: at most "
                 f"{MAX_STATEVECTOR_QUBITS} qubits unless every gate is a Clifford gate"
             )
+    _check_finite(circuit)
     if not any(instruction.operation.name == "measure" for instruction in circuit.data):
         circuit.measure_all()
     return circuit
+
+
+def _check_finite(circuit: Any) -> None:
+    """Refuse an infinite or NaN angle (``rx(1e400)`` reads as infinity): Aer would simulate
+    it into counts that mean nothing."""
+    for index, instruction in enumerate(circuit.data):
+        for value in instruction.operation.params:
+            if isinstance(value, (int, float)) and not math.isfinite(value):
+                raise InvalidJobInput(
+                    f"{instruction.operation.name} has a parameter that is not finite "
+                    f"({value}), at operation {index}"
+                )
 
 
 _simulator: Any = None

@@ -5,6 +5,7 @@ Not emulated: real devices (QPU ids are simulated noiselessly), noise models, qu
 waiting times, runtime-minute billing.
 """
 
+from ...simulation import JobLimits
 from .backends import Backends, BackendSpec
 from .calibration import Calibrations, CalibrationSnapshot, GateCalibration, QubitCalibration
 from .context import Quantum
@@ -37,6 +38,7 @@ __all__ = [
     "Calibrations",
     "GateCalibration",
     "JobLifecycle",
+    "JobLimits",
     "JobRecord",
     "JobScheduler",
     "JobSubmission",

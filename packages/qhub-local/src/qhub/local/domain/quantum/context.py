@@ -3,6 +3,7 @@ one scheduler."""
 
 from __future__ import annotations
 
+from ...simulation import JobLimits
 from ..store import Database
 from .backends import Backends
 from .calibration import Calibrations
@@ -48,6 +49,16 @@ class Quantum:
     @lifecycle.setter
     def lifecycle(self, lifecycle: JobLifecycle) -> None:
         self.scheduler.lifecycle = lifecycle
+
+    @property
+    def limits(self) -> JobLimits:
+        """What a job's input may ask of the Hub: sizes checked before anything is built,
+        and the time and memory reading it may take."""
+        return self.jobs.limits
+
+    @limits.setter
+    def limits(self, limits: JobLimits) -> None:
+        self.jobs.limits = self.scheduler.limits = limits
 
     def close(self) -> None:
         """Stop this Hub's jobs (see :meth:`JobScheduler.close`)."""

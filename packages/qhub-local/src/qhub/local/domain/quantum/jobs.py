@@ -9,7 +9,7 @@ import threading
 import uuid
 from typing import Any
 
-from ...simulation import InvalidJobInput
+from ...simulation import InvalidJobInput, JobLimits, check_input
 from ..clock import utc_now, utc_now_ms
 from ..errors import NotFound, Unprocessable
 from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
@@ -76,6 +76,8 @@ class QuantumJobs:
         self._scheduler = scheduler
         self._sessions = sessions
         self._parser = parser
+        #: What a job's input may ask of the Hub (sizes, and the time and memory to read it).
+        self.limits = JobLimits()
         self._reads: dict[str, int] = {}
         self._reads_lock = threading.Lock()
         self._once = IdempotentCreation(KEYS, store.reading)
@@ -97,8 +99,9 @@ class QuantumJobs:
 
         Raises:
             NotFound: unknown backend or session.
-            Unprocessable: too many shots, an input the backend can't take, or a session that
-                accepts no jobs.
+            Unprocessable: too many shots, an input over the limits (:attr:`limits`, refused
+                before any circuit is built), an input the backend can't take or that took
+                too long or too much memory to read, or a session that accepts no jobs.
             KeyReused: the key came with a different request.
         """
         scoped = (
@@ -137,8 +140,10 @@ class QuantumJobs:
             raise Unprocessable(
                 f"{spec.id} does not accept {input_format} input (it accepts {accepted})"
             )
+        limits = self.limits
         try:
-            circuit = self._parser.prepare(input_format, data, spec.qubit_count)
+            check_input(input_format, data, spec.qubit_count, limits)
+            circuit = self._parser.prepare(input_format, data, spec.qubit_count, limits)
         except InvalidJobInput as exc:
             raise Unprocessable(str(exc)) from None
         if submission.session_id is not None:
@@ -230,7 +235,10 @@ class QuantumJobs:
             ]
             return NormalizedInput(job.qasm.format, programs)
         qubits = backend_spec(job.backend_id).qubit_count
-        qasm = self._parser.to_qasm3(job.input_format, job.input, qubits)
+        try:
+            qasm = self._parser.to_qasm3(job.input_format, job.input, qubits, self.limits)
+        except InvalidJobInput as exc:
+            raise Unprocessable(str(exc)) from None
         return NormalizedInput("openqasm.v3", [NormalizedProgram(job.name, qasm, job.shots)])
 
     def cancel(self, organization_id: str, job_id: str) -> JobRecord:

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ...simulation import PreparedCircuit
+from ...simulation import JobLimits, PreparedCircuit
 from ..clock import utc_now_ms
 from .backends import backend_spec
 from .lifecycle import JobLifecycle
@@ -32,15 +32,18 @@ Counts = dict[str, int]
 
 
 class CircuitParser(Protocol):
-    """Reads job inputs into circuits (the simulation package's parser process)."""
+    """Reads job inputs into circuits (the simulation package's parser processes), each
+    read within ``limits``' time and memory."""
 
     def prepare(
-        self, input_format: str, data: Mapping[str, Any], max_qubits: int
+        self, input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits
     ) -> PreparedCircuit:
         """Validate an input and build its circuit (raises ``InvalidJobInput``)."""
 
-    def to_qasm3(self, input_format: str, data: Mapping[str, Any], max_qubits: int) -> str:
-        """The input as an OpenQASM 3 program."""
+    def to_qasm3(
+        self, input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits
+    ) -> str:
+        """The input as an OpenQASM 3 program (raises ``InvalidJobInput``)."""
 
 
 class Simulator(Protocol):
@@ -96,6 +99,8 @@ class JobScheduler:
         self._workers = workers
         #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
         self.lifecycle = JobLifecycle()
+        #: What reading a job's input again (after a restart) is held to.
+        self.limits = JobLimits()
         self._scheduled: dict[str, _ScheduledJob] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -225,7 +230,7 @@ class JobScheduler:
         try:
             if circuit is None:  # queued again after a restart
                 qubits = backend_spec(job.backend_id).qubit_count
-                circuit = self._workers.prepare(job.input_format, job.input, qubits)
+                circuit = self._workers.prepare(job.input_format, job.input, qubits, self.limits)
             with self._workers.simulator() as simulator:
                 self._holds(job.id, simulator)
                 try:

@@ -1,0 +1,229 @@
+"""Worker processes: one call at a time each, over a pipe, started from a fork server.
+
+Why processes: Aer holds the GIL while it simulates, so a simulation on one of the Hub's
+threads froze every HTTP request, and Qiskit crashed when two threads used it at once.
+Worker processes keep the server answering, let simulations use every core, let a cancel or
+a deadline stop a call in flight, and turn a crash or an out-of-memory kill into one failed
+call instead of a dead Hub. They exit with the Hub (or when it dies: their pipe closes).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .errors import (
+    InvalidJobInput,
+    SimulationFailed,
+    SimulatorCrashed,
+    WorkerOverMemory,
+    WorkerTimedOut,
+)
+
+__all__ = ["PRELOAD", "Worker", "address_space"]
+
+#: How often a bounded call's process is looked at while it runs, seconds.
+WATCH_INTERVAL = 0.05
+
+#: Imported once by the fork server, so each worker starts with Qiskit loaded (forked, copy on
+#: write) instead of importing it again (about 1.5 s of CPU per worker).
+PRELOAD = ["qiskit", "qiskit_aer", "qiskit_qasm3_import", "qhub.local.simulation.workers"]
+
+
+def address_space(pid: int | str = "self") -> int | None:
+    """A process's virtual memory size (``VmSize``), bytes; None where ``/proc`` doesn't
+    say (not Linux, or the process is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def _ready() -> bool:
+    """Answered once the worker has warmed up: what :meth:`Worker.ensure_ready` waits for."""
+    return True
+
+
+def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
+    """A worker's loop: warm up, then run each ``(function, args)`` received and send back
+    the outcome."""
+    warm_up()
+    while True:
+        try:
+            function, args = connection.recv()
+        except (EOFError, OSError):  # the Hub is gone
+            return
+        try:
+            outcome: tuple[bool, Any] = (True, function(*args))
+        except (InvalidJobInput, SimulationFailed) as exc:
+            outcome = (False, exc)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # keep what crosses the pipe picklable (a Rust panic too)
+            outcome = (False, SimulationFailed(f"{type(exc).__name__}: {exc}"))
+        connection.send(outcome)
+
+
+def _worker_context() -> Any:
+    """Workers come from a fork server (a clean single-threaded process, unlike the Hub,
+    which is not safe to fork) that has Qiskit imported already."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+class Worker:
+    """One worker process, one call at a time; started on first use, restarted after it
+    dies, killed and replaced when a call overruns its deadline.
+
+    Args:
+        name: what the process is, in error messages (``circuit parser 0``).
+        warm_up: run in the process once it starts, before its first call (a module-level
+            function: it is pickled by name).
+    """
+
+    def __init__(self, name: str, warm_up: Callable[[], None]) -> None:
+        self.name = name
+        self._warm_up = warm_up
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Connection | None = None
+        self._ready = False
+
+    def call(
+        self,
+        function: Callable[..., Any],
+        *args: Any,
+        timeout: float | None = None,
+        max_growth: int | None = None,
+    ) -> Any:
+        """Run ``function(*args)`` in the process; re-raise what it raised.
+
+        ``timeout`` bounds the call's seconds, ``max_growth`` how many bytes the process's
+        address space may grow during it (looked at every :data:`WATCH_INTERVAL`); neither
+        counts the start of a fresh process.
+
+        Raises:
+            SimulatorCrashed: the process died before answering.
+            WorkerTimedOut / WorkerOverMemory: it overran; it was killed and a new one
+                started in its place.
+        """
+        with self._lock:
+            try:
+                connection = self._connected()
+                before = address_space(self._process.pid) if max_growth is not None else None
+                connection.send((function, args))
+                if timeout is not None or before is not None:
+                    self._watch(connection, timeout, before, max_growth)
+                ok, value = connection.recv()
+            except (EOFError, OSError):
+                exitcode = self._discard()
+                raise SimulatorCrashed(
+                    f"the {self.name} process stopped unexpectedly "
+                    "(it was stopped, ran out of memory, or crashed)",
+                    exitcode,
+                ) from None
+        if ok:
+            return value
+        raise value
+
+    def _watch(
+        self,
+        connection: Connection,
+        timeout: float | None,
+        before: int | None,
+        max_growth: int | None,
+    ) -> None:
+        """Wait for the answer to be ready; kill and replace the process if it overruns."""
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        pid = self._process.pid
+        while not connection.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self._replace()
+                raise WorkerTimedOut(f"the {self.name} took longer than {timeout:g} s")
+            if before is not None and max_growth is not None:
+                now = address_space(pid)
+                if now is not None and now - before > max_growth:
+                    self._replace()
+                    raise WorkerOverMemory(f"the {self.name} grew past {max_growth} bytes")
+
+    def ensure_ready(self) -> None:
+        """Start the process if it isn't running, and wait until it has warmed up.
+
+        Raises:
+            SimulatorCrashed: it died while starting.
+        """
+        with self._lock:
+            try:
+                self._connected()
+            except (EOFError, OSError):
+                exitcode = self._discard()
+                raise SimulatorCrashed(f"the {self.name} process did not start", exitcode) from None
+
+    def _connected(self) -> Connection:
+        """The pipe to a live, warmed-up process (started now if need be)."""
+        if self._connection is None or not self._process.is_alive():
+            self._discard()
+            self._start()
+        assert self._connection is not None
+        if not self._ready:
+            self._connection.send((_ready, ()))
+            self._connection.recv()
+            self._ready = True
+        return self._connection
+
+    def _start(self) -> None:
+        """Start a process; it warms up on its own (:meth:`_connected` waits for that)."""
+        context = _worker_context()
+        ours, theirs = context.Pipe()
+        process = context.Process(
+            target=_serve,
+            args=(theirs, self._warm_up),
+            name=f"qhub-{self.name}",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        self._process, self._connection, self._ready = process, ours, False
+
+    def _replace(self) -> None:
+        """Kill the process (its call overran) and start another, which warms up while the
+        caller hears about the overrun."""
+        if self._process is not None:
+            self._process.kill()
+        self._discard()
+        self._start()
+
+    def _discard(self) -> int | None:
+        """Forget the process (reaping it); how it ended, if it has."""
+        exitcode = None
+        if self._connection is not None:
+            self._connection.close()
+        if self._process is not None:
+            self._process.join(timeout=5)
+            exitcode = self._process.exitcode
+        self._process = self._connection = None
+        self._ready = False
+        return exitcode
+
+    def kill(self) -> None:
+        """Stop the process now; a call in flight raises :class:`SimulatorCrashed`."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+
+    @property
+    def pid(self) -> int | None:
+        """The live process's id, if it has started."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
