@@ -110,7 +110,7 @@ def documentation_blocks() -> list[CodeBlock]:
 
 
 def run_block(
-    block: CodeBlock, workdir: Path, env: Mapping[str, str], timeout: float = 180
+    block: CodeBlock, workdir: Path, env: Mapping[str, str], timeout: float = 100
 ) -> subprocess.CompletedProcess[str]:
     """Run ``block`` in ``workdir`` with ``env``; the finished process, output captured."""
     if block.is_test_file:

@@ -20,6 +20,7 @@ REMOTE_ASSET = re.compile(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(600)
 def test_site_builds_strict_and_offline(tmp_path: Path) -> None:
     """No warning (broken link, unreadable docstring, missing page), no remote asset, and
     the reference pages carry what they promise."""
