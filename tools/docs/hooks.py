@@ -66,12 +66,15 @@ def models_table(api: str) -> str:
     """A table of the generated wire models of ``api`` (``qhub.api.quantum``, …)."""
     module = importlib.import_module(f"{api}._generated.models")
     rows = ["| name | kind | fields or values |", "|---|---|---|"]
-    for name, item in vars(module).items():
-        if not inspect.isclass(item) or item.__module__ != module.__name__:
+    for name in sorted(module.__all__):  # the package loads each model on first access
+        item = getattr(module, name)
+        if not inspect.isclass(item):
             continue
         if issubclass(item, enum.Enum):
             kind, parts = "enum", [f"`{member.value}`" for member in item]
-        else:
+        elif hasattr(item, "model_fields"):
             kind, parts = "model", [f"`{field}`" for field in item.model_fields]
+        else:  # an alias of a type that is no model (Any, a union)
+            continue
         rows.append(f"| `{name}` | {kind} | {', '.join(parts) or '—'} |")
     return "\n".join(rows) + "\n"
