@@ -5,7 +5,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 RUN := $(UV) run --frozen --all-packages
 
-.PHONY: install peer vendor-clients chromium demo test test-fast lint typecheck unit bench clean generate spec-from-vendor fuzz
+.PHONY: install peer vendor-clients chromium demo docs test test-fast lint typecheck unit bench clean generate spec-from-vendor fuzz
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -48,6 +48,11 @@ chromium:
 
 demo: install
 	$(RUN) python -m qhub.local.demo
+
+# The documentation site (mkdocs.yml, docs/) into site/, offline: no fonts, scripts or styles
+# fetched; --strict fails on any warning (a broken link, a docstring griffe can't read).
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(RUN) mkdocs build --strict
 
 # spec/ -> the generated layer of qhub-api (committed; `make lint` fails when it is stale).
 generate: install
