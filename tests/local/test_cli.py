@@ -189,6 +189,28 @@ def test_env_and_login_point_unchanged_code_at_the_hub(tmp_path: Path) -> None:
         )
         assert ran.returncode == 0, ran.stderr
         assert int(ran.stdout.strip()) > 0
+        # The Service SDK's quickstart reads the access key from ACCESS_KEY_ID and
+        # SECRET_ACCESS_KEY; the token endpoint comes from QHUB_TOKEN_ENDPOINT.
+        quickstart = (
+            "import os\n"
+            "from qhub.service.client import HubServiceClient\n"
+            "client = HubServiceClient(\n"
+            "    service_endpoint=os.environ['QHUB_SERVICE_BASE_URL'],\n"
+            "    access_key_id=os.environ['ACCESS_KEY_ID'],\n"
+            "    secret_access_key=os.environ['SECRET_ACCESS_KEY'],\n"
+            ")\n"
+            "execution = client.run(request={'values': [2], 'shots': 100})\n"
+            "execution.wait_for_final_state(timeout=300)\n"
+            "print(execution.status)\n"
+        )
+        ran = subprocess.run(
+            ["bash", "-c", f"{exports.stdout}\n{sys.executable} -c {shlex.quote(quickstart)}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=clean,
+        )
+        assert (ran.returncode, ran.stdout.strip()) == (0, "SUCCEEDED"), ran.stderr
 
 
 def test_connect_gives_ready_clients_of_the_running_hub(tmp_path: Path) -> None:

@@ -33,15 +33,16 @@ What the local Hub does with each namespace of the Platform API
 
 - **behaviour**: some or all of its operations are written by hand and do what the Hub
   does: access by organization and role, validation, lifecycles, effects elsewhere (an
-  application's access key runs services; a grant lets an execution see a pool).
+  application's access key runs services; a grant lets an execution see a pool; an
+  uploaded managed service's source is built and served).
 - **storage only**: every operation stores and returns what you send, shaped exactly as the
   API's schemas describe (ids, timestamps, pages, required fields), per organization, and
-  nothing more happens: a managed service's build is accepted and never runs, billing
-  figures are empty or zero, a budget limits nothing.
-- **not emulated**: the operation answers 501 naming itself.
+  nothing more happens: billing figures are empty or zero, a budget limits nothing, an
+  external or workflow service's deployment is accepted and never runs.
+- **not emulated**: the operation answers 501 naming itself (the last column lists them).
 
-In a namespace with behaviour, the operations not written by hand are either reads served
-from storage or writes that would bypass the hand-written rules, which answer 501. One
+In a namespace with behaviour, the operations not written by hand are reads served from
+storage; a write that would bypass the hand-written rules would answer 501. One
 storage-only namespace gets something on top: `user_notifications` lists a notification
 the Hub writes when a service execution ends.
 

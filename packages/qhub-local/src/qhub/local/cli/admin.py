@@ -42,6 +42,10 @@ def env(data_dir: Path) -> None:
         "QHUB_USER_BASE_URL": connection["user_url"],
         "QHUB_TOKEN_ENDPOINT": connection["token_endpoint"],
         "KQH_PERSONAL_ACCESS_TOKEN": connection["personal_access_token"],
+        # The default application's access key, under the names the Service SDK's quickstart
+        # reads (``os.environ["ACCESS_KEY_ID"]``).
+        "ACCESS_KEY_ID": connection["application"]["access_key_id"],
+        "SECRET_ACCESS_KEY": connection["application"]["secret_access_key"],
     }
     services: dict[str, str] = connection.get("services", {})
     if len(services) == 1:
