@@ -137,7 +137,8 @@ PROGRAMS = {
         from qhub.local.runtime import DataPool
 
         def run(input_data: DataPool, output_data: Optional[DataPool] = None, shots: int = 100) -> dict:
-            sizes = {name: os.path.getsize(path) for name, path in input_data.list_files().items()}
+            # Read, not just stat: the execution's user must be able to open a VIEW pool's files.
+            sizes = {name: len(open(path, "rb").read()) for name, path in input_data.list_files().items()}
             if output_data is not None:
                 with output_data.open("summary.txt", "w") as out:
                     out.write(f"{shots} shots over {sorted(sizes)}\\n")

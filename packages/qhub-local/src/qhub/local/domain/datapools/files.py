@@ -199,6 +199,9 @@ class PoolFiles:
             pool.path.mkdir(parents=True, exist_ok=True)
             if target.exists() or target.is_symlink():
                 raise Conflict(f"data pool {pool.id!r} has a file {record.name!r}")
+            # Readable by an execution's user once its grant mounts the pool (a sandboxed
+            # execution runs as another user); the pools' root stays private to the Hub.
+            os.chmod(temp, 0o644)
             os.replace(temp, target)
 
         outcome = self._store.add_file(record, move_in)

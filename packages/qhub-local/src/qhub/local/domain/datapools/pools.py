@@ -58,6 +58,10 @@ class DataPools:
     ) -> None:
         self._store = store
         self._root = root
+        # Private to the Hub's user: pools' files are readable by any user who can reach them
+        # (an execution's sandbox user, through its mount), so no other user may.
+        root.mkdir(parents=True, exist_ok=True)
+        root.chmod(0o700)
         self._trash = root / ".trash"
         self._access = PoolAccess(store)
         self.files = PoolFiles(store, self._access, root)
