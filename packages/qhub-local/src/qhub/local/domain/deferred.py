@@ -59,14 +59,11 @@ class DeferredWrites:
         write = _Write(description, apply)
         with self._lock:
             waiting = bool(self._queue) or self._closed
-            if waiting:
-                self._queue.append(write)
-                self._ensure_thread()
-                return
-        if not self._attempt(write):
+        if waiting or not self._attempt(write):
             with self._lock:
                 self._queue.append(write)
                 self._ensure_thread()
+            log.info("%s waits for the store", description)
 
     def flush(self, timeout: float) -> bool:
         """Try the waiting writes once more, now; whether none is left (``timeout`` bounds
