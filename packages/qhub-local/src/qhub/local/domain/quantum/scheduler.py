@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from ...simulation import JobLimits, PreparedCircuit
 from ..clock import utc_now_ms
+from ..errors import StoreUnavailable
 from .backends import backend_spec
 from .lifecycle import JobLifecycle
 from .records import JobRecord
@@ -194,13 +195,26 @@ class JobScheduler:
             simulator.kill()
 
     def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+        """A job's thread: the thread goes on with the next job whatever this one raises."""
+        failure: Exception | None = None
         try:
             self._simulate(job_id, circuit)
-        except Exception as error:  # the job's thread goes on with the next job
+        except Exception as error:
+            failure = error
             log.error("job %s could not run: %s: %s", job_id, type(error).__name__, error)
         finally:
             with self._lock:
                 self._scheduled.pop(job_id, None)
+        if isinstance(failure, StoreUnavailable):  # it could not even be read: still PENDING
+            self._store.eventually(f"job {job_id} queued again", lambda: self._queue_again(job_id))
+
+    def _queue_again(self, job_id: str) -> None:
+        """Queue a PENDING job nobody runs (its first run failed to read it)."""
+        with self._lock:
+            job = self._store.job(job_id)
+            if self._closed or job is None or job.status != "PENDING" or job_id in self._scheduled:
+                return
+            self.queue(job, None)
 
     def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
         with self._lock:
