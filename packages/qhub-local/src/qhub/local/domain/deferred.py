@@ -66,8 +66,9 @@ class DeferredWrites:
             log.info("%s waits for the store", description)
 
     def flush(self, timeout: float) -> bool:
-        """Try the waiting writes once more, now; whether none is left (``timeout`` bounds
-        how long this waits for the retry thread to let go of the queue)."""
+        """Stop retrying (the Hub closes): try the waiting writes once more, now, in order;
+        whether none is left. What is left is logged and settled by the next start, as if
+        the Hub had stopped mid-run. ``timeout`` bounds the wait for the retry thread."""
         with self._lock:
             self._closed = True
             self._wake.notify_all()

@@ -5,7 +5,7 @@ each context's ``store`` module owns its own tables (their DDL and every query o
 and writes through :meth:`Database.transaction`.
 
 A store that fails (a full disk, an I/O error, a lock held past the timeout) raises
-:class:`StoreUnavailable` (:func:`store_failure` is the one place that recognises one), and
+:class:`StoreUnavailable` (:func:`~.faults.store_failure` is the one place that recognises one), and
 the transaction is rolled back: no half-written rows. State changes that must not be lost go
 through :meth:`Database.eventually` (:mod:`.deferred`).
 """
@@ -13,7 +13,6 @@ through :meth:`Database.eventually` (:mod:`.deferred`).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import sqlite3
 import threading
@@ -22,62 +21,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .deferred import DeferredWrites
-from .errors import StoreUnavailable
+from .faults import store_faults
 
-__all__ = ["SCHEMA_VERSION", "Database", "store_failure", "store_faults"]
+__all__ = ["SCHEMA_VERSION", "Database"]
 
 SCHEMA_VERSION = 2
 #: How long a write waits for a lock another process holds before it fails, seconds.
 BUSY_TIMEOUT_SECONDS = 5.0
 #: How long closing waits for the deferred writes' thread, seconds.
 CLOSE_FLUSH_SECONDS = 5.0
-
-#: SQLite's primary result codes that mean the store, not the statement, failed.
-_SQLITE_CAUSES = {
-    5: "the database is locked by another process",  # SQLITE_BUSY
-    6: "the database is locked",  # SQLITE_LOCKED
-    10: "a disk I/O error",  # SQLITE_IOERR
-    13: "the disk is full",  # SQLITE_FULL
-    14: "the database file can't be opened",  # SQLITE_CANTOPEN
-}
-#: Errors of the data directory's files that mean the disk, not the request, failed.
-_OS_CAUSES = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exhausted",
-    errno.EIO: "a disk I/O error",
-}
-
-
-def store_failure(error: BaseException) -> StoreUnavailable | None:
-    """The :class:`StoreUnavailable` an error amounts to, or None when it is not a failure
-    of the store (a bug, a constraint, a bad path): the one place that tells them apart.
-
-    Recognised: SQLite's "database or disk is full", "disk I/O error", "database is locked"
-    (after the busy timeout) and "unable to open database file"; an ``OSError`` ENOSPC,
-    EDQUOT or EIO on the data directory's files.
-    """
-    if isinstance(error, StoreUnavailable):
-        return error
-    if isinstance(error, sqlite3.OperationalError):
-        code = getattr(error, "sqlite_errorcode", None)
-        cause = _SQLITE_CAUSES.get(code & 0xFF) if isinstance(code, int) else None
-        return StoreUnavailable(f"{cause} ({error})") if cause else None
-    if isinstance(error, OSError) and error.errno in _OS_CAUSES:
-        return StoreUnavailable(f"{_OS_CAUSES[error.errno]} ({error.strerror or error})")
-    return None
-
-
-@contextmanager
-def store_faults() -> Iterator[None]:
-    """Raise :class:`StoreUnavailable` for a failure of the store in the block (see
-    :func:`store_failure`); anything else passes through unchanged."""
-    try:
-        yield
-    except (sqlite3.Error, OSError) as error:
-        failure = store_failure(error)
-        if failure is None:
-            raise
-        raise failure from error
 
 
 class Database:

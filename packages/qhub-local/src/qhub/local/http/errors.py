@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..domain import DomainError, StoreUnavailable
-from ..domain.store import store_failure
+from ..domain.faults import store_failure
 
 __all__ = ["error_response", "install_error_handlers", "request_id_middleware"]
 

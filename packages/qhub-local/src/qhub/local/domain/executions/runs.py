@@ -34,9 +34,9 @@ from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
 from ..datapools import DataPoolReference, DataPools, GrantRefused
 from ..errors import NotFound, StoreUnavailable
+from ..faults import store_faults
 from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
 from ..identity import Applications, Organizations
-from ..store import store_faults
 from .entrypoint import entrypoint_parameters
 from .mounts import pool_mounts
 from .outputs import append_log, iter_logs, plain_file_name, result_file, result_view
