@@ -154,8 +154,10 @@ class ExecutionStore:
             )
 
     def remove(self, execution_id: str) -> None:
-        """Forget an execution (one whose start failed: nothing of it was kept)."""
+        """Forget an execution (one whose start failed: nothing of it is kept, not even the
+        idempotency key it was started under)."""
         with self._database.transaction() as db:
+            KEYS.forget(db, execution_id)
             db.execute("DELETE FROM executions WHERE id = ?", (execution_id,))
 
     def eventually(self, description: str, write: Callable[[], object]) -> None:
