@@ -59,6 +59,14 @@ PROGRAMS = {
             time.sleep(seconds)
             return {"slept": seconds}
     """,
+    "napper": """
+        import time
+
+        def run(seconds: float = 1.0) -> None:
+            # Returns nothing and logs nothing: it writes no file, so it ends SUCCEEDED even
+            # while the Hub's disk is full.
+            time.sleep(seconds)
+    """,
     "failing": """
         from qhub.local.runtime import HandlerError
 

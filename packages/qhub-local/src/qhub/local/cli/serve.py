@@ -166,7 +166,7 @@ def _serve(
 ) -> None:
     import sqlite3
 
-    from ..domain import DomainError
+    from ..domain import DomainError, StoreUnavailable
     from ..server import LocalHub
 
     try:
@@ -180,7 +180,7 @@ def _serve(
             token_ttl=token_ttl,
             service_python=service_python,
         )
-    except DomainError as error:
+    except (DomainError, StoreUnavailable) as error:
         fail(error.message)
     except sqlite3.DatabaseError as error:
         fail(f"{directory / 'hub.sqlite3'} can't be read ({error}); nothing was changed")

@@ -9,6 +9,7 @@ __all__ = [
     "Forbidden",
     "NotFound",
     "PayloadTooLarge",
+    "StoreUnavailable",
     "Unauthorized",
     "Unprocessable",
     "UnsupportedMediaType",
@@ -72,3 +73,21 @@ class Unprocessable(DomainError):
     closed session)."""
 
     status = 422
+
+
+class StoreUnavailable(Exception):
+    """The Hub can't keep its state right now: the disk is full or failing, or the database
+    stayed locked. Nothing of the refused request was kept; the same request can succeed once
+    the store has recovered. Not a :class:`DomainError`: the request was fine, the Hub was not.
+
+    Attributes:
+        cause: what failed, in a few words (``"the disk is full"``).
+        message: the whole explanation, for the error body.
+    """
+
+    def __init__(self, cause: str) -> None:
+        self.cause = cause
+        self.message = (
+            f"the local Hub can't store its data now: {cause}; nothing was kept, try again later"
+        )
+        super().__init__(self.message)

@@ -136,7 +136,9 @@ class Hub:
         )
         self.executions = Executions(
             execution_store,
-            NotifyingRunner(self.runner, execution_store.get, self.generic),
+            NotifyingRunner(
+                self.runner, execution_store.get, self.generic, self.database.eventually
+            ),
             self.organizations,
             self.datapools,
             self.data_dir / "executions",

@@ -171,6 +171,13 @@ class KeyTable:
             (key.caller, key.key, key.fingerprint, resource_id, format_utc(now)),
         )
 
+    def forget(self, db: sqlite3.Connection, resource_id: str) -> None:
+        """Drop the key that created ``resource_id`` (a creation undone: the key is free)."""
+        db.execute(
+            f"DELETE FROM {self.name} WHERE resource_id = ?",  # noqa: S608 - constant name
+            (resource_id,),
+        )
+
 
 class _InFlight:
     """The keys requests are carrying out right now; a second request with one waits."""

@@ -3,6 +3,11 @@
 :class:`Database` owns the connection, the lock and transactions, and the ``meta`` table;
 each context's ``store`` module owns its own tables (their DDL and every query on them)
 and writes through :meth:`Database.transaction`.
+
+A store that fails (a full disk, an I/O error, a lock held past the timeout) raises
+:class:`StoreUnavailable` (:func:`~.faults.store_failure` is the one place that recognises one), and
+the transaction is rolled back: no half-written rows. State changes that must not be lost go
+through :meth:`Database.eventually` (:mod:`.deferred`).
 """
 
 from __future__ import annotations
@@ -15,9 +20,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .deferred import DeferredWrites
+from .faults import store_faults
+
 __all__ = ["SCHEMA_VERSION", "Database"]
 
 SCHEMA_VERSION = 2
+#: How long a write waits for a lock another process holds before it fails, seconds.
+BUSY_TIMEOUT_SECONDS = 5.0
+#: How long closing waits for the deferred writes' thread, seconds.
+CLOSE_FLUSH_SECONDS = 5.0
 
 
 class Database:
@@ -34,8 +46,11 @@ class Database:
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             with contextlib.suppress(FileNotFoundError):
                 file.chmod(0o600)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS
+        )
         self._lock = threading.Lock()
+        self._deferred = DeferredWrites()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
@@ -56,21 +71,47 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """The connection inside ``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on error)."""
-        with self._lock:
+        """The connection inside ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error
+        (a failed ``COMMIT`` too: the connection is never left inside a transaction).
+
+        Raises:
+            StoreUnavailable: the store failed (nothing of the transaction was kept).
+        """
+        with self._lock, store_faults():
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for reads (under the lock, so no write interleaves)."""
-        with self._lock:
+        """The connection, for reads (under the lock, so no write interleaves).
+
+        Raises:
+            StoreUnavailable: the store failed.
+        """
+        with self._lock, store_faults():
             yield self._db
+
+    def eventually(self, description: str, write: Callable[[], object]) -> None:
+        """Apply a state change (``write``: one transaction, applied only if it still makes
+        sense when it runs) now, or as soon as the store accepts it: see :mod:`.deferred`.
+
+        Args:
+            description: what changes, for the log (ids and statuses, never data).
+            write: the change.
+        """
+        self._deferred.write(description, write)
+
+    @property
+    def pending_writes(self) -> int:
+        """How many state changes wait for the store to accept them."""
+        return self._deferred.pending
 
     def meta(self, key: str) -> str | None:
         """A stored setting."""
@@ -84,6 +125,7 @@ class Database:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def close(self) -> None:
-        """Close the database."""
+        """Try the state changes still waiting once more, then close the database."""
+        self._deferred.flush(CLOSE_FLUSH_SECONDS)
         with self._lock:
             self._db.close()

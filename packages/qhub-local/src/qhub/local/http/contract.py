@@ -92,6 +92,10 @@ class SpecGap:
 #: Any operation may answer 501 with the problem body of a 500: the local Hub's way of saying
 #: it does not emulate that operation (the real Hub never does; counted, not a violation).
 NOT_EMULATED = SpecGap("500", "the local Hub does not emulate this operation")
+#: Any operation may answer 503 with the problem body of a 500 when the Hub's store fails (a
+#: full disk): the spec declares no 503 although any server can send one (counted, not a
+#: violation).
+STORE_UNAVAILABLE = SpecGap("500", "the local Hub's store is unavailable (a full disk)")
 
 #: ``(api, operationId, status)`` → the gap. Keep it short: each entry is a spec defect.
 SPEC_GAPS: Mapping[tuple[str, str, int], SpecGap] = {}
@@ -148,6 +152,8 @@ class SpecOperation:
             return None
         if status == 501 and self.declared(500) is not None:
             return NOT_EMULATED
+        if status == 503 and self.declared(500) is not None:
+            return STORE_UNAVAILABLE
         return SPEC_GAPS.get((self.api, self.operation_id, status))
 
     def declared(self, status: int | str) -> Declared | None:

@@ -1,7 +1,9 @@
 """The one place that turns failures into the Hub's error bodies.
 
 Every error response is JSON ``{"status", "error", "message", "requestId"}`` with an
-``X-Request-Id`` header; tokens and secrets are never echoed.
+``X-Request-Id`` header; tokens and secrets are never echoed. A store that fails (a full
+disk: :class:`~qhub.local.domain.StoreUnavailable`) is a 503 with ``Retry-After``, on every
+API; anything else unexpected a 500 that names only the request id.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..domain import DomainError
+from ..domain import DomainError, StoreUnavailable
+from ..domain.faults import store_failure
 
 __all__ = ["error_response", "install_error_handlers", "request_id_middleware"]
+
+#: What a 503 for an unavailable store asks clients to wait before trying again, seconds.
+RETRY_AFTER_SECONDS = 5
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -64,6 +70,28 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         message = "no such endpoint" if error.status_code == 404 else str(error.detail)
         return error_response(request, error.status_code, message)
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
+        return _unavailable(request, error)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        # A file of the data directory the domain wrote without saying so still counts.
+        failure = store_failure(error)
+        if failure is not None:
+            return _unavailable(request, failure)
+        request_id = request.scope.get("qhub.request_id", "")
+        return error_response(
+            request, 500, f"internal error of the local Hub (request {request_id})"
+        )
+
+
+def _unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
+    """503: the store failed; the request may be sent again later."""
+    return error_response(
+        request, 503, error.message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
 
 
 #: Control characters in a logged path, escaped: a path can't start a forged log line.

@@ -294,6 +294,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _report(callback: Callable[..., None], *args: Any) -> None:
+    """Call a start or exit callback; what it raises is logged, never thrown at the thread
+    that reads the fork server's events (it must go on for every other execution)."""
+    try:
+        callback(*args)
+    except Exception as error:
+        logger.error(
+            "an execution's %s callback failed (%s: %s); the runner goes on",
+            "start" if len(args) == 2 else "exit",
+            type(error).__name__,
+            error,
+        )
+
+
 def _private_request(request: Mapping[str, Any]) -> dict[str, Any]:
     """The request as kept on disk: ``$secrets`` named but never their values."""
     kept = dict(request)
@@ -408,7 +422,7 @@ class WorkspaceRunner:
                     self._signal(run.pid, signal.SIGTERM)
             servers = list(self._servers.values())
         for run in queued:
-            run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
+            _report(run.on_exit, RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
         for server in servers:
             assert server.process.stdin is not None
             with contextlib.suppress(OSError):
@@ -425,7 +439,7 @@ class WorkspaceRunner:
             leftover = list(self._running.values())
             self._running.clear()
         for run in leftover:
-            run.on_exit(RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
+            _report(run.on_exit, RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
 
     # -- internals -------------------------------------------------------------------------
 
@@ -530,12 +544,21 @@ class WorkspaceRunner:
         return server
 
     def _read_events(self, server: _ForkServer, events: IO[bytes]) -> None:
+        """The reader thread of one fork server: it lives as long as the fork server, whatever
+        a callback raises (each event is handled on its own)."""
         for line in events:
-            event = json.loads(line)
-            if event["event"] == "started":
-                self._started(event["id"], event["pid"])
-            else:
-                self._exited(event["id"], event["code"])
+            try:
+                event = json.loads(line)
+                if event["event"] == "started":
+                    self._started(event["id"], event["pid"])
+                else:
+                    self._exited(event["id"], event["code"])
+            except Exception as error:
+                logger.error(
+                    "a fork server event could not be handled (%s: %s); the runner goes on",
+                    type(error).__name__,
+                    error,
+                )
         # The fork server is gone: whatever it was running is lost.
         with self._lock:
             lost = [r for r in self._running.values() if r.python == server.python]
@@ -548,7 +571,7 @@ class WorkspaceRunner:
             self._release(server.process)
         for run in lost:
             status: Literal["FAILED", "CANCELLED"] = "CANCELLED" if run.cancelled else "FAILED"
-            run.on_exit(RunOutcome(run.spec.execution_id, status, None, _now()))
+            _report(run.on_exit, RunOutcome(run.spec.execution_id, status, None, _now()))
         with self._lock:
             if not self._closed and self._queue:
                 self._pump()
@@ -572,7 +595,7 @@ class WorkspaceRunner:
             if run.cancelled:
                 self._kill(pid)
                 return
-        run.on_start(execution_id, _now())
+        _report(run.on_start, execution_id, _now())
 
     def _exited(self, execution_id: str, code: int) -> None:
         with self._lock:
@@ -583,7 +606,7 @@ class WorkspaceRunner:
             return
         status: Literal["SUCCEEDED", "FAILED", "CANCELLED"]
         status = "CANCELLED" if run.cancelled else ("SUCCEEDED" if code == 0 else "FAILED")
-        run.on_exit(RunOutcome(execution_id, status, code, _now()))
+        _report(run.on_exit, RunOutcome(execution_id, status, code, _now()))
 
     def _kill(self, pid: int) -> None:
         self._signal(pid, signal.SIGTERM)

@@ -4,13 +4,21 @@ Why processes: Aer holds the GIL while it simulates, so a simulation on one of t
 threads froze every HTTP request, and Qiskit crashed when two threads used it at once.
 Worker processes keep the server answering, let simulations use every core, let a cancel or
 a deadline stop a call in flight, and turn a crash or an out-of-memory kill into one failed
-call instead of a dead Hub. They exit with the Hub (or when it dies: their pipe closes).
+call instead of a dead Hub. They exit with the Hub, however it dies (``kill -9`` too): its
+fork server sees its "alive" pipe close and exits, and the kernel kills each worker with it,
+a call in flight included (:func:`_die_with_the_fork_server`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import math
 import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -54,9 +62,34 @@ def _ready() -> bool:
     return True
 
 
+#: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h).
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_the_fork_server() -> None:
+    """Let this worker be killed when the Hub dies, even in the middle of a call.
+
+    A worker's parent is the fork server, which exits when the Hub's end of its "alive"
+    pipe closes, but only once nobody else holds that end either, and every process it
+    forks inherits one. So the worker closes its copy (it never starts processes itself),
+    then asks the kernel for SIGKILL when its parent goes (Linux only; elsewhere a worker
+    ends when it next reads from the Hub's closed pipe).
+    """
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[union-attr]
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
     """A worker's loop: warm up, then run each ``(function, args)`` received and send back
     the outcome."""
+    _die_with_the_fork_server()
     warm_up()
     while True:
         try:

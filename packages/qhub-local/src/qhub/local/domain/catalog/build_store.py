@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -63,6 +64,11 @@ class BuildStore:
     def __init__(self, database: Database) -> None:
         database.create_tables(SCHEMA)
         self._database = database
+
+    def eventually(self, description: str, write: Callable[[], object]) -> None:
+        """Apply a state change now or as soon as the store accepts it
+        (:meth:`Database.eventually`)."""
+        self._database.eventually(description, write)
 
     # -- builds ----------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..clock import utc_now
-from ..errors import DomainError
+from ..errors import DomainError, StoreUnavailable
 from .archive import ArchiveLimits, extract_archive
 from .records import Build, BuildLogLine, BuildStatus, ManagedService, Severity, Validation
 from .store import CatalogStore
@@ -141,13 +141,21 @@ class Builds:
             except _BuildFailed as failed:
                 shutil.rmtree(workdir, ignore_errors=True)
                 self._finish(build, "FAILURE", failed.message, failed.validation)
-            except _Stopped:
+            except (_Stopped, StoreUnavailable):
                 raise
             except Exception as error:
                 shutil.rmtree(workdir, ignore_errors=True)
                 self._finish(build, "FAILURE", f"The build failed unexpectedly: {error!r}")
         except _Stopped:
             return  # the Hub is closing: the next start ends the build FAILURE
+        except StoreUnavailable as error:
+            # Its log or status could not be stored: it ends FAILURE once the store can say so.
+            shutil.rmtree(workdir, ignore_errors=True)
+            line = BuildLogLine(utc_now(), "ERROR", f"The build failed: {error.message}")
+            self._store.eventually(
+                f"build {build.id} FAILURE",
+                lambda: self._store.finish_build(build.id, "FAILURE", line.timestamp, None, line),
+            )
         finally:
             with self._lock:
                 self._threads.pop(build.id, None)

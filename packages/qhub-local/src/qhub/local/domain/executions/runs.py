@@ -12,6 +12,10 @@ The request's reserved keys decide ``run()``'s arguments and the data pools it s
 forged, expired, or for another pool or application ends the execution FAILED at once, with
 an ERROR line in its log and a problem document in ``output.json`` naming the reason, and
 nothing of any pool is shown to it. Granted pools are shown as :mod:`.mounts` describes.
+
+When the store fails (a full disk), a start answers :class:`StoreUnavailable` and keeps
+nothing of the execution; an execution already running still ends in its true status, which
+is stored as soon as the store accepts it (:meth:`Database.eventually`).
 """
 
 from __future__ import annotations
@@ -19,16 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ...runner import Mount, RunOutcome, RunSpec
 from ..catalog import Service, Subscriptions
 from ..clock import utc_now, utc_now_ms
-from ..datapools import DataPools, GrantRefused
-from ..errors import NotFound
+from ..datapools import DataPoolReference, DataPools, GrantRefused
+from ..errors import NotFound, StoreUnavailable
+from ..faults import store_faults
 from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequest
 from ..identity import Applications, Organizations
 from .entrypoint import entrypoint_parameters
@@ -108,6 +114,7 @@ class Executions:
                     "ERROR",
                     "The local Hub stopped while this execution was pending or running.",
                 )
+                log.info("execution %s FAILED (the Hub stopped while it ran)", execution.id)
 
     def start(
         self,
@@ -128,6 +135,7 @@ class Executions:
             Forbidden: the application is not subscribed to the service.
             BadRequest: a data pool is named by a key that is not a plain name, or twice.
             KeyReused: the key came with a different request.
+            StoreUnavailable: the store failed; nothing of the execution was kept.
         """
         self._subscriptions.require(application_id, service)
         scoped = (
@@ -166,9 +174,29 @@ class Executions:
             tags=list(request.tags),
             organization_id=organization_id,
         )
-        self._store.add(execution, key)
-        for note in notes:
-            append_log(workdir, "WARNING", note)
+        try:
+            with store_faults():
+                for note in notes:
+                    append_log(workdir, "WARNING", note)
+            self._store.add(execution, key)
+        except StoreUnavailable:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        try:
+            return self._submit(execution, service, arguments, references)
+        except StoreUnavailable:
+            self._forget(execution)
+            raise
+
+    def _submit(
+        self,
+        execution: Execution,
+        service: Service,
+        arguments: dict[str, Any],
+        references: dict[str, DataPoolReference],
+    ) -> Execution:
+        """Check the recorded execution's grants and hand it to the runner."""
+        application_id, workdir = execution.application_id, execution.workdir
         try:
             granted = [
                 self._datapools.granted(name, reference, application_id)
@@ -177,44 +205,66 @@ class Executions:
         except GrantRefused as refused:
             return self._refuse(execution, "Data pool grant refused", refused.reason)
         pools = [Mount(m.source, m.target, m.read_only) for m in pool_mounts(workdir, granted)]
-        for pool in granted:
-            how = "read-only (VIEW)" if pool.read_only else "writable (MODIFY)"
-            append_log(
-                workdir, "INFO", f"data pool {pool.pool.name!r} mounted {how} as {pool.name!r}"
-            )
         token = self._organizations.issue_execution_token(
-            application_id, execution.id, organization_id
+            application_id, execution.id, execution.organization_id
         )
         env = {"KQH_SERVICE_EXECUTION_TOKEN": token}
         if self.quantum_url:
             env["KQH_QUANTUM_API_URL"] = self.quantum_url
+        with store_faults():
+            for pool in granted:
+                how = "read-only (VIEW)" if pool.read_only else "writable (MODIFY)"
+                append_log(
+                    workdir, "INFO", f"data pool {pool.pool.name!r} mounted {how} as {pool.name!r}"
+                )
+            self._runner.submit(
+                RunSpec(execution.id, service.workspace, workdir, arguments, env, mounts=pools),
+                on_start=self._started,
+                on_exit=self._finished,
+            )
         log.info("execution %s of %s PENDING", execution.id, service.path)
-        self._runner.submit(
-            RunSpec(execution.id, service.workspace, workdir, arguments, env, mounts=pools),
-            on_start=self._started,
-            on_exit=self._finished,
-        )
         return execution
+
+    def _forget(self, execution: Execution) -> None:
+        """Undo a start that failed after the execution was recorded (its row goes as soon
+        as the store accepts it; its files now)."""
+        shutil.rmtree(execution.workdir, ignore_errors=True)
+        self._store.eventually(
+            f"removal of execution {execution.id}", lambda: self._store.remove(execution.id)
+        )
 
     def _refuse(
         self, execution: Execution, title: str, reason: str, status: int = 403
     ) -> Execution:
         """End an execution that can't run FAILED, saying why in its log and result."""
-        append_log(execution.workdir, "ERROR", f"{title}: {reason}")
-        out = execution.workdir / "out"
-        out.mkdir(parents=True, exist_ok=True)
-        problem = {"type": "about:blank", "status": status, "title": title, "detail": reason}
-        (out / "output.json").write_text(json.dumps(problem, indent=2))
-        self._store.mark_final(execution.id, "FAILED", utc_now())
+        with store_faults():
+            append_log(execution.workdir, "ERROR", f"{title}: {reason}")
+            out = execution.workdir / "out"
+            out.mkdir(parents=True, exist_ok=True)
+            problem = {"type": "about:blank", "status": status, "title": title, "detail": reason}
+            (out / "output.json").write_text(json.dumps(problem, indent=2))
+        ended_at = utc_now()
+        self._store.eventually(
+            f"execution {execution.id} FAILED",
+            lambda: self._store.mark_final(execution.id, "FAILED", ended_at),
+        )
         log.info("execution %s FAILED (%s)", execution.id, title)
         return self._store.get(execution.id) or execution
 
     def _started(self, execution_id: str, started_at: dt.datetime) -> None:
-        self._store.mark_running(execution_id, started_at)
+        """The runner started it (on the runner's thread: never raises for the store)."""
+        self._store.eventually(
+            f"execution {execution_id} RUNNING",
+            lambda: self._store.mark_running(execution_id, started_at),
+        )
         log.info("execution %s RUNNING", execution_id)
 
     def _finished(self, outcome: RunOutcome) -> None:
-        self._store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at)
+        """It ended (on the runner's thread: never raises for the store)."""
+        self._store.eventually(
+            f"execution {outcome.execution_id} {outcome.status}",
+            lambda: self._store.mark_final(outcome.execution_id, outcome.status, outcome.ended_at),
+        )
         log.info(
             "execution %s %s (exit code %s)",
             outcome.execution_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,18 @@ class ExecutionStore:
                     execution.organization_id,
                 ),
             )
+
+    def remove(self, execution_id: str) -> None:
+        """Forget an execution (one whose start failed: nothing of it is kept, not even the
+        idempotency key it was started under)."""
+        with self._database.transaction() as db:
+            KEYS.forget(db, execution_id)
+            db.execute("DELETE FROM executions WHERE id = ?", (execution_id,))
+
+    def eventually(self, description: str, write: Callable[[], object]) -> None:
+        """Apply a state change now or as soon as the store accepts it
+        (:meth:`Database.eventually`)."""
+        self._database.eventually(description, write)
 
     def get(self, execution_id: str) -> Execution | None:
         """An execution by id."""

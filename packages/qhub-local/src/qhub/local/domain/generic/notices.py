@@ -23,12 +23,15 @@ class NotifyingRunner:
     """An :class:`ExecutionRunner` that notifies an execution's organization when it ends.
 
     The notification is stored before the execution's final status, so whoever sees the
-    status final finds the notification too.
+    status final finds the notification too; while the store is unavailable both wait, in
+    that order, until it accepts them (``defer``).
 
     Args:
         runner: the runner that does the work.
         execution_of: the execution record of an id (its organization and service).
         resources: where the notification is stored.
+        defer: applies a state change now or as soon as the store accepts it
+            (:meth:`~qhub.local.domain.store.Database.eventually`).
     """
 
     def __init__(
@@ -36,10 +39,12 @@ class NotifyingRunner:
         runner: ExecutionRunner,
         execution_of: Callable[[str], Execution | None],
         resources: GenericResources,
+        defer: Callable[[str, Callable[[], object]], None],
     ) -> None:
         self._runner = runner
         self._execution_of = execution_of
         self._resources = resources
+        self._defer = defer
 
     def submit(
         self,
@@ -52,7 +57,10 @@ class NotifyingRunner:
 
         def notify_then_exit(outcome: RunOutcome) -> None:
             try:
-                self._notify(outcome)
+                self._defer(
+                    f"notification of the end of execution {outcome.execution_id}",
+                    lambda: self._notify(outcome),
+                )
             except Exception:  # a lost notification must not lose the execution's status
                 _log.exception("could not notify the end of execution %s", outcome.execution_id)
             on_exit(outcome)

@@ -4,10 +4,15 @@ Jobs run off the request path, on the simulation workers' threads: PENDING → R
 COMPLETED / FAILED, or CANCELLED (a running job passes through CANCELLING while its
 simulation is stopped). A job the Hub was running when it stopped is ABORTED at the next
 start; pending ones run then.
+
+A job's transitions are stored as soon as the store accepts them (a full disk delays them,
+never loses them: :meth:`Database.eventually`); each is applied only if the stored job still
+allows it, so a late one never undoes a cancel.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Mapping
@@ -18,6 +23,7 @@ from typing import Any, Protocol
 
 from ...simulation import JobLimits, PreparedCircuit
 from ..clock import utc_now_ms
+from ..errors import StoreUnavailable
 from .backends import backend_spec
 from .lifecycle import JobLifecycle
 from .records import JobRecord
@@ -102,7 +108,8 @@ class JobScheduler:
         #: What reading a job's input again (after a restart) is held to.
         self.limits = JobLimits()
         self._scheduled: dict[str, _ScheduledJob] = {}
-        self._lock = threading.Lock()
+        # Reentrant: a transition applied at once runs inside the section that asked for it.
+        self._lock = threading.RLock()
         self._closed = False
 
     def recover(self) -> None:
@@ -188,11 +195,26 @@ class JobScheduler:
             simulator.kill()
 
     def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+        """A job's thread: the thread goes on with the next job whatever this one raises."""
+        failure: Exception | None = None
         try:
             self._simulate(job_id, circuit)
+        except Exception as error:
+            failure = error
+            log.error("job %s could not run: %s: %s", job_id, type(error).__name__, error)
         finally:
             with self._lock:
                 self._scheduled.pop(job_id, None)
+        if isinstance(failure, StoreUnavailable):  # it could not even be read: still PENDING
+            self._store.eventually(f"job {job_id} queued again", lambda: self._queue_again(job_id))
+
+    def _queue_again(self, job_id: str) -> None:
+        """Queue a PENDING job nobody runs (its first run failed to read it)."""
+        with self._lock:
+            job = self._store.job(job_id)
+            if self._closed or job is None or job.status != "PENDING" or job_id in self._scheduled:
+                return
+            self.queue(job, None)
 
     def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
         with self._lock:
@@ -201,8 +223,11 @@ class JobScheduler:
             job = self._store.job(job_id)
             if job is None or job.status != "PENDING":
                 return
-            job.status, job.started_at = "RUNNING", utc_now_ms()
-            self._store.save_job(job)
+            started = utc_now_ms()
+            self._store.eventually(
+                f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
+            )
+            job.status, job.started_at = "RUNNING", started
         log.info("job %s RUNNING on %s", job_id, job.backend_id)
         forced = self.lifecycle.outcome
         if forced is not None:
@@ -210,16 +235,37 @@ class JobScheduler:
             outcome, status = {"error": {"type": forced, "message": message}}, forced
         else:
             outcome, status = self._outcome(job, circuit)
+        ended = utc_now_ms()
         with self._lock:
             if self._closed and status == "FAILED":
                 return  # stopped by close(): left RUNNING, so the next start records ABORTED
-            stored = self._store.job(job_id)
-            assert stored is not None
-            stored.status = "CANCELLED" if stored.status == "CANCELLING" else status
-            stored.result = None if stored.status == "CANCELLED" else outcome
-            stored.ended_at = utc_now_ms()
-            self._store.save_job(stored)
-        log.info("job %s %s", job_id, stored.status)
+            self._store.eventually(
+                f"job {job_id} {status}", lambda: self._mark_final(job_id, status, outcome, ended)
+            )
+
+    def _mark_running(self, job_id: str, started: dt.datetime) -> None:
+        """PENDING → RUNNING, unless the job has moved on (a cancel) meanwhile."""
+        with self._lock:
+            job = self._store.job(job_id)
+            if job is None or job.status != "PENDING":
+                return
+            job.status, job.started_at = "RUNNING", started
+            self._store.save_job(job)
+
+    def _mark_final(
+        self, job_id: str, status: str, outcome: dict[str, Any], ended: dt.datetime
+    ) -> None:
+        """The job's end as its simulation ended (CANCELLED if a cancel came first); a job
+        already final is left as it is."""
+        with self._lock:
+            job = self._store.job(job_id)
+            if job is None or job.is_final:
+                return
+            job.status = "CANCELLED" if job.status == "CANCELLING" else status
+            job.result = None if job.status == "CANCELLED" else outcome
+            job.ended_at = ended
+            self._store.save_job(job)
+        log.info("job %s %s", job_id, job.status)
 
     def _outcome(
         self, job: JobRecord, circuit: PreparedCircuit | None

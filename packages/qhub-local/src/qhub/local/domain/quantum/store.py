@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +139,11 @@ class QuantumStore:
     def reading(self) -> Any:
         """A read of the quantum tables (the idempotency rule looks its keys up with it)."""
         return self._database.reading()
+
+    def eventually(self, description: str, write: Callable[[], object]) -> None:
+        """Apply a state change now or as soon as the store accepts it
+        (:meth:`Database.eventually`)."""
+        self._database.eventually(description, write)
 
     def save_job(self, job: JobRecord, key: IdempotencyKey | None = None) -> None:
         """Insert or replace a job, and its payload when the record carries one (a record
