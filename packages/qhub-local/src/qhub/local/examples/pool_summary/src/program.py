@@ -27,7 +27,9 @@ class DataPool:
         return sorted(p for p in self.path.iterdir() if p.is_file())
 
 
-def run(input_data: DataPool, output_data: DataPool | None = None, shots: int = 100) -> dict:
+def run(
+    input_data: DataPool, output_data: DataPool | None = None, shots: int = 100
+) -> dict[str, object]:
     """Count the rows of each CSV file of ``input_data``; write the counts to ``output_data``
     as ``summary.csv`` when it is granted."""
     rows: dict[str, int] = {}
