@@ -111,3 +111,50 @@ def test_out_of_range_seeds_and_non_finite_numbers_are_refused(
         assert says in answer.json()["message"]
         listed = http.get(f"{connection.quantum_url}/jobs", headers=headers).json()
         assert listed["total_elements"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "part"),
+    [
+        ("/quantum/jobs?tag=%ED%A0%80", "query string"),  # a lone surrogate, UTF-8 encoded
+        ("/qc-catalog/datapools?name=%FF", "query string"),
+        ("/quantum/jobs/%FF%FE", "path"),
+    ],
+)
+def test_an_address_that_is_not_text_is_400(local_hub: LocalHub, path: str, part: str) -> None:
+    """A path or query string that does not percent-decode to UTF-8 is refused before any
+    route reads it (Starlette would have replaced the bytes and stored something else)."""
+    assert local_hub.connection is not None
+    answer = httpx.get(
+        local_hub.connection.base_url + path,
+        headers={"X-Auth-Token": local_hub.connection.personal_access_token},
+    )
+    assert answer.status_code == 400
+    body = answer.json()
+    assert body["message"] == f"the request's {part} is not valid UTF-8 once percent-decoded"
+    assert body["requestId"] == answer.headers["x-request-id"]
+
+
+def test_a_multipart_file_name_that_is_not_text_is_400_and_nothing_stored(
+    local_hub: LocalHub,
+) -> None:
+    """Undecodable bytes in a part's headers, or a ``filename*`` of an encoded surrogate: 400,
+    and the pool still has no file."""
+    assert local_hub.connection is not None
+    connection = local_hub.connection
+    headers = {"X-Auth-Token": connection.personal_access_token}
+    pool = httpx.post(f"{connection.platform_url}/datapools", json={"name": "p"}, headers=headers)
+    files = f"{connection.platform_url}/datapools/{pool.json()['id']}/files"
+    for disposition in (
+        b'form-data; name="file"; filename="\xff\xfe.csv"',
+        b"form-data; name=\"file\"; filename*=UTF-8''%ED%A0%80x.csv",
+    ):
+        body = b"--b\r\nContent-Disposition: " + disposition + b"\r\n\r\na,b\r\n--b--\r\n"
+        answer = httpx.post(
+            files,
+            content=body,
+            headers={**headers, "content-type": "multipart/form-data; boundary=b"},
+        )
+        assert answer.status_code == 400, answer.text
+        assert "malformed multipart body" in answer.json()["message"]
+    assert httpx.get(files, headers=headers).json() == []

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from ..dashboard import router as dashboard_router
 from ..domain import Hub
+from .addresses import address_check_middleware
 from .contract import ContractRecorder, response_validation_middleware
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
 from .gateway import router as gateway_router
@@ -56,7 +57,8 @@ def create_app(
     app.include_router(platform_router)
     app.include_router(quantum_router)
     app.include_router(user_router)
+    served: ASGIApp = app
     if validate_responses:
-        checked = response_validation_middleware(app, contract_recorder=contract_recorder)
-        return request_id_middleware(checked)
-    return request_id_middleware(app)
+        served = response_validation_middleware(served, contract_recorder=contract_recorder)
+    # Outside the validation: refusing an address that is not text is the edge's, not a route's.
+    return request_id_middleware(address_check_middleware(served))

@@ -146,10 +146,28 @@ class MultipartParser:
 
 
 def _part_start(raw: bytes) -> PartStart:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("malformed multipart body: a part's headers are not UTF-8") from None
     headers = email.parser.BytesHeaderParser(policy=email.policy.HTTP).parsebytes(raw + b"\r\n\r\n")
     if headers.get_content_disposition() != "form-data":
         raise BadRequest("malformed multipart body: a part is not form-data")
     name = headers.get_param("name", header="content-disposition")
     filename = headers.get_filename()
+    if filename is not None and not _is_text(filename):
+        raise BadRequest("malformed multipart body: the file name is not valid UTF-8")
     content_type = headers.get_content_type() if headers.get("content-type") else None
     return PartStart(name if isinstance(name, str) else None, filename, content_type)
+
+
+def _is_text(name: str) -> bool:
+    """Whether a decoded header value is text: no replacement or lone surrogate characters
+    (what undecodable bytes, or a ``filename*`` of them, turn into)."""
+    if "\ufffd" in name:
+        return False
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
