@@ -110,15 +110,18 @@ def tagged_union(
 
     # Untagged: the best fit among the variants (pydantic's smart union; a null tag becomes
     # the variant's default), else the unknown. Annotated keeps the inner union from being
-    # flattened into the outer one.
-    best_fit = Annotated[
+    # flattened into the outer one. (Types built at runtime: values to a type checker.)
+    best_fit: Any = Annotated[
         Union[tuple(known)],  # noqa: UP007
         Field(union_mode="smart"),
         BeforeValidator(without_null_tag),
     ]
-    untagged = Annotated[Union[best_fit, unknown], Field(union_mode="left_to_right")]  # noqa: UP007
+    untagged: Any = Annotated[
+        Union[best_fit, unknown],  # noqa: UP007
+        Field(union_mode="left_to_right"),
+    ]
     members = (
         *(Annotated[cls, Tag(cls.__name__)] for cls in classes),
         Annotated[untagged, Tag(_UNTAGGED)],
     )
-    return Annotated[Union[members], Discriminator(discriminate)]  # noqa: UP007 - built at runtime
+    return Annotated[Union[members], Discriminator(discriminate)]  # noqa: UP007
