@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from qhub.api.platform.errors import ForbiddenError, NotFoundError, UnprocessableEntityError
+from qhub.api.platform.types import ProviderToken_Dwave, ProviderToken_Ibm, ProviderToken_IbmCloud
 from qhub.api.user import HubUserClient
 from qhub.local.server import LocalHub
 
@@ -243,12 +244,6 @@ def test_viewers_see_availability_only_and_others_see_nothing(
 def test_each_type_of_token_comes_back_as_its_own_class(platform_for: Platform, lab: str) -> None:
     """The spec's ``ProviderToken`` is discriminated on ``type``: an IBM token is a
     ``ProviderToken_Ibm`` (not the first variant that accepts ``value``), typed per class."""
-    from qhub.api.platform.types import (
-        ProviderToken_Dwave,
-        ProviderToken_Ibm,
-        ProviderToken_IbmCloud,
-    )
-
     organizations = platform_for().organizations
     organizations.update_organization_provider_token(
         lab, "DWAVE", request={"value": "dwave-secret-0001"}
