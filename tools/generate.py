@@ -5,6 +5,16 @@ For each API it writes ``packages/qhub-api/src/qhub/api/<api>/_generated/``:
 * ``models/``: one pydantic model per object schema, an open enum (``HubEnum``) per named
   enum, a type alias per union; wire names as aliases, Python names as fields; in modules by
   the namespaces that use them, loaded on first use (see :func:`write_models`);
+* discriminated unions (a ``oneOf`` with a ``discriminator``) resolved by their tag: each
+  variant's tag field is the ``Literal`` of its values in the mapping (its default the
+  value, so a variant is built without it); the union is ``tagged_union(...)`` of
+  ``qhub.api._core.unions`` at runtime (the plain union of its classes for type checkers),
+  so the tag, not the first variant that accepts the fields, picks the class. An unknown or
+  non-string tag never fails: it parses into ``<Union>_Unknown``, generated beside each
+  union, which keeps every field (strict mode, in our tests, rejects it). Without a tag (the
+  spec lets every variant default it) the variant the fields fit best is chosen, else
+  ``_Unknown``. A union the vendor inlines (a response, a field) is the named one it repeats
+  (see :func:`name_inline_unions`);
 * ``<namespace>.py``: one builder function per operation (its signature is the method's, it
   returns an ``ApiRequest``) and the namespace classes over them, sync, async and raw from
   that one description (see ``qhub.api._core.operations``);
@@ -80,6 +90,16 @@ class TypeWriter:
     def __init__(self, schemas: dict[str, Any], prefix: str) -> None:
         self.schemas = schemas
         self.prefix = prefix
+        self.unions = discriminated_unions(schemas)
+        #: Each variant's tag: (wire name, its values), from the unions' mappings.
+        self.tags: dict[str, tuple[str, list[str]]] = {}
+        for union, (tag, mapping) in self.unions.items():
+            for value, variant in mapping.items():
+                wire, values = self.tags.setdefault(variant, (tag, []))
+                if wire != tag:
+                    raise ValueError(f"{variant}: the tag of {union} is {tag}, elsewhere {wire}")
+                if value not in values:
+                    values.append(value)
 
     def annotation(self, schema: dict[str, Any] | None, *, argument: bool = False) -> str:
         if not schema:
@@ -92,6 +112,9 @@ class TypeWriter:
                 return f"{text} | Mapping[str, Any]"
             if argument and "enum" in target:
                 return f"{text} | str"
+            if argument and name in self.unions:
+                # An argument takes any variant (or a mapping), not only what parsing gives.
+                return self.annotation(target, argument=True)
             return text
         for key in ("anyOf", "oneOf"):
             if key in schema:
@@ -142,6 +165,116 @@ class TypeWriter:
 
 
 # ---------------------------------------------------------------------------------------
+# Discriminated unions
+# ---------------------------------------------------------------------------------------
+
+
+def discriminated_unions(schemas: dict[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each named ``oneOf`` with a ``discriminator``: union → (tag's wire name, value → variant)."""
+    unions = {}
+    for name, schema in schemas.items():
+        discriminator = schema.get("discriminator")
+        if discriminator and "oneOf" in schema:
+            mapping = {
+                value: ref.rsplit("/", 1)[-1] for value, ref in discriminator["mapping"].items()
+            }
+            members = {member["$ref"].rsplit("/", 1)[-1] for member in schema["oneOf"]}
+            if members != set(mapping.values()):
+                raise ValueError(f"{name}: its discriminator maps other schemas than its oneOf")
+            unions[name] = (discriminator["propertyName"], mapping)
+    return unions
+
+
+def unknown_variant(union: str) -> str:
+    """The class a discriminated union parses an unknown tag into."""
+    return f"{union}_Unknown"
+
+
+def name_inline_unions(spec: dict[str, Any]) -> None:
+    """Point every inline discriminated ``oneOf`` at the named schema it repeats.
+
+    The vendor's documents inline a union where it is used (a response, a field) beside the
+    named schema; as a ``$ref`` it is generated once, with its tag resolution and its
+    ``_Unknown`` class, and the models refer to it by name.
+    """
+    schemas = spec["components"]["schemas"]
+
+    def key(schema: dict[str, Any]) -> str:
+        return json.dumps([schema["discriminator"], schema["oneOf"]], sort_keys=True)
+
+    named = {key(schemas[name]): name for name in discriminated_unions(schemas)}
+
+    def visit(value: Any, where: str) -> Any:
+        if isinstance(value, list):
+            return [visit(item, f"{where}/{i}") for i, item in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        if "discriminator" in value and "oneOf" in value:
+            if key(value) not in named:
+                raise ValueError(f"{where}: an inline discriminated union with no named schema")
+            rest = {k: v for k, v in value.items() if k not in ("discriminator", "oneOf")}
+            return {"$ref": f"#/components/schemas/{named[key(value)]}", **rest}
+        return {k: visit(v, f"{where}/{k}") for k, v in value.items()}
+
+    spec["paths"] = visit(spec["paths"], "#/paths")
+    for name, schema in schemas.items():
+        # The schema's own members, not itself: a named union stays the union.
+        schemas[name] = {k: visit(v, f"#/components/schemas/{name}/{k}") for k, v in schema.items()}
+
+
+def _tagged_union(name: str, types: TypeWriter) -> str:
+    """A discriminated union: its ``_Unknown`` class, the plain union for type checkers and
+    :func:`qhub.api._core.unions.tagged_union` at runtime."""
+    tag, mapping = types.unions[name]
+    unknown = unknown_variant(name)
+    if unknown in types.schemas:
+        raise ValueError(f"{unknown}: a schema already has the name of {name}'s unknown variant")
+    variants = list(dict.fromkeys(mapping.values()))
+    fields = {
+        identifier(types.schemas[v]["properties"][tag].get("x-python-name") or tag)
+        for v in variants
+    }
+    if len(fields) != 1:
+        raise ValueError(f"{name}: its variants name the tag {tag} differently: {fields}")
+    (field,) = fields
+    alias = f', alias="{tag}"' if field != tag else ""
+    table = "".join(f"\n            {json.dumps(v)}: {c}," for v, c in mapping.items())
+    return f"""class {unknown}(UnknownVariant):
+    \"\"\"A ``{name}`` whose ``{tag}`` this client does not know (every field is kept).\"\"\"
+
+    tag_field: ClassVar[str] = "{field}"
+
+    {field}: str | None = Field(default=None{alias})
+
+
+if TYPE_CHECKING:
+    {name} = {" | ".join([*variants, unknown])}
+else:
+    {name} = tagged_union(
+        "{tag}",
+        "{field}",
+        {{{table}
+        }},
+        {unknown},
+    )
+"""
+
+
+def _tag_annotation(name: str, wire: str, prop: dict[str, Any], types: TypeWriter) -> str | None:
+    """The ``Literal`` of a variant's tag field (its values from the mapping), or None."""
+    tag, values = types.tags.get(name, ("", []))
+    if wire != tag:
+        return None
+    enum = prop.get("$ref", "").rsplit("/", 1)[-1]
+    if enum in types.schemas:
+        members = types.schemas[enum].get("enum", [])
+        if not set(values) <= set(members):
+            raise ValueError(f"{name}.{wire}: tag values {values} outside {enum}")
+        return f"Literal[{', '.join(f'{enum}.{enum_member(v)}' for v in values)}]"
+    return f"Literal[{', '.join(json.dumps(v) for v in values)}]"
+
+
+# ---------------------------------------------------------------------------------------
 # models.py
 # ---------------------------------------------------------------------------------------
 
@@ -189,6 +322,8 @@ def _definition(name: str, schema: dict[str, Any], types: TypeWriter, defined: s
     union = types.annotation(schema)
     if not _refs(schema) <= defined:
         raise ValueError(f"{name} = {union}: an alias on a reference cycle")
+    if name in types.unions:
+        return _tagged_union(name, types)
     return f"{name} = {union}\n"
 
 
@@ -279,13 +414,19 @@ def write_models(
             defined.add(name)
         text = "\n".join(definitions)
         pages = any("x-python-page" in schemas[n] for n in names)
+        unions = [n for n in names if n in types.unions]
+        typing = ["Any"]
+        typing += ["TYPE_CHECKING"] if pages or unions else []
+        typing += ["ClassVar"] if unions else []
+        typing += ["Literal"] if "Literal[" in text else []
         lines = [
             HEADER.format(doc=doc, api=api),
             "import datetime as dt" if "dt." in text else "",
-            "from typing import TYPE_CHECKING, Any\n" if pages else "from typing import Any\n",
+            f"from typing import {', '.join(sorted(typing))}\n",
             "from pydantic import Field\n" if "Field(" in text else "",
             "from ...._core.models import HubEnum, HubModel",
             "from ...._core.pagination import Page" if pages else "",
+            "from ...._core.unions import UnknownVariant, tagged_union" if unions else "",
             "from ... import _rules" if "_rules." in text else "",
             *(
                 f"from .{source} import {', '.join(sorted(refs))}"
@@ -295,12 +436,17 @@ def write_models(
             *definitions,
             "",
             "# fmt: off",
-            "__all__ = [\n" + _wrapped(sorted(names)) + "\n]",
+            "__all__ = [\n"
+            + _wrapped(sorted(names + [unknown_variant(n) for n in unions]))
+            + "\n]",
             "# fmt: on",
         ]
         files[f"models/{module}.py"] = "\n".join(lines)
+    # Each discriminated union's ``_Unknown`` class lives beside it.
+    module_of |= {unknown_variant(name): module_of[name] for name in types.unions}
+    public = sorted(module_of)
     by_module: dict[str, list[str]] = {}
-    for name in sorted(schemas):
+    for name in public:
         by_module.setdefault(module_of[name], []).append(name)
     checked = "\n".join(
         f"    from .{module} import (\n{_wrapped(names, indent=8, quoted=False)}\n    )"
@@ -345,7 +491,7 @@ def __dir__() -> list[str]:
 
 # fmt: off
 __all__ = [
-{_wrapped(sorted(schemas))}
+{_wrapped(public)}
 ]
 # fmt: on
 """
@@ -447,9 +593,16 @@ def _model_class(name: str, schema: dict[str, Any], types: TypeWriter, defined: 
         while python in used:
             python += "_"
         used.add(python)
-        annotation = types.annotation(prop)
+        tag = _tag_annotation(name, wire, prop, types)
+        annotation = tag or types.annotation(prop)
         args = []
-        if wire not in required:
+        if tag:
+            # Tagged by its class: the default is the (first) tag value, never None.
+            values = types.tags[name][1]
+            default = prop.get("default", values[0] if len(values) == 1 else None)
+            if default is not None:
+                args.append(f"default={_default({**prop, 'default': default}, types)}")
+        elif wire not in required:
             if "None" not in annotation.split(" | ") and annotation != "Any":
                 annotation += " | None"
             args.append(f"default={_default(prop, types)}")
@@ -854,6 +1007,7 @@ def generate(out_root: Path) -> list[Path]:
     written: list[Path] = []
     for api in APIS:
         spec = json.loads((SPEC / f"{api}.json").read_text(encoding="utf-8"))
+        name_inline_unions(spec)
         folder = out_root / api / "_generated"
         folder.mkdir(parents=True, exist_ok=True)
         method_aliases, namespace_aliases = _alias_table(spec)

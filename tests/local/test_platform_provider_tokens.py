@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from qhub.api.platform.errors import ForbiddenError, NotFoundError, UnprocessableEntityError
+from qhub.api.platform.types import ProviderToken_Dwave, ProviderToken_Ibm, ProviderToken_IbmCloud
 from qhub.api.user import HubUserClient
 from qhub.local.server import LocalHub
 
@@ -238,3 +239,27 @@ def test_viewers_see_availability_only_and_others_see_nothing(
         "IBM",
         "IBM_CLOUD",
     }
+
+
+def test_each_type_of_token_comes_back_as_its_own_class(platform_for: Platform, lab: str) -> None:
+    """The spec's ``ProviderToken`` is discriminated on ``type``: an IBM token is a
+    ``ProviderToken_Ibm`` (not the first variant that accepts ``value``), typed per class."""
+    organizations = platform_for().organizations
+    organizations.update_organization_provider_token(
+        lab, "DWAVE", request={"value": "dwave-secret-0001"}
+    )
+    organizations.update_organization_provider_token(
+        lab, "IBM", request={"value": "ibm-secret-0002"}
+    )
+    organizations.update_organization_provider_token(
+        lab, "IBM_CLOUD", request={"serviceCrn": "crn:v1:x", "apiKey": "cloud-secret-0003"}
+    )
+    ibm = organizations.get_organization_provider_token(lab, "IBM")
+    assert isinstance(ibm, ProviderToken_Ibm)
+    assert (ibm.type, ibm.value) == ("IBM", "****0002")
+    dwave = organizations.get_organization_provider_token(lab, "DWAVE")
+    assert isinstance(dwave, ProviderToken_Dwave)
+    assert dwave.value == "****0001"
+    cloud = platform_for().organizations.get_organization_provider_token(lab, "IBM_CLOUD")
+    assert isinstance(cloud, ProviderToken_IbmCloud)
+    assert cloud.api_key == "****0003"

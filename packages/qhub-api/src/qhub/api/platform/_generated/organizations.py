@@ -207,7 +207,7 @@ def get_organization_profile(
 
 def get_organization_provider_token(
     id: str, type: str, *, request_options: RequestOptions | None = None
-) -> ApiRequest[_m.ProviderToken_Dwave | _m.ProviderToken_Ibm | _m.ProviderToken_IbmCloud]:
+) -> ApiRequest[_m.ProviderToken]:
     """Get organization provider token.
 
     ``GET /organizations/{id}/provider-tokens/{type}``
@@ -215,7 +215,7 @@ def get_organization_provider_token(
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/provider-tokens/{_segment(type, 'type')}",
-        response_type=_m.ProviderToken_Dwave | _m.ProviderToken_Ibm | _m.ProviderToken_IbmCloud,
+        response_type=_m.ProviderToken,
         options=request_options,
     )
 

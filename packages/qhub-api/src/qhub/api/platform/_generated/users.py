@@ -93,7 +93,7 @@ def get_my_invitations(
 
 def get_user_provider_token(
     type: str, *, request_options: RequestOptions | None = None
-) -> ApiRequest[_m.ProviderToken_Dwave | _m.ProviderToken_Ibm | _m.ProviderToken_IbmCloud]:
+) -> ApiRequest[_m.ProviderToken]:
     """Get user provider token.
 
     ``GET /my/provider-tokens/{type}``
@@ -101,7 +101,7 @@ def get_user_provider_token(
     return ApiRequest(
         "GET",
         f"my/provider-tokens/{_segment(type, 'type')}",
-        response_type=_m.ProviderToken_Dwave | _m.ProviderToken_Ibm | _m.ProviderToken_IbmCloud,
+        response_type=_m.ProviderToken,
         options=request_options,
     )
 

@@ -141,14 +141,15 @@ if TYPE_CHECKING:
         Problem,
     )
     from ._shared_2 import (
-        ShareDto, ShareDtoRole, TenantId_Organization, TenantId_User, TimeBasedConstraintDto,
-        TimeBasedConstraintDtoType,
+        ShareDto, ShareDtoRole, TenantId, TenantId_Organization, TenantId_Unknown,
+        TenantId_User, TimeBasedConstraintDto, TimeBasedConstraintDtoType,
     )
     from ._shared_3 import (
         License, RepositoryMetadata, Statistics, TreeItem, TreeItemType, TreeNode, TreeNodeType,
     )
     from ._shared_4 import (
-        ProviderToken_Dwave, ProviderToken_Ibm, ProviderToken_IbmCloud,
+        ProviderToken, ProviderToken_Dwave, ProviderToken_Ibm, ProviderToken_IbmCloud,
+        ProviderToken_Unknown,
     )
     from ._shared_5 import (
         CostEntry,
@@ -191,23 +192,24 @@ if TYPE_CHECKING:
         GetOrganizationRevenueRequestGranularity, GetServiceExecutionResponse,
         GetServiceOpenApiRequestFormat, GetServicesRequestLifecycleItem,
         GetUseCasesRequestAccess, GitIntegrationDto, GitIntegrationDto_Github,
-        GitIntegrationDto_Gitlab, GitIntegrationSyncStatus, IbmCloudProviderToken,
-        IbmqProviderToken, JobEligibilityRequestProvider, JobEligibilityRequestWorkloadType,
-        OauthScope, OrganizationTenant, PlatformPrincipal, PlatformPrincipal_TokenExecution,
-        PlatformPrincipal_TokenPersonal, ProviderToken, PublicationRequestScope,
-        ResolveAuthTokenResponse, ServiceDefinitionDtoConfigurationsItem,
-        ServiceDefinitionDtoSecurityConfiguration, ServiceDefinitionDtoSource,
-        ServiceResourceConfiguration, ServiceResourceConfiguration_Cpu,
-        ServiceResourceConfiguration_Gpu, ServiceResourceConfiguration_Memory,
+        GitIntegrationDto_Gitlab, GitIntegrationDto_Unknown, GitIntegrationSyncStatus,
+        IbmCloudProviderToken, IbmqProviderToken, JobEligibilityRequestProvider,
+        JobEligibilityRequestWorkloadType, OauthScope, OrganizationTenant, PlatformPrincipal,
+        PlatformPrincipal_TokenExecution, PlatformPrincipal_TokenPersonal,
+        PlatformPrincipal_Unknown, PublicationRequestScope, ResolveAuthTokenResponse,
+        ServiceDefinitionDtoConfigurationsItem, ServiceDefinitionDtoSecurityConfiguration,
+        ServiceDefinitionDtoSource, ServiceResourceConfiguration,
+        ServiceResourceConfiguration_Cpu, ServiceResourceConfiguration_Gpu,
+        ServiceResourceConfiguration_Memory, ServiceResourceConfiguration_Unknown,
         ServiceSecurityConfiguration, ServiceSecurityConfiguration_AccessToken,
-        ServiceSecurityConfiguration_Basic, ServiceSecurityConfiguration_None, ServiceSource,
-        ServiceSource_File, ServiceSource_Registry, ServiceSource_Repository,
+        ServiceSecurityConfiguration_Basic, ServiceSecurityConfiguration_None,
+        ServiceSecurityConfiguration_Unknown, ServiceSource, ServiceSource_File,
+        ServiceSource_Registry, ServiceSource_Repository, ServiceSource_Unknown,
         ShareConstraintDto, ShareConstraintDto_TimeBased,
-        SyncGitIntegrationRepositoriesResponse, TenantId,
-        UpdateAlgorithmRequestComputationModel, UpdateBudgetRequestEnforcement,
-        UpdateBudgetRequestPeriod, UpdateBudgetRequestWindowMode,
-        UpdateExternalServiceSecurityConfigurationRequestBody, UpdateGitLabIntegrationResponse,
-        UpdateManagedServiceResourceConfigurationRequestBody,
+        SyncGitIntegrationRepositoriesResponse, UpdateAlgorithmRequestComputationModel,
+        UpdateBudgetRequestEnforcement, UpdateBudgetRequestPeriod,
+        UpdateBudgetRequestWindowMode, UpdateExternalServiceSecurityConfigurationRequestBody,
+        UpdateGitLabIntegrationResponse, UpdateManagedServiceResourceConfigurationRequestBody,
         UpdateManagedServiceSourceRequestBody, UpdateMemberRequestRole,
         UpdatePayAsYouGoAllowanceRequest, UpdateResourceShareRoleDto,
         UpdateResourceShareRoleDtoRole, UpdateVisibilityRequest, UpdateVisibilityRequestType,
@@ -362,14 +364,15 @@ _MODELS = {
         "Problem "
     ),
     "_shared_2": (
-        "ShareDto ShareDtoRole TenantId_Organization TenantId_User TimeBasedConstraintDto "
-        "TimeBasedConstraintDtoType "
+        "ShareDto ShareDtoRole TenantId TenantId_Organization TenantId_Unknown TenantId_User "
+        "TimeBasedConstraintDto TimeBasedConstraintDtoType "
     ),
     "_shared_3": (
         "License RepositoryMetadata Statistics TreeItem TreeItemType TreeNode TreeNodeType "
     ),
     "_shared_4": (
-        "ProviderToken_Dwave ProviderToken_Ibm ProviderToken_IbmCloud "
+        "ProviderToken ProviderToken_Dwave ProviderToken_Ibm ProviderToken_IbmCloud "
+        "ProviderToken_Unknown "
     ),
     "_shared_5": (
         "CostEntry "
@@ -412,22 +415,23 @@ _MODELS = {
         "GetOrganizationRevenueRequestGranularity GetServiceExecutionResponse "
         "GetServiceOpenApiRequestFormat GetServicesRequestLifecycleItem "
         "GetUseCasesRequestAccess GitIntegrationDto GitIntegrationDto_Github "
-        "GitIntegrationDto_Gitlab GitIntegrationSyncStatus IbmCloudProviderToken "
-        "IbmqProviderToken JobEligibilityRequestProvider JobEligibilityRequestWorkloadType "
-        "OauthScope OrganizationTenant PlatformPrincipal PlatformPrincipal_TokenExecution "
-        "PlatformPrincipal_TokenPersonal ProviderToken PublicationRequestScope "
-        "ResolveAuthTokenResponse ServiceDefinitionDtoConfigurationsItem "
-        "ServiceDefinitionDtoSecurityConfiguration ServiceDefinitionDtoSource "
-        "ServiceResourceConfiguration ServiceResourceConfiguration_Cpu "
-        "ServiceResourceConfiguration_Gpu ServiceResourceConfiguration_Memory "
+        "GitIntegrationDto_Gitlab GitIntegrationDto_Unknown GitIntegrationSyncStatus "
+        "IbmCloudProviderToken IbmqProviderToken JobEligibilityRequestProvider "
+        "JobEligibilityRequestWorkloadType OauthScope OrganizationTenant PlatformPrincipal "
+        "PlatformPrincipal_TokenExecution PlatformPrincipal_TokenPersonal "
+        "PlatformPrincipal_Unknown PublicationRequestScope ResolveAuthTokenResponse "
+        "ServiceDefinitionDtoConfigurationsItem ServiceDefinitionDtoSecurityConfiguration "
+        "ServiceDefinitionDtoSource ServiceResourceConfiguration "
+        "ServiceResourceConfiguration_Cpu ServiceResourceConfiguration_Gpu "
+        "ServiceResourceConfiguration_Memory ServiceResourceConfiguration_Unknown "
         "ServiceSecurityConfiguration ServiceSecurityConfiguration_AccessToken "
-        "ServiceSecurityConfiguration_Basic ServiceSecurityConfiguration_None ServiceSource "
-        "ServiceSource_File ServiceSource_Registry ServiceSource_Repository "
+        "ServiceSecurityConfiguration_Basic ServiceSecurityConfiguration_None "
+        "ServiceSecurityConfiguration_Unknown ServiceSource ServiceSource_File "
+        "ServiceSource_Registry ServiceSource_Repository ServiceSource_Unknown "
         "ShareConstraintDto ShareConstraintDto_TimeBased "
-        "SyncGitIntegrationRepositoriesResponse TenantId "
-        "UpdateAlgorithmRequestComputationModel UpdateBudgetRequestEnforcement "
-        "UpdateBudgetRequestPeriod UpdateBudgetRequestWindowMode "
-        "UpdateExternalServiceSecurityConfigurationRequestBody "
+        "SyncGitIntegrationRepositoriesResponse UpdateAlgorithmRequestComputationModel "
+        "UpdateBudgetRequestEnforcement UpdateBudgetRequestPeriod "
+        "UpdateBudgetRequestWindowMode UpdateExternalServiceSecurityConfigurationRequestBody "
         "UpdateGitLabIntegrationResponse UpdateManagedServiceResourceConfigurationRequestBody "
         "UpdateManagedServiceSourceRequestBody UpdateMemberRequestRole "
         "UpdatePayAsYouGoAllowanceRequest UpdateResourceShareRoleDto "
@@ -514,20 +518,20 @@ __all__ = [
     "GetServiceOpenApiRequestFormat", "GetServicesRequestLifecycleItem",
     "GetUseCasesRequestAccess", "GitHubInstallationDto", "GitHubInstallationDtoType",
     "GitIntegrationDto", "GitIntegrationDto_Github", "GitIntegrationDto_Gitlab",
-    "GitIntegrationSyncStatus", "GitLabAccessTokenDto", "GitLabAccessTokenDtoType",
-    "GitRepositoryDto", "GitRepositoryDtoProvider", "IbmCloudProviderToken",
-    "IbmqProviderToken", "ImplementationDto", "ImplementationDtoCurrentUserPermission",
-    "ImplementationDtoVisibility", "Incident", "InvitationDto", "InvitationDtoRole",
-    "InvitationDtoStatus", "JobEligibilityRequestProvider", "JobEligibilityRequestWorkloadType",
-    "License", "LogEntry", "LogEntrySeverity", "MarketplaceAlgorithmAuthorDto",
-    "MarketplaceAlgorithmDetailsDto", "MarketplaceAlgorithmOverviewDto",
-    "MarketplaceAlgorithmRelationDto", "MarketplaceImplementationDetailsDto",
-    "MarketplaceImplementationOverviewDto", "MarketplaceImplementationOverviewDtoVisibility",
-    "MarketplaceServiceDetailsDto", "MarketplaceServiceDetailsDtoLifecycle",
-    "MarketplaceServiceDetailsDtoPricingPlanType", "MarketplaceServiceDetailsDtoServiceType",
-    "MarketplaceServiceOverviewDto", "MarketplaceServiceOverviewDtoPricingPlanType",
-    "MarketplaceServiceOverviewDtoServiceType", "MarketplaceSketchDto",
-    "MarketplaceUseCaseAuthorDto", "MarketplaceUseCaseDetailsDto",
+    "GitIntegrationDto_Unknown", "GitIntegrationSyncStatus", "GitLabAccessTokenDto",
+    "GitLabAccessTokenDtoType", "GitRepositoryDto", "GitRepositoryDtoProvider",
+    "IbmCloudProviderToken", "IbmqProviderToken", "ImplementationDto",
+    "ImplementationDtoCurrentUserPermission", "ImplementationDtoVisibility", "Incident",
+    "InvitationDto", "InvitationDtoRole", "InvitationDtoStatus",
+    "JobEligibilityRequestProvider", "JobEligibilityRequestWorkloadType", "License", "LogEntry",
+    "LogEntrySeverity", "MarketplaceAlgorithmAuthorDto", "MarketplaceAlgorithmDetailsDto",
+    "MarketplaceAlgorithmOverviewDto", "MarketplaceAlgorithmRelationDto",
+    "MarketplaceImplementationDetailsDto", "MarketplaceImplementationOverviewDto",
+    "MarketplaceImplementationOverviewDtoVisibility", "MarketplaceServiceDetailsDto",
+    "MarketplaceServiceDetailsDtoLifecycle", "MarketplaceServiceDetailsDtoPricingPlanType",
+    "MarketplaceServiceDetailsDtoServiceType", "MarketplaceServiceOverviewDto",
+    "MarketplaceServiceOverviewDtoPricingPlanType", "MarketplaceServiceOverviewDtoServiceType",
+    "MarketplaceSketchDto", "MarketplaceUseCaseAuthorDto", "MarketplaceUseCaseDetailsDto",
     "MarketplaceUseCaseOverviewDto", "MemberDto", "MemberDtoAccessPermissionRole",
     "MetricDataPoint", "Money", "OauthScope", "OrganizationDto", "OrganizationDtoAccountType",
     "OrganizationDtoCurrentUserPermission", "OrganizationMembership",
@@ -543,14 +547,14 @@ __all__ = [
     "PayAsYouGoAllowanceConfigurationDto", "PayAsYouGoAllowanceUsageDto", "Percentage",
     "PersonalAccessTokenPrincipal", "PersonalAccessTokenPrincipalAccountType",
     "PersonalAccessTokenPrincipalType", "PlatformPrincipal", "PlatformPrincipal_TokenExecution",
-    "PlatformPrincipal_TokenPersonal", "PlatformProductDto",
+    "PlatformPrincipal_TokenPersonal", "PlatformPrincipal_Unknown", "PlatformProductDto",
     "PlatformSubscriptionCheckoutSessionDto", "PlatformSubscriptionDto",
     "PlatformSubscriptionDtoPlan", "PlatformSubscriptionDtoStatus",
     "PlatformUserTaskPayloadDto", "PlatformUserTaskPayloadDtoResponseType", "Policies",
     "PricingPlanDto", "PricingPlanDtoType", "Problem", "ProductPriceDto", "ProductPriceDtoType",
     "ProviderToken", "ProviderToken_Dwave", "ProviderToken_Ibm", "ProviderToken_IbmCloud",
-    "PublicationRequestScope", "QuantumWorkloadCosts", "RepositoryMetadata",
-    "ResolveAuthTokenResponse", "ResourceCap", "RevenueAccountDto",
+    "ProviderToken_Unknown", "PublicationRequestScope", "QuantumWorkloadCosts",
+    "RepositoryMetadata", "ResolveAuthTokenResponse", "ResourceCap", "RevenueAccountDto",
     "RevenueAccountDtoTenantType", "RevenueAccountLink", "RevenueAccountLinkType",
     "RevenueReportDto", "RevenueReportDtoGranularity", "RevenueReportLineDto",
     "ServiceConsumerDto", "ServiceConsumerDtoLifecycle", "ServiceConsumerDtoType",
@@ -571,25 +575,26 @@ __all__ = [
     "ServiceResourceConfigurationGpuType", "ServiceResourceConfigurationMemory",
     "ServiceResourceConfigurationMemoryType", "ServiceResourceConfigurationMemoryUnit",
     "ServiceResourceConfiguration_Cpu", "ServiceResourceConfiguration_Gpu",
-    "ServiceResourceConfiguration_Memory", "ServiceRuntimeConfiguration",
-    "ServiceRuntimeConfigurationRuntime", "ServiceSecurityConfiguration",
-    "ServiceSecurityConfigurationAccessToken", "ServiceSecurityConfigurationAccessTokenType",
-    "ServiceSecurityConfigurationBasic", "ServiceSecurityConfigurationBasicType",
-    "ServiceSecurityConfigurationNone", "ServiceSecurityConfigurationNoneType",
-    "ServiceSecurityConfiguration_AccessToken", "ServiceSecurityConfiguration_Basic",
-    "ServiceSecurityConfiguration_None", "ServiceSource", "ServiceSourceFile",
+    "ServiceResourceConfiguration_Memory", "ServiceResourceConfiguration_Unknown",
+    "ServiceRuntimeConfiguration", "ServiceRuntimeConfigurationRuntime",
+    "ServiceSecurityConfiguration", "ServiceSecurityConfigurationAccessToken",
+    "ServiceSecurityConfigurationAccessTokenType", "ServiceSecurityConfigurationBasic",
+    "ServiceSecurityConfigurationBasicType", "ServiceSecurityConfigurationNone",
+    "ServiceSecurityConfigurationNoneType", "ServiceSecurityConfiguration_AccessToken",
+    "ServiceSecurityConfiguration_Basic", "ServiceSecurityConfiguration_None",
+    "ServiceSecurityConfiguration_Unknown", "ServiceSource", "ServiceSourceFile",
     "ServiceSourceFileType", "ServiceSourceRegistry", "ServiceSourceRegistryType",
     "ServiceSourceRepository", "ServiceSourceRepositoryType", "ServiceSource_File",
-    "ServiceSource_Registry", "ServiceSource_Repository", "ServiceStatistics",
-    "ShareConstraintDto", "ShareConstraintDto_TimeBased", "ShareDto", "ShareDtoRole",
-    "SortOrder", "SortOrderDirection", "SpendingLimit", "SpendingLimitUsage", "Statistics",
-    "SubscriptionDto", "SyncGitIntegrationRepositoriesResponse", "TenantBalanceDto", "TenantId",
-    "TenantId_Organization", "TenantId_User", "TimeBasedConstraintDto",
-    "TimeBasedConstraintDtoType", "TreeItem", "TreeItemType", "TreeNode", "TreeNodeType",
-    "UpdateAlgorithmRequestComputationModel", "UpdateBudgetRequestEnforcement",
-    "UpdateBudgetRequestPeriod", "UpdateBudgetRequestWindowMode",
-    "UpdateExternalServiceSecurityConfigurationRequestBody", "UpdateGitLabIntegrationResponse",
-    "UpdateManagedServiceResourceConfigurationRequestBody",
+    "ServiceSource_Registry", "ServiceSource_Repository", "ServiceSource_Unknown",
+    "ServiceStatistics", "ShareConstraintDto", "ShareConstraintDto_TimeBased", "ShareDto",
+    "ShareDtoRole", "SortOrder", "SortOrderDirection", "SpendingLimit", "SpendingLimitUsage",
+    "Statistics", "SubscriptionDto", "SyncGitIntegrationRepositoriesResponse",
+    "TenantBalanceDto", "TenantId", "TenantId_Organization", "TenantId_Unknown",
+    "TenantId_User", "TimeBasedConstraintDto", "TimeBasedConstraintDtoType", "TreeItem",
+    "TreeItemType", "TreeNode", "TreeNodeType", "UpdateAlgorithmRequestComputationModel",
+    "UpdateBudgetRequestEnforcement", "UpdateBudgetRequestPeriod",
+    "UpdateBudgetRequestWindowMode", "UpdateExternalServiceSecurityConfigurationRequestBody",
+    "UpdateGitLabIntegrationResponse", "UpdateManagedServiceResourceConfigurationRequestBody",
     "UpdateManagedServiceSourceRequestBody", "UpdateMemberRequestRole",
     "UpdatePayAsYouGoAllowanceRequest", "UpdateResourceShareRoleDto",
     "UpdateResourceShareRoleDtoRole", "UpdateVisibilityRequest", "UpdateVisibilityRequestType",

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
         AwsAhsJobInputAhsProgramHamiltonianLocalDetuningItemMagnitudeTimeSeries,
         AwsAhsJobInputAhsProgramSetup, AwsAhsJobInputAhsProgramSetupAhsRegister,
         AzureIonqJobInputCircuitItem, AzureIonqJobInputCircuitItemType,
-        AzureIonqJobInputGateset, CreateJobRequestInputIbmQpuAachenOptions,
+        AzureIonqJobInputGateset, CreateJobRequestInput,
+        CreateJobRequestInputIbmQpuAachenOptions,
         CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecoupling,
         CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingExtraSlackDistribution,
         CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingSchedulingMethod,
@@ -113,8 +114,8 @@ if TYPE_CHECKING:
         CreateJobRequestInputIbmQpuPittsburghOptionsSimulator,
         CreateJobRequestInputIbmQpuPittsburghOptionsTwirling,
         CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingStrategy,
-        CreateJobRequestInputParams_AqtQpuIbex, CreateJobRequestInputParams_AqtSimIdeal,
-        CreateJobRequestInputParams_AwsIonqForte,
+        CreateJobRequestInputParams, CreateJobRequestInputParams_AqtQpuIbex,
+        CreateJobRequestInputParams_AqtSimIdeal, CreateJobRequestInputParams_AwsIonqForte,
         CreateJobRequestInputParams_AwsIonqForteEnterprise,
         CreateJobRequestInputParams_AwsQueraAquila,
         CreateJobRequestInputParams_AwsRigettiCepheus, CreateJobRequestInputParams_AwsSimDm1,
@@ -127,19 +128,20 @@ if TYPE_CHECKING:
         CreateJobRequestInputParams_IqmQpuGarnet, CreateJobRequestInputParams_KipuSimQsim,
         CreateJobRequestInputParams_QuandelaQpuBelenos,
         CreateJobRequestInputParams_QuandelaSimBelenos,
-        CreateJobRequestInputParams_QudoraSimXg1, CreateJobRequestInput_AqtQpuIbex,
-        CreateJobRequestInput_AqtSimIdeal, CreateJobRequestInput_AwsIonqForte,
-        CreateJobRequestInput_AwsIonqForteEnterprise, CreateJobRequestInput_AwsQueraAquila,
-        CreateJobRequestInput_AwsRigettiCepheus, CreateJobRequestInput_AwsSimDm1,
-        CreateJobRequestInput_AwsSimSv1, CreateJobRequestInput_AzureIonqSimulator,
-        CreateJobRequestInput_IbmQpuAachen, CreateJobRequestInput_IbmQpuBerlin,
-        CreateJobRequestInput_IbmQpuBoston, CreateJobRequestInput_IbmQpuFez,
-        CreateJobRequestInput_IbmQpuKingston, CreateJobRequestInput_IbmQpuMarrakesh,
-        CreateJobRequestInput_IbmQpuMiami, CreateJobRequestInput_IbmQpuPhoenix,
-        CreateJobRequestInput_IbmQpuPittsburgh, CreateJobRequestInput_IqmQpuEmerald,
-        CreateJobRequestInput_IqmQpuGarnet, CreateJobRequestInput_KipuSimQsim,
-        CreateJobRequestInput_QuandelaQpuBelenos, CreateJobRequestInput_QuandelaSimBelenos,
-        CreateJobRequestInput_QudoraSimXg1, EstimatorRunContext, IbmJobInputParamsLogLevel,
+        CreateJobRequestInputParams_QudoraSimXg1, CreateJobRequestInputParams_Unknown,
+        CreateJobRequestInput_AqtQpuIbex, CreateJobRequestInput_AqtSimIdeal,
+        CreateJobRequestInput_AwsIonqForte, CreateJobRequestInput_AwsIonqForteEnterprise,
+        CreateJobRequestInput_AwsQueraAquila, CreateJobRequestInput_AwsRigettiCepheus,
+        CreateJobRequestInput_AwsSimDm1, CreateJobRequestInput_AwsSimSv1,
+        CreateJobRequestInput_AzureIonqSimulator, CreateJobRequestInput_IbmQpuAachen,
+        CreateJobRequestInput_IbmQpuBerlin, CreateJobRequestInput_IbmQpuBoston,
+        CreateJobRequestInput_IbmQpuFez, CreateJobRequestInput_IbmQpuKingston,
+        CreateJobRequestInput_IbmQpuMarrakesh, CreateJobRequestInput_IbmQpuMiami,
+        CreateJobRequestInput_IbmQpuPhoenix, CreateJobRequestInput_IbmQpuPittsburgh,
+        CreateJobRequestInput_IqmQpuEmerald, CreateJobRequestInput_IqmQpuGarnet,
+        CreateJobRequestInput_KipuSimQsim, CreateJobRequestInput_QuandelaQpuBelenos,
+        CreateJobRequestInput_QuandelaSimBelenos, CreateJobRequestInput_QudoraSimXg1,
+        CreateJobRequestInput_Unknown, EstimatorRunContext, IbmJobInputParamsLogLevel,
         IqmJobInputCircuitsItem, IqmJobInputCircuitsItemArgs,
         IqmJobInputCircuitsItemInstructionsItem, IqmJobInputCircuitsItemInstructionsItemArgs,
         IqmJobInputDdMode, IqmJobInputDdStrategy, IqmJobInputHeraldingMode,
@@ -147,17 +149,19 @@ if TYPE_CHECKING:
         IqmJobInputQubitMappingItem, JobStatusResponse, JobStatusResponseStatus,
         KipuJobInputParamsMode, NormalizedJobInput, NormalizedJobInputFormat,
         NormalizedJobResult, NormalizedMemoryResult, NormalizedObservable, NormalizedPub,
-        NormalizedPubResult_Counts, NormalizedPubResult_Error,
+        NormalizedPubResult, NormalizedPubResult_Counts, NormalizedPubResult_Error,
         NormalizedPubResult_ExpectationValues, NormalizedPubResult_Probabilities,
-        NormalizedPubResult_Unmapped, ObservableTerm, PageResponseJob, QasmCircuit,
-        QasmCircuitFormat, QasmProgram, QudoraJobInputParamsLanguage,
+        NormalizedPubResult_Unknown, NormalizedPubResult_Unmapped, ObservableTerm,
+        PageResponseJob, QasmCircuit, QasmCircuitFormat, QasmProgram,
+        QudoraJobInputParamsLanguage,
     )
     from ._runtime_minutes import (
         RuntimeMinutesAllowance, RuntimeMinutesAllowanceProvider, RuntimeMinutesResponse,
     )
     from ._shared_1 import (
-        CalibrationMedians, CalibrationResponse, CalibrationResponseCalibration_GateBased,
-        CalibrationResponseCalibration_QueraAquila, GateCalibration, QubitCalibration,
+        CalibrationMedians, CalibrationResponse, CalibrationResponseCalibration,
+        CalibrationResponseCalibration_GateBased, CalibrationResponseCalibration_QueraAquila,
+        CalibrationResponseCalibration_Unknown, GateCalibration, QubitCalibration,
         QubitPairCalibration,
     )
     from ._shared_2 import (
@@ -180,8 +184,7 @@ if TYPE_CHECKING:
         AwsAhsJobInputAhsProgramHamiltonianDrivingFieldsItemPhasePattern,
         AwsAhsJobInputAhsProgramHamiltonianLocalDetuningItemMagnitudePattern,
         AwsAhsJobInputParams, AwsQasm3JobInput, AwsQasm3JobInputParams, AwsQasm3JobInputQasm,
-        AzureIonqJobInput, AzureIonqJobInputParams, CalibrationResponseCalibration,
-        ConfigurationSupportedInputFormatsItem, CreateJobRequestInput,
+        AzureIonqJobInput, AzureIonqJobInputParams, ConfigurationSupportedInputFormatsItem,
         CreateJobRequestInputFormat, CreateJobRequestInputIbmQpuAachen,
         CreateJobRequestInputIbmQpuAachenOptionsTwirlingNumRandomizations,
         CreateJobRequestInputIbmQpuAachenOptionsTwirlingShotsPerRandomization,
@@ -209,12 +212,12 @@ if TYPE_CHECKING:
         CreateJobRequestInputIbmQpuPhoenixPubsItem, CreateJobRequestInputIbmQpuPittsburgh,
         CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingNumRandomizations,
         CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingShotsPerRandomization,
-        CreateJobRequestInputIbmQpuPittsburghPubsItem, CreateJobRequestInputParams,
-        CreateJobRequestSdkProvider, CreateSessionRequestMode, CreateSessionRequestProvider,
-        CreateSessionRequestSdkProvider, GateBasedCalibration, IbmJobInput, IbmJobInputCircuits,
-        IbmJobInputCircuitsOptions, IbmJobInputCircuitsOptionsSimulator,
-        IbmJobInputCircuitsOptionsTwirlingStrategy, IbmJobInputParams, IbmJobInputPrecision,
-        IbmJobInputPrecisionOptions, IbmJobInputPrecisionOptionsDynamicalDecoupling,
+        CreateJobRequestInputIbmQpuPittsburghPubsItem, CreateJobRequestSdkProvider,
+        CreateSessionRequestMode, CreateSessionRequestProvider, CreateSessionRequestSdkProvider,
+        GateBasedCalibration, IbmJobInput, IbmJobInputCircuits, IbmJobInputCircuitsOptions,
+        IbmJobInputCircuitsOptionsSimulator, IbmJobInputCircuitsOptionsTwirlingStrategy,
+        IbmJobInputParams, IbmJobInputPrecision, IbmJobInputPrecisionOptions,
+        IbmJobInputPrecisionOptionsDynamicalDecoupling,
         IbmJobInputPrecisionOptionsDynamicalDecouplingExtraSlackDistribution,
         IbmJobInputPrecisionOptionsDynamicalDecouplingSchedulingMethod,
         IbmJobInputPrecisionOptionsDynamicalDecouplingSequenceType,
@@ -243,9 +246,9 @@ if TYPE_CHECKING:
         IbmJobInputShotsOptionsTwirlingStrategy, IbmJobInputShotsPubsItem, IqmJobInput,
         IqmJobInputParams, KipuJobInput, KipuJobInputParams, NormalizedCountsResult,
         NormalizedErrorResult, NormalizedExpectationValuesResult, NormalizedProbabilitiesResult,
-        NormalizedPubResult, NormalizedUnmappedResult, OauthScope, QuandelaJobInput,
-        QuandelaJobInputParams, QudoraJobInput, QudoraJobInputParams, QudoraJobInputQasm,
-        QueraAquilaCalibration, SessionStateUpdateRequest,
+        NormalizedUnmappedResult, OauthScope, QuandelaJobInput, QuandelaJobInputParams,
+        QudoraJobInput, QudoraJobInputParams, QudoraJobInputQasm, QueraAquilaCalibration,
+        SessionStateUpdateRequest,
     )
 # isort: on
 
@@ -272,7 +275,8 @@ _MODELS = {
         "AwsAhsJobInputAhsProgramHamiltonianLocalDetuningItemMagnitudeTimeSeries "
         "AwsAhsJobInputAhsProgramSetup AwsAhsJobInputAhsProgramSetupAhsRegister "
         "AzureIonqJobInputCircuitItem AzureIonqJobInputCircuitItemType "
-        "AzureIonqJobInputGateset CreateJobRequestInputIbmQpuAachenOptions "
+        "AzureIonqJobInputGateset CreateJobRequestInput "
+        "CreateJobRequestInputIbmQpuAachenOptions "
         "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecoupling "
         "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingExtraSlackDistribution "
         "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingSchedulingMethod "
@@ -353,8 +357,8 @@ _MODELS = {
         "CreateJobRequestInputIbmQpuPittsburghOptionsSimulator "
         "CreateJobRequestInputIbmQpuPittsburghOptionsTwirling "
         "CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingStrategy "
-        "CreateJobRequestInputParams_AqtQpuIbex CreateJobRequestInputParams_AqtSimIdeal "
-        "CreateJobRequestInputParams_AwsIonqForte "
+        "CreateJobRequestInputParams CreateJobRequestInputParams_AqtQpuIbex "
+        "CreateJobRequestInputParams_AqtSimIdeal CreateJobRequestInputParams_AwsIonqForte "
         "CreateJobRequestInputParams_AwsIonqForteEnterprise "
         "CreateJobRequestInputParams_AwsQueraAquila "
         "CreateJobRequestInputParams_AwsRigettiCepheus CreateJobRequestInputParams_AwsSimDm1 "
@@ -369,19 +373,20 @@ _MODELS = {
         "CreateJobRequestInputParams_KipuSimQsim "
         "CreateJobRequestInputParams_QuandelaQpuBelenos "
         "CreateJobRequestInputParams_QuandelaSimBelenos "
-        "CreateJobRequestInputParams_QudoraSimXg1 CreateJobRequestInput_AqtQpuIbex "
-        "CreateJobRequestInput_AqtSimIdeal CreateJobRequestInput_AwsIonqForte "
-        "CreateJobRequestInput_AwsIonqForteEnterprise CreateJobRequestInput_AwsQueraAquila "
-        "CreateJobRequestInput_AwsRigettiCepheus CreateJobRequestInput_AwsSimDm1 "
-        "CreateJobRequestInput_AwsSimSv1 CreateJobRequestInput_AzureIonqSimulator "
-        "CreateJobRequestInput_IbmQpuAachen CreateJobRequestInput_IbmQpuBerlin "
-        "CreateJobRequestInput_IbmQpuBoston CreateJobRequestInput_IbmQpuFez "
-        "CreateJobRequestInput_IbmQpuKingston CreateJobRequestInput_IbmQpuMarrakesh "
-        "CreateJobRequestInput_IbmQpuMiami CreateJobRequestInput_IbmQpuPhoenix "
-        "CreateJobRequestInput_IbmQpuPittsburgh CreateJobRequestInput_IqmQpuEmerald "
-        "CreateJobRequestInput_IqmQpuGarnet CreateJobRequestInput_KipuSimQsim "
-        "CreateJobRequestInput_QuandelaQpuBelenos CreateJobRequestInput_QuandelaSimBelenos "
-        "CreateJobRequestInput_QudoraSimXg1 EstimatorRunContext IbmJobInputParamsLogLevel "
+        "CreateJobRequestInputParams_QudoraSimXg1 CreateJobRequestInputParams_Unknown "
+        "CreateJobRequestInput_AqtQpuIbex CreateJobRequestInput_AqtSimIdeal "
+        "CreateJobRequestInput_AwsIonqForte CreateJobRequestInput_AwsIonqForteEnterprise "
+        "CreateJobRequestInput_AwsQueraAquila CreateJobRequestInput_AwsRigettiCepheus "
+        "CreateJobRequestInput_AwsSimDm1 CreateJobRequestInput_AwsSimSv1 "
+        "CreateJobRequestInput_AzureIonqSimulator CreateJobRequestInput_IbmQpuAachen "
+        "CreateJobRequestInput_IbmQpuBerlin CreateJobRequestInput_IbmQpuBoston "
+        "CreateJobRequestInput_IbmQpuFez CreateJobRequestInput_IbmQpuKingston "
+        "CreateJobRequestInput_IbmQpuMarrakesh CreateJobRequestInput_IbmQpuMiami "
+        "CreateJobRequestInput_IbmQpuPhoenix CreateJobRequestInput_IbmQpuPittsburgh "
+        "CreateJobRequestInput_IqmQpuEmerald CreateJobRequestInput_IqmQpuGarnet "
+        "CreateJobRequestInput_KipuSimQsim CreateJobRequestInput_QuandelaQpuBelenos "
+        "CreateJobRequestInput_QuandelaSimBelenos CreateJobRequestInput_QudoraSimXg1 "
+        "CreateJobRequestInput_Unknown EstimatorRunContext IbmJobInputParamsLogLevel "
         "IqmJobInputCircuitsItem IqmJobInputCircuitsItemArgs "
         "IqmJobInputCircuitsItemInstructionsItem IqmJobInputCircuitsItemInstructionsItemArgs "
         "IqmJobInputDdMode IqmJobInputDdStrategy IqmJobInputHeraldingMode "
@@ -389,17 +394,19 @@ _MODELS = {
         "IqmJobInputQubitMappingItem JobStatusResponse JobStatusResponseStatus "
         "KipuJobInputParamsMode NormalizedJobInput NormalizedJobInputFormat "
         "NormalizedJobResult NormalizedMemoryResult NormalizedObservable NormalizedPub "
-        "NormalizedPubResult_Counts NormalizedPubResult_Error "
+        "NormalizedPubResult NormalizedPubResult_Counts NormalizedPubResult_Error "
         "NormalizedPubResult_ExpectationValues NormalizedPubResult_Probabilities "
-        "NormalizedPubResult_Unmapped ObservableTerm PageResponseJob QasmCircuit "
-        "QasmCircuitFormat QasmProgram QudoraJobInputParamsLanguage "
+        "NormalizedPubResult_Unknown NormalizedPubResult_Unmapped ObservableTerm "
+        "PageResponseJob QasmCircuit QasmCircuitFormat QasmProgram "
+        "QudoraJobInputParamsLanguage "
     ),
     "_runtime_minutes": (
         "RuntimeMinutesAllowance RuntimeMinutesAllowanceProvider RuntimeMinutesResponse "
     ),
     "_shared_1": (
-        "CalibrationMedians CalibrationResponse CalibrationResponseCalibration_GateBased "
-        "CalibrationResponseCalibration_QueraAquila GateCalibration QubitCalibration "
+        "CalibrationMedians CalibrationResponse CalibrationResponseCalibration "
+        "CalibrationResponseCalibration_GateBased CalibrationResponseCalibration_QueraAquila "
+        "CalibrationResponseCalibration_Unknown GateCalibration QubitCalibration "
         "QubitPairCalibration "
     ),
     "_shared_2": (
@@ -422,8 +429,7 @@ _MODELS = {
         "AwsAhsJobInputAhsProgramHamiltonianDrivingFieldsItemPhasePattern "
         "AwsAhsJobInputAhsProgramHamiltonianLocalDetuningItemMagnitudePattern "
         "AwsAhsJobInputParams AwsQasm3JobInput AwsQasm3JobInputParams AwsQasm3JobInputQasm "
-        "AzureIonqJobInput AzureIonqJobInputParams CalibrationResponseCalibration "
-        "ConfigurationSupportedInputFormatsItem CreateJobRequestInput "
+        "AzureIonqJobInput AzureIonqJobInputParams ConfigurationSupportedInputFormatsItem "
         "CreateJobRequestInputFormat CreateJobRequestInputIbmQpuAachen "
         "CreateJobRequestInputIbmQpuAachenOptionsTwirlingNumRandomizations "
         "CreateJobRequestInputIbmQpuAachenOptionsTwirlingShotsPerRandomization "
@@ -451,8 +457,8 @@ _MODELS = {
         "CreateJobRequestInputIbmQpuPhoenixPubsItem CreateJobRequestInputIbmQpuPittsburgh "
         "CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingNumRandomizations "
         "CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingShotsPerRandomization "
-        "CreateJobRequestInputIbmQpuPittsburghPubsItem CreateJobRequestInputParams "
-        "CreateJobRequestSdkProvider CreateSessionRequestMode CreateSessionRequestProvider "
+        "CreateJobRequestInputIbmQpuPittsburghPubsItem CreateJobRequestSdkProvider "
+        "CreateSessionRequestMode CreateSessionRequestProvider "
         "CreateSessionRequestSdkProvider GateBasedCalibration IbmJobInput IbmJobInputCircuits "
         "IbmJobInputCircuitsOptions IbmJobInputCircuitsOptionsSimulator "
         "IbmJobInputCircuitsOptionsTwirlingStrategy IbmJobInputParams IbmJobInputPrecision "
@@ -485,10 +491,9 @@ _MODELS = {
         "IbmJobInputShotsOptionsTwirlingStrategy IbmJobInputShotsPubsItem IqmJobInput "
         "IqmJobInputParams KipuJobInput KipuJobInputParams NormalizedCountsResult "
         "NormalizedErrorResult NormalizedExpectationValuesResult "
-        "NormalizedProbabilitiesResult NormalizedPubResult NormalizedUnmappedResult "
-        "OauthScope QuandelaJobInput QuandelaJobInputParams QudoraJobInput "
-        "QudoraJobInputParams QudoraJobInputQasm QueraAquilaCalibration "
-        "SessionStateUpdateRequest "
+        "NormalizedProbabilitiesResult NormalizedUnmappedResult OauthScope QuandelaJobInput "
+        "QuandelaJobInputParams QudoraJobInput QudoraJobInputParams QudoraJobInputQasm "
+        "QueraAquilaCalibration SessionStateUpdateRequest "
     ),
 }
 # fmt: on
@@ -535,10 +540,10 @@ __all__ = [
     "BackendSdkType", "BackendStateInfo", "BackendStateInfoStatus", "BackendTechnology",
     "BackendType", "CalibrationMedians", "CalibrationResponse",
     "CalibrationResponseCalibration", "CalibrationResponseCalibration_GateBased",
-    "CalibrationResponseCalibration_QueraAquila", "Configuration", "ConfigurationOutputFormat",
-    "ConfigurationSupportedInputFormatsItem", "Connectivity", "CreateJobRequestInput",
-    "CreateJobRequestInputFormat", "CreateJobRequestInputIbmQpuAachen",
-    "CreateJobRequestInputIbmQpuAachenOptions",
+    "CalibrationResponseCalibration_QueraAquila", "CalibrationResponseCalibration_Unknown",
+    "Configuration", "ConfigurationOutputFormat", "ConfigurationSupportedInputFormatsItem",
+    "Connectivity", "CreateJobRequestInput", "CreateJobRequestInputFormat",
+    "CreateJobRequestInputIbmQpuAachen", "CreateJobRequestInputIbmQpuAachenOptions",
     "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecoupling",
     "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingExtraSlackDistribution",
     "CreateJobRequestInputIbmQpuAachenOptionsDynamicalDecouplingSchedulingMethod",
@@ -660,23 +665,23 @@ __all__ = [
     "CreateJobRequestInputParams_IqmQpuGarnet", "CreateJobRequestInputParams_KipuSimQsim",
     "CreateJobRequestInputParams_QuandelaQpuBelenos",
     "CreateJobRequestInputParams_QuandelaSimBelenos",
-    "CreateJobRequestInputParams_QudoraSimXg1", "CreateJobRequestInput_AqtQpuIbex",
-    "CreateJobRequestInput_AqtSimIdeal", "CreateJobRequestInput_AwsIonqForte",
-    "CreateJobRequestInput_AwsIonqForteEnterprise", "CreateJobRequestInput_AwsQueraAquila",
-    "CreateJobRequestInput_AwsRigettiCepheus", "CreateJobRequestInput_AwsSimDm1",
-    "CreateJobRequestInput_AwsSimSv1", "CreateJobRequestInput_AzureIonqSimulator",
-    "CreateJobRequestInput_IbmQpuAachen", "CreateJobRequestInput_IbmQpuBerlin",
-    "CreateJobRequestInput_IbmQpuBoston", "CreateJobRequestInput_IbmQpuFez",
-    "CreateJobRequestInput_IbmQpuKingston", "CreateJobRequestInput_IbmQpuMarrakesh",
-    "CreateJobRequestInput_IbmQpuMiami", "CreateJobRequestInput_IbmQpuPhoenix",
-    "CreateJobRequestInput_IbmQpuPittsburgh", "CreateJobRequestInput_IqmQpuEmerald",
-    "CreateJobRequestInput_IqmQpuGarnet", "CreateJobRequestInput_KipuSimQsim",
-    "CreateJobRequestInput_QuandelaQpuBelenos", "CreateJobRequestInput_QuandelaSimBelenos",
-    "CreateJobRequestInput_QudoraSimXg1", "CreateJobRequestSdkProvider",
-    "CreateSessionRequestMode", "CreateSessionRequestProvider",
-    "CreateSessionRequestSdkProvider", "Documentation", "EstimatorRunContext", "Gate",
-    "GateBasedCalibration", "GateCalibration", "IbmJobInput", "IbmJobInputCircuits",
-    "IbmJobInputCircuitsOptions", "IbmJobInputCircuitsOptionsSimulator",
+    "CreateJobRequestInputParams_QudoraSimXg1", "CreateJobRequestInputParams_Unknown",
+    "CreateJobRequestInput_AqtQpuIbex", "CreateJobRequestInput_AqtSimIdeal",
+    "CreateJobRequestInput_AwsIonqForte", "CreateJobRequestInput_AwsIonqForteEnterprise",
+    "CreateJobRequestInput_AwsQueraAquila", "CreateJobRequestInput_AwsRigettiCepheus",
+    "CreateJobRequestInput_AwsSimDm1", "CreateJobRequestInput_AwsSimSv1",
+    "CreateJobRequestInput_AzureIonqSimulator", "CreateJobRequestInput_IbmQpuAachen",
+    "CreateJobRequestInput_IbmQpuBerlin", "CreateJobRequestInput_IbmQpuBoston",
+    "CreateJobRequestInput_IbmQpuFez", "CreateJobRequestInput_IbmQpuKingston",
+    "CreateJobRequestInput_IbmQpuMarrakesh", "CreateJobRequestInput_IbmQpuMiami",
+    "CreateJobRequestInput_IbmQpuPhoenix", "CreateJobRequestInput_IbmQpuPittsburgh",
+    "CreateJobRequestInput_IqmQpuEmerald", "CreateJobRequestInput_IqmQpuGarnet",
+    "CreateJobRequestInput_KipuSimQsim", "CreateJobRequestInput_QuandelaQpuBelenos",
+    "CreateJobRequestInput_QuandelaSimBelenos", "CreateJobRequestInput_QudoraSimXg1",
+    "CreateJobRequestInput_Unknown", "CreateJobRequestSdkProvider", "CreateSessionRequestMode",
+    "CreateSessionRequestProvider", "CreateSessionRequestSdkProvider", "Documentation",
+    "EstimatorRunContext", "Gate", "GateBasedCalibration", "GateCalibration", "IbmJobInput",
+    "IbmJobInputCircuits", "IbmJobInputCircuitsOptions", "IbmJobInputCircuitsOptionsSimulator",
     "IbmJobInputCircuitsOptionsTwirlingStrategy", "IbmJobInputParams",
     "IbmJobInputParamsLogLevel", "IbmJobInputPrecision", "IbmJobInputPrecisionOptions",
     "IbmJobInputPrecisionOptionsDynamicalDecoupling",
@@ -718,8 +723,8 @@ __all__ = [
     "NormalizedMemoryResult", "NormalizedObservable", "NormalizedProbabilitiesResult",
     "NormalizedPub", "NormalizedPubResult", "NormalizedPubResult_Counts",
     "NormalizedPubResult_Error", "NormalizedPubResult_ExpectationValues",
-    "NormalizedPubResult_Probabilities", "NormalizedPubResult_Unmapped",
-    "NormalizedUnmappedResult", "OauthScope", "ObservableTerm",
+    "NormalizedPubResult_Probabilities", "NormalizedPubResult_Unknown",
+    "NormalizedPubResult_Unmapped", "NormalizedUnmappedResult", "OauthScope", "ObservableTerm",
     "PageResponseCalibrationResponse", "PageResponseJob", "PageResponseWorkloadResponse",
     "PhotonicProperties", "Problem", "QasmCircuit", "QasmCircuitFormat", "QasmProgram",
     "QuandelaJobInput", "QuandelaJobInputParams", "Qubit", "QubitCalibration",

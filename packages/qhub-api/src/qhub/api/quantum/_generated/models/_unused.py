@@ -14,30 +14,6 @@ from ._jobs import (
     AwsAhsJobInputAhsProgram,
     AzureIonqJobInputCircuitItem,
     AzureIonqJobInputGateset,
-    CreateJobRequestInput_AqtQpuIbex,
-    CreateJobRequestInput_AqtSimIdeal,
-    CreateJobRequestInput_AwsIonqForte,
-    CreateJobRequestInput_AwsIonqForteEnterprise,
-    CreateJobRequestInput_AwsQueraAquila,
-    CreateJobRequestInput_AwsRigettiCepheus,
-    CreateJobRequestInput_AwsSimDm1,
-    CreateJobRequestInput_AwsSimSv1,
-    CreateJobRequestInput_AzureIonqSimulator,
-    CreateJobRequestInput_IbmQpuAachen,
-    CreateJobRequestInput_IbmQpuBerlin,
-    CreateJobRequestInput_IbmQpuBoston,
-    CreateJobRequestInput_IbmQpuFez,
-    CreateJobRequestInput_IbmQpuKingston,
-    CreateJobRequestInput_IbmQpuMarrakesh,
-    CreateJobRequestInput_IbmQpuMiami,
-    CreateJobRequestInput_IbmQpuPhoenix,
-    CreateJobRequestInput_IbmQpuPittsburgh,
-    CreateJobRequestInput_IqmQpuEmerald,
-    CreateJobRequestInput_IqmQpuGarnet,
-    CreateJobRequestInput_KipuSimQsim,
-    CreateJobRequestInput_QuandelaQpuBelenos,
-    CreateJobRequestInput_QuandelaSimBelenos,
-    CreateJobRequestInput_QudoraSimXg1,
     CreateJobRequestInputIbmQpuAachenOptions,
     CreateJobRequestInputIbmQpuBerlinOptions,
     CreateJobRequestInputIbmQpuBostonOptions,
@@ -47,30 +23,6 @@ from ._jobs import (
     CreateJobRequestInputIbmQpuMiamiOptions,
     CreateJobRequestInputIbmQpuPhoenixOptions,
     CreateJobRequestInputIbmQpuPittsburghOptions,
-    CreateJobRequestInputParams_AqtQpuIbex,
-    CreateJobRequestInputParams_AqtSimIdeal,
-    CreateJobRequestInputParams_AwsIonqForte,
-    CreateJobRequestInputParams_AwsIonqForteEnterprise,
-    CreateJobRequestInputParams_AwsQueraAquila,
-    CreateJobRequestInputParams_AwsRigettiCepheus,
-    CreateJobRequestInputParams_AwsSimDm1,
-    CreateJobRequestInputParams_AwsSimSv1,
-    CreateJobRequestInputParams_AzureIonqSimulator,
-    CreateJobRequestInputParams_IbmQpuAachen,
-    CreateJobRequestInputParams_IbmQpuBerlin,
-    CreateJobRequestInputParams_IbmQpuBoston,
-    CreateJobRequestInputParams_IbmQpuFez,
-    CreateJobRequestInputParams_IbmQpuKingston,
-    CreateJobRequestInputParams_IbmQpuMarrakesh,
-    CreateJobRequestInputParams_IbmQpuMiami,
-    CreateJobRequestInputParams_IbmQpuPhoenix,
-    CreateJobRequestInputParams_IbmQpuPittsburgh,
-    CreateJobRequestInputParams_IqmQpuEmerald,
-    CreateJobRequestInputParams_IqmQpuGarnet,
-    CreateJobRequestInputParams_KipuSimQsim,
-    CreateJobRequestInputParams_QuandelaQpuBelenos,
-    CreateJobRequestInputParams_QuandelaSimBelenos,
-    CreateJobRequestInputParams_QudoraSimXg1,
     EstimatorRunContext,
     IbmJobInputParamsLogLevel,
     IqmJobInputCircuitsItem,
@@ -82,20 +34,9 @@ from ._jobs import (
     IqmJobInputQubitMappingItem,
     KipuJobInputParamsMode,
     NormalizedObservable,
-    NormalizedPubResult_Counts,
-    NormalizedPubResult_Error,
-    NormalizedPubResult_ExpectationValues,
-    NormalizedPubResult_Probabilities,
-    NormalizedPubResult_Unmapped,
     QudoraJobInputParamsLanguage,
 )
-from ._shared_1 import (
-    CalibrationMedians,
-    CalibrationResponseCalibration_GateBased,
-    CalibrationResponseCalibration_QueraAquila,
-    QubitCalibration,
-    QubitPairCalibration,
-)
+from ._shared_1 import CalibrationMedians, QubitCalibration, QubitPairCalibration
 
 
 class AqtJobInput(HubModel):
@@ -158,11 +99,6 @@ class AzureIonqJobInputParams(HubModel):
     """The ``AzureIonqJobInputParams`` object."""
 
 
-CalibrationResponseCalibration = (
-    CalibrationResponseCalibration_GateBased | CalibrationResponseCalibration_QueraAquila
-)
-
-
 class ConfigurationSupportedInputFormatsItem(HubEnum):
     """Values of ``ConfigurationSupportedInputFormatsItem`` (open: unknown values are kept)."""
 
@@ -178,34 +114,6 @@ class ConfigurationSupportedInputFormatsItem(HubEnum):
     PERCEVAL = "PERCEVAL"
     IQM_JOB_INPUT_V1 = "IQM_JOB_INPUT_V1"
     AQT_JOB_INPUT_V1 = "AQT_JOB_INPUT_V1"
-
-
-CreateJobRequestInput = (
-    CreateJobRequestInput_AqtQpuIbex
-    | CreateJobRequestInput_AqtSimIdeal
-    | CreateJobRequestInput_AzureIonqSimulator
-    | CreateJobRequestInput_QuandelaQpuBelenos
-    | CreateJobRequestInput_QuandelaSimBelenos
-    | CreateJobRequestInput_AwsQueraAquila
-    | CreateJobRequestInput_QudoraSimXg1
-    | CreateJobRequestInput_KipuSimQsim
-    | CreateJobRequestInput_IbmQpuFez
-    | CreateJobRequestInput_IbmQpuBoston
-    | CreateJobRequestInput_IbmQpuMarrakesh
-    | CreateJobRequestInput_IbmQpuPittsburgh
-    | CreateJobRequestInput_IbmQpuPhoenix
-    | CreateJobRequestInput_IbmQpuAachen
-    | CreateJobRequestInput_IbmQpuBerlin
-    | CreateJobRequestInput_IbmQpuMiami
-    | CreateJobRequestInput_IbmQpuKingston
-    | CreateJobRequestInput_IqmQpuEmerald
-    | CreateJobRequestInput_IqmQpuGarnet
-    | CreateJobRequestInput_AwsSimDm1
-    | CreateJobRequestInput_AwsIonqForteEnterprise
-    | CreateJobRequestInput_AwsIonqForte
-    | CreateJobRequestInput_AwsSimSv1
-    | CreateJobRequestInput_AwsRigettiCepheus
-)
 
 
 class CreateJobRequestInputFormat(HubEnum):
@@ -403,33 +311,6 @@ CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingNumRandomizations = int | di
 CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
 CreateJobRequestInputIbmQpuPittsburghPubsItem = list[dict[str, Any]] | dict[str, Any]
-
-CreateJobRequestInputParams = (
-    CreateJobRequestInputParams_AqtQpuIbex
-    | CreateJobRequestInputParams_AqtSimIdeal
-    | CreateJobRequestInputParams_AzureIonqSimulator
-    | CreateJobRequestInputParams_QuandelaQpuBelenos
-    | CreateJobRequestInputParams_QuandelaSimBelenos
-    | CreateJobRequestInputParams_AwsQueraAquila
-    | CreateJobRequestInputParams_QudoraSimXg1
-    | CreateJobRequestInputParams_KipuSimQsim
-    | CreateJobRequestInputParams_IbmQpuFez
-    | CreateJobRequestInputParams_IbmQpuBoston
-    | CreateJobRequestInputParams_IbmQpuMarrakesh
-    | CreateJobRequestInputParams_IbmQpuPittsburgh
-    | CreateJobRequestInputParams_IbmQpuPhoenix
-    | CreateJobRequestInputParams_IbmQpuAachen
-    | CreateJobRequestInputParams_IbmQpuBerlin
-    | CreateJobRequestInputParams_IbmQpuMiami
-    | CreateJobRequestInputParams_IbmQpuKingston
-    | CreateJobRequestInputParams_IqmQpuEmerald
-    | CreateJobRequestInputParams_IqmQpuGarnet
-    | CreateJobRequestInputParams_AwsSimDm1
-    | CreateJobRequestInputParams_AwsIonqForteEnterprise
-    | CreateJobRequestInputParams_AwsIonqForte
-    | CreateJobRequestInputParams_AwsSimSv1
-    | CreateJobRequestInputParams_AwsRigettiCepheus
-)
 
 
 class CreateJobRequestSdkProvider(HubEnum):
@@ -913,15 +794,6 @@ class NormalizedProbabilitiesResult(HubModel):
     truncated: bool | None = Field(default=None)
 
 
-NormalizedPubResult = (
-    NormalizedPubResult_Counts
-    | NormalizedPubResult_Probabilities
-    | NormalizedPubResult_ExpectationValues
-    | NormalizedPubResult_Error
-    | NormalizedPubResult_Unmapped
-)
-
-
 class NormalizedUnmappedResult(HubModel):
     """The ``NormalizedUnmappedResult`` object."""
 
@@ -988,8 +860,8 @@ __all__ = [
     "AwsAhsJobInputAhsProgramHamiltonianLocalDetuningItemMagnitudePattern",
     "AwsAhsJobInputParams", "AwsQasm3JobInput", "AwsQasm3JobInputParams",
     "AwsQasm3JobInputQasm", "AzureIonqJobInput", "AzureIonqJobInputParams",
-    "CalibrationResponseCalibration", "ConfigurationSupportedInputFormatsItem",
-    "CreateJobRequestInput", "CreateJobRequestInputFormat", "CreateJobRequestInputIbmQpuAachen",
+    "ConfigurationSupportedInputFormatsItem", "CreateJobRequestInputFormat",
+    "CreateJobRequestInputIbmQpuAachen",
     "CreateJobRequestInputIbmQpuAachenOptionsTwirlingNumRandomizations",
     "CreateJobRequestInputIbmQpuAachenOptionsTwirlingShotsPerRandomization",
     "CreateJobRequestInputIbmQpuAachenPubsItem", "CreateJobRequestInputIbmQpuBerlin",
@@ -1016,8 +888,8 @@ __all__ = [
     "CreateJobRequestInputIbmQpuPhoenixPubsItem", "CreateJobRequestInputIbmQpuPittsburgh",
     "CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingNumRandomizations",
     "CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingShotsPerRandomization",
-    "CreateJobRequestInputIbmQpuPittsburghPubsItem", "CreateJobRequestInputParams",
-    "CreateJobRequestSdkProvider", "CreateSessionRequestMode", "CreateSessionRequestProvider",
+    "CreateJobRequestInputIbmQpuPittsburghPubsItem", "CreateJobRequestSdkProvider",
+    "CreateSessionRequestMode", "CreateSessionRequestProvider",
     "CreateSessionRequestSdkProvider", "GateBasedCalibration", "IbmJobInput",
     "IbmJobInputCircuits", "IbmJobInputCircuitsOptions", "IbmJobInputCircuitsOptionsSimulator",
     "IbmJobInputCircuitsOptionsTwirlingStrategy", "IbmJobInputParams", "IbmJobInputPrecision",
@@ -1050,9 +922,8 @@ __all__ = [
     "IbmJobInputShotsOptionsTwirlingStrategy", "IbmJobInputShotsPubsItem", "IqmJobInput",
     "IqmJobInputParams", "KipuJobInput", "KipuJobInputParams", "NormalizedCountsResult",
     "NormalizedErrorResult", "NormalizedExpectationValuesResult",
-    "NormalizedProbabilitiesResult", "NormalizedPubResult", "NormalizedUnmappedResult",
-    "OauthScope", "QuandelaJobInput", "QuandelaJobInputParams", "QudoraJobInput",
-    "QudoraJobInputParams", "QudoraJobInputQasm", "QueraAquilaCalibration",
-    "SessionStateUpdateRequest",
+    "NormalizedProbabilitiesResult", "NormalizedUnmappedResult", "OauthScope",
+    "QuandelaJobInput", "QuandelaJobInputParams", "QudoraJobInput", "QudoraJobInputParams",
+    "QudoraJobInputQasm", "QueraAquilaCalibration", "SessionStateUpdateRequest",
 ]
 # fmt: on
