@@ -158,3 +158,18 @@ def test_a_multipart_file_name_that_is_not_text_is_400_and_nothing_stored(
         assert answer.status_code == 400, answer.text
         assert "malformed multipart body" in answer.json()["message"]
     assert httpx.get(files, headers=headers).json() == []
+
+
+@pytest.mark.parametrize("api", ["quantum_url", "platform_url"])
+def test_a_page_past_sqlite_integers_is_empty_not_500(local_hub: LocalHub, api: str) -> None:
+    """``page=1529241411676085420032`` (found by make fuzz): the offset is past what SQLite
+    can count, so past every row: an empty page."""
+    assert local_hub.connection is not None
+    path = "/jobs" if api == "quantum_url" else "/service-executions"
+    answer = httpx.get(
+        getattr(local_hub.connection, api) + path,
+        params={"page": "1529241411676085420032"},
+        headers={"X-Auth-Token": local_hub.connection.personal_access_token},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["content"] == []

@@ -17,6 +17,7 @@ __all__ = [
     "sort_order",
     "sort_records",
     "sorted_page",
+    "sql_offset",
 ]
 
 MAX_PAGE_SIZE = 1000
@@ -32,6 +33,12 @@ class PageRequest:
     page: int = 0
     size: int = 20
     sort: tuple[str, ...] = ()
+
+
+def sql_offset(offset: int) -> int:
+    """``offset`` as SQLite can take it: a page number can be any size in the query string,
+    SQLite's integers stop at 2**63 - 1 (a page that far is past every row anyway)."""
+    return min(offset, 2**63 - 1)
 
 
 @dataclass(frozen=True)

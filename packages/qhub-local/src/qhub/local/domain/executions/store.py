@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..idempotency import IdempotencyKey, KeyTable
+from ..listing import sql_offset
 from ..store import Database
 from .records import Execution
 
@@ -208,7 +209,7 @@ class ExecutionStore:
             rows = db.execute(
                 f"SELECT {COLUMNS} FROM executions"  # noqa: S608 - constant columns
                 " WHERE organization_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                (organization_id, limit, offset),
+                (organization_id, limit, sql_offset(offset)),
             ).fetchall()
         return [_execution(r) for r in rows], int(total)
 

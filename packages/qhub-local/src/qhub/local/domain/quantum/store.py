@@ -17,6 +17,7 @@ from typing import Any
 
 from ..clock import format_utc, parse_utc
 from ..idempotency import IdempotencyKey, KeyTable
+from ..listing import sql_offset
 from ..store import Database
 from .records import JobRecord, QasmProgram, QasmPrograms, SessionRecord
 
@@ -235,7 +236,7 @@ class QuantumStore:
             rows = db.execute(
                 f"SELECT document FROM quantum_jobs WHERE {where}"  # noqa: S608
                 f" ORDER BY {', '.join(terms)} LIMIT ? OFFSET ?",
-                [*arguments, limit, offset],
+                [*arguments, limit, sql_offset(offset)],
             ).fetchall()
         return [_job(row[0]) for row in rows], int(total)
 
