@@ -766,16 +766,17 @@ def _builder(
     args = _arguments(operation, types)
     annotation, kwargs = _result(operation, types)
     lines = [f"def {name}({_signature(args)}) -> ApiRequest[{annotation}]:"]
-    lines.append(f'    """{operation.get("summary", name)}\n')
-    for paragraph in operation.get("description", "").split("\n\n"):
-        if paragraph.strip():
-            lines.append(f"    {_wrap(paragraph.strip())}\n")
-    lines.append(f"    ``{method.upper()} {path}``")
-    decisions = operation.get("x-decision", [])
-    if decisions:
-        lines.append("")
-        lines.extend(f"    {_wrap(text)}" for text in decisions)
-    lines.append('    """')
+    summary = operation.get("summary", name).rstrip(".")
+    paragraphs = [p.strip() for p in operation.get("description", "").split("\n\n") if p.strip()]
+    paragraphs += operation.get("x-decision", [])
+    head = f'    """{summary} (``{method.upper()} {path}``).'
+    if not paragraphs:
+        lines.append(head + '"""')
+    else:
+        lines.append(head + "\n")
+        lines.extend(f"    {_wrap(text)}\n" for text in paragraphs)
+        lines[-1] = lines[-1].rstrip("\n")
+        lines.append('    """')
     for arg in args:
         for other in arg.aliases:
             lines.append(

@@ -38,10 +38,7 @@ def add_algorithm_access_permission(
     is_principle: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Add algorithm access permission.
-
-    ``POST /algorithms/{id}/access-permissions``
-    """
+    """Add algorithm access permission (``POST /algorithms/{id}/access-permissions``)."""
     return ApiRequest(
         "POST",
         f"algorithms/{_segment(id, 'id')}/access-permissions",
@@ -71,10 +68,7 @@ def create_algorithm(
     speed_up: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AlgorithmDto]:
-    """Create algorithm.
-
-    ``POST /algorithms``
-    """
+    """Create algorithm (``POST /algorithms``)."""
     return ApiRequest(
         "POST",
         "algorithms",
@@ -106,10 +100,7 @@ def create_algorithm_relation(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AlgorithmRelationDto]:
-    """Create algorithm relation.
-
-    ``POST /algorithms/{id}/algorithm-relations``
-    """
+    """Create algorithm relation (``POST /algorithms/{id}/algorithm-relations``)."""
     return ApiRequest(
         "POST",
         f"algorithms/{_segment(id, 'id')}/algorithm-relations",
@@ -127,10 +118,7 @@ def create_algorithm_relation(
 def create_algorithm_sketch(
     id: str, *, description: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.AlgorithmSketchDto]:
-    """Create algorithm sketch.
-
-    ``POST /algorithms/{id}/sketches``
-    """
+    """Create algorithm sketch (``POST /algorithms/{id}/sketches``)."""
     return ApiRequest(
         "POST",
         f"algorithms/{_segment(id, 'id')}/sketches",
@@ -143,10 +131,7 @@ def create_algorithm_sketch(
 def delete_algorithm(
     id: str, *, force: bool | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete algorithm.
-
-    ``DELETE /algorithms/{id}``
-    """
+    """Delete algorithm (``DELETE /algorithms/{id}``)."""
     return ApiRequest(
         "DELETE",
         f"algorithms/{_segment(id, 'id')}",
@@ -158,10 +143,7 @@ def delete_algorithm(
 def delete_algorithm_relation(
     id: str, relation_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete algorithm relation.
-
-    ``DELETE /algorithms/{id}/algorithm-relations/{relation_id}``
-    """
+    """Delete algorithm relation (``DELETE /algorithms/{id}/algorithm-relations/{relation_id}``)."""
     return ApiRequest(
         "DELETE",
         f"algorithms/{_segment(id, 'id')}/algorithm-relations/{_segment(relation_id, 'relation_id')}",
@@ -172,10 +154,7 @@ def delete_algorithm_relation(
 def delete_algorithm_sketch(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete algorithm sketch.
-
-    ``DELETE /algorithms/{id}/sketches/{sketch_id}``
-    """
+    """Delete algorithm sketch (``DELETE /algorithms/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "DELETE",
         f"algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -186,10 +165,7 @@ def delete_algorithm_sketch(
 def get_algorithm(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.AlgorithmDto]:
-    """Get algorithm.
-
-    ``GET /algorithms/{id}``
-    """
+    """Get algorithm (``GET /algorithms/{id}``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}",
@@ -201,10 +177,7 @@ def get_algorithm(
 def get_algorithm_access_permissions(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AccessPermissionDto]]:
-    """Get algorithm access permissions.
-
-    ``GET /algorithms/{id}/access-permissions``
-    """
+    """Get algorithm access permissions (``GET /algorithms/{id}/access-permissions``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}/access-permissions",
@@ -216,10 +189,7 @@ def get_algorithm_access_permissions(
 def get_algorithm_relation(
     id: str, relation_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.AlgorithmRelationDto]:
-    """Get algorithm relation.
-
-    ``GET /algorithms/{id}/algorithm-relations/{relation_id}``
-    """
+    """Get algorithm relation (``GET /algorithms/{id}/algorithm-relations/{relation_id}``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}/algorithm-relations/{_segment(relation_id, 'relation_id')}",
@@ -231,10 +201,7 @@ def get_algorithm_relation(
 def get_algorithm_relation_types(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PageResponseAlgorithmRelationTypeDto]:
-    """Get algorithm relation types.
-
-    ``GET /algorithm-relation-types``
-    """
+    """Get algorithm relation types (``GET /algorithm-relation-types``)."""
     return ApiRequest(
         "GET",
         "algorithm-relation-types",
@@ -246,10 +213,7 @@ def get_algorithm_relation_types(
 def get_algorithm_relations(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AlgorithmRelationDto]]:
-    """Get algorithm relations.
-
-    ``GET /algorithms/{id}/algorithm-relations``
-    """
+    """Get algorithm relations (``GET /algorithms/{id}/algorithm-relations``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}/algorithm-relations",
@@ -261,10 +225,7 @@ def get_algorithm_relations(
 def get_algorithm_sketch(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.AlgorithmSketchDto]:
-    """Get algorithm sketch.
-
-    ``GET /algorithms/{id}/sketches/{sketch_id}``
-    """
+    """Get algorithm sketch (``GET /algorithms/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -276,10 +237,7 @@ def get_algorithm_sketch(
 def get_algorithm_sketch_image(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get algorithm sketch image.
-
-    ``GET /algorithms/{id}/sketches/{sketch_id}/image``
-    """
+    """Get algorithm sketch image (``GET /algorithms/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "GET",
         f"algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",
@@ -296,10 +254,7 @@ def get_algorithms(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseAlgorithmOverviewDto]:
-    """Get algorithms.
-
-    ``GET /algorithms``
-    """
+    """Get algorithms (``GET /algorithms``)."""
     return ApiRequest(
         "GET",
         "algorithms",
@@ -312,10 +267,7 @@ def get_algorithms(
 def remove_algorithm_access_permission(
     id: str, sid: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Remove algorithm access permission.
-
-    ``DELETE /algorithms/{id}/access-permissions/{sid}``
-    """
+    """Remove algorithm access permission (``DELETE /algorithms/{id}/access-permissions/{sid}``)."""
     return ApiRequest(
         "DELETE",
         f"algorithms/{_segment(id, 'id')}/access-permissions/{_segment(sid, 'sid')}",
@@ -326,10 +278,7 @@ def remove_algorithm_access_permission(
 def set_algorithm_visibility(
     id: str, *, type: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Set algorithm visibility.
-
-    ``PUT /algorithms/{id}/visibility``
-    """
+    """Set algorithm visibility (``PUT /algorithms/{id}/visibility``)."""
     return ApiRequest(
         "PUT",
         f"algorithms/{_segment(id, 'id')}/visibility",
@@ -355,10 +304,7 @@ def update_algorithm(
     speed_up: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AlgorithmDto]:
-    """Update algorithm.
-
-    ``PUT /algorithms/{id}``
-    """
+    """Update algorithm (``PUT /algorithms/{id}``)."""
     return ApiRequest(
         "PUT",
         f"algorithms/{_segment(id, 'id')}",
@@ -391,10 +337,7 @@ def update_algorithm_relation(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AlgorithmRelationDto]:
-    """Update algorithm relation.
-
-    ``PUT /algorithms/{id}/algorithm-relations/{relation_id}``
-    """
+    """Update algorithm relation (``PUT /algorithms/{id}/algorithm-relations/{relation_id}``)."""
     return ApiRequest(
         "PUT",
         f"algorithms/{_segment(id, 'id')}/algorithm-relations/{_segment(relation_id, 'relation_id')}",
@@ -416,10 +359,7 @@ def update_algorithm_sketch(
     description: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AlgorithmSketchDto]:
-    """Update algorithm sketch.
-
-    ``PUT /algorithms/{id}/sketches/{sketch_id}``
-    """
+    """Update algorithm sketch (``PUT /algorithms/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "PUT",
         f"algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -432,10 +372,7 @@ def update_algorithm_sketch(
 def upload_algorithm_sketch_image(
     id: str, sketch_id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Upload algorithm sketch image.
-
-    ``PUT /algorithms/{id}/sketches/{sketch_id}/image``
-    """
+    """Upload algorithm sketch image (``PUT /algorithms/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "PUT",
         f"algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",

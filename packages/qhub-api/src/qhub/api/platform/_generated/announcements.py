@@ -25,10 +25,7 @@ __all__ = ["AnnouncementsClient", "AnnouncementsOperations", "AsyncAnnouncements
 def get_announcements(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AnnouncementDto]]:
-    """Get announcements.
-
-    ``GET /announcements``
-    """
+    """Get announcements (``GET /announcements``)."""
     return ApiRequest(
         "GET", "announcements", response_type=list[_m.AnnouncementDto], options=request_options
     )

@@ -27,10 +27,7 @@ __all__ = ["ApplicationsClient", "ApplicationsOperations", "AsyncApplicationsCli
 def create_application(
     *, name: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ApplicationDto]:
-    """Create application.
-
-    ``POST /applications``
-    """
+    """Create application (``POST /applications``)."""
     return ApiRequest(
         "POST",
         "applications",
@@ -43,20 +40,14 @@ def create_application(
 def delete_application(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete application.
-
-    ``DELETE /applications/{id}``
-    """
+    """Delete application (``DELETE /applications/{id}``)."""
     return ApiRequest("DELETE", f"applications/{_segment(id, 'id')}", options=request_options)
 
 
 def get_application(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ApplicationDto]:
-    """Get application.
-
-    ``GET /applications/{id}``
-    """
+    """Get application (``GET /applications/{id}``)."""
     return ApiRequest(
         "GET",
         f"applications/{_segment(id, 'id')}",
@@ -68,10 +59,7 @@ def get_application(
 def get_application_access_keys(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AccessKey]]:
-    """Get application access keys.
-
-    ``GET /applications/{id}/access-keys``
-    """
+    """Get application access keys (``GET /applications/{id}/access-keys``)."""
     return ApiRequest(
         "GET",
         f"applications/{_segment(id, 'id')}/access-keys",
@@ -83,10 +71,7 @@ def get_application_access_keys(
 def get_application_subscriptions(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.SubscriptionDto]]:
-    """Get application subscriptions.
-
-    ``GET /applications/{id}/subscriptions``
-    """
+    """Get application subscriptions (``GET /applications/{id}/subscriptions``)."""
     return ApiRequest(
         "GET",
         f"applications/{_segment(id, 'id')}/subscriptions",
@@ -98,10 +83,7 @@ def get_application_subscriptions(
 def get_applications(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ApplicationDto]]:
-    """Get applications.
-
-    ``GET /applications``
-    """
+    """Get applications (``GET /applications``)."""
     return ApiRequest(
         "GET", "applications", response_type=list[_m.ApplicationDto], options=request_options
     )

@@ -25,9 +25,7 @@ __all__ = ["AsyncAuthenticationClient", "AuthenticationClient", "AuthenticationO
 def resolve_auth_token(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PersonalAccessTokenPrincipal | _m.ServiceExecutionTokenPrincipal]:
-    """Resolve auth token.
-
-    ``POST /authorize``
+    """Resolve auth token (``POST /authorize``).
 
     Seed 004's platform.users.get_me() is this call (the caller's principal): profile data moved
     to the User API, and the Platform API has no other 'me'.

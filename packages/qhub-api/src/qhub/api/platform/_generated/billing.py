@@ -31,10 +31,7 @@ __all__ = ["AsyncBillingClient", "BillingClient", "BillingOperations"]
 def create_account_link(
     id: str, *, refresh_url: str, return_url: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RevenueAccountLink]:
-    """Create account link.
-
-    ``POST /organizations/{id}/revenue-account/account-link``
-    """
+    """Create account link (``POST /organizations/{id}/revenue-account/account-link``)."""
     return ApiRequest(
         "POST",
         f"organizations/{_segment(id, 'id')}/revenue-account/account-link",
@@ -47,10 +44,7 @@ def create_account_link(
 def create_account_link1(
     *, refresh_url: str, return_url: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RevenueAccountLink]:
-    """Create account link1.
-
-    ``POST /my/revenue-account/account-link``
-    """
+    """Create account link1 (``POST /my/revenue-account/account-link``)."""
     return ApiRequest(
         "POST",
         "my/revenue-account/account-link",
@@ -69,10 +63,7 @@ def create_credits_checkout(
     cancel_url: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CreditTopUpSessionDto]:
-    """Create credits checkout.
-
-    ``POST /organizations/{id}/billing-account/credits-checkout``
-    """
+    """Create credits checkout (``POST /organizations/{id}/billing-account/credits-checkout``)."""
     return ApiRequest(
         "POST",
         f"organizations/{_segment(id, 'id')}/billing-account/credits-checkout",
@@ -95,10 +86,7 @@ def create_credits_checkout1(
     cancel_url: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CreditTopUpSessionDto]:
-    """Create credits checkout1.
-
-    ``POST /my/billing-account/credits-checkout``
-    """
+    """Create credits checkout1 (``POST /my/billing-account/credits-checkout``)."""
     return ApiRequest(
         "POST",
         "my/billing-account/credits-checkout",
@@ -121,10 +109,7 @@ def create_platform_subscription_checkout(
     cancel_url: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PlatformSubscriptionCheckoutSessionDto]:
-    """Create platform subscription checkout.
-
-    ``POST /organizations/{id}/platform-subscription/checkout``
-    """
+    """Create platform subscription checkout (``POST /organizations/{id}/platform-subscription/checkout``)."""
     return ApiRequest(
         "POST",
         f"organizations/{_segment(id, 'id')}/platform-subscription/checkout",
@@ -141,10 +126,7 @@ def create_platform_subscription_checkout1(
     cancel_url: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PlatformSubscriptionCheckoutSessionDto]:
-    """Create platform subscription checkout1.
-
-    ``POST /my/platform-subscription/checkout``
-    """
+    """Create platform subscription checkout1 (``POST /my/platform-subscription/checkout``)."""
     return ApiRequest(
         "POST",
         "my/platform-subscription/checkout",
@@ -157,10 +139,7 @@ def create_platform_subscription_checkout1(
 def create_portal_link(
     id: str, *, return_url: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BillingPortalLink]:
-    """Create portal link.
-
-    ``POST /organizations/{id}/billing-account/portal-link``
-    """
+    """Create portal link (``POST /organizations/{id}/billing-account/portal-link``)."""
     return ApiRequest(
         "POST",
         f"organizations/{_segment(id, 'id')}/billing-account/portal-link",
@@ -173,10 +152,7 @@ def create_portal_link(
 def create_portal_link1(
     *, return_url: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BillingPortalLink]:
-    """Create portal link1.
-
-    ``POST /my/billing-account/portal-link``
-    """
+    """Create portal link1 (``POST /my/billing-account/portal-link``)."""
     return ApiRequest(
         "POST",
         "my/billing-account/portal-link",
@@ -187,20 +163,14 @@ def create_portal_link1(
 
 
 def delete_budget(*, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete budget.
-
-    ``DELETE /budget``
-    """
+    """Delete budget (``DELETE /budget``)."""
     return ApiRequest("DELETE", "budget", options=request_options)
 
 
 def delete_organization_allowance_configuration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete organization allowance configuration.
-
-    ``DELETE /organizations/{id}/payg-allowance``
-    """
+    """Delete organization allowance configuration (``DELETE /organizations/{id}/payg-allowance``)."""
     return ApiRequest(
         "DELETE", f"organizations/{_segment(id, 'id')}/payg-allowance", options=request_options
     )
@@ -209,40 +179,28 @@ def delete_organization_allowance_configuration(
 def delete_revenue_account(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete revenue account.
-
-    ``DELETE /organizations/{id}/revenue-account``
-    """
+    """Delete revenue account (``DELETE /organizations/{id}/revenue-account``)."""
     return ApiRequest(
         "DELETE", f"organizations/{_segment(id, 'id')}/revenue-account", options=request_options
     )
 
 
 def delete_revenue_account1(*, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete revenue account1.
-
-    ``DELETE /my/revenue-account``
-    """
+    """Delete revenue account1 (``DELETE /my/revenue-account``)."""
     return ApiRequest("DELETE", "my/revenue-account", options=request_options)
 
 
 def delete_user_allowance_configuration(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete user allowance configuration.
-
-    ``DELETE /my/payg-allowance``
-    """
+    """Delete user allowance configuration (``DELETE /my/payg-allowance``)."""
     return ApiRequest("DELETE", "my/payg-allowance", options=request_options)
 
 
 def get_billing_account(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BillingAccountDto]:
-    """Get billing account.
-
-    ``GET /organizations/{id}/billing-account``
-    """
+    """Get billing account (``GET /organizations/{id}/billing-account``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/billing-account",
@@ -254,20 +212,14 @@ def get_billing_account(
 def get_billing_account1(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BillingAccountDto]:
-    """Get billing account1.
-
-    ``GET /my/billing-account``
-    """
+    """Get billing account1 (``GET /my/billing-account``)."""
     return ApiRequest(
         "GET", "my/billing-account", response_type=_m.BillingAccountDto, options=request_options
     )
 
 
 def get_budget(*, request_options: RequestOptions | None = None) -> ApiRequest[_m.BudgetDto | None]:
-    """Get budget.
-
-    ``GET /budget``
-    """
+    """Get budget (``GET /budget``)."""
     return ApiRequest(
         "GET", "budget", response_type=_m.BudgetDto, optional=True, options=request_options
     )
@@ -276,10 +228,7 @@ def get_budget(*, request_options: RequestOptions | None = None) -> ApiRequest[_
 def get_budget_usage(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BudgetUsage | None]:
-    """Get budget usage.
-
-    ``GET /budget/usage``
-    """
+    """Get budget usage (``GET /budget/usage``)."""
     return ApiRequest(
         "GET", "budget/usage", response_type=_m.BudgetUsage, optional=True, options=request_options
     )
@@ -288,10 +237,7 @@ def get_budget_usage(
 def get_my_balance(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.TenantBalanceDto]:
-    """Get my balance.
-
-    ``GET /my/balance``
-    """
+    """Get my balance (``GET /my/balance``)."""
     return ApiRequest(
         "GET", "my/balance", response_type=_m.TenantBalanceDto, options=request_options
     )
@@ -307,10 +253,7 @@ def get_my_billing_history(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseBillingHistoryEntryDto]:
-    """Get my billing history.
-
-    ``GET /my/billing-history``
-    """
+    """Get my billing history (``GET /my/billing-history``)."""
     return ApiRequest(
         "GET",
         "my/billing-history",
@@ -337,10 +280,7 @@ def get_my_cost_report(
     role: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CostReport]:
-    """Get my cost report.
-
-    ``GET /my/cost-reports``
-    """
+    """Get my cost report (``GET /my/cost-reports``)."""
     return ApiRequest(
         "GET",
         "my/cost-reports",
@@ -364,10 +304,7 @@ def get_my_revenue(
     granularity: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[list[_m.RevenueReportDto]]:
-    """Get my revenue.
-
-    ``GET /my/revenue``
-    """
+    """Get my revenue (``GET /my/revenue``)."""
     return ApiRequest(
         "GET",
         "my/revenue",
@@ -380,10 +317,7 @@ def get_my_revenue(
 def get_organization_allowance_configuration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PayAsYouGoAllowanceConfigurationDto | None]:
-    """Get organization allowance configuration.
-
-    ``GET /organizations/{id}/payg-allowance``
-    """
+    """Get organization allowance configuration (``GET /organizations/{id}/payg-allowance``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/payg-allowance",
@@ -396,10 +330,7 @@ def get_organization_allowance_configuration(
 def get_organization_allowance_usage(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PayAsYouGoAllowanceUsageDto | None]:
-    """Get organization allowance usage.
-
-    ``GET /organizations/{id}/payg-allowance/usage``
-    """
+    """Get organization allowance usage (``GET /organizations/{id}/payg-allowance/usage``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/payg-allowance/usage",
@@ -412,10 +343,7 @@ def get_organization_allowance_usage(
 def get_organization_balance(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.TenantBalanceDto]:
-    """Get organization balance.
-
-    ``GET /organizations/{id}/balance``
-    """
+    """Get organization balance (``GET /organizations/{id}/balance``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/balance",
@@ -435,10 +363,7 @@ def get_organization_billing_history(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseBillingHistoryEntryDto]:
-    """Get organization billing history.
-
-    ``GET /organizations/{id}/billing-history``
-    """
+    """Get organization billing history (``GET /organizations/{id}/billing-history``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/billing-history",
@@ -466,10 +391,7 @@ def get_organization_cost_report(
     role: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CostReport]:
-    """Get organization cost report.
-
-    ``GET /organizations/{id}/cost-reports``
-    """
+    """Get organization cost report (``GET /organizations/{id}/cost-reports``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/cost-reports",
@@ -494,10 +416,7 @@ def get_organization_revenue(
     granularity: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[list[_m.RevenueReportDto]]:
-    """Get organization revenue.
-
-    ``GET /organizations/{id}/revenue``
-    """
+    """Get organization revenue (``GET /organizations/{id}/revenue``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/revenue",
@@ -510,10 +429,7 @@ def get_organization_revenue(
 def get_organization_spending_limit_usage(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SpendingLimitUsage]:
-    """Get organization spending limit usage.
-
-    ``GET /organizations/{id}/payg-allowance/spending-limit``
-    """
+    """Get organization spending limit usage (``GET /organizations/{id}/payg-allowance/spending-limit``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/payg-allowance/spending-limit",
@@ -525,10 +441,7 @@ def get_organization_spending_limit_usage(
 def get_platform_subscription(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PlatformSubscriptionDto | None]:
-    """Get platform subscription.
-
-    ``GET /organizations/{id}/platform-subscription``
-    """
+    """Get platform subscription (``GET /organizations/{id}/platform-subscription``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/platform-subscription",
@@ -541,10 +454,7 @@ def get_platform_subscription(
 def get_platform_subscription1(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PlatformSubscriptionDto | None]:
-    """Get platform subscription1.
-
-    ``GET /my/platform-subscription``
-    """
+    """Get platform subscription1 (``GET /my/platform-subscription``)."""
     return ApiRequest(
         "GET",
         "my/platform-subscription",
@@ -557,10 +467,7 @@ def get_platform_subscription1(
 def get_revenue_account(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RevenueAccountDto]:
-    """Get revenue account.
-
-    ``GET /organizations/{id}/revenue-account``
-    """
+    """Get revenue account (``GET /organizations/{id}/revenue-account``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/revenue-account",
@@ -572,10 +479,7 @@ def get_revenue_account(
 def get_revenue_account1(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RevenueAccountDto]:
-    """Get revenue account1.
-
-    ``GET /my/revenue-account``
-    """
+    """Get revenue account1 (``GET /my/revenue-account``)."""
     return ApiRequest(
         "GET", "my/revenue-account", response_type=_m.RevenueAccountDto, options=request_options
     )
@@ -584,10 +488,7 @@ def get_revenue_account1(
 def get_user_allowance_configuration(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PayAsYouGoAllowanceConfigurationDto | None]:
-    """Get user allowance configuration.
-
-    ``GET /my/payg-allowance``
-    """
+    """Get user allowance configuration (``GET /my/payg-allowance``)."""
     return ApiRequest(
         "GET",
         "my/payg-allowance",
@@ -600,10 +501,7 @@ def get_user_allowance_configuration(
 def get_user_allowance_usage(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PayAsYouGoAllowanceUsageDto | None]:
-    """Get user allowance usage.
-
-    ``GET /my/payg-allowance/usage``
-    """
+    """Get user allowance usage (``GET /my/payg-allowance/usage``)."""
     return ApiRequest(
         "GET",
         "my/payg-allowance/usage",
@@ -616,10 +514,7 @@ def get_user_allowance_usage(
 def get_user_spending_limit_usage(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SpendingLimitUsage]:
-    """Get user spending limit usage.
-
-    ``GET /my/payg-allowance/spending-limit``
-    """
+    """Get user spending limit usage (``GET /my/payg-allowance/spending-limit``)."""
     return ApiRequest(
         "GET",
         "my/payg-allowance/spending-limit",
@@ -640,10 +535,7 @@ def update_budget(
     warn_threshold_percent: int | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.BudgetDto]:
-    """Update budget.
-
-    ``PUT /budget``
-    """
+    """Update budget (``PUT /budget``)."""
     return ApiRequest(
         "PUT",
         "budget",
@@ -668,10 +560,7 @@ def update_organization_allowance_configuration(
     allowance: _m.Money | Mapping[str, Any],
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PayAsYouGoAllowanceConfigurationDto]:
-    """Update organization allowance configuration.
-
-    ``PUT /organizations/{id}/payg-allowance``
-    """
+    """Update organization allowance configuration (``PUT /organizations/{id}/payg-allowance``)."""
     return ApiRequest(
         "PUT",
         f"organizations/{_segment(id, 'id')}/payg-allowance",
@@ -684,10 +573,7 @@ def update_organization_allowance_configuration(
 def update_user_allowance_configuration(
     *, allowance: _m.Money | Mapping[str, Any], request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PayAsYouGoAllowanceConfigurationDto]:
-    """Update user allowance configuration.
-
-    ``PUT /my/payg-allowance``
-    """
+    """Update user allowance configuration (``PUT /my/payg-allowance``)."""
     return ApiRequest(
         "PUT",
         "my/payg-allowance",

@@ -27,10 +27,7 @@ __all__ = ["AsyncDataPoolGrantsClient", "DataPoolGrantsClient", "DataPoolGrantsO
 def create_data_pool_grant(
     id: str, *, application_id: str, permission: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DataPoolGrant]:
-    """Create data pool grant.
-
-    ``POST /datapools/{id}/grants``
-    """
+    """Create data pool grant (``POST /datapools/{id}/grants``)."""
     return ApiRequest(
         "POST",
         f"datapools/{_segment(id, 'id')}/grants",

@@ -35,10 +35,7 @@ def add_data_pool_share_constraint(
     type: str,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.TimeBasedConstraintDto]:
-    """Add data pool share constraint.
-
-    ``POST /datapools/{id}/shares/{share_id}/constraints``
-    """
+    """Add data pool share constraint (``POST /datapools/{id}/shares/{share_id}/constraints``)."""
     return ApiRequest(
         "POST",
         f"datapools/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints",
@@ -51,10 +48,7 @@ def add_data_pool_share_constraint(
 def delete_data_pool_share(
     id: str, share_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete data pool share.
-
-    ``DELETE /datapools/{id}/shares/{share_id}``
-    """
+    """Delete data pool share (``DELETE /datapools/{id}/shares/{share_id}``)."""
     return ApiRequest(
         "DELETE",
         f"datapools/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}",
@@ -65,10 +59,7 @@ def delete_data_pool_share(
 def delete_data_pool_share_constraint(
     id: str, share_id: str, constraint_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete data pool share constraint.
-
-    ``DELETE /datapools/{id}/shares/{share_id}/constraints/{constraint_id}``
-    """
+    """Delete data pool share constraint (``DELETE /datapools/{id}/shares/{share_id}/constraints/{constraint_id}``)."""
     return ApiRequest(
         "DELETE",
         f"datapools/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints/{_segment(constraint_id, 'constraint_id')}",
@@ -79,10 +70,7 @@ def delete_data_pool_share_constraint(
 def get_shares_for_data_pool(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ShareDto]]:
-    """Get shares for data pool.
-
-    ``GET /datapools/{id}/shares``
-    """
+    """Get shares for data pool (``GET /datapools/{id}/shares``)."""
     return ApiRequest(
         "GET",
         f"datapools/{_segment(id, 'id')}/shares",
@@ -102,10 +90,7 @@ def share_data_pool(
     role: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ShareDto]:
-    """Share data pool.
-
-    ``POST /datapools/{id}/shares``
-    """
+    """Share data pool (``POST /datapools/{id}/shares``)."""
     return ApiRequest(
         "POST",
         f"datapools/{_segment(id, 'id')}/shares",
@@ -125,10 +110,7 @@ def update_data_pool_share_constraint(
     type: str,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.TimeBasedConstraintDto]:
-    """Update data pool share constraint.
-
-    ``PUT /datapools/{id}/shares/{share_id}/constraints/{constraint_id}``
-    """
+    """Update data pool share constraint (``PUT /datapools/{id}/shares/{share_id}/constraints/{constraint_id}``)."""
     return ApiRequest(
         "PUT",
         f"datapools/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints/{_segment(constraint_id, 'constraint_id')}",
@@ -145,10 +127,7 @@ def update_data_pool_share_role(
     role: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ShareDto]:
-    """Update data pool share role.
-
-    ``PUT /datapools/{id}/shares/{share_id}``
-    """
+    """Update data pool share role (``PUT /datapools/{id}/shares/{share_id}``)."""
     return ApiRequest(
         "PUT",
         f"datapools/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}",

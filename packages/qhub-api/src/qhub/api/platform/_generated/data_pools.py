@@ -37,10 +37,7 @@ def add_data_pool_file(
     filename: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.DataPoolFileDto]:
-    """Add data pool file.
-
-    ``POST /datapools/{id}/files``
-    """
+    """Add data pool file (``POST /datapools/{id}/files``)."""
     return ApiRequest(
         "POST",
         f"datapools/{_segment(id, 'id')}/files",
@@ -59,10 +56,7 @@ def create_data_pool(
     tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.DataPoolDto]:
-    """Create data pool.
-
-    ``POST /datapools``
-    """
+    """Create data pool (``POST /datapools``)."""
     return ApiRequest(
         "POST",
         "datapools",
@@ -78,20 +72,14 @@ def create_data_pool(
 
 
 def delete_data_pool(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete data pool.
-
-    ``DELETE /datapools/{id}``
-    """
+    """Delete data pool (``DELETE /datapools/{id}``)."""
     return ApiRequest("DELETE", f"datapools/{_segment(id, 'id')}", options=request_options)
 
 
 def delete_data_pool_file(
     id: str, file_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete data pool file.
-
-    ``DELETE /datapools/{id}/files/{file_id}``
-    """
+    """Delete data pool file (``DELETE /datapools/{id}/files/{file_id}``)."""
     return ApiRequest(
         "DELETE",
         f"datapools/{_segment(id, 'id')}/files/{_segment(file_id, 'file_id')}",
@@ -102,10 +90,7 @@ def delete_data_pool_file(
 def get_data_pool(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DataPoolDto]:
-    """Get data pool.
-
-    ``GET /datapools/{id}``
-    """
+    """Get data pool (``GET /datapools/{id}``)."""
     return ApiRequest(
         "GET",
         f"datapools/{_segment(id, 'id')}",
@@ -117,10 +102,7 @@ def get_data_pool(
 def get_data_pool_file(
     id: str, file_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get data pool file.
-
-    ``GET /datapools/{id}/files/{file_id}``
-    """
+    """Get data pool file (``GET /datapools/{id}/files/{file_id}``)."""
     return ApiRequest(
         "GET",
         f"datapools/{_segment(id, 'id')}/files/{_segment(file_id, 'file_id')}",
@@ -131,10 +113,7 @@ def get_data_pool_file(
 def get_data_pool_files(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.DataPoolFileDto]]:
-    """Get data pool files.
-
-    ``GET /datapools/{id}/files``
-    """
+    """Get data pool files (``GET /datapools/{id}/files``)."""
     return ApiRequest(
         "GET",
         f"datapools/{_segment(id, 'id')}/files",
@@ -146,10 +125,7 @@ def get_data_pool_files(
 def get_data_pools(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.DataPoolDto]]:
-    """Get data pools.
-
-    ``GET /datapools``
-    """
+    """Get data pools (``GET /datapools``)."""
     return ApiRequest(
         "GET", "datapools", response_type=list[_m.DataPoolDto], options=request_options
     )
@@ -164,10 +140,7 @@ def update_data_pool(
     tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.DataPoolDto]:
-    """Update data pool.
-
-    ``PUT /datapools/{id}``
-    """
+    """Update data pool (``PUT /datapools/{id}``)."""
     return ApiRequest(
         "PUT",
         f"datapools/{_segment(id, 'id')}",

@@ -30,10 +30,7 @@ def check_job_eligibility(
     workload_type: str,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.EntitlementDecision]:
-    """Check job eligibility.
-
-    ``POST /job-eligibility``
-    """
+    """Check job eligibility (``POST /job-eligibility``)."""
     return ApiRequest(
         "POST",
         "job-eligibility",
@@ -48,10 +45,7 @@ def check_job_eligibility(
 def get_entitlements(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Entitlements]:
-    """Get entitlements.
-
-    ``GET /entitlements``
-    """
+    """Get entitlements (``GET /entitlements``)."""
     return ApiRequest("GET", "entitlements", response_type=_m.Entitlements, options=request_options)
 
 

@@ -29,10 +29,7 @@ __all__ = ["AsyncExternalServicesClient", "ExternalServicesClient", "ExternalSer
 def add_external_service_pricing_plan(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PricingPlanDto]:
-    """Add external service pricing plan.
-
-    ``PUT /external-services/{id}/pricing-plan``
-    """
+    """Add external service pricing plan (``PUT /external-services/{id}/pricing-plan``)."""
     return ApiRequest(
         "PUT",
         f"external-services/{_segment(id, 'id')}/pricing-plan",
@@ -55,10 +52,7 @@ def create_external_service(
     | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceDto]:
-    """Create external service.
-
-    ``POST /external-services``
-    """
+    """Create external service (``POST /external-services``)."""
     return ApiRequest(
         "POST",
         "external-services",
@@ -77,10 +71,7 @@ def create_external_service(
 def delete_external_service_pricing_plan(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete external service pricing plan.
-
-    ``DELETE /external-services/{id}/pricing-plan``
-    """
+    """Delete external service pricing plan (``DELETE /external-services/{id}/pricing-plan``)."""
     return ApiRequest(
         "DELETE", f"external-services/{_segment(id, 'id')}/pricing-plan", options=request_options
     )
@@ -95,10 +86,7 @@ def update_external_service_security_configuration(
     | _m.ServiceSecurityConfigurationNone,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update external service security configuration.
-
-    ``PUT /external-services/{id}/security-configuration``
-    """
+    """Update external service security configuration (``PUT /external-services/{id}/security-configuration``)."""
     return ApiRequest(
         "PUT",
         f"external-services/{_segment(id, 'id')}/security-configuration",

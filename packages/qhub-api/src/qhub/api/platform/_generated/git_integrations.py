@@ -28,10 +28,7 @@ __all__ = ["AsyncGitIntegrationsClient", "GitIntegrationsClient", "GitIntegratio
 def create_git_hub_integration(
     *, installation_id: int, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]:
-    """Create git hub integration.
-
-    ``POST /git-integrations/github``
-    """
+    """Create git hub integration (``POST /git-integrations/github``)."""
     return ApiRequest(
         "POST",
         "git-integrations/github",
@@ -48,10 +45,7 @@ def create_git_lab_integration(
     gitlab_url: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]:
-    """Create git lab integration.
-
-    ``POST /git-integrations/gitlab``
-    """
+    """Create git lab integration (``POST /git-integrations/gitlab``)."""
     return ApiRequest(
         "POST",
         "git-integrations/gitlab",
@@ -68,20 +62,14 @@ def create_git_lab_integration(
 def delete_git_integration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete git integration.
-
-    ``DELETE /git-integrations/{id}``
-    """
+    """Delete git integration (``DELETE /git-integrations/{id}``)."""
     return ApiRequest("DELETE", f"git-integrations/{_segment(id, 'id')}", options=request_options)
 
 
 def get_git_integration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]:
-    """Get git integration.
-
-    ``GET /git-integrations/{id}``
-    """
+    """Get git integration (``GET /git-integrations/{id}``)."""
     return ApiRequest(
         "GET",
         f"git-integrations/{_segment(id, 'id')}",
@@ -98,10 +86,7 @@ def get_git_integration_repositories(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseGitRepositoryDto]:
-    """Get git integration repositories.
-
-    ``GET /git-integrations/{id}/repositories``
-    """
+    """Get git integration repositories (``GET /git-integrations/{id}/repositories``)."""
     return ApiRequest(
         "GET",
         f"git-integrations/{_segment(id, 'id')}/repositories",
@@ -114,10 +99,7 @@ def get_git_integration_repositories(
 def get_git_integrations(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]]:
-    """Get git integrations.
-
-    ``GET /git-integrations``
-    """
+    """Get git integrations (``GET /git-integrations``)."""
     return ApiRequest(
         "GET",
         "git-integrations",
@@ -133,10 +115,7 @@ def get_git_repositories(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseGitRepositoryDto]:
-    """Get git repositories.
-
-    ``GET /git-integrations/repositories``
-    """
+    """Get git repositories (``GET /git-integrations/repositories``)."""
     return ApiRequest(
         "GET",
         "git-integrations/repositories",
@@ -149,10 +128,7 @@ def get_git_repositories(
 def sync_git_integration_repositories(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]:
-    """Sync git integration repositories.
-
-    ``POST /git-integrations/{id}/repository-sync``
-    """
+    """Sync git integration repositories (``POST /git-integrations/{id}/repository-sync``)."""
     return ApiRequest(
         "POST",
         f"git-integrations/{_segment(id, 'id')}/repository-sync",
@@ -164,10 +140,7 @@ def sync_git_integration_repositories(
 def update_git_lab_integration(
     id: str, *, name: str, personal_access_token: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.GitHubInstallationDto | _m.GitLabAccessTokenDto]:
-    """Update git lab integration.
-
-    ``PUT /git-integrations/gitlab/{id}``
-    """
+    """Update git lab integration (``PUT /git-integrations/gitlab/{id}``)."""
     return ApiRequest(
         "PUT",
         f"git-integrations/gitlab/{_segment(id, 'id')}",

@@ -32,10 +32,7 @@ __all__ = ["AsyncImplementationsClient", "ImplementationsClient", "Implementatio
 def add_implementation_access_permission(
     id_path_param: str, *, id: str, role: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Add implementation access permission.
-
-    ``POST /implementations/{id_path_param}/members``
-    """
+    """Add implementation access permission (``POST /implementations/{id_path_param}/members``)."""
     return ApiRequest(
         "POST",
         f"implementations/{_segment(id_path_param, 'id_path_param')}/members",
@@ -51,10 +48,7 @@ def create_implementation(
     summary: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ImplementationDto]:
-    """Create implementation.
-
-    ``POST /implementations``
-    """
+    """Create implementation (``POST /implementations``)."""
     return ApiRequest(
         "POST",
         "implementations",
@@ -67,20 +61,14 @@ def create_implementation(
 def delete_implementation(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete implementation.
-
-    ``DELETE /implementations/{id}``
-    """
+    """Delete implementation (``DELETE /implementations/{id}``)."""
     return ApiRequest("DELETE", f"implementations/{_segment(id, 'id')}", options=request_options)
 
 
 def get_implementation(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ImplementationDto]:
-    """Get implementation.
-
-    ``GET /implementations/{id}``
-    """
+    """Get implementation (``GET /implementations/{id}``)."""
     return ApiRequest(
         "GET",
         f"implementations/{_segment(id, 'id')}",
@@ -92,10 +80,7 @@ def get_implementation(
 def get_implementation_access_permissions(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AccessPermissionDto]]:
-    """Get implementation access permissions.
-
-    ``GET /implementations/{id_path_param}/members``
-    """
+    """Get implementation access permissions (``GET /implementations/{id_path_param}/members``)."""
     return ApiRequest(
         "GET",
         f"implementations/{_segment(id, 'id')}/members",
@@ -107,9 +92,7 @@ def get_implementation_access_permissions(
 def get_implementation_file(
     id: str, file_path: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get implementation file.
-
-    ``GET /implementations/{id}/files/{file_path}``
+    """Get implementation file (``GET /implementations/{id}/files/{file_path}``).
 
     The vendor sends a literal '/**' and cannot name a file (wire-contract D3): the file path is
     a parameter, encoded segment by segment.
@@ -124,9 +107,7 @@ def get_implementation_file(
 def get_implementation_file_info(
     id: str, file_path: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, str]]:
-    """Get implementation file info.
-
-    ``HEAD /implementations/{id}/files/{file_path}``
+    """Get implementation file info (``HEAD /implementations/{id}/files/{file_path}``).
 
     The vendor sends a literal '/**' and cannot name a file (wire-contract D3): the file path is
     a parameter, encoded segment by segment.
@@ -142,10 +123,7 @@ def get_implementation_file_info(
 def get_implementation_languages(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, float]]:
-    """Get implementation languages.
-
-    ``GET /implementations/{id}/languages``
-    """
+    """Get implementation languages (``GET /implementations/{id}/languages``)."""
     return ApiRequest(
         "GET",
         f"implementations/{_segment(id, 'id')}/languages",
@@ -157,10 +135,7 @@ def get_implementation_languages(
 def get_implementation_metadata(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RepositoryMetadata]:
-    """Get implementation metadata.
-
-    ``GET /implementations/{id}/metadata``
-    """
+    """Get implementation metadata (``GET /implementations/{id}/metadata``)."""
     return ApiRequest(
         "GET",
         f"implementations/{_segment(id, 'id')}/metadata",
@@ -172,10 +147,7 @@ def get_implementation_metadata(
 def get_implementation_tree(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.TreeNode]:
-    """Get implementation tree.
-
-    ``GET /implementations/{id}/tree``
-    """
+    """Get implementation tree (``GET /implementations/{id}/tree``)."""
     return ApiRequest(
         "GET",
         f"implementations/{_segment(id, 'id')}/tree",
@@ -193,10 +165,7 @@ def get_implementations(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseImplementationDto]:
-    """Get implementations.
-
-    ``GET /implementations``
-    """
+    """Get implementations (``GET /implementations``)."""
     return ApiRequest(
         "GET",
         "implementations",
@@ -209,10 +178,7 @@ def get_implementations(
 def get_permission_for_implementation(
     slug: str, *, namespace: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, str]]:
-    """Get permission for implementation.
-
-    ``HEAD /implementations/{id}``
-    """
+    """Get permission for implementation (``HEAD /implementations/{id}``)."""
     return ApiRequest(
         "HEAD",
         f"implementations/{_segment(slug, 'slug')}",
@@ -225,10 +191,7 @@ def get_permission_for_implementation(
 def remove_implementation_access_permission(
     id: str, member_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Remove implementation access permission.
-
-    ``DELETE /implementations/{id}/members/{member_id}``
-    """
+    """Remove implementation access permission (``DELETE /implementations/{id}/members/{member_id}``)."""
     return ApiRequest(
         "DELETE",
         f"implementations/{_segment(id, 'id')}/members/{_segment(member_id, 'member_id')}",
@@ -239,10 +202,7 @@ def remove_implementation_access_permission(
 def set_implementation_visibility(
     id: str, *, type: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Set implementation visibility.
-
-    ``PUT /implementations/{id}/visibility``
-    """
+    """Set implementation visibility (``PUT /implementations/{id}/visibility``)."""
     return ApiRequest(
         "PUT",
         f"implementations/{_segment(id, 'id')}/visibility",
@@ -254,10 +214,7 @@ def set_implementation_visibility(
 def update_implementation_access_permission(
     id: str, member_id: str, *, role: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update implementation access permission.
-
-    ``PUT /implementations/{id}/members/{member_id}``
-    """
+    """Update implementation access permission (``PUT /implementations/{id}/members/{member_id}``)."""
     return ApiRequest(
         "PUT",
         f"implementations/{_segment(id, 'id')}/members/{_segment(member_id, 'member_id')}",
@@ -272,10 +229,7 @@ def update_implementation_display_name(
     display_name: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update implementation display name.
-
-    ``PUT /implementations/{id}/display-name``
-    """
+    """Update implementation display name (``PUT /implementations/{id}/display-name``)."""
     return ApiRequest(
         "PUT",
         f"implementations/{_segment(id, 'id')}/display-name",
@@ -290,10 +244,7 @@ def update_implementation_summary(
     summary: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update implementation summary.
-
-    ``PUT /implementations/{id}/summary``
-    """
+    """Update implementation summary (``PUT /implementations/{id}/summary``)."""
     return ApiRequest(
         "PUT",
         f"implementations/{_segment(id, 'id')}/summary",

@@ -37,10 +37,7 @@ def add_managed_service_pricing_plan(
     profit_percentage: float | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PricingPlanDto]:
-    """Add managed service pricing plan.
-
-    ``PUT /managed-services/{id}/pricing-plan``
-    """
+    """Add managed service pricing plan (``PUT /managed-services/{id}/pricing-plan``)."""
     return ApiRequest(
         "PUT",
         f"managed-services/{_segment(id, 'id')}/pricing-plan",
@@ -53,10 +50,7 @@ def add_managed_service_pricing_plan(
 def build_managed_service(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Build managed service.
-
-    ``PUT /managed-services/{id}/build``
-    """
+    """Build managed service (``PUT /managed-services/{id}/build``)."""
     return ApiRequest(
         "PUT", f"managed-services/{_segment(id, 'id')}/build", options=request_options
     )
@@ -85,10 +79,7 @@ def create_managed_service(
     | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceDto]:
-    """Create managed service.
-
-    ``POST /managed-services``
-    """
+    """Create managed service (``POST /managed-services``)."""
     return ApiRequest(
         "POST",
         "managed-services",
@@ -108,10 +99,7 @@ def create_managed_service(
 def delete_managed_service_pricing_plan(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete managed service pricing plan.
-
-    ``DELETE /managed-services/{id}/pricing-plan``
-    """
+    """Delete managed service pricing plan (``DELETE /managed-services/{id}/pricing-plan``)."""
     return ApiRequest(
         "DELETE", f"managed-services/{_segment(id, 'id')}/pricing-plan", options=request_options
     )
@@ -120,10 +108,7 @@ def delete_managed_service_pricing_plan(
 def download_managed_service_source(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Download managed service source.
-
-    ``GET /managed-services/{id}/source``
-    """
+    """Download managed service source (``GET /managed-services/{id}/source``)."""
     return ApiRequest(
         "GET", f"managed-services/{_segment(id, 'id')}/source", options=request_options
     )
@@ -132,10 +117,7 @@ def download_managed_service_source(
 def get_managed_service_build_logs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.LogEntry]]:
-    """Get managed service build logs.
-
-    ``GET /managed-services/{id}/build-logs``
-    """
+    """Get managed service build logs (``GET /managed-services/{id}/build-logs``)."""
     return ApiRequest(
         "GET",
         f"managed-services/{_segment(id, 'id')}/build-logs",
@@ -147,10 +129,7 @@ def get_managed_service_build_logs(
 def get_managed_service_build_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BuildJobDto]:
-    """Get managed service build status.
-
-    ``GET /managed-services/{id}/build-status``
-    """
+    """Get managed service build status (``GET /managed-services/{id}/build-status``)."""
     return ApiRequest(
         "GET",
         f"managed-services/{_segment(id, 'id')}/build-status",
@@ -168,10 +147,7 @@ def update_managed_service_resource_configuration(
     | _m.ServiceResourceConfigurationMemory,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update managed service resource configuration.
-
-    ``PUT /managed-services/{id}/resource-configuration``
-    """
+    """Update managed service resource configuration (``PUT /managed-services/{id}/resource-configuration``)."""
     return ApiRequest(
         "PUT",
         f"managed-services/{_segment(id, 'id')}/resource-configuration",
@@ -188,10 +164,7 @@ def update_managed_service_runtime_configuration(
     apply_provider_tokens: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update managed service runtime configuration.
-
-    ``PUT /managed-services/{id}/runtime-configuration``
-    """
+    """Update managed service runtime configuration (``PUT /managed-services/{id}/runtime-configuration``)."""
     return ApiRequest(
         "PUT",
         f"managed-services/{_segment(id, 'id')}/runtime-configuration",
@@ -213,10 +186,7 @@ def update_managed_service_source(
     | _m.ServiceSourceRepository,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update managed service source.
-
-    ``PUT /managed-services/{id}/source``
-    """
+    """Update managed service source (``PUT /managed-services/{id}/source``)."""
     return ApiRequest(
         "PUT",
         f"managed-services/{_segment(id, 'id')}/source",
@@ -228,10 +198,7 @@ def update_managed_service_source(
 def upload_managed_service_source(
     id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Upload managed service source.
-
-    ``PUT /managed-services/{id}/source/file``
-    """
+    """Upload managed service source (``PUT /managed-services/{id}/source/file``)."""
     return ApiRequest(
         "PUT",
         f"managed-services/{_segment(id, 'id')}/source/file",

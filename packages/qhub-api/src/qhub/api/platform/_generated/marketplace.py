@@ -31,9 +31,7 @@ __all__ = ["AsyncMarketplaceClient", "MarketplaceClient", "MarketplaceOperations
 def get_file(
     id: str, file_path: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get file.
-
-    ``GET /marketplace/implementations/{id}/files/{file_path}``
+    """Get file (``GET /marketplace/implementations/{id}/files/{file_path}``).
 
     The vendor sends a literal '/**' and cannot name a file (wire-contract D3): the file path is
     a parameter, encoded segment by segment.
@@ -48,9 +46,7 @@ def get_file(
 def get_file_info(
     id: str, file_path: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, str]]:
-    """Get file info.
-
-    ``HEAD /marketplace/implementations/{id}/files/{file_path}``
+    """Get file info (``HEAD /marketplace/implementations/{id}/files/{file_path}``).
 
     The vendor sends a literal '/**' and cannot name a file (wire-contract D3): the file path is
     a parameter, encoded segment by segment.
@@ -66,10 +62,7 @@ def get_file_info(
 def get_languages(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, float]]:
-    """Get languages.
-
-    ``GET /marketplace/implementations/{id}/languages``
-    """
+    """Get languages (``GET /marketplace/implementations/{id}/languages``)."""
     return ApiRequest(
         "GET",
         f"marketplace/implementations/{_segment(id, 'id')}/languages",
@@ -81,10 +74,7 @@ def get_languages(
 def get_marketplace_algorithm(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.MarketplaceAlgorithmDetailsDto]:
-    """Get marketplace algorithm.
-
-    ``GET /marketplace/algorithms/{id}``
-    """
+    """Get marketplace algorithm (``GET /marketplace/algorithms/{id}``)."""
     return ApiRequest(
         "GET",
         f"marketplace/algorithms/{_segment(id, 'id')}",
@@ -96,10 +86,7 @@ def get_marketplace_algorithm(
 def get_marketplace_algorithm_sketch_image(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get marketplace algorithm sketch image.
-
-    ``GET /marketplace/algorithms/{id}/sketches/{sketch_id}/image``
-    """
+    """Get marketplace algorithm sketch image (``GET /marketplace/algorithms/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "GET",
         f"marketplace/algorithms/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",
@@ -114,10 +101,7 @@ def get_marketplace_algorithms(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseMarketplaceAlgorithmOverviewDto]:
-    """Get marketplace algorithms.
-
-    ``GET /marketplace/algorithms``
-    """
+    """Get marketplace algorithms (``GET /marketplace/algorithms``)."""
     return ApiRequest(
         "GET",
         "marketplace/algorithms",
@@ -130,10 +114,7 @@ def get_marketplace_algorithms(
 def get_marketplace_implementation(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.MarketplaceImplementationDetailsDto]:
-    """Get marketplace implementation.
-
-    ``GET /marketplace/implementations/{id}``
-    """
+    """Get marketplace implementation (``GET /marketplace/implementations/{id}``)."""
     return ApiRequest(
         "GET",
         f"marketplace/implementations/{_segment(id, 'id')}",
@@ -149,10 +130,7 @@ def get_marketplace_implementations(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseMarketplaceImplementationOverviewDto]:
-    """Get marketplace implementations.
-
-    ``GET /marketplace/implementations``
-    """
+    """Get marketplace implementations (``GET /marketplace/implementations``)."""
     return ApiRequest(
         "GET",
         "marketplace/implementations",
@@ -165,10 +143,7 @@ def get_marketplace_implementations(
 def get_marketplace_service(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.MarketplaceServiceDetailsDto]:
-    """Get marketplace service.
-
-    ``GET /marketplace/services/{id}``
-    """
+    """Get marketplace service (``GET /marketplace/services/{id}``)."""
     return ApiRequest(
         "GET",
         f"marketplace/services/{_segment(id, 'id')}",
@@ -180,10 +155,7 @@ def get_marketplace_service(
 def get_marketplace_service_openapi(
     id: str, *, format: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[str]:
-    """Get marketplace service openapi.
-
-    ``GET /marketplace/services/{id}/openapi``
-    """
+    """Get marketplace service openapi (``GET /marketplace/services/{id}/openapi``)."""
     return ApiRequest(
         "GET",
         f"marketplace/services/{_segment(id, 'id')}/openapi",
@@ -200,10 +172,7 @@ def get_marketplace_services(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseMarketplaceServiceOverviewDto]:
-    """Get marketplace services.
-
-    ``GET /marketplace/services``
-    """
+    """Get marketplace services (``GET /marketplace/services``)."""
     return ApiRequest(
         "GET",
         "marketplace/services",
@@ -216,10 +185,7 @@ def get_marketplace_services(
 def get_marketplace_use_case(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.MarketplaceUseCaseDetailsDto]:
-    """Get marketplace use case.
-
-    ``GET /marketplace/use-cases/{id}``
-    """
+    """Get marketplace use case (``GET /marketplace/use-cases/{id}``)."""
     return ApiRequest(
         "GET",
         f"marketplace/use-cases/{_segment(id, 'id')}",
@@ -231,10 +197,7 @@ def get_marketplace_use_case(
 def get_marketplace_use_case_author_image(
     id: str, author_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get marketplace use case author image.
-
-    ``GET /marketplace/use-cases/{id}/authors/{author_id}/image``
-    """
+    """Get marketplace use case author image (``GET /marketplace/use-cases/{id}/authors/{author_id}/image``)."""
     return ApiRequest(
         "GET",
         f"marketplace/use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}/image",
@@ -245,10 +208,7 @@ def get_marketplace_use_case_author_image(
 def get_marketplace_use_case_sketch_image(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get marketplace use case sketch image.
-
-    ``GET /marketplace/use-cases/{id}/sketches/{sketch_id}/image``
-    """
+    """Get marketplace use case sketch image (``GET /marketplace/use-cases/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "GET",
         f"marketplace/use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",
@@ -263,10 +223,7 @@ def get_marketplace_use_cases(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseMarketplaceUseCaseOverviewDto]:
-    """Get marketplace use cases.
-
-    ``GET /marketplace/use-cases``
-    """
+    """Get marketplace use cases (``GET /marketplace/use-cases``)."""
     return ApiRequest(
         "GET",
         "marketplace/use-cases",
@@ -279,10 +236,7 @@ def get_marketplace_use_cases(
 def get_metadata(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RepositoryMetadata]:
-    """Get metadata.
-
-    ``GET /marketplace/implementations/{id}/metadata``
-    """
+    """Get metadata (``GET /marketplace/implementations/{id}/metadata``)."""
     return ApiRequest(
         "GET",
         f"marketplace/implementations/{_segment(id, 'id')}/metadata",
@@ -292,10 +246,7 @@ def get_metadata(
 
 
 def get_tree(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[_m.TreeNode]:
-    """Get tree.
-
-    ``GET /marketplace/implementations/{id}/tree``
-    """
+    """Get tree (``GET /marketplace/implementations/{id}/tree``)."""
     return ApiRequest(
         "GET",
         f"marketplace/implementations/{_segment(id, 'id')}/tree",

@@ -40,10 +40,7 @@ def add_organization_member(
     is_principle: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AccessPermissionDto]:
-    """Add organization member.
-
-    ``POST /organizations/{id}/members``
-    """
+    """Add organization member (``POST /organizations/{id}/members``)."""
     return ApiRequest(
         "POST",
         f"organizations/{_segment(id, 'id')}/members",
@@ -65,10 +62,7 @@ def create_organization(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.OrganizationDto]:
-    """Create organization.
-
-    ``POST /organizations``
-    """
+    """Create organization (``POST /organizations``)."""
     return ApiRequest(
         "POST",
         "organizations",
@@ -85,20 +79,14 @@ def create_organization(
 def delete_organization(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete organization.
-
-    ``DELETE /organizations/{id}``
-    """
+    """Delete organization (``DELETE /organizations/{id}``)."""
     return ApiRequest("DELETE", f"organizations/{_segment(id, 'id')}", options=request_options)
 
 
 def delete_organization_image(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete organization image.
-
-    ``DELETE /organizations/{id}/image``
-    """
+    """Delete organization image (``DELETE /organizations/{id}/image``)."""
     return ApiRequest(
         "DELETE", f"organizations/{_segment(id, 'id')}/image", options=request_options
     )
@@ -107,10 +95,7 @@ def delete_organization_image(
 def delete_organization_member(
     id: str, user_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete organization member.
-
-    ``DELETE /organizations/{id}/members/{user_id}``
-    """
+    """Delete organization member (``DELETE /organizations/{id}/members/{user_id}``)."""
     return ApiRequest(
         "DELETE",
         f"organizations/{_segment(id, 'id')}/members/{_segment(user_id, 'user_id')}",
@@ -121,10 +106,7 @@ def delete_organization_member(
 def delete_organization_provider_token(
     id: str, type: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete organization provider token.
-
-    ``DELETE /organizations/{id}/provider-tokens/{type}``
-    """
+    """Delete organization provider token (``DELETE /organizations/{id}/provider-tokens/{type}``)."""
     return ApiRequest(
         "DELETE",
         f"organizations/{_segment(id, 'id')}/provider-tokens/{_segment(type, 'type')}",
@@ -135,10 +117,7 @@ def delete_organization_provider_token(
 def get_organization(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.OrganizationDto]:
-    """Get organization.
-
-    ``GET /organizations/{id}``
-    """
+    """Get organization (``GET /organizations/{id}``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}",
@@ -150,9 +129,7 @@ def get_organization(
 def get_organization_image(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get organization image.
-
-    ``GET /organizations/{id}/image``
+    """Get organization image (``GET /organizations/{id}/image``).
 
     The image is sent as what it is (image/png, image/jpeg, image/gif or image/webp);
     application/octet-stream stays declared for servers that send no image type.
@@ -163,10 +140,7 @@ def get_organization_image(
 def get_organization_member(
     id: str, user_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.MemberDto]:
-    """Get organization member.
-
-    ``GET /organizations/{id}/members/{user_id}``
-    """
+    """Get organization member (``GET /organizations/{id}/members/{user_id}``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/members/{_segment(user_id, 'user_id')}",
@@ -178,10 +152,7 @@ def get_organization_member(
 def get_organization_members(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.MemberDto]]:
-    """Get organization members.
-
-    ``GET /organizations/{id}/members``
-    """
+    """Get organization members (``GET /organizations/{id}/members``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/members",
@@ -193,10 +164,7 @@ def get_organization_members(
 def get_organization_profile(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.OrganizationProfileDto]:
-    """Get organization profile.
-
-    ``GET /organizations/{id}/profile``
-    """
+    """Get organization profile (``GET /organizations/{id}/profile``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/profile",
@@ -208,10 +176,7 @@ def get_organization_profile(
 def get_organization_provider_token(
     id: str, type: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ProviderToken]:
-    """Get organization provider token.
-
-    ``GET /organizations/{id}/provider-tokens/{type}``
-    """
+    """Get organization provider token (``GET /organizations/{id}/provider-tokens/{type}``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/provider-tokens/{_segment(type, 'type')}",
@@ -223,10 +188,7 @@ def get_organization_provider_token(
 def get_organization_provider_token_availability(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, bool]]:
-    """Get organization provider token availability.
-
-    ``GET /organizations/{id}/provider-tokens``
-    """
+    """Get organization provider token availability (``GET /organizations/{id}/provider-tokens``)."""
     return ApiRequest(
         "GET",
         f"organizations/{_segment(id, 'id')}/provider-tokens",
@@ -238,10 +200,7 @@ def get_organization_provider_token_availability(
 def get_organizations(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.OrganizationDto]]:
-    """Get organizations.
-
-    ``GET /organizations``
-    """
+    """Get organizations (``GET /organizations``)."""
     return ApiRequest(
         "GET", "organizations", response_type=list[_m.OrganizationDto], options=request_options
     )
@@ -250,10 +209,7 @@ def get_organizations(
 def search_organizations(
     *, q: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.OrganizationSearchResultDto]]:
-    """Search organizations.
-
-    ``GET /organizations/search``
-    """
+    """Search organizations (``GET /organizations/search``)."""
     return ApiRequest(
         "GET",
         "organizations/search",
@@ -270,10 +226,7 @@ def update_organization(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.OrganizationDto]:
-    """Update organization.
-
-    ``PUT /organizations/{id}``
-    """
+    """Update organization (``PUT /organizations/{id}``)."""
     return ApiRequest(
         "PUT",
         f"organizations/{_segment(id, 'id')}",
@@ -286,9 +239,7 @@ def update_organization(
 def update_organization_image(
     id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update organization image.
-
-    ``POST /organizations/{id}/image``
+    """Update organization image (``POST /organizations/{id}/image``).
 
     Uploaded as multipart/form-data like every other image; the vendor sends the bytes
     base64-encoded inside JSON (wire-contract D4).
@@ -311,10 +262,7 @@ def update_organization_member_permission(
     is_principle: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AccessPermissionDto]:
-    """Update organization member permission.
-
-    ``PUT /organizations/{id}/members/{user_id}``
-    """
+    """Update organization member permission (``PUT /organizations/{id}/members/{user_id}``)."""
     return ApiRequest(
         "PUT",
         f"organizations/{_segment(id, 'id')}/members/{_segment(user_id, 'user_id')}",
@@ -332,10 +280,7 @@ def update_organization_member_permission(
 def update_organization_provider_token(
     id: str, type: str, *, request: Mapping[str, Any], request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update organization provider token.
-
-    ``PUT /organizations/{id}/provider-tokens/{type}``
-    """
+    """Update organization provider token (``PUT /organizations/{id}/provider-tokens/{type}``)."""
     return ApiRequest(
         "PUT",
         f"organizations/{_segment(id, 'id')}/provider-tokens/{_segment(type, 'type')}",

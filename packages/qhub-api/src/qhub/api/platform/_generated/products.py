@@ -25,10 +25,7 @@ __all__ = ["AsyncProductsClient", "ProductsClient", "ProductsOperations"]
 def get_products(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.PlatformProductDto]]:
-    """Get products.
-
-    ``GET /products``
-    """
+    """Get products (``GET /products``)."""
     return ApiRequest(
         "GET", "products", response_type=list[_m.PlatformProductDto], options=request_options
     )

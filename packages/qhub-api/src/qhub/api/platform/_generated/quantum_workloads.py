@@ -26,10 +26,7 @@ __all__ = ["AsyncQuantumWorkloadsClient", "QuantumWorkloadsClient", "QuantumWork
 def get_quantum_job_costs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.CostEntry] | None]:
-    """Get quantum job costs.
-
-    ``GET /quantum-jobs/{id}/costs``
-    """
+    """Get quantum job costs (``GET /quantum-jobs/{id}/costs``)."""
     return ApiRequest(
         "GET",
         f"quantum-jobs/{_segment(id, 'id')}/costs",
@@ -42,10 +39,7 @@ def get_quantum_job_costs(
 def get_quantum_workload_costs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.QuantumWorkloadCosts | None]:
-    """Get quantum workload costs.
-
-    ``GET /quantum-workloads/{id}/costs``
-    """
+    """Get quantum workload costs (``GET /quantum-workloads/{id}/costs``)."""
     return ApiRequest(
         "GET",
         f"quantum-workloads/{_segment(id, 'id')}/costs",

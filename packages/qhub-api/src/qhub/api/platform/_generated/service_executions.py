@@ -34,10 +34,7 @@ __all__ = ["AsyncServiceExecutionsClient", "ServiceExecutionsClient", "ServiceEx
 def cancel_service_execution(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Cancel service execution.
-
-    ``PUT /service-executions/{id}/cancel``
-    """
+    """Cancel service execution (``PUT /service-executions/{id}/cancel``)."""
     return ApiRequest(
         "PUT", f"service-executions/{_segment(id, 'id')}/cancel", options=request_options
     )
@@ -46,10 +43,7 @@ def cancel_service_execution(
 def get_service_execution(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecutionDto | _m.WorkflowServiceExecutionDto]:
-    """Get service execution.
-
-    ``GET /service-executions/{id}``
-    """
+    """Get service execution (``GET /service-executions/{id}``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}",
@@ -61,10 +55,7 @@ def get_service_execution(
 def get_service_execution_costs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.CostEntry] | None]:
-    """Get service execution costs.
-
-    ``GET /service-executions/{id}/costs``
-    """
+    """Get service execution costs (``GET /service-executions/{id}/costs``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/costs",
@@ -77,10 +68,7 @@ def get_service_execution_costs(
 def get_service_execution_lineage(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecutionLineage]:
-    """Get service execution lineage.
-
-    ``GET /service-executions/{id}/lineage``
-    """
+    """Get service execution lineage (``GET /service-executions/{id}/lineage``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/lineage",
@@ -96,10 +84,7 @@ def get_service_execution_logs(
     raw: bool | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceExecutionLogs | None]:
-    """Get service execution logs.
-
-    ``GET /service-executions/{id}/logs``
-    """
+    """Get service execution logs (``GET /service-executions/{id}/logs``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/logs",
@@ -113,10 +98,7 @@ def get_service_execution_logs(
 def get_service_execution_metrics(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecutionMetrics]:
-    """Get service execution metrics.
-
-    ``GET /service-executions/{id}/metrics``
-    """
+    """Get service execution metrics (``GET /service-executions/{id}/metrics``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/metrics",
@@ -128,10 +110,7 @@ def get_service_execution_metrics(
 def get_service_execution_observability_file(
     id: str, filename: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get service execution observability file.
-
-    ``GET /service-executions/{id}/observability/{filename}``
-    """
+    """Get service execution observability file (``GET /service-executions/{id}/observability/{filename}``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/observability/{_segment(filename, 'filename')}",
@@ -142,10 +121,7 @@ def get_service_execution_observability_file(
 def get_service_execution_observability_files(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, Any] | None]:
-    """Get service execution observability files.
-
-    ``GET /service-executions/{id}/observability``
-    """
+    """Get service execution observability files (``GET /service-executions/{id}/observability``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/observability",
@@ -158,10 +134,7 @@ def get_service_execution_observability_files(
 def get_service_execution_result(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, Any] | None]:
-    """Get service execution result.
-
-    ``GET /service-executions/{id}/results``
-    """
+    """Get service execution result (``GET /service-executions/{id}/results``)."""
     return ApiRequest(
         "GET",
         f"service-executions/{_segment(id, 'id')}/results",
@@ -174,9 +147,7 @@ def get_service_execution_result(
 def get_service_execution_result_file(
     id: str, file_path: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get service execution result file.
-
-    ``GET /service-executions/{id}/results/{file_path}``
+    """Get service execution result file (``GET /service-executions/{id}/results/{file_path}``).
 
     The vendor sends a literal '/**' and cannot name a file (wire-contract D3): the file path is
     a parameter, encoded segment by segment.
@@ -201,10 +172,7 @@ def get_service_executions(
     ids: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseServiceExecutionDto]:
-    """Get service executions.
-
-    ``GET /service-executions``
-    """
+    """Get service executions (``GET /service-executions``)."""
     return ApiRequest(
         "GET",
         "service-executions",
@@ -227,9 +195,7 @@ def get_service_executions(
 def head_service_execution(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, str]]:
-    """Head service execution.
-
-    ``HEAD /service-executions/{id}``
+    """Head service execution (``HEAD /service-executions/{id}``).
 
     Errors are typed by status although a HEAD answer has no body (wire-contract E2).
     """

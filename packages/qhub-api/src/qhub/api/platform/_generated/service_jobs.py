@@ -36,10 +36,7 @@ def create_service_job(
     store_input: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceJobDto]:
-    """Create service job.
-
-    ``POST /service-jobs``
-    """
+    """Create service job (``POST /service-jobs``)."""
     return ApiRequest(
         "POST",
         "service-jobs",
@@ -54,10 +51,7 @@ def create_service_job(
 def get_service_job(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceJobDto]:
-    """Get service job.
-
-    ``GET /service-jobs/{id}``
-    """
+    """Get service job (``GET /service-jobs/{id}``)."""
     return ApiRequest(
         "GET",
         f"service-jobs/{_segment(id, 'id')}",
@@ -78,10 +72,7 @@ def get_service_jobs(
     ids: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseServiceJobDto]:
-    """Get service jobs.
-
-    ``GET /service-jobs``
-    """
+    """Get service jobs (``GET /service-jobs``)."""
     return ApiRequest(
         "GET",
         "service-jobs",
@@ -103,10 +94,7 @@ def get_service_jobs(
 def rerun_service_job(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceJobDto]:
-    """Rerun service job.
-
-    ``POST /service-jobs/{id}/rerun``
-    """
+    """Rerun service job (``POST /service-jobs/{id}/rerun``)."""
     return ApiRequest(
         "POST",
         f"service-jobs/{_segment(id, 'id')}/rerun",

@@ -35,10 +35,7 @@ def add_service_share_constraint(
     type: str,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.TimeBasedConstraintDto]:
-    """Add service share constraint.
-
-    ``POST /services/{id}/shares/{share_id}/constraints``
-    """
+    """Add service share constraint (``POST /services/{id}/shares/{share_id}/constraints``)."""
     return ApiRequest(
         "POST",
         f"services/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints",
@@ -51,10 +48,7 @@ def add_service_share_constraint(
 def delete_service_share(
     id: str, share_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete service share.
-
-    ``DELETE /services/{id}/shares/{share_id}``
-    """
+    """Delete service share (``DELETE /services/{id}/shares/{share_id}``)."""
     return ApiRequest(
         "DELETE",
         f"services/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}",
@@ -65,10 +59,7 @@ def delete_service_share(
 def delete_service_share_constraint(
     id: str, share_id: str, constraint_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete service share constraint.
-
-    ``DELETE /services/{id}/shares/{share_id}/constraints/{constraint_id}``
-    """
+    """Delete service share constraint (``DELETE /services/{id}/shares/{share_id}/constraints/{constraint_id}``)."""
     return ApiRequest(
         "DELETE",
         f"services/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints/{_segment(constraint_id, 'constraint_id')}",
@@ -79,10 +70,7 @@ def delete_service_share_constraint(
 def get_shares_for_service(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ShareDto]]:
-    """Get shares for service.
-
-    ``GET /services/{id}/shares``
-    """
+    """Get shares for service (``GET /services/{id}/shares``)."""
     return ApiRequest(
         "GET",
         f"services/{_segment(id, 'id')}/shares",
@@ -102,10 +90,7 @@ def share_service(
     role: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ShareDto]:
-    """Share service.
-
-    ``POST /services/{id}/shares``
-    """
+    """Share service (``POST /services/{id}/shares``)."""
     return ApiRequest(
         "POST",
         f"services/{_segment(id, 'id')}/shares",
@@ -125,10 +110,7 @@ def update_service_share_constraint(
     type: str,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.TimeBasedConstraintDto]:
-    """Update service share constraint.
-
-    ``PUT /services/{id}/shares/{share_id}/constraints/{constraint_id}``
-    """
+    """Update service share constraint (``PUT /services/{id}/shares/{share_id}/constraints/{constraint_id}``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}/constraints/{_segment(constraint_id, 'constraint_id')}",
@@ -145,10 +127,7 @@ def update_service_share_role(
     role: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ShareDto]:
-    """Update service share role.
-
-    ``PUT /services/{id}/shares/{share_id}``
-    """
+    """Update service share role (``PUT /services/{id}/shares/{share_id}``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/shares/{_segment(share_id, 'share_id')}",

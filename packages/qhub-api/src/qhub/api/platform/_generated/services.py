@@ -34,10 +34,7 @@ __all__ = ["AsyncServicesClient", "ServicesClient", "ServicesOperations"]
 def check_service_name_availability(
     *, name: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[bool]:
-    """Check service name availability.
-
-    ``GET /services/name-available``
-    """
+    """Check service name availability (``GET /services/name-available``)."""
     return ApiRequest(
         "GET",
         "services/name-available",
@@ -48,20 +45,14 @@ def check_service_name_availability(
 
 
 def delete_service(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete service.
-
-    ``DELETE /services/{id}``
-    """
+    """Delete service (``DELETE /services/{id}``)."""
     return ApiRequest("DELETE", f"services/{_segment(id, 'id')}", options=request_options)
 
 
 def delete_service_publication(
     id: str, *, force: bool | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete service publication.
-
-    ``DELETE /services/{id}/publication``
-    """
+    """Delete service publication (``DELETE /services/{id}/publication``)."""
     return ApiRequest(
         "DELETE",
         f"services/{_segment(id, 'id')}/publication",
@@ -73,10 +64,7 @@ def delete_service_publication(
 def get_service(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceDto]:
-    """Get service.
-
-    ``GET /services/{id}``
-    """
+    """Get service (``GET /services/{id}``)."""
     return ApiRequest(
         "GET",
         f"services/{_segment(id, 'id')}",
@@ -88,10 +76,7 @@ def get_service(
 def get_service_open_api(
     id: str, *, format: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[str]:
-    """Get service open api.
-
-    ``GET /services/{id}/openapi``
-    """
+    """Get service open api (``GET /services/{id}/openapi``)."""
     return ApiRequest(
         "GET",
         f"services/{_segment(id, 'id')}/openapi",
@@ -104,10 +89,7 @@ def get_service_open_api(
 def get_service_statistics(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceStatistics]:
-    """Get service statistics.
-
-    ``GET /services/{id}/statistics``
-    """
+    """Get service statistics (``GET /services/{id}/statistics``)."""
     return ApiRequest(
         "GET",
         f"services/{_segment(id, 'id')}/statistics",
@@ -119,10 +101,7 @@ def get_service_statistics(
 def get_service_subscriptions(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.SubscriptionDto]]:
-    """Get service subscriptions.
-
-    ``GET /services/{id}/subscriptions``
-    """
+    """Get service subscriptions (``GET /services/{id}/subscriptions``)."""
     return ApiRequest(
         "GET",
         f"services/{_segment(id, 'id')}/subscriptions",
@@ -138,9 +117,7 @@ def get_services(
     size: int | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[ListPage[_m.ServiceOverviewDto]]:
-    """Get services.
-
-    ``GET /services``
+    """Get services (``GET /services``).
 
     Seed 002 calls get_services(page=0, size=20) and reads .content; the vendor takes neither
     and returns a bare list. page and size are sent as query parameters and the result is a
@@ -162,10 +139,7 @@ def update_service_contacts(
     request: Sequence[_m.ServiceContact | Mapping[str, Any]],
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update service contacts.
-
-    ``PUT /services/{id}/contacts``
-    """
+    """Update service contacts (``PUT /services/{id}/contacts``)."""
     return ApiRequest(
         "PUT", f"services/{_segment(id, 'id')}/contacts", body=request, options=request_options
     )
@@ -174,10 +148,7 @@ def update_service_contacts(
 def update_service_description(
     id: str, *, description: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update service description.
-
-    ``PUT /services/{id}/description``
-    """
+    """Update service description (``PUT /services/{id}/description``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/description",
@@ -189,10 +160,7 @@ def update_service_description(
 def update_service_display_name(
     id: str, *, display_name: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update service display name.
-
-    ``PUT /services/{id}/display-name``
-    """
+    """Update service display name (``PUT /services/{id}/display-name``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/display-name",
@@ -207,10 +175,7 @@ def update_service_links(
     request: Sequence[_m.ServiceLink | Mapping[str, Any]],
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update service links.
-
-    ``PUT /services/{id}/links``
-    """
+    """Update service links (``PUT /services/{id}/links``)."""
     return ApiRequest(
         "PUT", f"services/{_segment(id, 'id')}/links", body=request, options=request_options
     )
@@ -219,10 +184,7 @@ def update_service_links(
 def update_service_open_api(
     id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update service open api.
-
-    ``PUT /services/{id}/openapi``
-    """
+    """Update service open api (``PUT /services/{id}/openapi``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/openapi",
@@ -234,10 +196,7 @@ def update_service_open_api(
 def update_service_publication(
     id: str, *, scope: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update service publication.
-
-    ``PUT /services/{id}/publication``
-    """
+    """Update service publication (``PUT /services/{id}/publication``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/publication",
@@ -249,10 +208,7 @@ def update_service_publication(
 def update_service_summary(
     id: str, *, summary: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update service summary.
-
-    ``PUT /services/{id}/summary``
-    """
+    """Update service summary (``PUT /services/{id}/summary``)."""
     return ApiRequest(
         "PUT",
         f"services/{_segment(id, 'id')}/summary",

@@ -27,10 +27,7 @@ __all__ = ["AsyncSubscriptionsClient", "SubscriptionsClient", "SubscriptionsOper
 def create_subscription(
     *, service_id: str, application_id: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SubscriptionDto]:
-    """Create subscription.
-
-    ``POST /subscriptions``
-    """
+    """Create subscription (``POST /subscriptions``)."""
     return ApiRequest(
         "POST",
         "subscriptions",
@@ -43,20 +40,14 @@ def create_subscription(
 def delete_subscription(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete subscription.
-
-    ``DELETE /subscriptions/{id}``
-    """
+    """Delete subscription (``DELETE /subscriptions/{id}``)."""
     return ApiRequest("DELETE", f"subscriptions/{_segment(id, 'id')}", options=request_options)
 
 
 def get_service_executions_by_subscription(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ServiceExecutionDto]]:
-    """Get service executions by subscription.
-
-    ``GET /subscriptions/{id}/service-executions``
-    """
+    """Get service executions by subscription (``GET /subscriptions/{id}/service-executions``)."""
     return ApiRequest(
         "GET",
         f"subscriptions/{_segment(id, 'id')}/service-executions",
@@ -68,10 +59,7 @@ def get_service_executions_by_subscription(
 def get_subscription(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SubscriptionDto]:
-    """Get subscription.
-
-    ``GET /subscriptions/{id}``
-    """
+    """Get subscription (``GET /subscriptions/{id}``)."""
     return ApiRequest(
         "GET",
         f"subscriptions/{_segment(id, 'id')}",

@@ -39,10 +39,7 @@ def add_use_case_access_permission(
     is_principle: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Add use case access permission.
-
-    ``POST /use-cases/{id}/access-permissions``
-    """
+    """Add use case access permission (``POST /use-cases/{id}/access-permissions``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/access-permissions",
@@ -59,10 +56,7 @@ def add_use_case_access_permission(
 def create_use_case(
     *, title: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UseCaseDto]:
-    """Create use case.
-
-    ``POST /use-cases``
-    """
+    """Create use case (``POST /use-cases``)."""
     return ApiRequest(
         "POST",
         "use-cases",
@@ -80,10 +74,7 @@ def create_use_case_author(
     main_author: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.UseCaseAuthorDto]:
-    """Create use case author.
-
-    ``POST /use-cases/{id}/authors``
-    """
+    """Create use case author (``POST /use-cases/{id}/authors``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/authors",
@@ -104,10 +95,7 @@ def create_use_case_demo(
     environment: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.DemoWithStatus]:
-    """Create use case demo.
-
-    ``POST /use-cases/{id}/demo``
-    """
+    """Create use case demo (``POST /use-cases/{id}/demo``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/demo",
@@ -127,10 +115,7 @@ def create_use_case_demo(
 def create_use_case_sketch(
     id: str, *, description: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UseCaseSketchDto]:
-    """Create use case sketch.
-
-    ``POST /use-cases/{id}/sketches``
-    """
+    """Create use case sketch (``POST /use-cases/{id}/sketches``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/sketches",
@@ -141,20 +126,14 @@ def create_use_case_sketch(
 
 
 def delete_use_case(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete use case.
-
-    ``DELETE /use-cases/{id}``
-    """
+    """Delete use case (``DELETE /use-cases/{id}``)."""
     return ApiRequest("DELETE", f"use-cases/{_segment(id, 'id')}", options=request_options)
 
 
 def delete_use_case_author(
     id: str, author_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete use case author.
-
-    ``DELETE /use-cases/{id}/authors/{author_id}``
-    """
+    """Delete use case author (``DELETE /use-cases/{id}/authors/{author_id}``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}",
@@ -165,10 +144,7 @@ def delete_use_case_author(
 def delete_use_case_author_image(
     id: str, author_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete use case author image.
-
-    ``DELETE /use-cases/{id}/authors/{author_id}/image``
-    """
+    """Delete use case author image (``DELETE /use-cases/{id}/authors/{author_id}/image``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}/image",
@@ -179,20 +155,14 @@ def delete_use_case_author_image(
 def delete_use_case_demo(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete use case demo.
-
-    ``DELETE /use-cases/{id}/demo``
-    """
+    """Delete use case demo (``DELETE /use-cases/{id}/demo``)."""
     return ApiRequest("DELETE", f"use-cases/{_segment(id, 'id')}/demo", options=request_options)
 
 
 def delete_use_case_sketch(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete use case sketch.
-
-    ``DELETE /use-cases/{id}/sketches/{sketch_id}``
-    """
+    """Delete use case sketch (``DELETE /use-cases/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -203,10 +173,7 @@ def delete_use_case_sketch(
 def get_linked_algorithms_by_use_case(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AlgorithmDto]]:
-    """Get linked algorithms by use case.
-
-    ``GET /use-cases/{id}/algorithms``
-    """
+    """Get linked algorithms by use case (``GET /use-cases/{id}/algorithms``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/algorithms",
@@ -218,10 +185,7 @@ def get_linked_algorithms_by_use_case(
 def get_linked_services_by_use_case(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ServiceDto]]:
-    """Get linked services by use case.
-
-    ``GET /use-cases/{id}/services``
-    """
+    """Get linked services by use case (``GET /use-cases/{id}/services``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/services",
@@ -233,10 +197,7 @@ def get_linked_services_by_use_case(
 def get_use_case(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UseCaseDto]:
-    """Get use case.
-
-    ``GET /use-cases/{id}``
-    """
+    """Get use case (``GET /use-cases/{id}``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}",
@@ -248,10 +209,7 @@ def get_use_case(
 def get_use_case_access_permissions(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AccessPermissionDto]]:
-    """Get use case access permissions.
-
-    ``GET /use-cases/{id}/access-permissions``
-    """
+    """Get use case access permissions (``GET /use-cases/{id}/access-permissions``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/access-permissions",
@@ -263,10 +221,7 @@ def get_use_case_access_permissions(
 def get_use_case_author(
     id: str, author_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UseCaseAuthorDto]:
-    """Get use case author.
-
-    ``GET /use-cases/{id}/authors/{author_id}``
-    """
+    """Get use case author (``GET /use-cases/{id}/authors/{author_id}``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}",
@@ -278,10 +233,7 @@ def get_use_case_author(
 def get_use_case_author_image(
     id: str, author_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get use case author image.
-
-    ``GET /use-cases/{id}/authors/{author_id}/image``
-    """
+    """Get use case author image (``GET /use-cases/{id}/authors/{author_id}/image``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}/image",
@@ -292,10 +244,7 @@ def get_use_case_author_image(
 def get_use_case_authors(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.UseCaseAuthorDto]]:
-    """Get use case authors.
-
-    ``GET /use-cases/{id}/authors``
-    """
+    """Get use case authors (``GET /use-cases/{id}/authors``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/authors",
@@ -307,10 +256,7 @@ def get_use_case_authors(
 def get_use_case_demo(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DemoWithStatus]:
-    """Get use case demo.
-
-    ``GET /use-cases/{id}/demo``
-    """
+    """Get use case demo (``GET /use-cases/{id}/demo``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/demo",
@@ -322,10 +268,7 @@ def get_use_case_demo(
 def get_use_case_demo_build_logs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.LogEntry]]:
-    """Get use case demo build logs.
-
-    ``GET /use-cases/{id}/demo/build/logs``
-    """
+    """Get use case demo build logs (``GET /use-cases/{id}/demo/build/logs``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/demo/build/logs",
@@ -337,10 +280,7 @@ def get_use_case_demo_build_logs(
 def get_use_case_demo_runtime_logs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.LogEntry]]:
-    """Get use case demo runtime logs.
-
-    ``GET /use-cases/{id}/demo/runtime/logs``
-    """
+    """Get use case demo runtime logs (``GET /use-cases/{id}/demo/runtime/logs``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/demo/runtime/logs",
@@ -352,20 +292,14 @@ def get_use_case_demo_runtime_logs(
 def get_use_case_logo(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get use case logo.
-
-    ``GET /use-cases/{id}/logo``
-    """
+    """Get use case logo (``GET /use-cases/{id}/logo``)."""
     return ApiRequest("GET", f"use-cases/{_segment(id, 'id')}/logo", options=request_options)
 
 
 def get_use_case_sketch(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UseCaseSketchDto]:
-    """Get use case sketch.
-
-    ``GET /use-cases/{id}/sketches/{sketch_id}``
-    """
+    """Get use case sketch (``GET /use-cases/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -377,10 +311,7 @@ def get_use_case_sketch(
 def get_use_case_sketch_image(
     id: str, sketch_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get use case sketch image.
-
-    ``GET /use-cases/{id}/sketches/{sketch_id}/image``
-    """
+    """Get use case sketch image (``GET /use-cases/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "GET",
         f"use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",
@@ -397,10 +328,7 @@ def get_use_cases(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseUseCaseOverviewDto]:
-    """Get use cases.
-
-    ``GET /use-cases``
-    """
+    """Get use cases (``GET /use-cases``)."""
     return ApiRequest(
         "GET",
         "use-cases",
@@ -413,10 +341,7 @@ def get_use_cases(
 def link_algorithm_to_use_case(
     id: str, algorithm_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Link algorithm to use case.
-
-    ``POST /use-cases/{id}/algorithms/{algorithm_id}``
-    """
+    """Link algorithm to use case (``POST /use-cases/{id}/algorithms/{algorithm_id}``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/algorithms/{_segment(algorithm_id, 'algorithm_id')}",
@@ -427,10 +352,7 @@ def link_algorithm_to_use_case(
 def link_service_to_use_case(
     id: str, service_definition_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Link service to use case.
-
-    ``POST /use-cases/{id}/services/{service_definition_id}``
-    """
+    """Link service to use case (``POST /use-cases/{id}/services/{service_definition_id}``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/services/{_segment(service_definition_id, 'service_definition_id')}",
@@ -441,10 +363,7 @@ def link_service_to_use_case(
 def remove_use_case_access_permission(
     id: str, sid: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Remove use case access permission.
-
-    ``DELETE /use-cases/{id}/access-permissions/{sid}``
-    """
+    """Remove use case access permission (``DELETE /use-cases/{id}/access-permissions/{sid}``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/access-permissions/{_segment(sid, 'sid')}",
@@ -455,10 +374,7 @@ def remove_use_case_access_permission(
 def set_use_case_visibility(
     id: str, *, type: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Set use case visibility.
-
-    ``PUT /use-cases/{id}/visibility``
-    """
+    """Set use case visibility (``PUT /use-cases/{id}/visibility``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/visibility",
@@ -470,20 +386,14 @@ def set_use_case_visibility(
 def trigger_use_case_demo_build(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Trigger use case demo build.
-
-    ``POST /use-cases/{id}/demo/build``
-    """
+    """Trigger use case demo build (``POST /use-cases/{id}/demo/build``)."""
     return ApiRequest("POST", f"use-cases/{_segment(id, 'id')}/demo/build", options=request_options)
 
 
 def unlink_algorithm_from_use_case(
     id: str, algorithm_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Unlink algorithm from use case.
-
-    ``DELETE /use-cases/{id}/algorithms/{algorithm_id}``
-    """
+    """Unlink algorithm from use case (``DELETE /use-cases/{id}/algorithms/{algorithm_id}``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/algorithms/{_segment(algorithm_id, 'algorithm_id')}",
@@ -494,10 +404,7 @@ def unlink_algorithm_from_use_case(
 def unlink_service_from_use_case(
     id: str, service_definition_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Unlink service from use case.
-
-    ``DELETE /use-cases/{id}/services/{service_definition_id}``
-    """
+    """Unlink service from use case (``DELETE /use-cases/{id}/services/{service_definition_id}``)."""
     return ApiRequest(
         "DELETE",
         f"use-cases/{_segment(id, 'id')}/services/{_segment(service_definition_id, 'service_definition_id')}",
@@ -513,10 +420,7 @@ def update_use_case(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.UseCaseDto]:
-    """Update use case.
-
-    ``PUT /use-cases/{id}``
-    """
+    """Update use case (``PUT /use-cases/{id}``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}",
@@ -537,10 +441,7 @@ def update_use_case_author(
     main_author: bool | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.UseCaseAuthorDto]:
-    """Update use case author.
-
-    ``PUT /use-cases/{id}/authors/{author_id}``
-    """
+    """Update use case author (``PUT /use-cases/{id}/authors/{author_id}``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}",
@@ -553,10 +454,7 @@ def update_use_case_author(
 def update_use_case_demo_environment(
     id: str, *, environment: Mapping[str, str], request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DemoWithStatus]:
-    """Update use case demo environment.
-
-    ``PUT /use-cases/{id}/demo/environment``
-    """
+    """Update use case demo environment (``PUT /use-cases/{id}/demo/environment``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/demo/environment",
@@ -569,10 +467,7 @@ def update_use_case_demo_environment(
 def update_use_case_demo_integration(
     id: str, *, git_integration_id: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DemoWithStatus]:
-    """Update use case demo integration.
-
-    ``PUT /use-cases/{id}/demo/integration``
-    """
+    """Update use case demo integration (``PUT /use-cases/{id}/demo/integration``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/demo/integration",
@@ -589,10 +484,7 @@ def update_use_case_sketch(
     description: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.UseCaseSketchDto]:
-    """Update use case sketch.
-
-    ``PUT /use-cases/{id}/sketches/{sketch_id}``
-    """
+    """Update use case sketch (``PUT /use-cases/{id}/sketches/{sketch_id}``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}",
@@ -605,10 +497,7 @@ def update_use_case_sketch(
 def upload_use_case_author_image(
     id: str, author_id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Upload use case author image.
-
-    ``POST /use-cases/{id}/authors/{author_id}/image``
-    """
+    """Upload use case author image (``POST /use-cases/{id}/authors/{author_id}/image``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/authors/{_segment(author_id, 'author_id')}/image",
@@ -620,10 +509,7 @@ def upload_use_case_author_image(
 def upload_use_case_logo(
     id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Upload use case logo.
-
-    ``POST /use-cases/{id}/logo``
-    """
+    """Upload use case logo (``POST /use-cases/{id}/logo``)."""
     return ApiRequest(
         "POST",
         f"use-cases/{_segment(id, 'id')}/logo",
@@ -635,10 +521,7 @@ def upload_use_case_logo(
 def upload_use_case_sketch_image(
     id: str, sketch_id: str, *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Upload use case sketch image.
-
-    ``PUT /use-cases/{id}/sketches/{sketch_id}/image``
-    """
+    """Upload use case sketch image (``PUT /use-cases/{id}/sketches/{sketch_id}/image``)."""
     return ApiRequest(
         "PUT",
         f"use-cases/{_segment(id, 'id')}/sketches/{_segment(sketch_id, 'sketch_id')}/image",

@@ -31,10 +31,7 @@ def get_my_notifications(
     sort: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseUserNotificationDto]:
-    """Get my notifications.
-
-    ``GET /my/notifications``
-    """
+    """Get my notifications (``GET /my/notifications``)."""
     return ApiRequest(
         "GET",
         "my/notifications",
@@ -47,10 +44,7 @@ def get_my_notifications(
 def get_my_unread_notification_count(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[int]:
-    """Get my unread notification count.
-
-    ``GET /my/notifications/unread-count``
-    """
+    """Get my unread notification count (``GET /my/notifications/unread-count``)."""
     return ApiRequest(
         "GET", "my/notifications/unread-count", response_type=int, options=request_options
     )
@@ -59,20 +53,14 @@ def get_my_unread_notification_count(
 def mark_all_notifications_as_read(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Mark all notifications as read.
-
-    ``PUT /my/notifications/read``
-    """
+    """Mark all notifications as read (``PUT /my/notifications/read``)."""
     return ApiRequest("PUT", "my/notifications/read", options=request_options)
 
 
 def mark_notification_as_read(
     notification_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Mark notification as read.
-
-    ``PUT /my/notifications/{notification_id}/read``
-    """
+    """Mark notification as read (``PUT /my/notifications/{notification_id}/read``)."""
     return ApiRequest(
         "PUT",
         f"my/notifications/{_segment(notification_id, 'notification_id')}/read",

@@ -30,10 +30,7 @@ __all__ = ["AsyncUsersClient", "UsersClient", "UsersOperations"]
 def accept_invitation(
     invitation_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Accept invitation.
-
-    ``POST /my/invitations/{invitation_id}/accept``
-    """
+    """Accept invitation (``POST /my/invitations/{invitation_id}/accept``)."""
     return ApiRequest(
         "POST",
         f"my/invitations/{_segment(invitation_id, 'invitation_id')}/accept",
@@ -44,10 +41,7 @@ def accept_invitation(
 def decline_invitation(
     invitation_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Decline invitation.
-
-    ``POST /my/invitations/{invitation_id}/decline``
-    """
+    """Decline invitation (``POST /my/invitations/{invitation_id}/decline``)."""
     return ApiRequest(
         "POST",
         f"my/invitations/{_segment(invitation_id, 'invitation_id')}/decline",
@@ -58,10 +52,7 @@ def decline_invitation(
 def delete_user_provider_token(
     type: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete user provider token.
-
-    ``DELETE /my/provider-tokens/{type}``
-    """
+    """Delete user provider token (``DELETE /my/provider-tokens/{type}``)."""
     return ApiRequest(
         "DELETE", f"my/provider-tokens/{_segment(type, 'type')}", options=request_options
     )
@@ -70,10 +61,7 @@ def delete_user_provider_token(
 def get_my_accounts(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.AccountDto]]:
-    """Get my accounts.
-
-    ``GET /my/accounts``
-    """
+    """Get my accounts (``GET /my/accounts``)."""
     return ApiRequest(
         "GET", "my/accounts", response_type=list[_m.AccountDto], options=request_options
     )
@@ -82,10 +70,7 @@ def get_my_accounts(
 def get_my_invitations(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.InvitationDto]]:
-    """Get my invitations.
-
-    ``GET /my/invitations``
-    """
+    """Get my invitations (``GET /my/invitations``)."""
     return ApiRequest(
         "GET", "my/invitations", response_type=list[_m.InvitationDto], options=request_options
     )
@@ -94,10 +79,7 @@ def get_my_invitations(
 def get_user_provider_token(
     type: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ProviderToken]:
-    """Get user provider token.
-
-    ``GET /my/provider-tokens/{type}``
-    """
+    """Get user provider token (``GET /my/provider-tokens/{type}``)."""
     return ApiRequest(
         "GET",
         f"my/provider-tokens/{_segment(type, 'type')}",
@@ -109,10 +91,7 @@ def get_user_provider_token(
 def get_user_provider_token_availability(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, bool]]:
-    """Get user provider token availability.
-
-    ``GET /my/provider-tokens``
-    """
+    """Get user provider token availability (``GET /my/provider-tokens``)."""
     return ApiRequest(
         "GET", "my/provider-tokens", response_type=dict[str, bool], options=request_options
     )
@@ -121,10 +100,7 @@ def get_user_provider_token_availability(
 def update_user_provider_token(
     type: str, *, request: Mapping[str, Any], request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update user provider token.
-
-    ``PUT /my/provider-tokens/{type}``
-    """
+    """Update user provider token (``PUT /my/provider-tokens/{type}``)."""
     return ApiRequest(
         "PUT", f"my/provider-tokens/{_segment(type, 'type')}", body=request, options=request_options
     )

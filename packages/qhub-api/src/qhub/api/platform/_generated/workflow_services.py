@@ -27,10 +27,7 @@ __all__ = ["AsyncWorkflowServicesClient", "WorkflowServicesClient", "WorkflowSer
 def add_workflow_service_pricing_plan(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PricingPlanDto]:
-    """Add workflow service pricing plan.
-
-    ``POST /workflow-services/{id}/pricing-plans``
-    """
+    """Add workflow service pricing plan (``POST /workflow-services/{id}/pricing-plans``)."""
     return ApiRequest(
         "POST",
         f"workflow-services/{_segment(id, 'id')}/pricing-plans",
@@ -46,10 +43,7 @@ def create_workflow_service(
     description: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceDto]:
-    """Create workflow service.
-
-    ``POST /workflow-services``
-    """
+    """Create workflow service (``POST /workflow-services``)."""
     return ApiRequest(
         "POST",
         "workflow-services",
@@ -62,10 +56,7 @@ def create_workflow_service(
 def deploy_workflow_model(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Deploy workflow model.
-
-    ``POST /workflow-services/{id}/deployment``
-    """
+    """Deploy workflow model (``POST /workflow-services/{id}/deployment``)."""
     return ApiRequest(
         "POST", f"workflow-services/{_segment(id, 'id')}/deployment", options=request_options
     )
@@ -74,10 +65,7 @@ def deploy_workflow_model(
 def get_workflow_model(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Get workflow model.
-
-    ``GET /workflow-services/{id}``
-    """
+    """Get workflow model (``GET /workflow-services/{id}``)."""
     return ApiRequest("GET", f"workflow-services/{_segment(id, 'id')}", options=request_options)
 
 
@@ -87,10 +75,7 @@ def update_workflow_model(
     workflow_model: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Update workflow model.
-
-    ``PUT /workflow-services/{id}``
-    """
+    """Update workflow model (``PUT /workflow-services/{id}``)."""
     return ApiRequest(
         "PUT",
         f"workflow-services/{_segment(id, 'id')}",

@@ -31,10 +31,7 @@ def submit_response(
     response_value: Mapping[str, Any] | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[None]:
-    """Submit response.
-
-    ``POST /workflow-user-tasks/{task_id}/responses``
-    """
+    """Submit response (``POST /workflow-user-tasks/{task_id}/responses``)."""
     return ApiRequest(
         "POST",
         f"workflow-user-tasks/{_segment(task_id, 'task_id')}/responses",

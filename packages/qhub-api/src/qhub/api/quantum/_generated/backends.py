@@ -30,11 +30,9 @@ __all__ = ["AsyncBackendsClient", "BackendsClient", "BackendsOperations"]
 def get_backend(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Backend]:
-    """Get backend.
+    """Get backend (``GET /backends/{id}``).
 
     One backend with its full configuration.
-
-    ``GET /backends/{id}``
     """
     return ApiRequest(
         "GET", f"backends/{_segment(id, 'id')}", response_type=_m.Backend, options=request_options
@@ -47,12 +45,10 @@ def get_backend_calibration(
     effective_at: dt.datetime | str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.CalibrationResponse | None]:
-    """Get backend calibration.
+    """Get backend calibration (``GET /backends/{id}/calibration``).
 
     The latest calibration, or the one in effect at effective_at; None when none exists at or
     before it.
-
-    ``GET /backends/{id}/calibration``
     """
     return ApiRequest(
         "GET",
@@ -74,11 +70,9 @@ def get_backend_calibration_history(
     sort: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseCalibrationResponse]:
-    """Get backend calibration history.
+    """Get backend calibration history (``GET /backends/{id}/calibration-history``).
 
     Calibration snapshots between from_ and to, one page at a time, newest first.
-
-    ``GET /backends/{id}/calibration-history``
     """
     return ApiRequest(
         "GET",
@@ -92,11 +86,9 @@ def get_backend_calibration_history(
 def get_backend_config(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, Any]]:
-    """Get backend config.
+    """Get backend config (``GET /backends/{id}/config``).
 
     A backend's raw, provider-specific configuration.
-
-    ``GET /backends/{id}/config``
     """
     return ApiRequest(
         "GET",
@@ -109,11 +101,9 @@ def get_backend_config(
 def get_backend_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BackendStateInfo]:
-    """Get backend status.
+    """Get backend status (``GET /backends/{id}/status``).
 
     A backend's operational state and queue.
-
-    ``GET /backends/{id}/status``
     """
     return ApiRequest(
         "GET",
@@ -129,11 +119,9 @@ def get_backends(
     only_planqk_sdk: bool | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[list[_m.Backend]]:
-    """Get backends.
+    """Get backends (``GET /backends``).
 
     Every backend; anonymous callers get the public view, a token adds configuration and status.
-
-    ``GET /backends``
     """
     return ApiRequest(
         "GET",
@@ -147,11 +135,9 @@ def get_backends(
 def get_least_busy_backend(
     *, provider: str, min_qubits: int | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Backend]:
-    """Get least busy backend.
+    """Get least busy backend (``GET /backends/least-busy``).
 
     A provider's backend with the shortest queue.
-
-    ``GET /backends/least-busy``
     """
     return ApiRequest(
         "GET",

@@ -32,11 +32,9 @@ __all__ = ["AsyncJobsClient", "JobsClient", "JobsOperations"]
 
 
 def cancel_job(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Cancel job.
+    """Cancel job (``DELETE /jobs/{id}``).
 
     Cancel a pending or running job; a finished one is left as it is.
-
-    ``DELETE /jobs/{id}``
     """
     return ApiRequest("DELETE", f"jobs/{_segment(id, 'id')}", options=request_options)
 
@@ -44,12 +42,10 @@ def cancel_job(id: str, *, request_options: RequestOptions | None = None) -> Api
 def cancel_service_execution_job(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Cancel service execution job.
+    """Cancel service execution job (``DELETE /service-executions/{service_execution_id}/jobs/{job_id}``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``DELETE /service-executions/{service_execution_id}/jobs/{job_id}``
     """
     return ApiRequest(
         "DELETE",
@@ -61,12 +57,10 @@ def cancel_service_execution_job(
 def close_service_execution_session(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Close service execution session.
+    """Close service execution session (``DELETE /service-executions/{service_execution_id}/sessions/{session_id}``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``DELETE /service-executions/{service_execution_id}/sessions/{session_id}``
     """
     return ApiRequest(
         "DELETE",
@@ -140,7 +134,7 @@ def create_job(
     sdk_provider: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.Job]:
-    """Create job.
+    """Create job (``POST /jobs``).
 
     Submit a job; it starts PENDING. Never resent once it may have reached the Hub, unless
     idempotency_key is given (a Hub that honours it then creates one job only).
@@ -148,8 +142,6 @@ def create_job(
     input is a CreateJobRequestInput_* model or a dict with a backendId key; qasm is the circuit
     as OpenQASM too, which the Hub shows as the job's normalized input. Optional arguments
     are left out of the request unless given (None sends null).
-
-    ``POST /jobs``
 
     Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
     resend the request after a failure that leaves its outcome unknown. The local Hub
@@ -176,11 +168,9 @@ def create_job(
 
 
 def get_job(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[_m.Job]:
-    """Get job.
+    """Get job (``GET /jobs/{id}``).
 
     A job by id.
-
-    ``GET /jobs/{id}``
     """
     return ApiRequest(
         "GET", f"jobs/{_segment(id, 'id')}", response_type=_m.Job, options=request_options
@@ -190,11 +180,9 @@ def get_job(id: str, *, request_options: RequestOptions | None = None) -> ApiReq
 def get_job_calibration(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.CalibrationResponse | None]:
-    """Get job calibration.
+    """Get job calibration (``GET /jobs/{id}/calibration``).
 
     The calibration a job ran with; None when there is none.
-
-    ``GET /jobs/{id}/calibration``
     """
     return ApiRequest(
         "GET",
@@ -208,11 +196,9 @@ def get_job_calibration(
 def get_job_input(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, Any]]:
-    """Get job input.
+    """Get job input (``GET /jobs/{id}/input``).
 
     The input a job was submitted with.
-
-    ``GET /jobs/{id}/input``
     """
     return ApiRequest(
         "GET",
@@ -223,11 +209,9 @@ def get_job_input(
 
 
 def get_job_result(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[Any]:
-    """Get job result.
+    """Get job result (``GET /jobs/{id}/result``).
 
     A finished job's result (the Hub answers 404 until it is final).
-
-    ``GET /jobs/{id}/result``
     """
     return ApiRequest(
         "GET", f"jobs/{_segment(id, 'id')}/result", response_type=Any, options=request_options
@@ -237,11 +221,9 @@ def get_job_result(id: str, *, request_options: RequestOptions | None = None) ->
 def get_job_result_stream(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get job result stream.
+    """Get job result stream (``GET /jobs/{id}/result-stream``).
 
     The raw result bytes, streamed; the request is sent at the call, so errors raise there.
-
-    ``GET /jobs/{id}/result-stream``
     """
     return ApiRequest("GET", f"jobs/{_segment(id, 'id')}/result-stream", options=request_options)
 
@@ -249,11 +231,9 @@ def get_job_result_stream(
 def get_job_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.JobStatusResponse]:
-    """Get job status.
+    """Get job status (``GET /jobs/{id}/status``).
 
     A job's current status.
-
-    ``GET /jobs/{id}/status``
     """
     return ApiRequest(
         "GET",
@@ -266,11 +246,9 @@ def get_job_status(
 def get_normalized_job_input(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedJobInput]:
-    """Get normalized job input.
+    """Get normalized job input (``GET /jobs/{id}/input/normalized``).
 
     The job's input as OpenQASM 3 pubs.
-
-    ``GET /jobs/{id}/input/normalized``
     """
     return ApiRequest(
         "GET",
@@ -283,11 +261,9 @@ def get_normalized_job_input(
 def get_normalized_job_memory(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedMemoryResult | None]:
-    """Get normalized job memory.
+    """Get normalized job memory (``GET /jobs/{id}/result/normalized/memory``).
 
     Per-shot outcomes (memory as hex, qubits, shots); None when not recorded.
-
-    ``GET /jobs/{id}/result/normalized/memory``
     """
     return ApiRequest(
         "GET",
@@ -301,11 +277,9 @@ def get_normalized_job_memory(
 def get_normalized_job_result(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedJobResult | None]:
-    """Get normalized job result.
+    """Get normalized job result (``GET /jobs/{id}/result/normalized``).
 
     The result in the normalized pubs shape.
-
-    ``GET /jobs/{id}/result/normalized``
     """
     return ApiRequest(
         "GET",
@@ -319,12 +293,10 @@ def get_normalized_job_result(
 def get_service_execution_job(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Job]:
-    """Get service execution job.
+    """Get service execution job (``GET /service-executions/{service_execution_id}/jobs/{job_id}``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}``
     """
     return ApiRequest(
         "GET",
@@ -337,12 +309,10 @@ def get_service_execution_job(
 def get_service_execution_job_calibration(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.CalibrationResponse | None]:
-    """Get service execution job calibration.
+    """Get service execution job calibration (``GET /service-executions/{service_execution_id}/jobs/{job_id}/calibration``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/calibration``
     """
     return ApiRequest(
         "GET",
@@ -356,12 +326,10 @@ def get_service_execution_job_calibration(
 def get_service_execution_job_input(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, Any]]:
-    """Get service execution job input.
+    """Get service execution job input (``GET /service-executions/{service_execution_id}/jobs/{job_id}/input``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/input``
     """
     return ApiRequest(
         "GET",
@@ -374,12 +342,10 @@ def get_service_execution_job_input(
 def get_service_execution_job_result_stream(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get service execution job result stream.
+    """Get service execution job result stream (``GET /service-executions/{service_execution_id}/jobs/{job_id}/result-stream``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/result-stream``
     """
     return ApiRequest(
         "GET",
@@ -391,12 +357,10 @@ def get_service_execution_job_result_stream(
 def get_service_execution_job_status(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.JobStatusResponse]:
-    """Get service execution job status.
+    """Get service execution job status (``GET /service-executions/{service_execution_id}/jobs/{job_id}/status``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/status``
     """
     return ApiRequest(
         "GET",
@@ -409,12 +373,10 @@ def get_service_execution_job_status(
 def get_service_execution_normalized_job_input(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedJobInput]:
-    """Get service execution normalized job input.
+    """Get service execution normalized job input (``GET /service-executions/{service_execution_id}/jobs/{job_id}/input/normalized``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/input/normalized``
     """
     return ApiRequest(
         "GET",
@@ -427,12 +389,10 @@ def get_service_execution_normalized_job_input(
 def get_service_execution_normalized_job_result(
     service_execution_id: str, job_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.NormalizedJobResult | None]:
-    """Get service execution normalized job result.
+    """Get service execution normalized job result (``GET /service-executions/{service_execution_id}/jobs/{job_id}/result/normalized``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/jobs/{job_id}/result/normalized``
     """
     return ApiRequest(
         "GET",
@@ -446,12 +406,10 @@ def get_service_execution_normalized_job_result(
 def get_service_execution_session(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Session]:
-    """Get service execution session.
+    """Get service execution session (``GET /service-executions/{service_execution_id}/sessions/{session_id}``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/sessions/{session_id}``
     """
     return ApiRequest(
         "GET",
@@ -464,12 +422,10 @@ def get_service_execution_session(
 def get_service_execution_session_jobs(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.Job]]:
-    """Get service execution session jobs.
+    """Get service execution session jobs (``GET /service-executions/{service_execution_id}/sessions/{session_id}/jobs``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/sessions/{session_id}/jobs``
 
     Returns a list of jobs, as seed 002 documents; the vendor declares a single Job and fails to
     parse the array the Hub sends (wire-contract D1).
@@ -485,12 +441,10 @@ def get_service_execution_session_jobs(
 def get_service_execution_session_status(
     service_execution_id: str, session_id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SessionStatusResponse]:
-    """Get service execution session status.
+    """Get service execution session status (``GET /service-executions/{service_execution_id}/sessions/{session_id}/status``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/sessions/{session_id}/status``
     """
     return ApiRequest(
         "GET",
@@ -508,12 +462,10 @@ def get_service_execution_workloads(
     sort: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseWorkloadResponse]:
-    """Get service execution workloads.
+    """Get service execution workloads (``GET /service-executions/{service_execution_id}/workloads``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``GET /service-executions/{service_execution_id}/workloads``
     """
     return ApiRequest(
         "GET",
@@ -532,11 +484,9 @@ def search_jobs(
     service_execution_id: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseJob]:
-    """Search jobs.
+    """Search jobs (``GET /jobs``).
 
     One zero-based page of the organization's jobs, newest first.
-
-    ``GET /jobs``
     """
     return ApiRequest(
         "GET",
@@ -559,12 +509,10 @@ def update_service_execution_session_state(
     accept_jobs: bool,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.Session]:
-    """Update service execution session state.
+    """Update service execution session state (``PATCH /service-executions/{service_execution_id}/sessions/{session_id}``).
 
     The same as the call without service_execution, for jobs and sessions a service execution
     created (with that execution's token).
-
-    ``PATCH /service-executions/{service_execution_id}/sessions/{session_id}``
     """
     return ApiRequest(
         "PATCH",

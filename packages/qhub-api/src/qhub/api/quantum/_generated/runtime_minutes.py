@@ -25,11 +25,9 @@ __all__ = ["AsyncRuntimeMinutesClient", "RuntimeMinutesClient", "RuntimeMinutesO
 def get_runtime_minutes(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RuntimeMinutesResponse]:
-    """Get runtime minutes.
+    """Get runtime minutes (``GET /runtime-minutes``).
 
     The organization's runtime allowances per provider.
-
-    ``GET /runtime-minutes``
     """
     return ApiRequest(
         "GET", "runtime-minutes", response_type=_m.RuntimeMinutesResponse, options=request_options

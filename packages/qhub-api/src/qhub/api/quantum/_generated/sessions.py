@@ -29,11 +29,9 @@ __all__ = ["AsyncSessionsClient", "SessionsClient", "SessionsOperations"]
 
 
 def close_session(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Close session.
+    """Close session (``DELETE /sessions/{id}``).
 
     Close the session: new submissions are refused, queued jobs still run. Idempotent.
-
-    ``DELETE /sessions/{id}``
     """
     return ApiRequest("DELETE", f"sessions/{_segment(id, 'id')}", options=request_options)
 
@@ -50,15 +48,14 @@ def create_session(
     tags: Sequence[str] | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.Session]:
-    """Create session.
+    """Create session (``POST /sessions``).
 
     Open a session (mode is batch or dedicated; ttl in seconds). client.sessions.open(...) does
     the same for a with block and closes it on exit.
 
-    ``POST /sessions``
-
     Takes tags, as seeds 002 and 004 document (the vendor has none); provider is optional, since
     the backend id names it.
+
     Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
     resend the request after a failure that leaves its outcome unknown. The local Hub
     honours it for 24 hours per caller; the Kipu Hub ignores it.
@@ -83,11 +80,9 @@ def create_session(
 def get_session(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Session]:
-    """Get session.
+    """Get session (``GET /sessions/{id}``).
 
     A session's full record.
-
-    ``GET /sessions/{id}``
     """
     return ApiRequest(
         "GET", f"sessions/{_segment(id, 'id')}", response_type=_m.Session, options=request_options
@@ -97,11 +92,9 @@ def get_session(
 def get_session_jobs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.Job]]:
-    """Get session jobs.
+    """Get session jobs (``GET /sessions/{id}/jobs``).
 
     The jobs of a session.
-
-    ``GET /sessions/{id}/jobs``
 
     Returns a list of jobs, as seed 002 documents; the vendor declares a single Job and fails to
     parse the array the Hub sends (wire-contract D1).
@@ -117,11 +110,9 @@ def get_session_jobs(
 def get_session_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.SessionStatusResponse]:
-    """Get session status.
+    """Get session status (``GET /sessions/{id}/status``).
 
     A session's status.
-
-    ``GET /sessions/{id}/status``
     """
     return ApiRequest(
         "GET",
@@ -134,11 +125,9 @@ def get_session_status(
 def update_session_state(
     id: str, *, accept_jobs: bool, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.Session]:
-    """Update session state.
+    """Update session state (``PATCH /sessions/{id}``).
 
     Stop (False) or resume (True) accepting jobs.
-
-    ``PATCH /sessions/{id}``
     """
     return ApiRequest(
         "PATCH",

@@ -38,11 +38,9 @@ def get_workloads(
     service_execution_id: str | Sequence[str] | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.PageResponseWorkloadResponse]:
-    """Get workloads.
+    """Get workloads (``GET /workloads``).
 
     One zero-based page of jobs and sessions; each filter takes one value or several.
-
-    ``GET /workloads``
     """
     return ApiRequest(
         "GET",

@@ -29,11 +29,9 @@ __all__ = ["AsyncServiceApiClient", "ServiceApiClient", "ServiceApiOperations"]
 
 
 def cancel_execution(id: str, *, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Cancel execution.
+    """Cancel execution (``PUT /{id}/cancel``).
 
     Ask the gateway to cancel a pending or running execution.
-
-    ``PUT /{id}/cancel``
     """
     return ApiRequest("PUT", f"{_segment(id, 'id')}/cancel", options=request_options)
 
@@ -41,11 +39,9 @@ def cancel_execution(id: str, *, request_options: RequestOptions | None = None) 
 def get_logs(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.LogEntry] | None]:
-    """Get logs.
+    """Get logs (``GET /{id}/log``).
 
     The execution's log entries, oldest first; None when none yet.
-
-    ``GET /{id}/log``
 
     A 204, an empty body or JSON null means no logs yet (None).
     """
@@ -61,12 +57,10 @@ def get_logs(
 def get_result(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ResultResponse]:
-    """Get result.
+    """Get result (``GET /{id}/result``).
 
     The execution's HAL result: _links to its files, _embedded.status, and the service's own
     output keys.
-
-    ``GET /{id}/result``
     """
     return ApiRequest(
         "GET",
@@ -79,13 +73,11 @@ def get_result(
 def get_result_file(
     id: str, file: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[Stream]:
-    """Get result file.
+    """Get result file (``GET /{id}/result/{file}``).
 
     One result file, streamed: the request is sent at the call (errors raise there); the chunks
     never hold the whole file, and the connection is released when they are exhausted or
     closed (use a with block when you may stop early).
-
-    ``GET /{id}/result/{file}``
     """
     return ApiRequest(
         "GET", f"{_segment(id, 'id')}/result/{_segment(file, 'file')}", options=request_options
@@ -95,11 +87,9 @@ def get_result_file(
 def get_service_executions(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.ServiceExecution]]:
-    """Get service executions.
+    """Get service executions (``GET /``).
 
     The executions started through this gateway by the calling application.
-
-    ``GET /``
     """
     return ApiRequest("GET", "", response_type=list[_m.ServiceExecution], options=request_options)
 
@@ -107,11 +97,9 @@ def get_service_executions(
 def get_status(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.ServiceExecution]:
-    """Get status.
+    """Get status (``GET /{id}``).
 
     The execution's current state.
-
-    ``GET /{id}``
     """
     return ApiRequest(
         "GET", f"{_segment(id, 'id')}", response_type=_m.ServiceExecution, options=request_options
@@ -124,13 +112,11 @@ def start_execution(
     idempotency_key: str | None = None,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.ServiceExecution]:
-    """Start execution.
+    """Start execution (``POST /``).
 
     Start an execution with request as the JSON body; it starts non-final. Not resent after it
     may have reached the gateway (that could start a second, billed execution) unless
     idempotency_key is given.
-
-    ``POST /``
 
     Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the client may
     resend the request after a failure that leaves its outcome unknown. The local Hub

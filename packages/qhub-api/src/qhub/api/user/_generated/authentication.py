@@ -25,10 +25,7 @@ __all__ = ["AsyncAuthenticationClient", "AuthenticationClient", "AuthenticationO
 def authorize_by_personal_access_token(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.PersonalAccessTokenPrincipal]:
-    """Authorize by personal access token.
-
-    ``POST /authorize``
-    """
+    """Authorize by personal access token (``POST /authorize``)."""
     return ApiRequest(
         "POST", "authorize", response_type=_m.PersonalAccessTokenPrincipal, options=request_options
     )

@@ -27,9 +27,7 @@ __all__ = ["AsyncSearchClient", "SearchClient", "SearchOperations"]
 def users(
     *, query: str | None = None, q: str | None = None, request_options: RequestOptions | None = None
 ) -> ApiRequest[list[_m.UserSearchDto]]:
-    """Users.
-
-    ``GET /search``
+    """Users (``GET /search``).
 
     Seed 002 names the search text query=; the vendor's q= is accepted too.
     """

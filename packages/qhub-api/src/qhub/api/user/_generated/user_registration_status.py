@@ -30,10 +30,7 @@ __all__ = [
 def get_user_registration_status(
     *, email: str, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.RegistrationResponse]:
-    """Get user registration status.
-
-    ``GET /user-registration-status``
-    """
+    """Get user registration status (``GET /user-registration-status``)."""
     return ApiRequest(
         "GET",
         "user-registration-status",

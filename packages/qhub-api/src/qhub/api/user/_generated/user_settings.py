@@ -26,28 +26,19 @@ __all__ = ["AsyncUserSettingsClient", "UserSettingsClient", "UserSettingsOperati
 
 
 def delete_current_user(*, request_options: RequestOptions | None = None) -> ApiRequest[None]:
-    """Delete current user.
-
-    ``DELETE /me``
-    """
+    """Delete current user (``DELETE /me``)."""
     return ApiRequest("DELETE", "me", options=request_options)
 
 
 def delete_current_user_profile_image(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete current user profile image.
-
-    ``DELETE /me/profile-image``
-    """
+    """Delete current user profile image (``DELETE /me/profile-image``)."""
     return ApiRequest("DELETE", "me/profile-image", options=request_options)
 
 
 def get_current_user(*, request_options: RequestOptions | None = None) -> ApiRequest[_m.UserDto]:
-    """Get current user.
-
-    ``GET /me``
-    """
+    """Get current user (``GET /me``)."""
     return ApiRequest("GET", "me", response_type=_m.UserDto, options=request_options)
 
 
@@ -58,10 +49,7 @@ def update_current_user(
     about: str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.UserDto]:
-    """Update current user.
-
-    ``PUT /me``
-    """
+    """Update current user (``PUT /me``)."""
     return ApiRequest(
         "PUT",
         "me",
@@ -74,10 +62,7 @@ def update_current_user(
 def update_current_user_profile_image(
     *, file: FileInput, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Update current user profile image.
-
-    ``POST /me/profile-image``
-    """
+    """Update current user profile image (``POST /me/profile-image``)."""
     return ApiRequest(
         "POST", "me/profile-image", files=_files(("file", file)), options=request_options
     )

@@ -35,9 +35,7 @@ def create_personal_access_token(
     expires_at: dt.datetime | str | NotGiven | None = NOT_GIVEN,
     request_options: RequestOptions | None = None,
 ) -> ApiRequest[_m.AccessTokenDto]:
-    """Create personal access token.
-
-    ``POST /me/access-tokens``
+    """Create personal access token (``POST /me/access-tokens``).
 
     expiresAt is an instant (a datetime or its ISO 8601 text).
     """
@@ -53,20 +51,14 @@ def create_personal_access_token(
 def delete_personal_access_token(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[None]:
-    """Delete personal access token.
-
-    ``DELETE /me/access-tokens/{id}``
-    """
+    """Delete personal access token (``DELETE /me/access-tokens/{id}``)."""
     return ApiRequest("DELETE", f"me/access-tokens/{_segment(id, 'id')}", options=request_options)
 
 
 def get_personal_access_tokens(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.AccessTokensDto]:
-    """Get personal access tokens.
-
-    ``GET /me/access-tokens``
-    """
+    """Get personal access tokens (``GET /me/access-tokens``)."""
     return ApiRequest(
         "GET", "me/access-tokens", response_type=_m.AccessTokensDto, options=request_options
     )
@@ -75,10 +67,7 @@ def get_personal_access_tokens(
 def regenerate_default_personal_access_token(
     *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.DefaultAccessTokenDto]:
-    """Regenerate default personal access token.
-
-    ``PUT /me/access-tokens/default``
-    """
+    """Regenerate default personal access token (``PUT /me/access-tokens/default``)."""
     return ApiRequest(
         "PUT",
         "me/access-tokens/default",

@@ -30,9 +30,7 @@ __all__ = ["AsyncUsersClient", "UsersClient", "UsersOperations"]
 def check_user_exists(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[dict[str, str]]:
-    """Check user exists.
-
-    ``HEAD /users/{id}``
+    """Check user exists (``HEAD /users/{id}``).
 
     Errors are typed by status although a HEAD answer has no body.
     """
@@ -44,10 +42,7 @@ def check_user_exists(
 def get_user_by_id(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.UserOverviewDto]:
-    """Get user by id.
-
-    ``GET /users/{id}``
-    """
+    """Get user by id (``GET /users/{id}``)."""
     return ApiRequest(
         "GET",
         f"users/{_segment(id, 'id')}",
@@ -59,9 +54,7 @@ def get_user_by_id(
 def get_user_profile_image(
     id: str, *, request_options: RequestOptions | None = None
 ) -> ApiRequest[str | bytes | None]:
-    """Get user profile image.
-
-    ``GET /users/{id}/profile-image``
+    """Get user profile image (``GET /users/{id}/profile-image``).
 
     Seed 002 returns the image's URL; the vendor decodes whatever comes as a JSON string and
     fails on image bytes (wire-contract E5). A URL is returned as str, an image as bytes.
@@ -77,10 +70,7 @@ def get_user_profile_image(
 def resolve_users(
     *, ids: Sequence[str], request_options: RequestOptions | None = None
 ) -> ApiRequest[_m.BatchUserResponseDto]:
-    """Resolve users.
-
-    ``POST /users/batch``
-    """
+    """Resolve users (``POST /users/batch``)."""
     return ApiRequest(
         "POST",
         "users/batch",
