@@ -23,9 +23,7 @@ def peer_installed() -> bool:
 
 
 @contextmanager
-def running_peer(
-    workspace: Path, entrypoint: str = "src.program:run"
-) -> Iterator[tuple[str, int]]:
+def running_peer(workspace: Path, entrypoint: str = "src.program:run") -> Iterator[tuple[str, int]]:
     """Yield (base URL, pid) of a ``qhub-serve`` process serving ``workspace``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
