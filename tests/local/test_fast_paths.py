@@ -4,7 +4,7 @@ same Hub's app with every request sent through the routes."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -78,7 +78,7 @@ def _answer(response: httpx.Response) -> Answer:
 
 
 @pytest.fixture
-async def both(hub: LocalHub) -> Both:
+async def both(hub: LocalHub) -> AsyncIterator[Both]:
     """Clients of the served Hub and of its app through the routes only."""
     assert hub.connection is not None
     routes_only = httpx.AsyncClient(
