@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
+from qhub.local.domain import StoreUnavailable
 from qhub.local.http import create_app
 from qhub.local.server import LocalHub
 
@@ -163,3 +164,35 @@ async def test_a_job_and_its_result_are_answered_as_the_routes_answer(
     ]
     await _until_final(both, requests, (job, auth))
     assert both.fast((f"{job}/result", auth))[0] == 200
+
+
+async def test_a_failing_store_is_answered_by_the_routes(
+    hub: LocalHub, both: Both, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read the store fails (injected: WAL reads can't be made to fail on demand) is the
+    routes' 503 JSON with Retry-After, not a 500 from the fast path."""
+    assert hub.connection is not None
+    quantum = hub.connection.quantum_url
+    auth = {"X-Auth-Token": hub.connection.personal_access_token}
+    created = both.served.post(
+        f"{quantum}/jobs",
+        json={"backend_id": "local.aer.simulator", "shots": 10, "input": {"qasm": BELL}},
+        headers=auth,
+    )
+    job = f"{httpx.URL(quantum).path}/jobs/{created.json()['id']}"
+
+    def failing(organization_id: str, job_id: str) -> None:
+        raise StoreUnavailable("a disk I/O error (injected)")
+
+    monkeypatch.setattr(hub.hub.quantum.jobs, "get", failing)
+    fast = both.fast((job, auth))
+    assert fast == await both.routed((job, auth))
+    status, headers, body = fast
+    assert status == 503 and ("content-type", "application/json") in headers
+    assert int(headers_value(headers, "retry-after")) > 0
+    assert b"disk I/O error" in body
+
+
+def headers_value(headers: list[tuple[str, str]], name: str) -> str:
+    """The value of a header that must be there."""
+    return next(value for key, value in headers if key == name)

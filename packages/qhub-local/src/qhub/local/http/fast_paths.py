@@ -9,9 +9,9 @@ from the ASGI scope and answered by the same domain calls and the same JSON as t
 (:func:`.gateway.get_status`, :func:`.quantum.jobs.get_job`, ``get_job_result``).
 
 Only a found resource is answered here, byte for byte as its route would answer it. Anything
-else (another method or path, or any refusal: a bad token, an unknown id, a result not ready)
-goes on to the routes, which answer it as ever; the domain calls made here only read, so
-making them again there changes nothing.
+else (another method or path, any refusal: a bad token, an unknown id, a result not ready; or
+a failing store) goes on to the routes, which answer it as ever (the store's failure as their
+503); the domain calls made here only read, so making them again there changes nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..domain import Hub
-from ..domain.errors import DomainError
 from .errors import ASGIApp, Receive, Scope, Send
 from .gateway import execution_json
 from .quantum.shapes import job_json
@@ -115,7 +114,7 @@ def _answer(hub: Hub, scope: Scope) -> bytes | None:
 
         try:
             content = read.answer(hub, match.groups(), header)
-        except DomainError:
+        except Exception:  # a refusal or a failing store: the routes answer it (JSON, 4xx/503)
             return None
         # Encoded as Starlette's JSONResponse encodes it.
         return json.dumps(
