@@ -12,13 +12,14 @@ from qhub.local.process import hub_process
 
 @contextmanager
 def running_hub(
-    data_dir: Path, services: dict[str, Path], *extra: str
+    data_dir: Path, services: dict[str, Path], *extra: str, log_file: Path | None = None
 ) -> Iterator[tuple[dict[str, Any], int]]:
-    """Yield (connection info, server pid) of a hub serving ``services`` on a free port."""
+    """Yield (connection info, server pid) of a hub serving ``services`` on a free port; its
+    log goes to ``log_file`` if given (else to this process's stderr)."""
     args = ["--no-example", *extra]
     for name, workspace in services.items():
         args += ["--service", f"{name}={workspace}"]
-    with hub_process(data_dir, args, quiet=True) as (connection, server):
+    with hub_process(data_dir, args, quiet=True, log_file=log_file) as (connection, server):
         yield connection, server.pid
 
 

@@ -98,7 +98,7 @@ def main() -> None:
         root = Path(tmp)
         source = root / "big.bin"
         expected = _big_file(source)
-        with running_hub(root / "data", {}) as (hub, pid):
+        with running_hub(root / "data", {}, log_file=root / "hub.log") as (hub, pid):
             base, token = hub["platform_url"], hub["personal_access_token"]
             headers = {"X-Auth-Token": token}
             pool = httpx.post(f"{base}/datapools", json={"name": "bench"}, headers=headers)

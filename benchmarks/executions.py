@@ -104,7 +104,8 @@ def main() -> None:
         (workspace / "src").mkdir(parents=True)
         (workspace / "src" / "__init__.py").write_text("")
         (workspace / "src" / "program.py").write_text(textwrap.dedent(PROGRAM))
-        with running_hub(Path(tmp) / "data", {"trivial": workspace}) as (hub, _):
+        hub_log = Path(tmp) / "hub.log"
+        with running_hub(Path(tmp) / "data", {"trivial": workspace}, log_file=hub_log) as (hub, _):
             asyncio.run(throughput(hub))
             asyncio.run(notice_delay(hub))
 

@@ -78,8 +78,8 @@ def _submit(
 def main() -> None:
     """Print one line per hostile input."""
     with (
-        tempfile.TemporaryDirectory() as data,
-        running_hub(Path(data), {}) as (connection, server),
+        tempfile.TemporaryDirectory() as tmp,
+        running_hub(Path(tmp) / "data", {}, log_file=Path(tmp) / "hub.log") as (connection, server),
         httpx.Client(
             base_url=connection["quantum_url"],
             headers={"X-Auth-Token": connection["personal_access_token"]},

@@ -2,8 +2,10 @@
 
 1. A 20-qubit GHZ circuit, 1 000 shots: submitted through the SDK and awaited with
    ``jobs.wait`` against a local Hub process, next to the same simulation called in-process
-   (median of several runs each); the same for a 22-qubit circuit Aer must simulate as a
-   full statevector, to show the overhead is a fixed few milliseconds, not a share.
+   (alternating, median of several runs each); the same for a 22-qubit circuit Aer must
+   simulate as a full statevector, to show the overhead is a fixed few milliseconds, not a
+   share. Each is printed with the issue's goal: GHZ-20 within 1.35x and 5 ms of the
+   in-process run, the 22-qubit one within 1.05x.
 2. 200 small jobs submitted concurrently with the async client: jobs per second and polls
    per job (``jobs.wait`` polls the job itself, so its final state needs no extra request).
 """
@@ -93,24 +95,35 @@ async def many_small_jobs(hub: dict[str, Any], count: int = 200) -> None:
 
 def main() -> None:
     """Run both measurements against one Hub."""
-    with tempfile.TemporaryDirectory() as tmp, running_hub(Path(tmp) / "data", {}) as (hub, pid):
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_hub(Path(tmp) / "data", {}, log_file=Path(tmp) / "hub.log") as (hub, pid),
+    ):
         with HubQuantumClient(
             api_key=hub["personal_access_token"], base_url=hub["quantum_url"]
         ) as client:
-            for title, qasm in (
-                ("20-qubit GHZ, 1000 shots", GHZ20),
-                ("22-qubit dense circuit (statevector), 1000 shots", DENSE22),
+            for title, qasm, runs, goal in (
+                ("20-qubit GHZ, 1000 shots", GHZ20, 3 * RUNS, "goal <= 1.35x and +5 ms"),
+                (
+                    "22-qubit dense circuit (statevector), 1000 shots",
+                    DENSE22,
+                    RUNS,
+                    "goal <= 1.05x",
+                ),
             ):
                 in_process(qasm)  # warm up Qiskit here, and the Hub's simulator processes
                 for _ in range(3):
                     through_sdk(client, qasm)
-                direct = statistics.median(in_process(qasm) for _ in range(RUNS))
-                sdk = statistics.median(through_sdk(client, qasm) for _ in range(RUNS))
-                print(f"{title} (median of {RUNS})")
+                runs_direct, runs_sdk = [], []
+                for _ in range(runs):  # alternating, so both see the same machine
+                    runs_direct.append(in_process(qasm))
+                    runs_sdk.append(through_sdk(client, qasm))
+                direct, sdk = statistics.median(runs_direct), statistics.median(runs_sdk)
+                print(f"{title} (median of {runs}, alternating)")
                 print(f"  simulator in-process   {direct * 1000:8.1f} ms")
                 print(
                     f"  through the SDK + Hub  {sdk * 1000:8.1f} ms   ({sdk / direct:.2f}x, "
-                    f"+{(sdk - direct) * 1000:.1f} ms)"
+                    f"+{(sdk - direct) * 1000:.1f} ms; {goal})"
                 )
         asyncio.run(many_small_jobs(hub))
         workers = [peak_rss_mib(child) for child in _children(pid)]
@@ -123,13 +136,17 @@ def main() -> None:
 
 
 def _children(pid: int) -> list[int]:
-    """The ids of a process's Qiskit workers (Linux; not multiprocessing's resource tracker)."""
+    """The ids of a process's Qiskit workers (Linux): the children of its fork server (the
+    workers are forked from it), not the fork server itself or the resource tracker."""
     found: list[int] = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         found += [int(c) for c in (task / "children").read_text().split()]
-    return sorted(
-        child for child in found if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
-    )
+    servers = [c for c in found if b"forkserver" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    workers: list[int] = []
+    for server in servers:
+        for task in Path(f"/proc/{server}/task").iterdir():
+            workers += [int(c) for c in (task / "children").read_text().split()]
+    return sorted(workers)
 
 
 if __name__ == "__main__":

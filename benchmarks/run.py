@@ -11,6 +11,7 @@ SCRIPTS = [
     "import_time.py",
     "sdk_overhead.py",
     "executions.py",
+    "status_load.py",
     "large_file.py",
     "datapool_large_file.py",
     "quantum.py",

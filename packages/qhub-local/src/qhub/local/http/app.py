@@ -9,6 +9,7 @@ from ..domain import Hub
 from .addresses import address_check_middleware
 from .contract import ContractRecorder, response_validation_middleware
 from .errors import ASGIApp, install_error_handlers, request_id_middleware
+from .fast_paths import fast_reads
 from .gateway import router as gateway_router
 from .openapi import router as openapi_router
 from .platform import router as platform_router
@@ -27,6 +28,7 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     validate_responses: bool = False,
     contract_recorder: ContractRecorder | None = None,
+    fast_paths: bool = True,
 ) -> ASGIApp:
     """The ASGI app serving ``hub``: token endpoint, gateway, Platform, Quantum and User routes,
     our specs (``/openapi.json`` and each API's, see :mod:`.openapi`), and the dashboard at
@@ -39,6 +41,8 @@ def create_app(
             (:mod:`.contract`); a departure becomes a 500 naming it.
         contract_recorder: where validation records what it sees (default: the process-wide
             ``contract.recorder``).
+        fast_paths: answer the reads waiters poll without FastAPI's routing when they find
+            what they read (:mod:`.fast_paths`); False sends every request through the routes.
 
     Raises:
         SpecUnavailable: ``validate_responses`` without the spec documents.
@@ -54,10 +58,12 @@ def create_app(
     app.include_router(openapi_router)
     app.include_router(token_router)
     app.include_router(gateway_router)
-    app.include_router(platform_router)
+    # Before the Platform's few hundred routes, which every request for a later router is
+    # matched against first (the prefixes are disjoint, so the order changes nothing else).
     app.include_router(quantum_router)
+    app.include_router(platform_router)
     app.include_router(user_router)
-    served: ASGIApp = app
+    served: ASGIApp = fast_reads(app, hub) if fast_paths else app
     if validate_responses:
         served = response_validation_middleware(served, contract_recorder=contract_recorder)
     # Outside the validation: refusing an address that is not text is the edge's, not a route's.

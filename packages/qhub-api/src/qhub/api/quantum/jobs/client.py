@@ -50,11 +50,12 @@ __all__ = ["AsyncJobsClient", "JobsClient", "RawAsyncJobsClient", "RawJobsClient
 #: Seconds between polls while waiting, at most (the waiter starts faster).
 DEFAULT_POLL_INTERVAL = 2.0
 #: The first pauses: simulator jobs often finish within milliseconds. The pause then grows
-#: with the time waited (POLL_GROWTH of it, so a job's end is noticed at most 15 % late)
-#: up to the caller's interval: some 55 polls in the first 13 s (fewer when each takes a
-#: round trip to a distant Hub), then one per interval.
+#: with the time waited (POLL_GROWTH of it, so a job's end is noticed at most 8 % late, 4 %
+#: on average: a one-second simulation is not stretched by a seventh) up to the caller's
+#: interval: some 90 polls in the first 13 s (fewer when each takes a round trip to a
+#: distant Hub), one per interval from 25 s on.
 FIRST_POLL_INTERVAL = 0.002
-POLL_GROWTH = 0.15
+POLL_GROWTH = 0.08
 
 
 def _create_job(
