@@ -490,3 +490,43 @@ def test_organization_header_only_for_a_real_organization_id() -> None:
         assert [v for k, v in headers.items() if k.lower() == "x-organizationid"] == ["org-1"]
     with HubQuantumClient(api_key="k", organization_id="") as client:
         assert not any(k.lower() == "x-organizationid" for k in client._pipeline.settings.headers)
+
+
+def test_a_client_opens_its_connection_pool_on_the_first_request() -> None:
+    """A client the SDK makes builds httpx's transport (and its SSL context) only when the
+    first request goes out, and once; closing one that never sent anything is fine."""
+    import http.server
+    import threading
+
+    from qhub.api._core.transports import LazyTransport
+    from qhub.api.quantum import HubQuantumClient
+
+    class Minutes(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"allowances": []}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    HubQuantumClient(api_key="k", base_url="http://127.0.0.1:9").close()  # never sent
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Minutes)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with HubQuantumClient(api_key="k", base_url=url) as client:
+            lazy = client._pipeline.http._transport  # the mechanism itself
+            assert isinstance(lazy, LazyTransport)
+            assert lazy._transport is None
+            client.runtime_minutes.get_runtime_minutes()
+            first = lazy._transport
+            assert isinstance(first, httpx.HTTPTransport)
+            client.runtime_minutes.get_runtime_minutes()
+            assert lazy._transport is first
+    finally:
+        server.shutdown()
+        server.server_close()

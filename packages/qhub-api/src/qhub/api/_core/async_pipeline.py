@@ -23,6 +23,7 @@ from .request_building import Budget
 from .responses import aread_capped, release_deadline
 from .retry import RetryPolicy
 from .streams import AsyncByteStream
+from .transports import LazyAsyncTransport
 from .waiter import async_sleep
 
 __all__ = ["ASYNC_POOL_LIMITS", "MAX_CONCURRENT_SENDS", "AsyncPipeline"]
@@ -66,7 +67,7 @@ class AsyncPipeline(PipelineBase):
         self._owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(
             timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT,
-            limits=ASYNC_POOL_LIMITS,
+            transport=LazyAsyncTransport(limits=ASYNC_POOL_LIMITS),
         )
         self.sleep: Callable[[float], Coroutine[Any, Any, None]] = async_sleep
         self._gate: tuple[Any, Any] | None = None

@@ -22,6 +22,7 @@ from .request_building import Budget
 from .responses import read_capped, release_deadline
 from .retry import RetryPolicy
 from .streams import ByteStream
+from .transports import LazyTransport
 
 __all__ = ["SyncPipeline"]
 
@@ -45,7 +46,8 @@ class SyncPipeline(PipelineBase):
         super().__init__(settings, retry)
         self._owns_http = http_client is None
         self.http = http_client or httpx.Client(
-            timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
+            timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT,
+            transport=LazyTransport(),
         )
         self.sleep: Callable[[float], None] = time.sleep
         self._prepare_transport(self.http)
