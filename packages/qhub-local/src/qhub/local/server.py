@@ -128,6 +128,8 @@ class LocalHub:
             {"quickstart": EXAMPLE_WORKSPACE} if example else {}
         )
         all_services.update(services or {})
+        #: The workspaces served from the start (what :meth:`warm_up` prepares for).
+        self._workspaces = [Path(workspace).resolve() for workspace in all_services.values()]
         try:
             for name, workspace in all_services.items():
                 self.hub.catalog.register(Service(name, Path(workspace).resolve()))
@@ -249,10 +251,13 @@ class LocalHub:
         return LocalUser(token, organization)
 
     def warm_up(self) -> None:
-        """Start the Hub's simulators and circuit parser now and wait until they are ready,
-        so the first job runs at full speed (``qhub-local serve`` does this before it says
-        ready)."""
+        """Start the Hub's simulators and circuit parser, and the fork servers the services
+        it was started with run in, now, and wait until they are ready, so neither the first
+        job nor the first execution pays for a start (``qhub-local serve`` does this before
+        it says ready)."""
+        self.hub.runner.start_fork_servers(self._workspaces)
         self.hub.quantum.warm_up()
+        self.hub.runner.wait_until_warm()
 
     def stop(self) -> None:
         """Stop serving, stop running executions, close the store. Idempotent."""
