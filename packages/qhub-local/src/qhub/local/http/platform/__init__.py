@@ -10,8 +10,6 @@ notifications, …) is served by ``generic``: resources stored as the spec descr
 Not emulated: the parts each module names.
 """
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from . import (
