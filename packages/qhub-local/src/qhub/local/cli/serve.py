@@ -212,6 +212,7 @@ def _serve(
     signal.signal(signal.SIGINT, lambda number, _: received.append(number))
     signal.signal(signal.SIGTERM, lambda number, _: received.append(number))
     try:
+        hub.start_warming()  # the services' fork servers start while the HTTP server does
         try:
             connection = hub.start()
         except OSError as error:

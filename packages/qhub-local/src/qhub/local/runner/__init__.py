@@ -389,7 +389,10 @@ class WorkspaceRunner:
             if self._closed:
                 return
             for python in {self.workspace_interpreter(Path(w)) for w in workspaces}:
-                self._server_for(python)
+                try:
+                    self._server_for(python)
+                except OSError as error:  # its executions will fail, saying so
+                    logger.warning("cannot start a fork server in %s: %s", python, error)
 
     def wait_until_warm(self, timeout: float = 30.0) -> bool:
         """Wait until every fork server started so far has warmed up (or died); False if
