@@ -18,6 +18,7 @@ SCRIPTS = [
     "listing_scale.py",
     "dashboard_paint.py",
     "job_admission.py",
+    "serve_ready.py",
 ]
 
 

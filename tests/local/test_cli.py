@@ -67,6 +67,7 @@ def test_version_and_help_show_defaults(capsys: pytest.CaptureFixture[str]) -> N
         (["serve", "--host", "no-such-host.invalid", "--port", "0"], "cannot resolve host"),
         (["serve", "--token-ttl", "0"], "--token-ttl"),
         (["serve", "--service", "/no/such/workspace"], "is not a directory"),
+        (["serve", "--service", "/"], "is not a service workspace: src/program.py is missing"),
         (["no-such-command"], "No such command"),
     ],
 )

@@ -245,3 +245,44 @@ def test_other_users_keep_their_tokens_and_jobs_across_restarts(tmp_path: Path) 
             api_key=user.personal_access_token, base_url=hub.connection.quantum_url
         ) as client:
             assert [j.id for j in client.jobs.iter_jobs()] == [job.id]
+
+
+def _children(pid: int) -> dict[int, str]:
+    """A process's children and their command lines (from ``/proc``)."""
+    children = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text() if entry.name.isdigit() else ""
+            if f"\nPPid:\t{pid}\n" in status:
+                children[int(entry.name)] = (entry / "cmdline").read_bytes().decode()
+        except OSError:  # gone meanwhile
+            continue
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads /proc")
+def test_ready_means_the_workers_and_the_fork_server_are_up(tmp_path: Path) -> None:
+    """When ``serve`` says ready, the Qiskit workers (the first parser and the simulators)
+    and the fork server the example service runs in have started: neither the first job nor
+    the first execution pays for a start."""
+    command = ["qhub.local.cli", "serve", "--port", "0", "--data-dir", str(tmp_path)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        assert any(line.startswith("ready") for line in server.stdout)
+        children = _children(server.pid)
+        zygotes = [pid for pid, command in children.items() if "runner._zygote" in command]
+        assert len(zygotes) == 1, children
+        (forkserver,) = [pid for pid, cmd in children.items() if "forkserver" in cmd]
+        assert len(_children(forkserver)) >= 2  # a parser and a simulator at least
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        assert server.wait(20) == 0
+        assert server.stdout is not None
+        server.stdout.close()

@@ -123,3 +123,26 @@ def test_the_runner_surface_is_pinned() -> None:
         "result_files",
         "safe_result_path",
     ]
+
+
+def test_a_fork_server_started_ahead_runs_the_first_execution(
+    runner: WorkspaceRunner, tmp_path: Path
+) -> None:
+    """``start_fork_servers`` starts the fork server a workspace's executions run in before
+    any is submitted (once per interpreter); ``wait_until_warm`` returns once it has warmed
+    up; the first execution is forked from that server, not from a new one."""
+    first = workspace(tmp_path, "def run() -> str:\n    return 'ahead'\n", name="first")
+    second = workspace(tmp_path, "def run() -> str:\n    return 'too'\n", name="second")
+    assert runner.wait_until_warm(timeout=1)  # nothing started: nothing to wait for
+    runner.start_fork_servers([first, second])
+    (server,) = runner._servers.values()  # both run in the Hub's interpreter
+    assert runner.wait_until_warm(timeout=60)
+    assert server.ready.is_set() and server.process.poll() is None
+    outcomes = Outcomes()
+    workdir = submit(runner, outcomes, first, tmp_path, "first-run", {})
+    assert outcomes.wait("first-run").status == "SUCCEEDED"
+    assert (workdir / "out" / "output.txt").read_text() == "ahead"
+    assert list(runner._servers.values()) == [server]
+    runner.close()
+    runner.start_fork_servers([first])  # closed: starts nothing
+    assert server.process.poll() is not None

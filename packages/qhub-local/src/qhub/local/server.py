@@ -128,6 +128,8 @@ class LocalHub:
             {"quickstart": EXAMPLE_WORKSPACE} if example else {}
         )
         all_services.update(services or {})
+        #: The workspaces served from the start (what :meth:`warm_up` prepares for).
+        self._workspaces = [Path(workspace).resolve() for workspace in all_services.values()]
         try:
             for name, workspace in all_services.items():
                 self.hub.catalog.register(Service(name, Path(workspace).resolve()))
@@ -248,11 +250,20 @@ class LocalHub:
         token, organization = self.hub.add_user(organization_id)
         return LocalUser(token, organization)
 
+    def start_warming(self) -> None:
+        """Start what :meth:`warm_up` waits for, without waiting (``qhub-local serve``
+        calls it before :meth:`start`, so these start while the HTTP server does)."""
+        self.hub.runner.start_fork_servers(self._workspaces)
+        self.hub.quantum.start_warming()
+
     def warm_up(self) -> None:
-        """Start the Hub's simulators and circuit parser now and wait until they are ready,
-        so the first job runs at full speed (``qhub-local serve`` does this before it says
-        ready)."""
+        """Start the Hub's simulators and circuit parser, and the fork servers the services
+        it was started with run in, now (unless :meth:`start_warming` did), and wait until
+        they are ready, so neither the first job nor the first execution pays for a start
+        (``qhub-local serve`` does this before it says ready)."""
+        self.start_warming()
         self.hub.quantum.warm_up()
+        self.hub.runner.wait_until_warm()
 
     def stop(self) -> None:
         """Stop serving, stop running executions, close the store. Idempotent."""

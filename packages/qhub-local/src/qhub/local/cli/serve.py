@@ -26,6 +26,9 @@ def _service(text: str) -> tuple[str, Path]:
     workspace = Path(path if sep else name)
     if not workspace.is_dir():
         fail(f"--service {text}: {workspace} is not a directory (a service workspace)")
+    # The catalog checks it too; here it is refused before the Hub starts anything.
+    if not (workspace / "src" / "program.py").is_file():
+        fail(f"--service {text}: {workspace} is not a service workspace: src/program.py is missing")
     return (name if sep else workspace.resolve().name), workspace
 
 
@@ -96,6 +99,7 @@ def serve(
     except DataDirError as error:
         fail(str(error))
     try:
+        _start_warming()
         _serve(
             lock,
             directory,
@@ -153,6 +157,23 @@ def _check_listen_address(host: str, port: int) -> None:
             fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
+def _start_warming() -> None:
+    """Start what takes longest, in the background, before loading the server: the Qiskit
+    worker processes (importing Qiskit is the long pole) and the probe of how executions can
+    be isolated. ``LocalHub.warm_up`` then waits for them; the server's modules, the Hub's
+    store and the HTTP server load meanwhile, on the other core."""
+    import threading
+
+    from ..runner import detect_isolation
+    from ..simulation import simulator_pool
+
+    simulator_pool().start_warming()
+    # The Hub's runner asks the same question and gets the cached answer (or waits for it).
+    threading.Thread(
+        target=detect_isolation, args=("auto",), name="qhub-isolation-probe", daemon=True
+    ).start()
+
+
 def _serve(
     lock: DataDirLock,
     directory: Path,
@@ -191,6 +212,7 @@ def _serve(
     signal.signal(signal.SIGINT, lambda number, _: received.append(number))
     signal.signal(signal.SIGTERM, lambda number, _: received.append(number))
     try:
+        hub.start_warming()  # the services' fork servers start while the HTTP server does
         try:
             connection = hub.start()
         except OSError as error:

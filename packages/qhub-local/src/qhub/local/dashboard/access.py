@@ -9,8 +9,6 @@ token check. The custom header is itself a guard: a cross-origin page can't send
 a CORS preflight, which the Hub never grants.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, cast
 

@@ -6,8 +6,6 @@ The pages themselves hold no data and need no token; every JSON endpoint does (s
 :mod:`.access`). Lists are pages, newest first (``page`` zero-based, ``size`` 1..1000).
 """
 
-from __future__ import annotations
-
 import functools
 from importlib import resources
 from typing import Any

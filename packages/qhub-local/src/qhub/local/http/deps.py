@@ -4,8 +4,6 @@ All are coroutines, so FastAPI resolves them on the event loop instead of hoppin
 thread pool for each one.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, cast
 

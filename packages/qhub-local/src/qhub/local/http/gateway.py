@@ -4,8 +4,6 @@ Not emulated: workflow services, service versions' OpenAPI documents, the parent
 header, and per-plan quotas.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any

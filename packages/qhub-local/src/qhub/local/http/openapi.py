@@ -23,8 +23,6 @@ Where the specs are read from: :mod:`qhub.local.specs` (``QHUB_LOCAL_SPEC_DIR``,
 an installed wheel carries, or the repository's ``spec/``).
 """
 
-from __future__ import annotations
-
 import copy
 import functools
 import importlib.metadata

@@ -3,8 +3,6 @@
 Not emulated: scopes, refresh tokens, other grant types, client assertion auth.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 

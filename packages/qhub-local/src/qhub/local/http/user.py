@@ -7,8 +7,6 @@ image link anyone may open.
 Not emulated: organizations with several members, invitations, e-mail verification.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from fastapi import APIRouter, Request

@@ -43,8 +43,9 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -288,6 +289,8 @@ class _Run:
 class _ForkServer:
     python: Path
     process: subprocess.Popen[bytes]
+    #: Set once it has warmed up (or died).
+    ready: threading.Event = field(default_factory=threading.Event)
 
 
 def _now() -> dt.datetime:
@@ -366,12 +369,38 @@ class WorkspaceRunner:
         workspace's ``.venv``, or the Hub's, in that order."""
         if spec.python is not None:
             return Path(spec.python).absolute()
+        return self.workspace_interpreter(spec.workspace)
+
+    def workspace_interpreter(self, workspace: Path) -> Path:
+        """The interpreter a workspace's executions run in when their :class:`RunSpec`
+        names none: the runner's, the workspace's ``.venv``, or the Hub's."""
         if self._python is not None:
             return Path(self._python).absolute()
-        venv = spec.workspace / ".venv" / "bin" / "python"
+        venv = workspace / ".venv" / "bin" / "python"
         if venv.exists():
             return venv.absolute()
         return Path(sys.executable)
+
+    def start_fork_servers(self, workspaces: Iterable[Path]) -> None:
+        """Start the fork server of each interpreter these workspaces' executions run in,
+        without waiting (:meth:`wait_until_warm` waits), so their first execution costs a
+        ``fork()`` rather than starting an interpreter. Does nothing once closed."""
+        with self._lock:
+            if self._closed:
+                return
+            for python in {self.workspace_interpreter(Path(w)) for w in workspaces}:
+                try:
+                    self._server_for(python)
+                except OSError as error:  # its executions will fail, saying so
+                    logger.warning("cannot start a fork server in %s: %s", python, error)
+
+    def wait_until_warm(self, timeout: float = 30.0) -> bool:
+        """Wait until every fork server started so far has warmed up (or died); False if
+        ``timeout`` seconds passed first."""
+        with self._lock:
+            servers = list(self._servers.values())
+        deadline = time.monotonic() + timeout
+        return all(s.ready.wait(max(0.0, deadline - time.monotonic())) for s in servers)
 
     def submit(self, spec: RunSpec, *, on_start: StartCallback, on_exit: ExitCallback) -> None:
         """Queue a run; callbacks report its start and (exactly once) its end.
@@ -549,7 +578,9 @@ class WorkspaceRunner:
         for line in events:
             try:
                 event = json.loads(line)
-                if event["event"] == "started":
+                if event["event"] == "ready":
+                    server.ready.set()
+                elif event["event"] == "started":
                     self._started(event["id"], event["pid"])
                 else:
                     self._exited(event["id"], event["code"])
@@ -559,6 +590,7 @@ class WorkspaceRunner:
                     type(error).__name__,
                     error,
                 )
+        server.ready.set()  # nobody waits for a dead one
         # The fork server is gone: whatever it was running is lost.
         with self._lock:
             lost = [r for r in self._running.values() if r.python == server.python]

@@ -10,8 +10,9 @@ interpreter.
 Protocol, JSON lines. SETTINGS: ``{"isolation", "uid", "gid"}``. Commands on stdin:
 ``{"id", "workspace", "workdir", "entrypoint", "env", "request", "secrets", "limits",
 "mounts", "private_paths"}`` (secrets travel only here and in the execution's memory).
-Events on stdout: ``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id",
-"code"}``. When stdin closes, every execution still running is killed.
+Events on stdout: ``{"event": "ready"}`` once, when warmed up and reading commands;
+``{"event": "started", "id", "pid"}`` and ``{"event": "exited", "id", "code"}``. When stdin
+closes, every execution still running is killed.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ def main() -> None:
     selector = selectors.DefaultSelector()
     selector.register(0, selectors.EVENT_READ)
     selector.register(wakeup[0], selectors.EVENT_READ)
+    _emit({"event": "ready"})
     children: dict[int, str] = {}
     pending: list[bytes] = []  # an unfinished command line, in pieces (requests can be large)
     open_input = True

@@ -40,8 +40,16 @@ __all__ = ["PRELOAD", "Worker", "address_space"]
 WATCH_INTERVAL = 0.05
 
 #: Imported once by the fork server, so each worker starts with Qiskit loaded (forked, copy on
-#: write) instead of importing it again (about 1.5 s of CPU per worker).
-PRELOAD = ["qiskit", "qiskit_aer", "qiskit_qasm3_import", "qhub.local.simulation.workers"]
+#: write) instead of importing it again (about 1.5 s of CPU per worker). Also the CLI: each
+#: worker re-runs a main module started by path, such as the ``qhub-local`` script (Python's
+#: multiprocessing does), which then finds what it imports loaded already.
+PRELOAD = [
+    "qiskit",
+    "qiskit_aer",
+    "qiskit_qasm3_import",
+    "qhub.local.simulation.workers",
+    "qhub.local.cli",
+]
 
 
 def address_space(pid: int | str = "self") -> int | None:

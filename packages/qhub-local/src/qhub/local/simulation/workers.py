@@ -115,6 +115,8 @@ class SimulatorPool:
             self._idle.put(worker)
         #: Threads that run jobs; their number bounds how many simulate at once.
         self.jobs = ThreadPoolExecutor(max_workers=size, thread_name_prefix="qhub-jobs")
+        self._warming: list[threading.Thread] = []
+        self._warming_lock = threading.Lock()
 
     def prepare(
         self,
@@ -145,15 +147,33 @@ class SimulatorPool:
         """
         return self.parsers.to_qasm3(input_format, data, max_qubits, limits)
 
+    def start_warming(self) -> None:
+        """Start the first parser and every simulator now, in parallel, without waiting for
+        them (:meth:`warm` waits). ``qhub-local serve`` calls this first thing, so Qiskit
+        loads while the server's own modules do. Does nothing while a warm-up is under way."""
+        with self._warming_lock:
+            if self._warming:
+                return
+            starts = [self.parsers.warm, *(w.ensure_ready for w in self._simulators)]
+            # Daemon threads: a Hub that fails to start exits without waiting for Qiskit.
+            self._warming = [
+                threading.Thread(target=start, name="qhub-warm-up", daemon=True) for start in starts
+            ]
+            for thread in self._warming:
+                thread.start()
+
     def warm(self) -> None:
-        """Start the first parser and every simulator now, in parallel, and wait until each
-        has warmed up, so the first job doesn't pay for starting Qiskit."""
-        starts = [self.parsers.warm, *(w.ensure_ready for w in self._simulators)]
-        threads = [threading.Thread(target=start, name="qhub-warm-up") for start in starts]
-        for thread in threads:
-            thread.start()
+        """Start the first parser and every simulator now (unless :meth:`start_warming`
+        did), in parallel, and wait until each has warmed up, so the first job doesn't pay
+        for starting Qiskit."""
+        self.start_warming()
+        with self._warming_lock:
+            threads = self._warming
         for thread in threads:
             thread.join()
+        with self._warming_lock:
+            if self._warming is threads:  # the next warm() checks the workers again
+                self._warming = []
 
     @contextmanager
     def simulator(self) -> Iterator[Simulator]:

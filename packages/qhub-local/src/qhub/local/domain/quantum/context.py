@@ -36,6 +36,10 @@ class Quantum:
         self.scheduler.recover()
         self._workers = workers
 
+    def start_warming(self) -> None:
+        """Start the circuit parser and the simulators now, without waiting for them."""
+        self._workers.start_warming()
+
     def warm_up(self) -> None:
         """Start the circuit parser and the simulators now (they otherwise start with the
         first job that needs them) and wait until they are ready."""

@@ -78,6 +78,9 @@ class SimulationWorkers(CircuitParser, Protocol):
     def simulator(self) -> AbstractContextManager[Simulator]:
         """Borrow a simulator until the block ends (waiting until one is free)."""
 
+    def start_warming(self) -> None:
+        """Start every worker now, without waiting (:meth:`warm` waits)."""
+
     def warm(self) -> None:
         """Start every worker now and wait until each is ready."""
 

@@ -10,8 +10,6 @@ notifications, …) is served by ``generic``: resources stored as the spec descr
 Not emulated: the parts each module names.
 """
 
-from __future__ import annotations
-
 from fastapi import APIRouter
 
 from . import (
@@ -28,7 +26,10 @@ from . import (
     services,
 )
 
-__all__ = ["HAND_WRITTEN", "router"]
+__all__ = ["HAND_WRITTEN", "PREFIX", "router"]
+
+#: Where the router is included (by the app: see ``qhub.local.http.app``).
+PREFIX = "/qc-catalog"
 
 #: The routers written by hand; the generic one serves every other operation.
 HAND_WRITTEN = tuple(
@@ -47,7 +48,7 @@ HAND_WRITTEN = tuple(
     )
 )
 
-router = APIRouter(prefix="/qc-catalog")
+router = APIRouter()
 for _router in HAND_WRITTEN:
     router.include_router(_router)
 router.include_router(generic.router_besides(HAND_WRITTEN))  # last: they win

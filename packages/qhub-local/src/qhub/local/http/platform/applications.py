@@ -7,8 +7,6 @@ subscribed to the service it calls.
 Not emulated: pricing plans other than free, access keys of other types, rotating a key.
 """
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field

@@ -1,7 +1,5 @@
 """Who calls the Platform API: the caller's identity and organization, written once."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import Depends, Header, Request

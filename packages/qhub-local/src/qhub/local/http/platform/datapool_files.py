@@ -8,8 +8,6 @@ it stays. The rest of a refused body is read and dropped (``file_parts.drain``),
 client, still sending, gets the answer instead of a reset connection.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response

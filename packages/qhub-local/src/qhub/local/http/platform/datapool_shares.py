@@ -5,8 +5,6 @@ Owners of a pool share it with another organization (``{"tenantType": "ORGANIZAT
 ``MAINTAINER`` or ``OWNER``; a share gives access while each of its time windows holds.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Literal
 

@@ -7,8 +7,6 @@ share (404 otherwise). Files are in :mod:`.datapool_files`, shares in
 Not emulated: the ``GRANT`` permission of grants.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response

@@ -5,8 +5,6 @@ Not emulated: metrics, lineage, costs and observability files (local runs have n
 recorded); ``raw`` logs (the entries are the same either way).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated
 

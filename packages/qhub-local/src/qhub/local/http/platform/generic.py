@@ -13,8 +13,6 @@ deployments (accepted, with no effect), billing figures (empty or zero), a budge
 limits Quantum API jobs, shares granting access.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 

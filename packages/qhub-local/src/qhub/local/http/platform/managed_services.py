@@ -11,8 +11,6 @@ Not emulated: sources other than a zip (a registry image or a repository is 422)
 and runtime configurations and pricing plans (kept and shown as sent, not enforced).
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response

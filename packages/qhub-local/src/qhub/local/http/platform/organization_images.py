@@ -10,8 +10,6 @@ Rules (who, limits, files): ``qhub.local.domain.identity.organization_images``.
 Not emulated: the vendor's base64-in-JSON upload (the spec decides multipart).
 """
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 

@@ -6,8 +6,6 @@ Not emulated: invitations (a member is added at once: ``/my/invitations`` is emp
 accepting or declining any invitation is 404 naming it), billing.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from fastapi import APIRouter, Request, Response

@@ -11,8 +11,6 @@ what: see ``qhub.local.domain.identity.provider_tokens``.
 Not emulated: using the tokens (no local service or job reaches a provider with them).
 """
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 

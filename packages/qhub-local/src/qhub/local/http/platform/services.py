@@ -16,8 +16,6 @@ Not emulated: statistics (empty), shares (stored, granting nothing), a marketpla
 publish to; the OpenAPI document is served as stored whatever ``format`` asks.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response

@@ -12,9 +12,11 @@ from fastapi import APIRouter
 
 from . import backends, jobs, listings, sessions
 
-__all__ = ["router"]
+__all__ = ["PREFIX", "router"]
 
-router = APIRouter(prefix="/quantum")
+#: Where the router is included (by the app: see ``qhub.local.http.app``).
+PREFIX = "/quantum"
+router = APIRouter()
 router.include_router(backends.router)
 router.include_router(jobs.router)
 router.include_router(sessions.router)

@@ -1,8 +1,6 @@
 """Backends of the Quantum API: the catalog, queues, configurations, calibrations, and the
 runtime-minute allowances."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query

@@ -1,8 +1,6 @@
 """Jobs of the Quantum API, and the same reads scoped to the service execution that made
 them (``/service-executions/{id}/jobs/{job_id}``)."""
 
-from __future__ import annotations
-
 import json
 
 from fastapi import APIRouter, Request

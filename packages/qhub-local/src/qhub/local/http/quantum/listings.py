@@ -1,7 +1,5 @@
 """Listings of the Quantum API: jobs, and workloads (jobs and sessions side by side)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query

@@ -1,8 +1,6 @@
 """Sessions of the Quantum API, and the same operations scoped to the service execution
 that opened them (``/service-executions/{id}/sessions/{session_id}``)."""
 
-from __future__ import annotations
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
