@@ -11,8 +11,10 @@ $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# --compile-bytecode: as pip installs; without it a process whose environment sets
+# PYTHONDONTWRITEBYTECODE recompiles FastAPI, pydantic and Qiskit at every start.
 install: $(UV)
-	$(UV) sync --frozen --all-packages --quiet
+	$(UV) sync --frozen --all-packages --quiet --compile-bytecode
 
 # The vendor's local gateway runtime, in a throwaway venv of its own: a black-box peer for tests.
 PEER := .tools/peer/bin/python
