@@ -143,8 +143,10 @@ def test_seed_example_grants_acquired_automatically(
     assert not (workdir(hub, execution) / "datapool" / "input_data").exists()  # copy removed
     ambient = client.platform_client
     assert ambient is not None and ambient.platform_endpoint == conn.platform_url
-    ambient.client.close()  # HubServiceClient.close() leaves the platform client it made open
-    client.close()
+    connections = ambient.client  # the API client it made for the grants
+    client.close()  # closes the Platform client it made itself (one it is given stays open)
+    assert "client" not in vars(ambient)
+    assert connections._pipeline.http.is_closed
 
 
 def test_seed_example_manual_reference(

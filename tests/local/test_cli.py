@@ -408,3 +408,34 @@ def test_the_banner_names_the_isolation_and_the_service_python(tmp_path: Path) -
         server.wait(20)
         if server.stdout is not None:
             server.stdout.close()
+
+
+def test_connect_asks_grants_of_its_own_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``connect(DIR).service(NAME)`` asks data pool grants of that Hub even when the
+    environment points the Platform API elsewhere (another Hub's ``qhub-local env``)."""
+    from qhub.local import connect
+    from qhub.local.demo import POOL_SUMMARY
+    from qhub.service.datapool import DataPoolGrant, DataPoolPermission
+
+    monkeypatch.setenv("QHUB_PLATFORM_BASE_URL", "http://127.0.0.1:9/qc-catalog")
+    monkeypatch.setenv("KQH_PERSONAL_ACCESS_TOKEN", "another-hubs-token")
+    data_dir = tmp_path / "hub"
+    with (
+        hub_process(data_dir, ["--service", f"pool-summary={POOL_SUMMARY}"], quiet=True),
+        connect(data_dir) as hub,
+    ):
+        pool = hub.platform.data_pools.create_data_pool(name="rows")
+        assert pool.id is not None
+        hub.platform.data_pools.add_data_pool_file(pool.id, file=("a.csv", b"h\n1\n2\n", None))
+        grant = DataPoolGrant(
+            name="input_data",
+            datapool_id=pool.id,
+            application_id=hub.connection["application"]["id"],
+            permission=DataPoolPermission.VIEW,
+        )
+        execution = hub.service("pool-summary").run(request={"shots": 1}, grants=[grant])
+        execution.wait_for_final_state(timeout=60, wait=0.2)
+        assert execution.status == "SUCCEEDED", execution.logs()
+        assert execution.result()["rows"] == {"a.csv": 2}

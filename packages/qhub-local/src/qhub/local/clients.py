@@ -71,24 +71,34 @@ class LocalHubClients:
         )
 
     def service(self, name: str = "quickstart") -> HubServiceClient:
-        """A client of one served service, with the default application's access key.
+        """A client of one served service, with the default application's access key; its
+        data pool grants (``run(..., grants=[...])``) are asked of this Hub too, whatever the
+        environment names.
 
         Raises:
             KeyError: the Hub serves no service of that name (the message lists them).
             ModuleNotFoundError: ``qhub-service`` is not installed.
         """
-        from qhub.service.client import HubServiceClient
+        from qhub.service.client import HubPlatformClient, HubServiceClient
 
         services: dict[str, str] = self.connection["services"]
         if name not in services:
             raise KeyError(f"no service {name!r}; this Hub serves: {', '.join(services)}")
         application = self.connection["application"]
+        platform = self._keep(
+            HubPlatformClient(
+                api_key=self.connection["personal_access_token"],
+                organization_id=self.connection["organization_id"],
+                platform_endpoint=self.connection["platform_url"],
+            )
+        )
         return self._keep(
             HubServiceClient(
                 services[name],
                 application["access_key_id"],
                 application["secret_access_key"],
                 token_endpoint=self.connection["token_endpoint"],
+                platform_client=platform,
             )
         )
 

@@ -146,6 +146,9 @@ class _ServiceClientBase:
             self._auth = secrets.token_urlsafe(16)
         self._platform_client = platform_client
         self._platform_resolved = platform_client is not None
+        #: Whether this client made its Platform client (from ambient credentials), and so
+        #: closes it; one it was given belongs to the caller.
+        self._owns_platform_client = False
         self.grant_cache = GrantCache()
         self._headers: dict[str, str] = {}
         parent = os.environ.get(PARENT_TOKEN_ENV)
@@ -161,6 +164,7 @@ class _ServiceClientBase:
         if not self._platform_resolved:
             self._platform_client = HubPlatformClient.from_ambient_credentials()
             self._platform_resolved = True
+            self._owns_platform_client = self._platform_client is not None
         return self._platform_client
 
     def _require_platform_client(self) -> HubPlatformClient:
@@ -358,10 +362,12 @@ class HubServiceClient(_ServiceClientBase):
         return [HubServiceExecution(self.api, e) for e in self.api.get_service_executions()]
 
     def close(self) -> None:
-        """Release connections."""
+        """Release connections (a Platform client it was given stays open)."""
         self._client.close()
         if self._oauth is not None:
             self._oauth.close()
+        if self._owns_platform_client and self._platform_client is not None:
+            self._platform_client.close()
 
     def __enter__(self) -> HubServiceClient:
         return self
@@ -470,10 +476,12 @@ class AsyncHubServiceClient(_ServiceClientBase):
         ]
 
     async def close(self) -> None:
-        """Release connections."""
+        """Release connections (a Platform client it was given stays open)."""
         await self._client.close()
         if self._oauth is not None:
             await self._oauth.aclose()
+        if self._owns_platform_client and self._platform_client is not None:
+            await self._platform_client.aclose()
 
     async def __aenter__(self) -> AsyncHubServiceClient:
         return self

@@ -91,6 +91,19 @@ class HubPlatformClient:
         """The ``/datapools/{id}/grants`` operations, async."""
         return self.async_client.data_pool_grants
 
+    def close(self) -> None:
+        """Close the connections of the client behind this wrapper, if one was made."""
+        client = self.__dict__.pop("client", None)
+        if client is not None:
+            client.close()
+
+    async def aclose(self) -> None:
+        """Close the connections of both clients behind this wrapper, if they were made."""
+        async_client = self.__dict__.pop("async_client", None)
+        if async_client is not None:
+            await async_client.close()
+        self.close()
+
     def __repr__(self) -> str:
         return (
             f"HubPlatformClient(platform_endpoint={self.platform_endpoint!r}, "
