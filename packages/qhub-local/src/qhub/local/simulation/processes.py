@@ -163,9 +163,10 @@ class Worker:
             try:
                 connection = self._connected()
                 before = address_space(self._process.pid) if max_growth is not None else None
-                connection.send((function, args))
+                deadline = math.inf if timeout is None else time.monotonic() + timeout
+                self._send(connection, (function, args), deadline, timeout)
                 if timeout is not None or before is not None:
-                    self._watch(connection, timeout, before, max_growth)
+                    self._watch(connection, deadline, timeout, before, max_growth)
                 ok, value = connection.recv()
             except (EOFError, OSError):
                 exitcode = self._discard()
@@ -178,15 +179,46 @@ class Worker:
             return value
         raise value
 
+    def _send(
+        self, connection: Connection, message: Any, deadline: float, timeout: float | None
+    ) -> None:
+        """Send ``message`` within the deadline: a big one fills the pipe, and a process that
+        stopped reading it would otherwise hold the sender forever.
+
+        Raises:
+            WorkerTimedOut: the process did not take it in time (it was killed and replaced).
+            OSError: the process went away.
+        """
+        if math.isinf(deadline):
+            connection.send(message)
+            return
+        failure: list[BaseException] = []
+
+        def send() -> None:
+            try:
+                connection.send(message)
+            except BaseException as error:  # handed to the caller below
+                failure.append(error)
+
+        sender = threading.Thread(target=send, name=f"{self.name} send", daemon=True)
+        sender.start()
+        sender.join(max(0.0, deadline - time.monotonic()))
+        if sender.is_alive():
+            self._replace()  # the killed process's pipe breaks, and the send ends with it
+            sender.join(5)
+            raise WorkerTimedOut(f"the {self.name} took longer than {timeout:g} s")
+        if failure:
+            raise failure[0]
+
     def _watch(
         self,
         connection: Connection,
+        deadline: float,
         timeout: float | None,
         before: int | None,
         max_growth: int | None,
     ) -> None:
         """Wait for the answer to be ready; kill and replace the process if it overruns."""
-        deadline = math.inf if timeout is None else time.monotonic() + timeout
         pid = self._process.pid
         while not connection.poll(max(0.0, min(WATCH_INTERVAL, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:
