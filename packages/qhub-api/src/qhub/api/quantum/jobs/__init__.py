@@ -73,7 +73,9 @@ __getattr__, __dir__ = _lazy_module(
     {
         "AsyncJobsClient": f"{__name__}.client",
         "JobsClient": f"{__name__}.client",
-        **dict.fromkeys(__all__[1:-1], f"{__name__}.inputs"),
+        **dict.fromkeys(
+            [n for n in __all__ if n.startswith("CreateJobRequestInput")], f"{__name__}.inputs"
+        ),
     },
     fallback="qhub.api.quantum.types",
 )

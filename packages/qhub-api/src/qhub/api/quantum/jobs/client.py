@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..._core.encoding import require_id
+from ..._core.lazy import lazy_module
 from ..._core.operations import Operation
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pagination import AsyncPager, SyncPager
@@ -24,25 +25,17 @@ if TYPE_CHECKING:
     from .._generated.models import Job, JobStatusResponse, PageResponseJob, QasmCircuit
     from .inputs import CreateJobRequestInput
 
-#: Names the annotations use, imported on first use: the models and typed inputs cost more
-#: to build than everything else a first client needs.
-_LAZY = {
-    "Job": "_m",
-    "JobStatusResponse": "_m",
-    "PageResponseJob": "_m",
-    "QasmCircuit": "_m",
-    "CreateJobRequestInput": "inputs",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if _LAZY.get(name) == "_m":
-        return getattr(_m, name)
-    if _LAZY.get(name) == "inputs":
-        from . import inputs
-
-        return getattr(inputs, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Names the annotations use, imported on first use: the models and typed inputs cost more
+# to build than everything else a first client needs.
+__getattr__, __dir__ = lazy_module(
+    __name__,
+    {
+        **dict.fromkeys(
+            ["Job", "JobStatusResponse", "PageResponseJob", "QasmCircuit"], _m.__name__
+        ),
+        "CreateJobRequestInput": f"{__package__}.inputs",
+    },
+)
 
 
 __all__ = ["AsyncJobsClient", "JobsClient", "RawAsyncJobsClient", "RawJobsClient"]
