@@ -652,6 +652,8 @@ class Argument:
 def _arguments(operation: dict[str, Any], types: TypeWriter) -> list[Argument]:
     args: list[Argument] = []
     for parameter in operation.get("parameters", []):
+        if parameter.get("x-option-only"):
+            continue  # sent from its request option by the code that uses it, not an argument
         python = identifier(parameter.get("x-python-name") or parameter["name"])
         annotation = types.annotation(parameter.get("schema"), argument=True)
         where = "path-segments" if parameter.get("x-path-segments") else parameter["in"]

@@ -86,6 +86,7 @@ def apply(api: str, spec: dict[str, Any]) -> None:
     _named_enums(spec)
     _pages(spec)
     _idempotency_keys(api, spec)
+    _held_reads(api, spec)
 
 
 def _pascal(name: str) -> str:
@@ -190,6 +191,61 @@ def _idempotency_keys(api: str, spec: dict[str, Any]) -> None:
             "Takes an Idempotency-Key header, our extension (x-qhub-extension): with it the "
             "client may resend the request after a failure that leaves its outcome unknown. "
             "The local Hub honours it for 24 hours per caller; the Kipu Hub ignores it.",
+        )
+
+
+#: Reads the waiters poll, which a Hub may hold until the resource changes (our extension).
+HELD_READS = {
+    "quantum": ["jobs.get_job"],
+    "service": [],
+    "user": [],
+    "platform": [],
+}
+
+#: The header parameter, as the reads above declare it. Not a method argument: the waiters
+#: send it through the ``long_poll`` request option.
+PREFER_WAIT_PARAMETER: dict[str, Any] = {
+    "name": "Prefer",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 1024},
+    "x-request-option": "long_poll",
+    "x-option-only": True,
+    "x-qhub-extension": True,
+    "description": (
+        "Our extension (the wait preference of RFC 7240): Prefer: wait=N asks the Hub to hold "
+        "the answer until the resource changes or reaches a final state, at most N seconds "
+        "(the local Hub holds at most 60). A Hub that holds it answers with "
+        "Preference-Applied: wait=N; one that does not (the Kipu Hub) answers at once, as "
+        "RFC 7240 asks of a preference it does not know. Sent by the waiters through the "
+        "long_poll request option, not a method argument."
+    ),
+}
+
+PREFERENCE_APPLIED_HEADER: dict[str, Any] = {
+    "description": "wait=N when the Hub held (or would have held) this read; see Prefer.",
+    "schema": {"type": "string"},
+    "x-qhub-extension": True,
+}
+
+
+def _held_reads(api: str, spec: dict[str, Any]) -> None:
+    """Declare ``Prefer: wait=N`` on the reads the waiters poll (idempotent)."""
+    ops = _ops(spec)
+    for operation_id in HELD_READS[api]:
+        operation = ops[operation_id][2]
+        parameters = operation.setdefault("parameters", [])
+        if any(p["name"] == "Prefer" for p in parameters):
+            continue
+        parameters.append(copy.deepcopy(PREFER_WAIT_PARAMETER))
+        headers = operation["responses"]["200"].setdefault("headers", {})
+        headers["Preference-Applied"] = copy.deepcopy(PREFERENCE_APPLIED_HEADER)
+        _decide(
+            operation,
+            "Takes a Prefer: wait=N header, our extension (x-qhub-extension): the local Hub "
+            "holds the read until the resource changes, so a waiter sees an end within a "
+            "round trip without polling; the Kipu Hub ignores it and the waiter sleeps "
+            "between polls.",
         )
 
 

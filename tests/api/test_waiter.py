@@ -243,3 +243,139 @@ async def test_async_waiter_reports_progress_too() -> None:
 
 async def _ready(value: str) -> str:
     return value
+
+
+class HeldServer:
+    """A resource behind a server that holds polls: each held poll answers the next state at
+    once when it differs from the last one, else after holding (the fake clock advances)."""
+
+    def __init__(self, fake: FakeTime, states: list[str], *, holds: bool = True) -> None:
+        self.fake = fake
+        self.states = iter(states)
+        self.last: str | None = None
+        self.holds = holds
+        self.asked: list[int] = []
+        self.plain_polls = 0
+
+    def poll_held(self, seconds: int) -> tuple[str, bool]:
+        self.asked.append(seconds)
+        state = next(self.states)
+        if state == self.last and self.holds:
+            self.fake.now += seconds
+        self.last = state
+        return state, self.holds
+
+    def poll(self) -> str:
+        self.plain_polls += 1
+        self.last = next(self.states)
+        return self.last
+
+    async def async_poll_held(self, seconds: int) -> tuple[str, bool]:
+        return self.poll_held(seconds)
+
+    async def async_poll(self) -> str:
+        return self.poll()
+
+
+def test_held_polls_follow_each_other_without_sleeping() -> None:
+    """A server that holds: every poll asks for a hold, and none is followed by a sleep, also
+    after a hold that ended with nothing changed."""
+    fake = FakeTime()
+    server = HeldServer(fake, ["PENDING", "RUNNING", "RUNNING", "DONE"])
+    waiter = Waiter(
+        "job",
+        "j1",
+        server.poll,
+        lambda s: s == "DONE",
+        poll_held=server.poll_held,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    assert waiter.wait(timeout=None, interval=5) == "DONE"
+    assert fake.sleeps == []
+    assert server.asked == [20, 20, 20, 20]
+    assert server.plain_polls == 0
+
+
+def test_a_server_that_does_not_hold_gets_plain_polls_after_the_first() -> None:
+    """No Preference-Applied: the waiter stops asking and sleeps between plain polls."""
+    fake = FakeTime()
+    server = HeldServer(fake, ["PENDING", "RUNNING", "DONE"], holds=False)
+    waiter = Waiter(
+        "job",
+        "j1",
+        server.poll,
+        lambda s: s == "DONE",
+        poll_held=server.poll_held,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    assert waiter.wait(timeout=None, interval=5) == "DONE"
+    assert server.asked == [20]
+    assert server.plain_polls == 2
+    assert fake.sleeps == [0.05, 0.05]
+
+
+def test_a_server_claiming_holds_it_does_not_make_still_gets_pauses() -> None:
+    """Preference-Applied on answers that come at once with nothing changed: the usual pauses,
+    never a busy loop."""
+    fake = FakeTime()
+    states = ["PENDING"] * 5 + ["DONE"]
+    server = HeldServer(fake, states)
+    server.holds = True
+
+    def instant(seconds: int) -> tuple[str, bool]:
+        server.asked.append(seconds)
+        return next(server.states), True
+
+    waiter = Waiter(
+        "job",
+        "j1",
+        server.poll,
+        lambda s: s == "DONE",
+        poll_held=instant,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    assert waiter.wait(timeout=None, interval=5) == "DONE"
+    assert len(fake.sleeps) == 4  # after every unchanged answer but the first
+
+
+def test_holds_never_ask_past_the_deadline() -> None:
+    """A hold asks at most the whole seconds left; under a second left, a plain poll."""
+    fake = FakeTime()
+    server = HeldServer(fake, ["RUNNING"] * 10)
+    waiter = Waiter(
+        "job",
+        "j1",
+        server.poll,
+        lambda s: s == "DONE",
+        poll_held=server.poll_held,
+        sleep=fake.sleep,
+        clock=fake.clock,
+    )
+    with pytest.raises(WaitTimeoutError):
+        waiter.wait(timeout=2.5, interval=5)
+    # The first answers at once (a first state), the second holds 2 s; then 0.5 s is left:
+    # plain polls until the deadline.
+    assert server.asked == [2, 2]
+    assert server.plain_polls >= 1
+    assert fake.now == pytest.approx(2.5)
+
+
+async def test_the_async_waiter_holds_too() -> None:
+    """The async twin: held polls without sleeping."""
+    fake = FakeTime()
+    server = HeldServer(fake, ["PENDING", "PENDING", "DONE"])
+    waiter = AsyncWaiter(
+        "job",
+        "j1",
+        server.async_poll,
+        lambda s: s == "DONE",
+        poll_held=server.async_poll_held,
+        sleep=fake.async_sleep,
+        clock=fake.clock,
+    )
+    assert await waiter.wait(timeout=None, interval=5) == "DONE"
+    assert fake.sleeps == []
+    assert server.asked == [20, 20, 20]

@@ -41,6 +41,10 @@ class RequestOptions(TypedDict, total=False):
         chunk_size: bytes per chunk for streamed downloads.
         idempotency_key: sent as ``Idempotency-Key`` on every attempt; with it, a POST may be
             retried like an idempotent request.
+        long_poll: whole seconds the server may hold a read until the resource changes,
+            sent as ``Prefer: wait=N`` (RFC 7240); the call's timeouts grow by as much. A
+            server that holds says so in ``Preference-Applied``; one that doesn't answers at
+            once (the waiters use it, and fall back to sleeping between polls).
     """
 
     timeout: float
@@ -51,5 +55,6 @@ class RequestOptions(TypedDict, total=False):
     additional_body_parameters: dict[str, Any]
     chunk_size: int
     idempotency_key: str
+    long_poll: int
     stream_reconnection_enabled: bool
     max_stream_reconnection_attempts: int

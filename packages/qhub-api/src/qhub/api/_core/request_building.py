@@ -54,13 +54,22 @@ class RequestBuilding:
         ).as_dict()
 
     def _budget(self, options: RequestOptions) -> Budget:
-        """The call's timeouts: ``request_options`` timeout, else the client's."""
+        """The call's timeouts: ``request_options`` timeout, else the client's; a long poll
+        adds the time the server may hold the response to the read timeout and the deadline."""
         seconds = options.get("timeout", options.get("timeout_in_seconds")) if options else None
         if seconds is not None:
-            return Budget(httpx.Timeout(seconds).as_dict(), Deadline(float(seconds)))
-        if self.settings.timeout is not None:
-            return Budget(self._default_timeout, Deadline(self.settings.timeout))
-        return Budget(self._default_timeout, None)
+            budget = Budget(httpx.Timeout(seconds).as_dict(), Deadline(float(seconds)))
+        elif self.settings.timeout is not None:
+            budget = Budget(self._default_timeout, Deadline(self.settings.timeout))
+        else:
+            budget = Budget(self._default_timeout, None)
+        hold = options.get("long_poll") if options else None
+        if not hold:
+            return budget
+        read = budget.ceilings.get("read")
+        ceilings = {**budget.ceilings, "read": None if read is None else read + hold}
+        deadline = None if budget.deadline is None else Deadline(budget.deadline.seconds + hold)
+        return Budget(ceilings, deadline)
 
     def _build(
         self, call: ApiRequest[Any], options: RequestOptions, budget: Budget
@@ -81,6 +90,9 @@ class RequestBuilding:
             key = options.get("idempotency_key")
             if key:
                 headers["Idempotency-Key"] = key
+            hold = options.get("long_poll")
+            if hold:
+                headers["Prefer"] = f"wait={max(1, int(hold))}"
             extra_headers = options.get("additional_headers")
             if extra_headers:
                 headers.update({k: str(v) for k, v in extra_headers.items() if v is not None})

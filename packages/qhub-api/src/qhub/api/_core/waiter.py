@@ -9,6 +9,12 @@ retried after the usual pause), and raises :class:`WaitTimeoutError` (a ``Timeou
 carrying the resource id without touching the resource. ``sleep`` and ``clock`` are
 injectable so tests never really sleep.
 
+Where the server can hold a poll (``poll_held``: a read sent with ``Prefer: wait=N``, which
+the local Hub answers as soon as the resource changes, saying ``Preference-Applied``), the
+waiter polls again at once instead of sleeping: an end is seen within a round trip, and the
+waiting costs neither side any CPU. A server that doesn't hold (the Kipu Hub) answers at
+once without that header, and the waiter falls back to sleeping for the rest of the wait.
+
 With ``progress=True`` each status change is written to stderr as one line
 (``job j-1: RUNNING after 2.4 s``): plain lines, so they read the same in a terminal, a
 notebook or a CI log.
@@ -18,13 +24,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TextIO, TypeVar
 
 from .errors import ApiConnectionError, ApiError, WaitTimeoutError
 
-__all__ = ["AsyncWaiter", "Waiter", "async_sleep", "is_transient_error"]
+__all__ = ["AsyncWaiter", "Waiter", "async_sleep", "held_by_server", "is_transient_error"]
 
 T = TypeVar("T")
 
@@ -32,6 +38,9 @@ _TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: Shortest pause between polls, and the share of the time waited so far used as the pause.
 MIN_POLL_INTERVAL = 0.05
 POLL_GROWTH = 0.25
+#: The longest a held poll asks the server to hold it, seconds (shorter than the idle
+#: timeouts of common proxies).
+MAX_HOLD = 20
 _NOTHING_REPORTED = object()
 
 
@@ -40,6 +49,13 @@ def is_transient_error(error: BaseException) -> bool:
     if isinstance(error, ApiConnectionError):
         return True
     return isinstance(error, ApiError) and error.status_code in _TRANSIENT_STATUSES
+
+
+def held_by_server(headers: Mapping[str, str]) -> bool:
+    """Whether a response to a poll sent with ``Prefer: wait=N`` says the server holds such
+    polls (``Preference-Applied: wait=N``)."""
+    applied = headers.get("preference-applied", "")
+    return any(part.strip().lower().startswith("wait") for part in applied.split(","))
 
 
 async def async_sleep(seconds: float) -> None:
@@ -101,6 +117,35 @@ class _WaitPlan:
             return None
         return self.timeout - (self.clock() - self.started)
 
+    def hold(self) -> int:
+        """Whole seconds the next poll may ask the server to hold it (0: too little time is
+        left to ask)."""
+        remaining = self.remaining()
+        return MAX_HOLD if remaining is None else max(0, min(MAX_HOLD, int(remaining)))
+
+    def pause_after(self, held: int, polled_at: float, changed: bool, last_status: Any) -> float:
+        """Seconds to pause after a poll that found no final state; raises once the deadline
+        has passed.
+
+        None after a poll the server held (``held``: the seconds asked), since the server did
+        the waiting: it answered on a change, or after holding. A held answer that came
+        early with nothing changed is a server not really holding, so the usual pause
+        follows (never a busy loop).
+        """
+        if held and (changed or self.clock() - polled_at >= held / 2):
+            remaining = self.remaining()
+            if remaining is not None and remaining <= 0:
+                raise self._timed_out(last_status)
+            return 0.0
+        return self.next_sleep(last_status)
+
+    def _timed_out(self, last_status: Any) -> WaitTimeoutError:
+        return WaitTimeoutError(
+            f"Timeout while waiting for {self.resource} '{self.resource_id}'.",
+            resource_id=self.resource_id,
+            last_status=last_status,
+        )
+
     def next_sleep(self, last_status: Any) -> float:
         """Seconds to sleep before the next poll; raises once the deadline has passed."""
         waited = self.clock() - self.started
@@ -109,11 +154,7 @@ class _WaitPlan:
         if remaining is None:
             return pause
         if remaining <= 0:
-            raise WaitTimeoutError(
-                f"Timeout while waiting for {self.resource} '{self.resource_id}'.",
-                resource_id=self.resource_id,
-                last_status=last_status,
-            )
+            raise self._timed_out(last_status)
         return min(pause, remaining)
 
 
@@ -125,6 +166,9 @@ class Waiter(Generic[T]):
         resource: what is waited for, for messages (``"service execution"``).
         resource_id: its id.
         poll: fetches the current state.
+        poll_held: fetches it asking the server to hold the answer up to the given whole
+            seconds until the state changes; returns the state and whether the server held
+            (or would have) it. None: the resource can't be held.
         is_final: whether a state is final.
         status_of: extracts the status to report in a timeout error.
         on_poll: called with every state fetched (progress reporting).
@@ -140,6 +184,7 @@ class Waiter(Generic[T]):
     resource_id: str
     poll: Callable[[], T]
     is_final: Callable[[T], bool]
+    poll_held: Callable[[int], tuple[T, bool]] | None = None
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
@@ -154,20 +199,30 @@ class Waiter(Generic[T]):
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan.begin(self, timeout, interval)
         last_status: Any = None
+        holding = self.poll_held is not None
         while True:
+            held, changed, polled_at = 0, False, self.clock()
             try:
-                state = self.poll()
+                hold = plan.hold() if holding else 0
+                if hold and self.poll_held is not None:
+                    state, holding = self.poll_held(hold)
+                    held = hold if holding else 0
+                else:
+                    state = self.poll()
             except Exception as exc:
                 if not self.is_transient(exc):
                     raise
             else:
-                last_status = self.status_of(state)
+                status = self.status_of(state)
+                changed, last_status = status != last_status, status
                 plan.report(last_status)
                 if self.on_poll is not None:
                     self.on_poll(state)
                 if self.is_final(state):
                     return state
-            self.sleep(plan.next_sleep(last_status))
+            pause = plan.pause_after(held, polled_at, changed, last_status)
+            if pause:
+                self.sleep(pause)
 
 
 @dataclass
@@ -178,6 +233,7 @@ class AsyncWaiter(Generic[T]):
     resource_id: str
     poll: Callable[[], Awaitable[T]]
     is_final: Callable[[T], bool]
+    poll_held: Callable[[int], Awaitable[tuple[T, bool]]] | None = None
     status_of: Callable[[T], Any] = lambda state: state
     on_poll: Callable[[T], None] | None = None
     is_transient: Callable[[BaseException], bool] = is_transient_error
@@ -192,17 +248,27 @@ class AsyncWaiter(Generic[T]):
         """Poll until final, at most ``interval`` s apart; ``WaitTimeoutError`` after ``timeout``."""
         plan = _WaitPlan.begin(self, timeout, interval)
         last_status: Any = None
+        holding = self.poll_held is not None
         while True:
+            held, changed, polled_at = 0, False, self.clock()
             try:
-                state = await self.poll()
+                hold = plan.hold() if holding else 0
+                if hold and self.poll_held is not None:
+                    state, holding = await self.poll_held(hold)
+                    held = hold if holding else 0
+                else:
+                    state = await self.poll()
             except Exception as exc:
                 if not self.is_transient(exc):
                     raise
             else:
-                last_status = self.status_of(state)
+                status = self.status_of(state)
+                changed, last_status = status != last_status, status
                 plan.report(last_status)
                 if self.on_poll is not None:
                     self.on_poll(state)
                 if self.is_final(state):
                     return state
-            await self.sleep(plan.next_sleep(last_status))
+            pause = plan.pause_after(held, polled_at, changed, last_status)
+            if pause:
+                await self.sleep(pause)

@@ -171,6 +171,10 @@ def get_job(id: str, *, request_options: RequestOptions | None = None) -> ApiReq
     """Get job (``GET /jobs/{id}``).
 
     A job by id.
+
+    Takes a Prefer: wait=N header, our extension (x-qhub-extension): the local Hub holds the
+    read until the resource changes, so a waiter sees an end within a round trip without
+    polling; the Kipu Hub ignores it and the waiter sleeps between polls.
     """
     return ApiRequest(
         "GET", f"jobs/{_segment(id, 'id')}", response_type=_m.Job, options=request_options

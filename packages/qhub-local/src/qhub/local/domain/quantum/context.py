@@ -27,6 +27,8 @@ class Quantum:
 
     def __init__(self, database: Database, workers: SimulationWorkers) -> None:
         store = QuantumStore(database)
+        #: Told of every job stored (``"job"``, its id): what held polls watch.
+        self.changes = store.changes
         self.calibrations = Calibrations(database)
         self.scheduler = JobScheduler(store, workers)
         self.backends = Backends(self.scheduler.queue_size)

@@ -172,6 +172,12 @@ class QuantumJobs:
             return self._stored(organization_id, job.id)
         return job
 
+    @property
+    def reads_may_be_held(self) -> bool:
+        """Whether a read of a job may be held until the job changes (a held poll): not
+        while a test lifecycle counts reads to decide what they show."""
+        return not self._scheduler.lifecycle.delays_visibility
+
     def get(self, organization_id: str, job_id: str) -> JobRecord:
         """A job of this organization, as the lifecycle lets callers see it now (each call
         is one poll).

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from ..changes import Changes
 from ..clock import format_utc, parse_utc
 from ..idempotency import IdempotencyKey, KeyTable
 from ..listing import sql_offset
@@ -131,11 +132,17 @@ def _session(document: str) -> SessionRecord:
 
 
 class QuantumStore:
-    """Reads and writes of the quantum tables."""
+    """Reads and writes of the quantum tables.
 
-    def __init__(self, database: Database) -> None:
+    Args:
+        database: the Hub's database.
+        changes: told of every job saved (``"job"``, its id), once it is stored.
+    """
+
+    def __init__(self, database: Database, changes: Changes | None = None) -> None:
         database.create_tables(SCHEMA + KEYS.ddl, _migrate)
         self._database = database
+        self.changes = Changes() if changes is None else changes
 
     def reading(self) -> Any:
         """A read of the quantum tables (the idempotency rule looks its keys up with it)."""
@@ -179,6 +186,7 @@ class QuantumStore:
                         None if job.result is None else json.dumps(job.result),
                     ),
                 )
+        self.changes.changed("job", job.id)
 
     def job(self, job_id: str) -> JobRecord | None:
         """A job by id, with its input and result."""

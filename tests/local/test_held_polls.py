@@ -1,0 +1,172 @@
+"""Held polls (``Prefer: wait=N``, our extension): the Hub answers a held read of a job as
+soon as the job changes or is final, says so in ``Preference-Applied``, ignores what it can't
+read, and holds nothing while a test lifecycle counts reads; the SDK's waiter holds its polls
+against it and falls back to sleeping against a Hub that doesn't hold.
+
+Holding is shown by its mechanism, not by timing: a read asked to be held for longer than the
+client's timeout can only succeed if the Hub answered early."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from qhub.api.quantum import HubQuantumClient
+from qhub.local.domain.quantum import JobLifecycle
+from qhub.local.server import LocalHub
+
+from ..circuits import LONG
+
+BELL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
+#: A statevector simulation of a fraction of a second: long enough to be seen RUNNING.
+MEDIUM = "\n".join(
+    ['OPENQASM 3.0; include "stdgates.inc"; qubit[20] q; bit[20] c;']
+    + [f"rx(0.3) q[{i}]; cx q[{i}], q[{(i + 1) % 20}];" for _ in range(2) for i in range(20)]
+    + ["c = measure q;"]
+)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
+    """A served Hub of this module's own."""
+    with LocalHub(tmp_path_factory.mktemp("hub"), example=False) as local:
+        local.warm_up()
+        yield local
+
+
+@pytest.fixture
+def raw(hub: LocalHub) -> Iterator[httpx.Client]:
+    """Plain HTTP to the Quantum API with the user's token; 10 s per request."""
+    assert hub.connection is not None
+    with httpx.Client(
+        base_url=hub.connection.quantum_url,
+        headers={"X-Auth-Token": hub.connection.personal_access_token},
+        timeout=10,
+    ) as http:
+        yield http
+
+
+def _submit(http: httpx.Client, qasm: str = BELL, shots: int = 100) -> str:
+    response = http.post(
+        "/jobs", json={"backend_id": "local.aer.simulator", "shots": shots, "input": {"qasm": qasm}}
+    )
+    assert response.status_code == 201, response.text
+    job_id: str = response.json()["id"]
+    return job_id
+
+
+def test_a_held_read_of_a_final_job_is_answered_at_once(raw: httpx.Client, hub: LocalHub) -> None:
+    """Final already: no change will come, so holding 60 s would overrun the 10 s timeout."""
+    job_id = _submit(raw)
+    with HubQuantumClient(
+        api_key=raw.headers["X-Auth-Token"], base_url=str(raw.base_url)
+    ) as client:
+        client.jobs.wait(job_id, timeout=60)
+    response = raw.get(f"/jobs/{job_id}", headers={"Prefer": "wait=60"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "COMPLETED"
+    assert response.headers["Preference-Applied"] == "wait=60"
+    assert hub.hub.quantum.changes.watched() == 0
+
+
+def test_a_held_read_answers_when_the_job_changes(raw: httpx.Client, hub: LocalHub) -> None:
+    """A long simulation: the held read (asked for 60 s, the client allowing 10) returns
+    once a cancel changes the job."""
+    job_id = _submit(raw, LONG, shots=10)
+    answers: list[httpx.Response] = []
+    started = threading.Event()
+
+    def held_reads() -> None:
+        started.set()
+        status = "PENDING"
+        while status in ("PENDING", "RUNNING"):  # each answer is a change; ask again
+            answers.append(raw.get(f"/jobs/{job_id}", headers={"Prefer": "wait=60"}))
+            status = answers[-1].json()["status"]
+
+    reader = threading.Thread(target=held_reads)
+    reader.start()
+    started.wait()
+    while hub.hub.quantum.scheduler.pid_of(job_id) is None:
+        threading.Event().wait(0.02)  # simulating now
+    assert raw.delete(f"/jobs/{job_id}").status_code < 300
+    reader.join(30)
+    assert not reader.is_alive()
+    statuses = [answer.json()["status"] for answer in answers]
+    assert statuses[-1] in ("CANCELLING", "CANCELLED")
+    assert all(answer.headers["Preference-Applied"] == "wait=60" for answer in answers)
+    assert len(answers) <= 4  # PENDING / RUNNING / CANCELLING / CANCELLED at most: no polling
+
+
+@pytest.mark.parametrize(
+    "prefer", ["wait=abc", "wait=0", "wait=-1", "wait=9999999", "respond-async"]
+)
+def test_a_prefer_the_hub_cannot_read_is_ignored(raw: httpx.Client, prefer: str) -> None:
+    """Answered as an unheld read, without Preference-Applied (RFC 7240: ignore what you
+    don't know)."""
+    job_id = _submit(raw)
+    response = raw.get(f"/jobs/{job_id}", headers={"Prefer": prefer})
+    assert response.status_code == 200
+    assert "Preference-Applied" not in response.headers
+
+
+def test_a_held_read_of_an_unknown_job_is_refused_at_once(raw: httpx.Client) -> None:
+    response = raw.get("/jobs/no-such-job", headers={"Prefer": "wait=60"})
+    assert response.status_code == 404
+    assert "Preference-Applied" not in response.headers
+
+
+def test_the_waiter_holds_its_polls(hub: LocalHub) -> None:
+    """jobs.wait sends Prefer: wait=N and, held, polls once per change, never in a loop."""
+    assert hub.connection is not None
+    polls: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> None:
+        if request.method == "GET":
+            polls.append(request)
+
+    with (
+        httpx.Client(event_hooks={"request": [record]}) as http,
+        HubQuantumClient(
+            api_key=hub.connection.personal_access_token,
+            base_url=hub.connection.quantum_url,
+            httpx_client=http,
+        ) as client,
+    ):
+        job = client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=10, input={"qasm": MEDIUM}
+        )
+        done = client.jobs.wait(job.id, timeout=120)
+    assert done.status == "COMPLETED"
+    assert polls and all(p.headers["Prefer"] == "wait=20" for p in polls)
+    assert len(polls) <= 3  # PENDING → RUNNING → COMPLETED
+
+
+def test_nothing_is_held_while_a_lifecycle_counts_reads(hub: LocalHub, tmp_path: Path) -> None:
+    """after_polls=2: the waiter finds no Preference-Applied and sleeps between plain polls."""
+    assert hub.connection is not None
+    previous = hub.job_lifecycle
+    hub.job_lifecycle = JobLifecycle(after_polls=2)
+    sent: list[httpx.Request] = []
+    try:
+        with (
+            httpx.Client(event_hooks={"request": [sent.append]}) as http,
+            HubQuantumClient(
+                api_key=hub.connection.personal_access_token,
+                base_url=hub.connection.quantum_url,
+                httpx_client=http,
+            ) as client,
+        ):
+            job = client.jobs.create_job(
+                backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
+            )
+            assert client.jobs.wait(job.id, timeout=60).status == "COMPLETED"
+    finally:
+        hub.job_lifecycle = previous
+    reads = [r for r in sent if r.method == "GET"]
+    assert len(reads) >= 3  # two hidden reads, then the end
+    assert "Prefer" in reads[0].headers
+    assert all("Prefer" not in r.headers for r in reads[1:])  # the Hub said it doesn't hold
