@@ -165,13 +165,13 @@ def test_inputs_over_the_limits_are_refused_before_any_circuit_is_built(
     client: HubQuantumClient, backend_id: str, data: dict[str, Any], message: str
 ) -> None:
     """A 422 naming the field and the limit; no parser process saw the input; no job."""
-    parsers = simulator_pool().parsers
-    calls, pids = parsers.calls, parsers.pids
+    pool = simulator_pool()
+    calls, pids = pool.reads, pool.parsers.pids
     listed = client.jobs.search_jobs(size=1).total_elements
     with pytest.raises(UnprocessableEntityError, match=message):
         client.jobs.create_job(backend_id=backend_id, shots=10, input=data)
-    assert parsers.calls == calls
-    assert parsers.pids == pids
+    assert pool.reads == calls
+    assert pool.parsers.pids == pids
     assert client.jobs.search_jobs(size=1).total_elements == listed
 
 
@@ -182,7 +182,7 @@ def test_an_out_of_range_number_is_refused_at_the_edge(hub: LocalHub) -> None:
         '{"backend_id": "azure.ionq.simulator", "shots": 10, "input": {"qubits": 1,'
         ' "circuit": [{"gate": "rx", "targets": [0], "rotation": 1e400}]}}'
     )
-    calls = simulator_pool().parsers.calls
+    calls = simulator_pool().reads
     response = httpx.post(
         hub.connection.quantum_url + "/jobs",
         content=body,
@@ -193,7 +193,7 @@ def test_an_out_of_range_number_is_refused_at_the_edge(hub: LocalHub) -> None:
     )
     assert response.status_code == 422, response.text
     assert "1e400" in response.json()["message"]
-    assert simulator_pool().parsers.calls == calls
+    assert simulator_pool().reads == calls
 
 
 def test_a_non_finite_angle_in_openqasm_is_refused(client: HubQuantumClient) -> None:
@@ -225,10 +225,11 @@ def test_declarations_in_comments_and_strings_are_not_counted(client: HubQuantum
 def test_a_parse_held_up_never_holds_up_another_submission(
     hub: LocalHub, client: HubQuantumClient
 ) -> None:
-    """While one parser is stopped mid-parse, another submission is read by another parser
-    and runs; the stopped one is killed at its deadline (422) and replaced."""
+    """While one reading process (a parser, or a simulator reading the job it would run) is
+    stopped mid-parse, another submission is read by another process and runs; the stopped
+    one is killed at its deadline (422) and replaced."""
     assert hub.connection is not None
-    parsers = simulator_pool().parsers
+    pool = simulator_pool()
     refused: list[str] = []
 
     def submit_slow() -> None:
@@ -244,8 +245,8 @@ def test_a_parse_held_up_never_holds_up_another_submission(
     with _limits(hub, JobLimits(parse_seconds=5.0)):
         slow = threading.Thread(target=submit_slow)
         slow.start()
-        _until(lambda: parsers.busy)
-        (held,) = parsers.busy
+        _until(lambda: pool.reading)
+        (held,) = pool.reading
         os.kill(held, signal.SIGSTOP)  # it can't answer now: only its deadline ends the wait
         job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=20, input={"qasm": BELL3})
         answered_while_held = slow.is_alive()
@@ -254,7 +255,7 @@ def test_a_parse_held_up_never_holds_up_another_submission(
     assert job.id is not None and client.jobs.wait(job.id, timeout=60).status == "COMPLETED"
     assert len(refused) == 1 and "took longer than 5 s" in refused[0]
     assert not _alive(held)
-    assert held not in parsers.pids
+    assert held not in pool.pids
     _completes(client)
 
 
@@ -262,14 +263,14 @@ def test_a_parse_over_its_time_bound_is_refused_and_the_next_job_runs(
     hub: LocalHub, client: HubQuantumClient
 ) -> None:
     """A program Qiskit reads too slowly: 422, its parser replaced, the Hub carries on."""
-    parsers = simulator_pool().parsers
-    calls = parsers.calls
+    pool = simulator_pool()
+    calls = pool.reads
     with (
         _limits(hub, JobLimits(parse_seconds=1.0)),
         pytest.raises(UnprocessableEntityError, match=r"took longer than 1 s"),
     ):
         client.jobs.create_job(backend_id="aws.sim.sv1", shots=10, input={"qasm": SLOW})
-    assert parsers.calls == calls + 1
+    assert pool.reads == calls + 1
     _completes(client)
 
 
@@ -293,7 +294,7 @@ def test_listings_never_read_stored_inputs(hub: LocalHub, client: HubQuantumClie
     assert job.id is not None
     client.jobs.wait(job.id, timeout=60)
     database = Path(hub.data_dir) / "hub.sqlite3"
-    calls = simulator_pool().parsers.calls
+    calls = simulator_pool().reads
     with closing(sqlite3.connect(database)) as db, db:
         db.execute("UPDATE quantum_job_payloads SET input = 'not JSON' WHERE id = ?", (job.id,))
     try:
@@ -309,5 +310,5 @@ def test_listings_never_read_stored_inputs(hub: LocalHub, client: HubQuantumClie
     assert job.id in listed
     assert job.id in {j.id for j in by_provider}
     assert job.id in {w.id for w in workloads}
-    assert simulator_pool().parsers.calls == calls
+    assert simulator_pool().reads == calls
     assert client.jobs.get_job_input(job.id) == {"qasm": BELL3}

@@ -26,7 +26,7 @@ from .errors import InvalidJobInput, SimulatorCrashed, WorkerOverMemory, WorkerT
 from .limits import JobLimits
 from .processes import Worker, address_space
 
-__all__ = ["ParserPool"]
+__all__ = ["ParserPool", "crashed", "over_memory", "over_time", "read_circuit"]
 
 _WARM_UP = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; c = measure q;'
 _WARM_UP_2 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; measure q -> c;'
@@ -62,21 +62,49 @@ def _memory_bound(budget: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _over_memory(budget: int) -> str:
+def over_memory(budget: int) -> str:
+    """Why an input was refused for the memory reading it needs."""
     return f"reading this input needs more than the {budget >> 20} MiB one job's parse may use"
 
 
-def _prepare(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> bytes:
+def over_time(limits: JobLimits) -> str:
+    """Why an input was refused for the time reading it took."""
+    return f"reading this input took longer than {limits.parse_seconds:g} s, the limit for one job"
+
+
+def crashed(limits: JobLimits) -> str:
+    """Why an input was refused when reading it ended its process."""
+    return (
+        "reading this input stopped the circuit parser: it needs more than the "
+        f"{limits.parse_memory_bytes >> 20} MiB one job's parse may use, or crashed Qiskit"
+    )
+
+
+def read_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> Any:
+    """An input's circuit, built within ``budget`` more bytes of memory (in a worker process:
+    a parser, or a simulator reading the job it is about to run).
+
+    Raises:
+        InvalidJobInput: the input is malformed, or reading it needs more memory.
+    """
     try:
         with _memory_bound(budget):
-            circuit = build_circuit(input_format, data, max_qubits)
-            return pickle.dumps(circuit, protocol=pickle.HIGHEST_PROTOCOL)
+            return build_circuit(input_format, data, max_qubits)
     except MemoryError:
-        raise InvalidJobInput(_over_memory(budget)) from None
+        raise InvalidJobInput(over_memory(budget)) from None
     except InvalidJobInput:
         raise
     except Exception as exc:  # anything else a malformed input provokes in Qiskit
         raise InvalidJobInput(f"the input can't be read: {type(exc).__name__}: {exc}") from None
+
+
+def _prepare(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> bytes:
+    circuit = read_circuit(input_format, data, max_qubits, budget)
+    try:
+        with _memory_bound(budget):
+            return pickle.dumps(circuit, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        raise InvalidJobInput(over_memory(budget)) from None
 
 
 def _to_qasm3(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> str:
@@ -84,7 +112,7 @@ def _to_qasm3(input_format: str, data: Mapping[str, Any], max_qubits: int, budge
         with _memory_bound(budget):
             return circuit_to_qasm3(build_circuit(input_format, data, max_qubits))
     except MemoryError:
-        raise InvalidJobInput(_over_memory(budget)) from None
+        raise InvalidJobInput(over_memory(budget)) from None
 
 
 # -- the Hub's side ---------------------------------------------------------------------------
@@ -121,12 +149,12 @@ class ParserPool:
             pickled: bytes = self._call(_prepare, input_format, data, max_qubits, limits)
         except SimulatorCrashed as crash:
             if crash.exitcode != -signal.SIGKILL:
-                raise InvalidJobInput(self._crashed(limits)) from None
+                raise InvalidJobInput(crashed(limits)) from None
             # killed from outside, maybe not over this input: once more on a fresh process
             try:
                 pickled = self._call(_prepare, input_format, data, max_qubits, limits)
             except SimulatorCrashed:
-                raise InvalidJobInput(self._crashed(limits)) from None
+                raise InvalidJobInput(crashed(limits)) from None
         return pickled
 
     def to_qasm3(
@@ -140,7 +168,7 @@ class ParserPool:
         try:
             text: str = self._call(_to_qasm3, input_format, data, max_qubits, limits)
         except SimulatorCrashed:
-            raise InvalidJobInput(self._crashed(limits)) from None
+            raise InvalidJobInput(crashed(limits)) from None
         return text
 
     def warm(self) -> None:
@@ -185,21 +213,11 @@ class ParserPool:
                 max_growth=budget,
             )
         except WorkerTimedOut:
-            raise InvalidJobInput(
-                f"reading this input took longer than {limits.parse_seconds:g} s, the limit "
-                "for one job"
-            ) from None
+            raise InvalidJobInput(over_time(limits)) from None
         except WorkerOverMemory:
-            raise InvalidJobInput(_over_memory(limits.parse_memory_bytes)) from None
+            raise InvalidJobInput(over_memory(limits.parse_memory_bytes)) from None
         finally:
             with self._changed:
                 self._reading.discard(worker)
                 self._idle.append(worker)
                 self._changed.notify()
-
-    @staticmethod
-    def _crashed(limits: JobLimits) -> str:
-        return (
-            "reading this input stopped the circuit parser: it needs more than the "
-            f"{limits.parse_memory_bytes >> 20} MiB one job's parse may use, or crashed Qiskit"
-        )

@@ -21,8 +21,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +36,13 @@ from .errors import (
     WorkerTimedOut,
 )
 
-__all__ = ["PRELOAD", "Worker", "address_space"]
+__all__ = ["PRELOAD", "StagedCall", "Worker", "address_space"]
 
 #: How often a bounded call's process is looked at while it runs, seconds.
 WATCH_INTERVAL = 0.05
+#: A message this small is sent without a deadline: between calls the process's end of the
+#: pipe is empty, and the socket buffer takes it whole without blocking.
+DIRECT_SEND_BYTES = 16 * 1024
 
 #: Imported once by the fork server, so each worker starts with Qiskit loaded (forked, copy on
 #: write) instead of importing it again (about 1.5 s of CPU per worker). Also the CLI: each
@@ -96,7 +101,9 @@ def _die_with_the_fork_server() -> None:
 
 def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
     """A worker's loop: warm up, then run each ``(function, args)`` received and send back
-    the outcome."""
+    its outcomes as ``(ok, value, last)``: one for a function; for a generator function (a
+    staged call), one per value it yields as soon as it yields it, then its return value
+    marked last. A failure is always the last answer."""
     _die_with_the_fork_server()
     warm_up()
     while True:
@@ -105,14 +112,27 @@ def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
         except (EOFError, OSError):  # the Hub is gone
             return
         try:
-            outcome: tuple[bool, Any] = (True, function(*args))
+            result = function(*args)
+            if isinstance(result, types.GeneratorType):
+                result = _send_stages(connection, result)
+            outcome: tuple[bool, Any, bool] = (True, result, True)
         except (InvalidJobInput, SimulationFailed) as exc:
-            outcome = (False, exc)
+            outcome = (False, exc, True)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # keep what crosses the pipe picklable (a Rust panic too)
-            outcome = (False, SimulationFailed(f"{type(exc).__name__}: {exc}"))
+            outcome = (False, SimulationFailed(f"{type(exc).__name__}: {exc}"), True)
         connection.send(outcome)
+
+
+def _send_stages(connection: Connection, stages: Generator[Any, None, Any]) -> Any:
+    """Send each value a staged call yields as it comes; its return value, the last answer."""
+    while True:
+        try:
+            value = next(stages)
+        except StopIteration as end:
+            return end.value
+        connection.send((True, value, False))
 
 
 def _worker_context() -> Any:
@@ -160,24 +180,84 @@ class Worker:
                 started in its place.
         """
         with self._lock:
-            try:
-                connection = self._connected()
-                before = address_space(self._process.pid) if max_growth is not None else None
-                deadline = math.inf if timeout is None else time.monotonic() + timeout
-                self._send(connection, (function, args), deadline, timeout)
-                if timeout is not None or before is not None:
-                    self._watch(connection, deadline, timeout, before, max_growth)
-                ok, value = connection.recv()
-            except (EOFError, OSError):
-                exitcode = self._discard()
-                raise SimulatorCrashed(
-                    f"the {self.name} process stopped unexpectedly "
-                    "(it was stopped, ran out of memory, or crashed)",
-                    exitcode,
-                ) from None
+            value, last = self._exchange(function, args, timeout, max_growth)
+        if not last:  # a generator function: not for call()
+            with self._lock:
+                self._replace()
+            raise TypeError(f"{function!r} answers in stages: start it with begin()")
+        return value
+
+    def begin(
+        self,
+        function: Callable[..., Generator[Any, None, Any]],
+        *args: Any,
+        timeout: float | None = None,
+        max_growth: int | None = None,
+    ) -> tuple[Any, StagedCall]:
+        """Start a staged call: ``function`` is a generator function, whose first yielded
+        value is returned now (bounded as :meth:`call` bounds its call), and the rest through
+        the returned :class:`StagedCall`. The process is the caller's until that call is
+        finished (its last answer read, or :meth:`StagedCall.finish`).
+
+        Raises:
+            what :meth:`call` raises, for the first stage (the call is then over).
+        """
+        self._lock.acquire()
+        try:
+            first, last = self._exchange(function, args, timeout, max_growth)
+        except BaseException:
+            self._lock.release()
+            raise
+        staged = StagedCall(self)
+        if last:  # it answered once only: nothing more to read
+            staged._release()
+        return first, staged
+
+    def _exchange(
+        self,
+        function: Callable[..., Any],
+        args: tuple[Any, ...],
+        timeout: float | None,
+        max_growth: int | None,
+    ) -> tuple[Any, bool]:
+        """Send a call and read its first answer (the lock held): its value, and whether it
+        was the last."""
+        try:
+            connection = self._connected()
+            before = address_space(self._process.pid) if max_growth is not None else None
+            deadline = math.inf if timeout is None else time.monotonic() + timeout
+            self._send(connection, (function, args), deadline, timeout)
+            if timeout is not None or before is not None:
+                self._watch(connection, deadline, timeout, before, max_growth)
+            ok, value, last = connection.recv()
+        except (EOFError, OSError):
+            raise self._crashed() from None
         if ok:
-            return value
+            return value, last
         raise value
+
+    def _next_answer(self, timeout: float | None) -> tuple[Any, bool]:
+        """The next answer of a staged call (the lock held), within ``timeout`` seconds."""
+        try:
+            connection = self._connection
+            if connection is None:
+                raise EOFError
+            if timeout is not None:
+                self._watch(connection, time.monotonic() + timeout, timeout, None, None)
+            ok, value, last = connection.recv()
+        except (EOFError, OSError):
+            raise self._crashed() from None
+        if ok:
+            return value, last
+        raise value
+
+    def _crashed(self) -> SimulatorCrashed:
+        exitcode = self._discard()
+        return SimulatorCrashed(
+            f"the {self.name} process stopped unexpectedly "
+            "(it was stopped, ran out of memory, or crashed)",
+            exitcode,
+        )
 
     def _send(
         self, connection: Connection, message: Any, deadline: float, timeout: float | None
@@ -189,14 +269,15 @@ class Worker:
             WorkerTimedOut: the process did not take it in time (it was killed and replaced).
             OSError: the process went away.
         """
-        if math.isinf(deadline):
-            connection.send(message)
+        payload = ForkingPickler.dumps(message)  # what Connection.send sends
+        if math.isinf(deadline) or len(payload) <= DIRECT_SEND_BYTES:
+            connection.send_bytes(payload)
             return
         failure: list[BaseException] = []
 
         def send() -> None:
             try:
-                connection.send(message)
+                connection.send_bytes(payload)
             except BaseException as error:  # handed to the caller below
                 failure.append(error)
 
@@ -229,6 +310,12 @@ class Worker:
                 if now is not None and now - before > max_growth:
                     self._replace()
                     raise WorkerOverMemory(f"the {self.name} grew past {max_growth} bytes")
+
+    @property
+    def ready(self) -> bool:
+        """Whether the process is running and warmed up (a call starts at once)."""
+        process = self._process
+        return self._ready and process is not None and process.is_alive()
 
     def ensure_ready(self) -> None:
         """Start the process if it isn't running, and wait until it has warmed up.
@@ -300,3 +387,52 @@ class Worker:
         """The live process's id, if it has started."""
         process = self._process
         return process.pid if process is not None and process.is_alive() else None
+
+
+class StagedCall:
+    """The rest of a call started with :meth:`Worker.begin`: its next answers, read in turn.
+
+    The worker is held until the last answer is read or :meth:`finish` is called; finishing
+    before the last answer kills the process (it may be mid-way through a long stage) and
+    starts another.
+    """
+
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+        self._open = True
+
+    def next(self, timeout: float | None = None) -> Any:
+        """The call's next answer, waiting up to ``timeout`` seconds (None: as long as it
+        takes); the call is finished after its last answer, or a failure.
+
+        Raises:
+            what the stage raised in the process; ``SimulatorCrashed`` if the process died
+            (or was killed); ``WorkerTimedOut`` past ``timeout`` (the process is replaced).
+            ``RuntimeError`` when the call is already finished.
+        """
+        if not self._open:
+            raise RuntimeError(f"the staged call on the {self._worker.name} is finished")
+        try:
+            value, last = self._worker._next_answer(timeout)
+        except BaseException:
+            self._release()
+            raise
+        if last:
+            self._release()
+        return value
+
+    @property
+    def finished(self) -> bool:
+        """Whether the call is over (the worker is free for others)."""
+        return not self._open
+
+    def finish(self) -> None:
+        """End the call now: a call with answers still to come has its process replaced."""
+        if self._open:
+            self._worker._replace()
+            self._release()
+
+    def _release(self) -> None:
+        if self._open:
+            self._open = False
+            self._worker._lock.release()

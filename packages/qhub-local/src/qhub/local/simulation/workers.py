@@ -6,6 +6,12 @@ time and memory, so a submission never waits behind a long simulation or another
 submission); ``size`` simulator processes run jobs, one each at a time. Circuits travel
 between them pickled. Processes start on first use and are shared by every Hub in the Python
 process.
+
+When a simulator is idle as a job is submitted, the job goes straight to it
+(:meth:`SimulatorPool.start_simulation`): the simulator reads the input under the parsers'
+bounds, tells the Hub it is valid (so the submission is answered), and simulates at once,
+with no parser, no pickled circuit and no queue in between: a small job's end comes a few
+milliseconds sooner. Otherwise the job is read by a parser and queued.
 """
 
 from __future__ import annotations
@@ -13,20 +19,33 @@ from __future__ import annotations
 import os
 import pickle
 import queue
+import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from .circuits import build_circuit, run_circuit
-from .errors import SimulationFailed
+from .errors import (
+    InvalidJobInput,
+    SimulationFailed,
+    SimulatorCrashed,
+    WorkerOverMemory,
+    WorkerTimedOut,
+)
 from .limits import JobLimits
-from .parsers import ParserPool
-from .processes import Worker
+from .parsers import ParserPool, crashed, over_memory, over_time, read_circuit
+from .processes import StagedCall, Worker
 
-__all__ = ["PreparedCircuit", "Simulator", "SimulatorPool", "simulator_pool"]
+__all__ = [
+    "PreparedCircuit",
+    "Simulator",
+    "SimulatorPool",
+    "StartedSimulation",
+    "simulator_pool",
+]
 
 Counts = dict[str, int]
 
@@ -57,6 +76,25 @@ def _simulate(
     try:
         # Pickled by our parser process from a validated input; never bytes from a client.
         return run_circuit(pickle.loads(pickled), shots, seed, memory=memory)  # noqa: S301
+    except Exception as exc:
+        raise SimulationFailed(f"{type(exc).__name__}: {exc}") from None
+
+
+def _read_then_simulate(
+    input_format: str,
+    data: Mapping[str, Any],
+    max_qubits: int,
+    budget: int,
+    shots: int,
+    seed: int | None,
+    memory: bool,
+) -> Generator[None, None, tuple[Counts, list[str] | None]]:
+    """A staged call: read the input as a parser would (its first answer: it is valid), then
+    simulate it (the last answer)."""
+    circuit = read_circuit(input_format, data, max_qubits, budget)
+    yield None
+    try:
+        return run_circuit(circuit, shots, seed, memory=memory)
     except Exception as exc:
         raise SimulationFailed(f"{type(exc).__name__}: {exc}") from None
 
@@ -95,6 +133,54 @@ class Simulator:
         return self._worker.pid
 
 
+class StartedSimulation:
+    """A job simulating in a simulator process that read its input itself
+    (:meth:`SimulatorPool.start_simulation`); the simulator is the job's until :meth:`result`
+    (or :meth:`abandon`) returns it to the pool."""
+
+    def __init__(self, pool: SimulatorPool, worker: Worker, call: StagedCall) -> None:
+        self._pool = pool
+        self._worker = worker
+        self._call = call
+        self._returned = False
+        self._lock = threading.Lock()
+
+    def result(self) -> tuple[Counts, list[str] | None]:
+        """Wait for the counts (and per-shot memory if asked).
+
+        Raises:
+            SimulationFailed: Aer refused or failed.
+            SimulatorCrashed: the process died (or was killed: :meth:`kill`).
+        """
+        try:
+            answer: tuple[Counts, list[str] | None] = self._call.next()
+            return answer
+        finally:
+            self._give_back()
+
+    def kill(self) -> None:
+        """Stop the simulation now (:meth:`result` raises :class:`SimulatorCrashed`)."""
+        self._worker.kill()
+
+    def abandon(self) -> None:
+        """Stop the simulation and return the simulator (the job won't run after all)."""
+        self._call.finish()
+        self._give_back()
+
+    @property
+    def pid(self) -> int | None:
+        """The simulator process's id, if it is running."""
+        return self._worker.pid
+
+    def _give_back(self) -> None:
+        with self._lock:
+            if self._returned:
+                return
+            self._returned = True
+        self._call.finish()  # a no-op after the last answer
+        self._pool._idle.put(self._worker)
+
+
 class SimulatorPool:
     """Qiskit in worker processes: ``parsers`` parsers, ``size`` simulators, and the threads
     that drive jobs through them (``jobs``: at most ``size`` jobs simulate at once).
@@ -115,8 +201,14 @@ class SimulatorPool:
             self._idle.put(worker)
         #: Threads that run jobs; their number bounds how many simulate at once.
         self.jobs = ThreadPoolExecutor(max_workers=size, thread_name_prefix="qhub-jobs")
+        #: Threads that wait for started simulations (at most one per simulator).
+        self.started_jobs = ThreadPoolExecutor(
+            max_workers=size, thread_name_prefix="qhub-started-jobs"
+        )
         self._warming: list[threading.Thread] = []
         self._warming_lock = threading.Lock()
+        self._simulator_reads = 0
+        self._reading: set[Worker] = set()
 
     def prepare(
         self,
@@ -132,6 +224,81 @@ class SimulatorPool:
                 took too long or too much memory to read.
         """
         return PreparedCircuit(self.parsers.prepare(input_format, data, max_qubits, limits))
+
+    def start_simulation(
+        self,
+        input_format: str,
+        data: Mapping[str, Any],
+        max_qubits: int,
+        limits: JobLimits,
+        shots: int,
+        seed: int | None,
+        memory: bool,
+    ) -> StartedSimulation | None:
+        """Hand a job to an idle, warm simulator, which reads its input within ``limits``' time
+        and memory (as :meth:`prepare` would) and, once it is read, simulates it. Returns when
+        the input is read; None (nothing done) when no simulator is idle and warm, or when the
+        simulator was killed from outside while reading (:meth:`prepare` then reads it again).
+
+        Raises:
+            InvalidJobInput: as for :meth:`prepare` (the simulator is free again).
+        """
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return None
+        if not worker.ready:  # starting it would hold the submission for seconds
+            self._idle.put(worker)
+            return None
+        budget = limits.parse_memory_bytes
+        with self._warming_lock:
+            self._reading.add(worker)
+        try:
+            _, call = worker.begin(
+                _read_then_simulate,
+                *(input_format, data, max_qubits, budget, shots, seed, memory),
+                timeout=limits.parse_seconds,
+                max_growth=budget,
+            )
+        except BaseException as error:
+            self._idle.put(worker)
+            if isinstance(error, WorkerTimedOut):
+                raise InvalidJobInput(over_time(limits)) from None
+            if isinstance(error, WorkerOverMemory):
+                raise InvalidJobInput(over_memory(budget)) from None
+            if isinstance(error, SimulatorCrashed):
+                if error.exitcode == -signal.SIGKILL:
+                    return None
+                raise InvalidJobInput(crashed(limits)) from None
+            raise
+        finally:
+            with self._warming_lock:
+                self._reading.discard(worker)
+        with self._warming_lock:
+            self._simulator_reads += 1
+        return StartedSimulation(self, worker, call)
+
+    @property
+    def reading(self) -> list[int]:
+        """The ids of the processes reading an input now (parsers, and simulators reading the
+        job they are about to run)."""
+        with self._warming_lock:
+            simulators = list(self._reading)
+        started = [pid for pid in (worker.pid for worker in simulators) if pid is not None]
+        return self.parsers.busy + started
+
+    @property
+    def pids(self) -> list[int]:
+        """The ids of every parser and simulator process running now."""
+        simulators = [pid for pid in (w.pid for w in self._simulators) if pid is not None]
+        return self.parsers.pids + simulators
+
+    @property
+    def reads(self) -> int:
+        """How many inputs have been handed to a process to read (a parser, or a simulator
+        starting the job); an input refused before that is not counted."""
+        with self._warming_lock:
+            return self.parsers.calls + self._simulator_reads
 
     def to_qasm3(
         self,

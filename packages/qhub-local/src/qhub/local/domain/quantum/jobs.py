@@ -1,5 +1,10 @@
 """Jobs: validated when submitted (nothing is queued that could never run), then handed to
-the scheduler; read back as the test lifecycle lets callers see them."""
+the scheduler; read back as the test lifecycle lets callers see them.
+
+A job submitted while a simulator is idle (and no earlier job waits for one) is read by that
+simulator, which starts simulating it as soon as it is found valid; otherwise a parser reads
+it and it is queued.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequ
 from .backends import backend_spec
 from .inputs import JobSubmission
 from .records import JobRecord, NormalizedInput, NormalizedProgram
-from .scheduler import CircuitParser, JobScheduler
+from .scheduler import JobScheduler, SimulationWorkers, StartedSimulation
 from .sessions import Sessions
 from .store import KEYS, QuantumStore
 
@@ -62,7 +67,8 @@ class QuantumJobs:
         store: the quantum tables.
         scheduler: runs queued jobs.
         sessions: admits jobs into sessions.
-        parser: checks inputs and converts them to OpenQASM.
+        parser: the simulation workers: check inputs, convert them to OpenQASM, and start
+            simulations.
     """
 
     def __init__(
@@ -70,7 +76,7 @@ class QuantumJobs:
         store: QuantumStore,
         scheduler: JobScheduler,
         sessions: Sessions,
-        parser: CircuitParser,
+        parser: SimulationWorkers,
     ) -> None:
         self._store = store
         self._scheduler = scheduler
@@ -141,9 +147,20 @@ class QuantumJobs:
                 f"{spec.id} does not accept {input_format} input (it accepts {accepted})"
             )
         limits = self.limits
+        started: StartedSimulation | None = None
         try:
             check_input(input_format, data, spec.qubit_count, limits)
-            circuit = self._parser.prepare(input_format, data, spec.qubit_count, limits)
+            if submission.session_id is None and self._may_start_at_once():
+                params = submission.input_params or {}
+                started = self._parser.start_simulation(
+                    *(input_format, data, spec.qubit_count, limits, shots, seed),
+                    params.get("memory") is True,
+                )
+            circuit = (
+                None
+                if started is not None
+                else self._parser.prepare(input_format, data, spec.qubit_count, limits)
+            )
         except InvalidJobInput as exc:
             raise Unprocessable(str(exc)) from None
         if submission.session_id is not None:
@@ -164,13 +181,26 @@ class QuantumJobs:
             service_execution_id=service_execution_id,
             qasm=submission.qasm,
         )
-        self._store.save_job(job, key)
+        try:
+            self._store.save_job(job, key)
+        except BaseException:
+            if started is not None:
+                started.abandon()
+            raise
         log.info("job %s PENDING on %s", job.id, job.backend_id)
-        future = self._scheduler.queue(job, circuit)
+        if started is not None:
+            future = self._scheduler.run_started(job, started)
+        else:
+            future = self._scheduler.queue(job, circuit)
         if self._scheduler.lifecycle.immediate:
             future.result()
             return self._stored(organization_id, job.id)
         return job
+
+    def _may_start_at_once(self) -> bool:
+        """Whether a job submitted now may go straight to an idle simulator: no earlier job
+        waits for one, and the test lifecycle doesn't decide its end instead."""
+        return self._scheduler.lifecycle.outcome is None and not self._scheduler.waiting()
 
     @property
     def reads_may_be_held(self) -> bool:

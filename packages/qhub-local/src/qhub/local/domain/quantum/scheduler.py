@@ -3,7 +3,9 @@
 Jobs run off the request path, on the simulation workers' threads: PENDING → RUNNING →
 COMPLETED / FAILED, or CANCELLED (a running job passes through CANCELLING while its
 simulation is stopped). A job the Hub was running when it stopped is ABORTED at the next
-start; pending ones run then.
+start; pending ones run then. A job whose simulation was started as it was submitted (an
+idle simulator read it: :meth:`JobScheduler.run_started`) is followed the same way from
+there.
 
 A job's transitions are stored as soon as the store accepts them (a full disk delays them,
 never loses them: :meth:`Database.eventually`); each is applied only if the stored job still
@@ -15,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -32,7 +34,13 @@ from .store import QuantumStore
 #: One line per state change of a job (never its input).
 log = logging.getLogger("qhub.local.jobs")
 
-__all__ = ["CircuitParser", "JobScheduler", "SimulationWorkers", "Simulator"]
+__all__ = [
+    "CircuitParser",
+    "JobScheduler",
+    "SimulationWorkers",
+    "Simulator",
+    "StartedSimulation",
+]
 
 Counts = dict[str, int]
 
@@ -68,12 +76,46 @@ class Simulator(Protocol):
         """The process's id, if it is running."""
 
 
+class StartedSimulation(Protocol):
+    """A job simulating already, in the simulator that read its input."""
+
+    def result(self) -> tuple[Counts, list[str] | None]:
+        """Wait for the counts (and per-shot memory if asked); the simulator is free after."""
+
+    def kill(self) -> None:
+        """Stop the simulation now; :meth:`result` fails."""
+
+    def abandon(self) -> None:
+        """Stop it and free the simulator (the job won't be run after all)."""
+
+    @property
+    def pid(self) -> int | None:
+        """The process's id, if it is running."""
+
+
 class SimulationWorkers(CircuitParser, Protocol):
     """The simulation package's worker processes, and the threads that drive them."""
 
     @property
     def jobs(self) -> Executor:
         """Threads that run jobs; their number bounds how many simulate at once."""
+
+    @property
+    def started_jobs(self) -> Executor:
+        """Threads that wait for started simulations (one per simulator is enough)."""
+
+    def start_simulation(
+        self,
+        input_format: str,
+        data: Mapping[str, Any],
+        max_qubits: int,
+        limits: JobLimits,
+        shots: int,
+        seed: int | None,
+        memory: bool,
+    ) -> StartedSimulation | None:
+        """Have an idle simulator read the input and simulate it; None when none is idle
+        (raises ``InvalidJobInput`` as ``prepare`` does)."""
 
     def simulator(self) -> AbstractContextManager[Simulator]:
         """Borrow a simulator until the block ends (waiting until one is free)."""
@@ -92,7 +134,9 @@ class _ScheduledJob:
 
     future: Future[None]
     backend_id: str
-    simulator: Simulator | None = None
+    simulator: Simulator | StartedSimulation | None = None
+    #: The simulation started as the job was submitted, if it was.
+    started: StartedSimulation | None = None
 
 
 class JobScheduler:
@@ -136,6 +180,24 @@ class JobScheduler:
             future = self._workers.jobs.submit(self._run, job.id, circuit)
             self._scheduled[job.id] = _ScheduledJob(future, job.backend_id)
         return future
+
+    def run_started(self, job: JobRecord, started: StartedSimulation) -> Future[None]:
+        """Follow a stored PENDING job whose simulation started as it was submitted."""
+        with self._lock:
+            future = self._workers.started_jobs.submit(self._run, job.id, started)
+            self._scheduled[job.id] = _ScheduledJob(
+                future, job.backend_id, simulator=started, started=started
+            )
+        return future
+
+    def waiting(self) -> bool:
+        """Whether a queued job is still waiting for a simulator (a job submitted now must
+        not overtake it)."""
+        with self._lock:
+            return any(
+                scheduled.simulator is None and not scheduled.future.done()
+                for scheduled in self._scheduled.values()
+            )
 
     def queue_size(self, backend_id: str) -> int:
         """How many of the backend's jobs (everyone's) are pending or running."""
@@ -183,7 +245,12 @@ class JobScheduler:
         with self._lock:
             self._closed = True
             scheduled = dict(self._scheduled)
-        running = [job.future for job in scheduled.values() if not job.future.cancel()]
+        running = []
+        for job in scheduled.values():
+            if not job.future.cancel():
+                running.append(job.future)
+            elif job.started is not None:
+                job.started.abandon()  # started as submitted, never followed: free it
         for job_id in scheduled:
             self._interrupt(job_id)
         for future in running:
@@ -197,7 +264,7 @@ class JobScheduler:
         if simulator is not None:
             simulator.kill()
 
-    def _run(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+    def _run(self, job_id: str, circuit: PreparedCircuit | StartedSimulation | None) -> None:
         """A job's thread: the thread goes on with the next job whatever this one raises."""
         failure: Exception | None = None
         try:
@@ -219,25 +286,53 @@ class JobScheduler:
                 return
             self.queue(job, None)
 
-    def _simulate(self, job_id: str, circuit: PreparedCircuit | None) -> None:
+    def _simulate(self, job_id: str, circuit: PreparedCircuit | StartedSimulation | None) -> None:
+        """Run the job (PENDING until it holds a simulator), and store how it ended."""
+        if circuit is not None and not isinstance(circuit, PreparedCircuit):
+            self._settle(job_id, circuit, lambda job: self._followed(job, circuit), circuit.abandon)
+        elif self.lifecycle.outcome is not None:
+            forced = self.lifecycle.outcome
+            message = f"ended {forced} by the Hub's test lifecycle"
+            ending = {"error": {"type": forced, "message": message}}
+            self._settle(job_id, None, lambda job: (ending, forced))
+        else:
+            with self._workers.simulator() as simulator:
+                self._settle(job_id, simulator, lambda job: self._outcome(job, circuit, simulator))
+
+    def _settle(
+        self,
+        job_id: str,
+        simulator: Simulator | StartedSimulation | None,
+        run: Callable[[JobRecord], tuple[dict[str, Any], str]],
+        not_run: Callable[[], None] | None = None,
+    ) -> None:
+        """Mark the job RUNNING on ``simulator`` (what a cancel stops), ``run`` it, store its
+        end. A job closed or cancelled before it runs is not run (``not_run`` is called)."""
         with self._lock:
-            if self._closed:
-                return  # left PENDING: it runs when the Hub next starts
-            job = self._store.job(job_id)
+            job = None if self._closed else self._store.job(job_id)
             if job is None or job.status != "PENDING":
+                # Closed: left PENDING, it runs when the Hub next starts. Cancelled before it
+                # ran: it ends CANCELLED now, since no simulation will end it.
+                if not_run is not None:
+                    not_run()
+                if job is not None and job.status == "CANCELLING":
+                    ended = utc_now_ms()
+                    self._store.eventually(
+                        f"job {job_id} CANCELLED",
+                        lambda: self._mark_final(job_id, "CANCELLED", {}, ended),
+                    )
                 return
             started = utc_now_ms()
             self._store.eventually(
                 f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
             )
             job.status, job.started_at = "RUNNING", started
+            self._holds(job_id, simulator)
         log.info("job %s RUNNING on %s", job_id, job.backend_id)
-        forced = self.lifecycle.outcome
-        if forced is not None:
-            message = f"ended {forced} by the Hub's test lifecycle"
-            outcome, status = {"error": {"type": forced, "message": message}}, forced
-        else:
-            outcome, status = self._outcome(job, circuit)
+        try:
+            outcome, status = run(job)
+        finally:
+            self._holds(job_id, None)
         ended = utc_now_ms()
         with self._lock:
             if self._closed and status == "FAILED":
@@ -270,8 +365,16 @@ class JobScheduler:
             self._store.save_job(job)
         log.info("job %s %s", job_id, job.status)
 
+    def _followed(self, job: JobRecord, started: StartedSimulation) -> tuple[dict[str, Any], str]:
+        """The end of a simulation started as its job was submitted."""
+        try:
+            counts, shots_memory = started.result()
+        except Exception as exc:
+            return _failure(exc)
+        return _completion(job, counts, shots_memory), "COMPLETED"
+
     def _outcome(
-        self, job: JobRecord, circuit: PreparedCircuit | None
+        self, job: JobRecord, circuit: PreparedCircuit | None, simulator: Simulator
     ) -> tuple[dict[str, Any], str]:
         """Simulate the job: its result and final status (FAILED with the error if it fails)."""
         params = job.input_params or {}
@@ -280,27 +383,32 @@ class JobScheduler:
             if circuit is None:  # queued again after a restart
                 qubits = backend_spec(job.backend_id).qubit_count
                 circuit = self._workers.prepare(job.input_format, job.input, qubits, self.limits)
-            with self._workers.simulator() as simulator:
-                self._holds(job.id, simulator)
-                try:
-                    counts, shots_memory = simulator.simulate(
-                        circuit,
-                        job.shots,
-                        seed if isinstance(seed, int) else None,
-                        params.get("memory") is True,
-                    )
-                finally:
-                    self._holds(job.id, None)
+            counts, shots_memory = simulator.simulate(
+                circuit,
+                job.shots,
+                seed if isinstance(seed, int) else None,
+                params.get("memory") is True,
+            )
         except Exception as exc:
-            return {"error": {"type": type(exc).__name__, "message": str(exc)}}, "FAILED"
-        outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
-        if shots_memory is not None:
-            outcome["memory"] = shots_memory
-        return outcome, "COMPLETED"
+            return _failure(exc)
+        return _completion(job, counts, shots_memory), "COMPLETED"
 
-    def _holds(self, job_id: str, simulator: Simulator | None) -> None:
+    def _holds(self, job_id: str, simulator: Simulator | StartedSimulation | None) -> None:
         """Record the simulator the job is running on (None: it let go of it)."""
         with self._lock:
             scheduled = self._scheduled.get(job_id)
             if scheduled is not None:
                 scheduled.simulator = simulator
+
+
+def _completion(job: JobRecord, counts: Counts, shots_memory: list[str] | None) -> dict[str, Any]:
+    """A completed job's result."""
+    outcome: dict[str, Any] = {"counts": counts, "shots": job.shots}
+    if shots_memory is not None:
+        outcome["memory"] = shots_memory
+    return outcome
+
+
+def _failure(error: Exception) -> tuple[dict[str, Any], str]:
+    """A failed job's result, naming the error."""
+    return {"error": {"type": type(error).__name__, "message": str(error)}}, "FAILED"
