@@ -62,7 +62,10 @@ from ._fork_servers import (
     send_command,
     stop_fork_servers,
 )
-from ._isolation import Isolation, detect_isolation
+from ._isolation import Isolation
+
+# Re-exported outside __all__: ``qhub-local serve`` starts the probe early (cli/serve.py).
+from ._isolation import detect_isolation as detect_isolation
 from ._results import read_result_file, result_files, safe_result_path
 from ._spec import ExitCallback, Limits, Mount, RunOutcome, RunSpec, StartCallback
 
