@@ -33,23 +33,7 @@ from qhub.local.domain.catalog import ArchiveLimits
 from qhub.local.server import LocalHub
 from qhub.service.client import HubServiceClient
 
-ADDER = {
-    "src/__init__.py": "",
-    "src/program.py": (
-        "def run(values: list[float], label: str = 'sum') -> dict:\n"
-        "    return {'total': sum(values), 'version': VERSION}\n"
-        "VERSION = 'one'\n"
-    ),
-}
-
-
-def zipped(files: Mapping[str, str | bytes], prefix: str = "") -> bytes:
-    """A zip archive of ``files`` (path → content), each path under ``prefix``."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(prefix + name, content)
-    return buffer.getvalue()
+from .managed_helpers import ADDER, build, gateway_of, new_service, wait_for_build, zipped
 
 
 @pytest.fixture(scope="module")
@@ -69,36 +53,6 @@ def platform(hub: LocalHub) -> Iterator[HubPlatformClient]:
         base_url=hub.connection.platform_url,
     ) as client:
         yield client
-
-
-_names = iter(range(1_000_000))
-
-
-def new_service(platform: HubPlatformClient, stem: str = "svc") -> str:
-    """A new managed service's id."""
-    created = platform.managed_services.create_managed_service(
-        name=f"{stem}-{next(_names)}", source={"type": "file"}, summary="made by a test"
-    )
-    assert created.id is not None
-    return created.id
-
-
-def wait_for_build(platform: HubPlatformClient, service_id: str, timeout: float = 180) -> Any:
-    """The build's final status (polled)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        status = platform.managed_services.get_managed_service_build_status(service_id)
-        if status.status != "WORKING":
-            return status
-        assert time.monotonic() < deadline, "the build did not end"
-        time.sleep(0.1)
-
-
-def build(platform: HubPlatformClient, service_id: str, files: Mapping[str, str | bytes]) -> Any:
-    """Upload ``files`` zipped as the service's source, build it, wait for the end."""
-    platform.managed_services.upload_managed_service_source(service_id, file=zipped(files))
-    platform.managed_services.build_managed_service(service_id)
-    return wait_for_build(platform, service_id)
 
 
 def log_text(platform: HubPlatformClient, service_id: str) -> str:
@@ -121,13 +75,6 @@ def run_service(hub: LocalHub, gateway_url: str, request: dict[str, Any]) -> Any
         execution.wait_for_final_state(timeout=120, wait=0.1)
         assert execution.status == "SUCCEEDED", execution.logs()
         return execution.result()
-
-
-def gateway_of(platform: HubPlatformClient, service_id: str) -> str:
-    """The gateway URL of the service's one version."""
-    (definition,) = platform.services.get_service(service_id).service_definitions or []
-    assert definition.gateway_endpoint is not None
-    return definition.gateway_endpoint
 
 
 def leftovers(hub: LocalHub, service_id: str) -> list[str]:

@@ -140,6 +140,9 @@ class LocalHub:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.connection: Connection | None = None
+        # Held while ``connection`` is read, changed and written to connection.json (from a
+        # request's thread or a build's too), so the file always ends up as the last change.
+        self._connection_lock = threading.RLock()
 
     @property
     def asgi_app(self) -> Any:
@@ -179,19 +182,40 @@ class LocalHub:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the local Hub's HTTP server did not start")
             time.sleep(0.01)
-        self.connection = self._connection(port)
-        self.hub.executions.quantum_url = self.connection.quantum_url
-        _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+        # Told before the connection is made: a build going live meanwhile is either seen by
+        # _connection or, waiting for the lock, rewrites the file after it.
+        self.hub.managed_services.on_served_changed = self._served_services_changed
+        with self._connection_lock:
+            self.connection = self._connection(port)
+            self.hub.executions.quantum_url = self.connection.quantum_url
+            _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
         self.hub.users.on_default_token = self._default_token_replaced
         return self.connection
 
     def _default_token_replaced(self, organization_id: str, token: str) -> None:
         """Keep ``connection`` and ``connection.json`` current when the default user
         regenerates their token through the User API."""
-        connection = self.connection
-        if connection is not None and organization_id == connection.organization_id:
-            self.connection = replace(connection, personal_access_token=token)
-            _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+        with self._connection_lock:
+            connection = self.connection
+            if connection is not None and organization_id == connection.organization_id:
+                self.connection = replace(connection, personal_access_token=token)
+                _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+
+    def _served_services_changed(self) -> None:
+        """Keep ``connection.services`` and ``connection.json`` current when a managed
+        service starts being served (a build went live) or stops (it was deleted)."""
+        with self._connection_lock:
+            connection = self.connection
+            if connection is None:
+                return
+            services = self._served_services(connection.base_url)
+            if services != connection.services:
+                self.connection = replace(connection, services=services)
+                _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+
+    def _served_services(self, base_url: str) -> dict[str, str]:
+        """Every service the gateway serves: name → gateway URL."""
+        return {s.name: base_url + s.path for s in self.hub.catalog.all()}
 
     def _connection(self, port: int) -> Connection:
         previous_file = self.data_dir / "connection.json"
@@ -210,7 +234,7 @@ class LocalHub:
             quantum_url=f"{base}/quantum",
             platform_url=f"{base}/qc-catalog",
             user_url=f"{base}/user-service",
-            services={s.name: base + s.path for s in self.hub.catalog.all()},
+            services=self._served_services(base),
             application={
                 "id": credentials.application_id,
                 "access_key_id": credentials.access_key_id,

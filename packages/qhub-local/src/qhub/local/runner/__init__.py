@@ -27,28 +27,47 @@ workspace's venv needs nothing of the Hub's, and its program sees only the venv'
 
 **Limits** (:class:`Limits`): run time, memory, processes and output size; an execution over
 one ends FAILED with an ERROR line in its log naming the limit.
+
+**Modules.** Hub side: this package (:class:`WorkspaceRunner`: the queue, cancelling,
+closing), ``_spec.py`` (what an execution is and how it ended), ``_isolation.py`` (which
+mode this machine allows), ``_fork_servers.py`` (one warm fork server per interpreter),
+``_events.py`` (what a fork server reports), ``_results.py`` (reading result files safely).
+In the fork server's interpreter, standard library only: ``_zygote.py`` (the fork server),
+``_supervisor.py`` (one execution's processes and limits), ``_sandbox.py`` (namespaces),
+``_child.py`` (the program's process) and ``_binding.py`` (request → arguments).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import grp
 import json
 import logging
 import os
-import pwd
 import signal
-import stat
-import subprocess
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
+
+from ._events import event_reader
+from ._fork_servers import (
+    ForkServer,
+    launch_fork_server,
+    release,
+    send_command,
+    stop_fork_servers,
+)
+from ._isolation import Isolation
+
+# Re-exported outside __all__: ``qhub-local serve`` starts the probe early (cli/serve.py).
+from ._isolation import detect_isolation as detect_isolation
+from ._results import read_result_file, result_files, safe_result_path
+from ._spec import ExitCallback, Limits, Mount, RunOutcome, RunSpec, StartCallback
 
 __all__ = [
     "Isolation",
@@ -63,216 +82,8 @@ __all__ = [
 ]
 
 KILL_GRACE_SECONDS = 2.0
-HERE = Path(__file__).resolve().parent
-#: Variables that would make a workspace's interpreter load the Hub's packages.
-HUB_PYTHON_VARIABLES = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "VIRTUAL_ENV")
 
 logger = logging.getLogger(__name__)
-
-IsolationMode = Literal["namespaces", "rlimits-only"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one execution may use; ``None`` means no limit.
-
-    Attributes:
-        time_seconds: wall-clock run time.
-        memory_bytes: address space of each of its processes (``RLIMIT_AS``); also the size
-            of its private ``/tmp`` and ``/dev/shm``.
-        processes: processes and threads it may run at once (``namespaces`` mode only: without
-            a user namespace of its own the kernel counts all of the Hub user's processes).
-        output_bytes: total size of its result files, and of any one file it writes.
-    """
-
-    time_seconds: float | None = 24 * 3600.0
-    memory_bytes: int | None = 8 << 30
-    processes: int | None = 512
-    output_bytes: int | None = 8 << 30
-
-
-@dataclass(frozen=True)
-class Mount:
-    """A directory shown to an execution (data pools).
-
-    Attributes:
-        source: the directory on the Hub's machine.
-        target: where the execution sees it; inside its working directory.
-        read_only: whether the execution may only read it. Enforced in ``namespaces`` mode;
-            in ``rlimits-only`` mode the target is a symbolic link to the source.
-    """
-
-    source: Path
-    target: Path
-    read_only: bool = True
-
-
-@dataclass(frozen=True)
-class RunSpec:
-    """One execution to run.
-
-    Attributes:
-        execution_id: the execution's id.
-        workspace: the service workspace (contains ``src/program.py``).
-        workdir: a fresh directory the runner owns for this execution.
-        request: the JSON object the user posted; its ``$secrets`` reach the program only in
-            memory (arguments and ``SECRET_<NAME>`` variables), never on disk.
-        env: extra environment variables for the execution's process.
-        entrypoint: ``module:function`` to call.
-        python: the interpreter to run it in (default: see the module's docstring).
-        mounts: directories to show it, such as its data pools.
-        limits: what it may use (default: the runner's).
-    """
-
-    execution_id: str
-    workspace: Path
-    workdir: Path
-    request: dict[str, Any]
-    env: Mapping[str, str] = field(default_factory=dict)
-    entrypoint: str = "src.program:run"
-    python: Path | None = None
-    mounts: Sequence[Mount] = ()
-    limits: Limits | None = None
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    """How an execution ended."""
-
-    execution_id: str
-    status: Literal["SUCCEEDED", "FAILED", "CANCELLED"]
-    exit_code: int | None
-    ended_at: dt.datetime
-
-
-@dataclass(frozen=True)
-class Isolation:
-    """How executions are kept from the Hub and from each other.
-
-    Attributes:
-        mode: ``namespaces`` or ``rlimits-only`` (see the module's docstring).
-        uid: the host user executions run as.
-        gid: the host group executions run as.
-        detail: what the mode amounts to here, or why namespaces are not available.
-    """
-
-    mode: IsolationMode
-    uid: int
-    gid: int
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.mode} ({self.detail})"
-
-
-StartCallback = Callable[[str, dt.datetime], None]
-ExitCallback = Callable[[RunOutcome], None]
-
-
-def result_files(outdir: Path) -> list[str]:
-    """The names of an execution's result files, sorted: the regular files at the top of
-    ``outdir``, not hidden (``.``-names) and not symbolic links (which could point anywhere
-    on the Hub's machine)."""
-    try:
-        names = os.listdir(outdir)
-    except OSError:
-        return []
-    return sorted(name for name in names if safe_result_path(outdir, name) is not None)
-
-
-def safe_result_path(outdir: Path, name: str) -> Path | None:
-    """``outdir / name`` if that is really one of the execution's result files, else None.
-
-    Really means: ``name`` is a plain, non-hidden file name; neither ``outdir`` nor the file
-    is a symbolic link; the file is a regular file. Call it wherever a result file is
-    listed, read or served.
-    """
-    if not name or name.startswith(".") or any(c in name for c in "/\\\0"):
-        return None
-    path = outdir / name
-    try:
-        if not stat.S_ISDIR(os.lstat(outdir).st_mode):
-            return None
-        return path if stat.S_ISREG(os.lstat(path).st_mode) else None
-    except OSError:
-        return None
-
-
-def read_result_file(outdir: Path, name: str) -> bytes | None:
-    """The contents of one result file, or None if it isn't one (see :func:`safe_result_path`).
-
-    Opened with ``O_NOFOLLOW``, so a program swapping the file for a symbolic link between a
-    check and the read gets nothing.
-    """
-    if safe_result_path(outdir, name) is None:
-        return None
-    try:
-        fd = os.open(outdir / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return file.read()
-
-
-# -- isolation --------------------------------------------------------------------------------
-
-_probe_lock = threading.Lock()
-_probed: dict[tuple[int, int], str] = {}
-
-
-def _sandbox_ids() -> tuple[int, int]:
-    """The host ids executions run as: ``nobody`` for a root Hub, else the Hub's own."""
-    if os.geteuid() != 0:
-        return os.geteuid(), os.getegid()
-    try:
-        uid = pwd.getpwnam("nobody").pw_uid
-    except KeyError:
-        uid = 65534
-    for group in ("nogroup", "nobody"):
-        with contextlib.suppress(KeyError):
-            return uid, grp.getgrnam(group).gr_gid
-    return uid, 65534
-
-
-def _namespaces_unavailable(uid: int, gid: int) -> str:
-    """Why this machine can't run executions in namespaces (``""``: it can); asked once."""
-    with _probe_lock:
-        if (uid, gid) not in _probed:
-            command = [sys.executable, "-I", str(HERE / "_sandbox.py"), "probe", str(uid), str(gid)]
-            try:
-                done = subprocess.run(command, capture_output=True, timeout=30, check=False)
-                _probed[uid, gid] = json.loads(done.stdout)["reason"]
-            except (OSError, ValueError, KeyError, subprocess.TimeoutExpired) as error:
-                _probed[uid, gid] = f"the probe failed: {error}"
-        return _probed[uid, gid]
-
-
-def detect_isolation(requested: Literal["auto", "namespaces", "rlimits-only"]) -> Isolation:
-    """The isolation executions get here.
-
-    Raises:
-        RuntimeError: ``namespaces`` was requested and the machine doesn't allow it.
-    """
-    uid, gid = _sandbox_ids()
-    if requested == "rlimits-only" or sys.platform != "linux":
-        why = "as requested" if requested == "rlimits-only" else f"not on Linux ({sys.platform})"
-        return Isolation("rlimits-only", os.geteuid(), os.getegid(), why)
-    reason = _namespaces_unavailable(uid, gid)
-    if not reason:
-        who = "nobody" if uid != os.geteuid() else "the Hub's user"
-        return Isolation(
-            "namespaces", uid, gid, f"user, mount, PID and IPC namespaces; as {who}, uid {uid}"
-        )
-    if requested == "namespaces":
-        raise RuntimeError(f"executions can't run in namespaces here: {reason}")
-    return Isolation(
-        "rlimits-only", os.geteuid(), os.getegid(), f"namespaces unavailable: {reason}"
-    )
-
-
-# -- the runner -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -283,14 +94,6 @@ class _Run:
     on_exit: ExitCallback
     pid: int | None = None
     cancelled: bool = False
-
-
-@dataclass
-class _ForkServer:
-    python: Path
-    process: subprocess.Popen[bytes]
-    #: Set once it has warmed up (or died).
-    ready: threading.Event = field(default_factory=threading.Event)
 
 
 def _now() -> dt.datetime:
@@ -358,7 +161,7 @@ class WorkspaceRunner:
         self._lock = threading.RLock()
         self._queue: deque[_Run] = deque()
         self._running: dict[str, _Run] = {}
-        self._servers: dict[Path, _ForkServer] = {}
+        self._servers: dict[Path, ForkServer] = {}
         self._readers: list[threading.Thread] = []
         self._closed = False
 
@@ -452,16 +255,7 @@ class WorkspaceRunner:
             servers = list(self._servers.values())
         for run in queued:
             _report(run.on_exit, RunOutcome(run.spec.execution_id, "CANCELLED", None, _now()))
-        for server in servers:
-            assert server.process.stdin is not None
-            with contextlib.suppress(OSError):
-                server.process.stdin.close()
-        for server in servers:
-            try:
-                server.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-                server.process.wait()
+        stop_fork_servers(servers, timeout)
         for reader in self._readers:
             reader.join(timeout)
         with self._lock:
@@ -521,77 +315,26 @@ class WorkspaceRunner:
         while self._queue and len(self._running) < self._max_parallel:
             run = self._queue.popleft()
             self._running[run.spec.execution_id] = run
-            stdin = self._server_for(run.python).process.stdin
-            assert stdin is not None
-            stdin.write((json.dumps(self._command(run.spec)) + "\n").encode())
-            stdin.flush()
+            send_command(self._server_for(run.python), self._command(run.spec))
 
-    def _server_environment(self, python: Path) -> dict[str, str] | None:
-        """The environment of a fork server: the Hub's, minus what would lead a foreign
-        interpreter to the Hub's packages, with its own ``bin`` first on ``PATH``."""
-        if python == Path(sys.executable):
-            return None
-        env = {k: v for k, v in os.environ.items() if k not in HUB_PYTHON_VARIABLES}
-        hub_bin = os.path.dirname(sys.executable)
-        paths = [p for p in env.get("PATH", os.defpath).split(os.pathsep) if p != hub_bin]
-        env["PATH"] = os.pathsep.join([str(python.parent), *paths])
-        if (python.parent.parent / "pyvenv.cfg").exists():
-            env["VIRTUAL_ENV"] = str(python.parent.parent)
-        return env
-
-    def _server_for(self, python: Path) -> _ForkServer:
+    def _server_for(self, python: Path) -> ForkServer:
         server = self._servers.get(python)
         if server is not None and server.process.poll() is None:
             return server
-        settings = {
-            "isolation": self.isolation.mode,
-            "uid": self.isolation.uid,
-            "gid": self.isolation.gid,
-        }
-        if python == Path(sys.executable):  # as before: the Hub's environment, PYTHONPATH too
-            argv = [str(python), "-m", "qhub.local.runner._zygote", json.dumps(settings)]
-        else:
-            argv = [str(python), "-I", str(HERE / "_zygote.py"), json.dumps(settings)]
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=self._server_environment(python),
-            start_new_session=True,
-        )
-        server = _ForkServer(python, process)
+        server = launch_fork_server(python, self.isolation)
         self._servers[python] = server
-        assert process.stdout is not None
-        reader = threading.Thread(
-            target=self._read_events,
-            args=(server, process.stdout),
-            daemon=True,
-            name="qhub-runner-events",
+        reader = event_reader(
+            server,
+            on_started=self._started,
+            on_exited=self._exited,
+            on_gone=self._fork_server_gone,
         )
         self._readers.append(reader)
         reader.start()
         return server
 
-    def _read_events(self, server: _ForkServer, events: IO[bytes]) -> None:
-        """The reader thread of one fork server: it lives as long as the fork server, whatever
-        a callback raises (each event is handled on its own)."""
-        for line in events:
-            try:
-                event = json.loads(line)
-                if event["event"] == "ready":
-                    server.ready.set()
-                elif event["event"] == "started":
-                    self._started(event["id"], event["pid"])
-                else:
-                    self._exited(event["id"], event["code"])
-            except Exception as error:
-                logger.error(
-                    "a fork server event could not be handled (%s: %s); the runner goes on",
-                    type(error).__name__,
-                    error,
-                )
-        server.ready.set()  # nobody waits for a dead one
-        # The fork server is gone: whatever it was running is lost.
+    def _fork_server_gone(self, server: ForkServer) -> None:
+        """A fork server's events ended: whatever it was running is lost."""
         with self._lock:
             lost = [r for r in self._running.values() if r.python == server.python]
             if self._servers.get(server.python) is server:
@@ -600,23 +343,13 @@ class WorkspaceRunner:
                 del self._servers[server.python]
             else:
                 lost = []
-            self._release(server.process)
+            release(server.process)
         for run in lost:
             status: Literal["FAILED", "CANCELLED"] = "CANCELLED" if run.cancelled else "FAILED"
             _report(run.on_exit, RunOutcome(run.spec.execution_id, status, None, _now()))
         with self._lock:
             if not self._closed and self._queue:
                 self._pump()
-
-    @staticmethod
-    def _release(process: subprocess.Popen[bytes]) -> None:
-        """Close the pipes of a dead fork server and reap it."""
-        assert process.stdin is not None
-        assert process.stdout is not None
-        with contextlib.suppress(OSError):
-            process.stdin.close()
-        process.stdout.close()
-        process.wait()
 
     def _started(self, execution_id: str, pid: int) -> None:
         with self._lock:

@@ -12,16 +12,21 @@ Only ``file`` sources are built here: a registry image or a repository is refuse
 Runtime and resource configurations and the pricing plan are kept and shown as sent, not
 enforced. The Hub's default application is subscribed to a service of its organization
 when the service's first build goes live.
+
+Whoever lists the served services outside the domain (``connection.json``) is told when that
+list changes through :attr:`ManagedServices.on_served_changed`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,6 +46,8 @@ __all__ = ["DEFAULT_MAX_SOURCE_BYTES", "ManagedServices", "SourceUpload", "valid
 DEFAULT_MAX_SOURCE_BYTES = 256 << 20
 WRITE_BUFFER = 1 << 20
 _NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?")
+
+_log = logging.getLogger(__name__)
 
 
 def valid_service_name(name: str) -> bool:
@@ -129,6 +136,11 @@ class ManagedServices:
     Attributes:
         max_source_bytes: the largest source archive an upload may carry (413 above it).
         limits: what an archive may hold once unpacked (entries, bytes, paths).
+        on_served_changed: called, with no arguments, after a managed service became served
+            (a build of it went live) or stopped being served (it was deleted), on the
+            thread that changed it (a build's, a request's); it reads the served services
+            from the catalog. What it raises is logged, never thrown at the build or the
+            request: the change itself is done by then.
     """
 
     def __init__(
@@ -146,6 +158,7 @@ class ManagedServices:
         self._uploads = self._root / ".uploads"
         self.max_source_bytes = DEFAULT_MAX_SOURCE_BYTES
         self.builds = Builds(store, self._root, self._went_live, ArchiveLimits())
+        self.on_served_changed: Callable[[], None] | None = None
 
     @property
     def limits(self) -> ArchiveLimits:
@@ -284,6 +297,7 @@ class ManagedServices:
         remove_subscriptions = self._applications.subscriptions_remover(service_id)
         self._store.delete_service(service_id, remove_subscriptions, move_away)
         shutil.rmtree(trash, ignore_errors=True)
+        self._served_changed(f"{service_id} was deleted")
 
     # -- sources ---------------------------------------------------------------------------
 
@@ -365,3 +379,18 @@ class ManagedServices:
 
     def _went_live(self, service: ManagedService) -> None:
         self._subscriptions.subscribe_defaults(service.id, service.organization_id)
+        self._served_changed(f"a build of {service.id} went live")
+
+    def _served_changed(self, what: str) -> None:
+        """Tell :attr:`on_served_changed` (if set) that ``what`` happened."""
+        if self.on_served_changed is None:
+            return
+        try:
+            self.on_served_changed()
+        except Exception as error:
+            _log.error(
+                "%s, but whoever lists the served services was not told (%s: %s)",
+                what,
+                type(error).__name__,
+                error,
+            )
