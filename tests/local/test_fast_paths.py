@@ -3,6 +3,7 @@ same Hub's app with every request sent through the routes."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator, Iterator
 
@@ -196,3 +197,49 @@ async def test_a_failing_store_is_answered_by_the_routes(
 def headers_value(headers: list[tuple[str, str]], name: str) -> str:
     """The value of a header that must be there."""
     return next(value for key, value in headers if key == name)
+
+
+async def test_a_job_submission_is_answered_as_the_route_answers(hub: LocalHub, both: Both) -> None:
+    """Refusals byte for byte (no or a bad token, another organization, a malformed body, an
+    unknown backend, too many shots, no or an oversized input, a malformed key);
+    a job created either way has the same status, headers and fields."""
+    assert hub.connection is not None
+    path = f"{httpx.URL(hub.connection.quantum_url).path}/jobs"
+    token = hub.connection.personal_access_token
+    auth = {"X-Auth-Token": token, "Content-Type": "application/json"}
+    good = json.dumps(
+        {"backend_id": "local.aer.simulator", "shots": 10, "input": {"qasm": BELL}}
+    ).encode()
+
+    async def both_answers(headers: dict[str, str], body: bytes) -> tuple[Answer, Answer]:
+        sent = _fixed_id(headers)
+        fast = _answer(both.served.post(f"{both.base_url}{path}", headers=sent, content=body))
+        routed = _answer(await both.routes_only.post(path, headers=sent, content=body))
+        return fast, routed
+
+    refused = [
+        ({"Content-Type": "application/json"}, good),
+        ({**auth, "X-Auth-Token": "not-a-token"}, good),
+        ({**auth, "X-OrganizationId": "another-organization"}, good),
+        (auth, b"{not json"),
+        (auth, b"[1, 2]"),
+        (auth, b'{"shots": 10, "input": {"qasm": "x"}}'),
+        (auth, good.replace(b"local.aer.simulator", b"no.such.backend")),
+        (auth, good.replace(b'"shots": 10', b'"shots": 100000000')),
+        (auth, good.replace(b"qubit[2] q", b"qubit[2000] q")),
+        ({**auth, "Idempotency-Key": "not\tvisible"}, good),
+        (auth, json.dumps({"backend_id": "local.aer.simulator", "shots": 10}).encode()),
+    ]
+    for headers, body in refused:
+        fast, routed = await both_answers(headers, body)
+        assert 400 <= fast[0] < 500, (headers, body[:60], fast)
+        assert fast == routed, (headers, body[:60])
+
+    fast, routed = await both_answers(auth, good)
+    assert fast[0] == routed[0] == 201
+    assert [k for k, _ in fast[1] if k != "content-length"] == [
+        k for k, _ in routed[1] if k != "content-length"
+    ]
+    fast_job, routed_job = json.loads(fast[2]), json.loads(routed[2])
+    assert fast_job.keys() == routed_job.keys()
+    assert fast_job["id"] != routed_job["id"]

@@ -24,7 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..domain import DomainError, StoreUnavailable
 from ..domain.faults import store_failure
 
-__all__ = ["error_response", "install_error_handlers", "request_id_middleware"]
+__all__ = [
+    "error_response",
+    "failure_response",
+    "install_error_handlers",
+    "request_id_middleware",
+]
 
 #: What a 503 for an unavailable store asks clients to wait before trying again, seconds.
 RETRY_AFTER_SECONDS = 5
@@ -50,13 +55,27 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def failure_response(request: Request, error: Exception) -> JSONResponse:
+    """The answer to a request that raised ``error``: a domain error's status and message, a
+    failing store's 503, or a 500 naming only the request id. (The routes' handlers and the
+    fast paths of :mod:`.fast_paths` both answer with it.)"""
+    if isinstance(error, DomainError):
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return error_response(request, error.status, error.message, headers)
+    # A file of the data directory the domain wrote without saying so still counts.
+    failure = error if isinstance(error, StoreUnavailable) else store_failure(error)
+    if failure is not None:
+        return _unavailable(request, failure)
+    request_id = request.scope.get("qhub.request_id", "")
+    return error_response(request, 500, f"internal error of the local Hub (request {request_id})")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, validation errors and unknown routes to the standard body."""
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        return error_response(request, error.status, error.message, headers)
+        return failure_response(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -73,18 +92,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StoreUnavailable)
     async def store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
-        return _unavailable(request, error)
+        return failure_response(request, error)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        # A file of the data directory the domain wrote without saying so still counts.
-        failure = store_failure(error)
-        if failure is not None:
-            return _unavailable(request, failure)
-        request_id = request.scope.get("qhub.request_id", "")
-        return error_response(
-            request, 500, f"internal error of the local Hub (request {request_id})"
-        )
+        return failure_response(request, error)
 
 
 def _unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ...domain import Unprocessable
+from ...domain import Hub, Unprocessable
 from ..bodies import read_json_object
 from ..deps import HubDep, OrganizationId, ServiceExecutionId
 from ..idempotency import created_response, keyed_request
@@ -20,7 +20,7 @@ from .shapes import (
     normalized_result_json,
 )
 
-__all__ = ["router"]
+__all__ = ["job_created", "router"]
 
 router = APIRouter()
 
@@ -41,6 +41,14 @@ async def create_job(
 ) -> JSONResponse:
     """Validate and queue a job (201); a service execution's token marks it as its job.
     With an ``Idempotency-Key``, the job an earlier request made with it, if any."""
+    return await job_created(request, hub, organization_id, service_execution_id)
+
+
+async def job_created(
+    request: Request, hub: Hub, organization_id: str, service_execution_id: str | None
+) -> JSONResponse:
+    """What :func:`create_job` answers, once the caller is known (also called by the fast
+    path of :mod:`..fast_paths`)."""
     body = await read_json_object(request, malformed=Unprocessable)
     key = keyed_request(request, body)
     submission = job_submission(body, hub.quantum.backends)
