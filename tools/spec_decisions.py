@@ -197,7 +197,7 @@ def _idempotency_keys(api: str, spec: dict[str, Any]) -> None:
 #: Reads the waiters poll, which a Hub may hold until the resource changes (our extension).
 HELD_READS = {
     "quantum": ["jobs.get_job"],
-    "service": [],
+    "service": ["service_api.get_status"],
     "user": [],
     "platform": [],
 }

@@ -70,7 +70,7 @@ def test_a_held_read_of_a_final_job_is_answered_at_once(raw: httpx.Client, hub: 
     assert response.status_code == 200
     assert response.json()["status"] == "COMPLETED"
     assert response.headers["Preference-Applied"] == "wait=60"
-    assert hub.hub.quantum.changes.watched() == 0
+    assert hub.hub.changes.watched() == 0
 
 
 def test_a_held_read_answers_when_the_job_changes(raw: httpx.Client, hub: LocalHub) -> None:

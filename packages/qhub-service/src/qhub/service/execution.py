@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from qhub.api._core.arguments import exactly_one
 from qhub.api._core.display import ByteProgress, plot_counts
 from qhub.api._core.errors import NotFoundError
-from qhub.api._core.waiter import AsyncWaiter, Waiter, async_sleep, is_transient_error
+from qhub.api._core.waiter import (
+    AsyncWaiter,
+    Waiter,
+    async_sleep,
+    held_by_server,
+    is_transient_error,
+)
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
 
 # The fields Result inherits name their types as strings (postponed annotations), which
@@ -279,10 +285,17 @@ class HubServiceExecution(_ExecutionBase):
             if on_status is not None:
                 on_status(execution)
 
+        def poll_held(seconds: int) -> tuple[ServiceExecution, bool]:
+            raw = self._api.with_raw_response.get_status(
+                self.id, request_options={"long_poll": seconds}
+            )
+            return raw.data, held_by_server(raw.headers)
+
         Waiter(
             resource="service execution",
             resource_id=self.id,
             poll=lambda: self._api.get_status(self.id),
+            poll_held=poll_held,
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,
@@ -414,10 +427,17 @@ class AsyncHubServiceExecution(_ExecutionBase):
             if on_status is not None:
                 on_status(execution)
 
+        async def poll_held(seconds: int) -> tuple[ServiceExecution, bool]:
+            raw = await self._api.with_raw_response.get_status(
+                self.id, request_options={"long_poll": seconds}
+            )
+            return raw.data, held_by_server(raw.headers)
+
         await AsyncWaiter(
             resource="service execution",
             resource_id=self.id,
             poll=lambda: self._api.get_status(self.id),
+            poll_held=poll_held,
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,

@@ -18,6 +18,7 @@ from typing import Any
 from ..runner import WorkspaceRunner
 from ..simulation import simulator_pool
 from .catalog import CatalogStore, ManagedServices, ServiceCatalog, ServiceEditor, Subscriptions
+from .changes import Changes
 from .datapools import DataPools, DataPoolStore
 from .executions import ExecutionHistory, Executions, ExecutionStore
 from .generic import GenericResources, GenericStore, NotifyingRunner
@@ -130,7 +131,9 @@ class Hub:
             users=self.users,
         )
         self.generic = GenericResources(GenericStore(self.database), self.organizations.role_in)
-        execution_store = ExecutionStore(self.database)
+        #: Told when a job or an execution changes: what held polls watch.
+        self.changes = Changes()
+        execution_store = ExecutionStore(self.database, self.changes)
         self.runner = WorkspaceRunner(
             max_parallel=max_parallel, python=service_python, private_paths=[self.data_dir]
         )
@@ -148,7 +151,7 @@ class Hub:
         self.execution_history = ExecutionHistory(
             execution_store, self.executions, self.applications
         )
-        self.quantum = Quantum(self.database, simulator_pool())
+        self.quantum = Quantum(self.database, simulator_pool(), self.changes)
         self.executions.recover_interrupted()
         self.managed_services.recover_interrupted()
 

@@ -18,12 +18,13 @@ A job submission (``POST /quantum/jobs``) is answered here in full, by the route
 FastAPI's matching and dependency solving (the caller's organization, from the same domain
 calls) are skipped, about a millisecond of the Hub's CPU per job.
 
-**Held polls** (our extension, in the spec): a read of a job sent with ``Prefer: wait=N``
-(RFC 7240) is held until the job changes or reaches a final state, or N seconds pass (at most
-:data:`MAX_HOLD_SECONDS`), and answered with ``Preference-Applied: wait=N``. The SDK's
-waiters send it, so a job's end reaches them within a round trip and neither side spends CPU
-polling meanwhile; a Hub that ignores the preference (the Kipu Hub) answers at once, and the
-waiter sleeps between polls instead. Nothing is held while a test lifecycle counts reads.
+**Held polls** (our extension, in the spec): a read of a job or of an execution's status
+sent with ``Prefer: wait=N`` (RFC 7240) is held until it changes or reaches a final state, or
+N seconds pass (at most :data:`MAX_HOLD_SECONDS`), and answered with
+``Preference-Applied: wait=N``. The SDK's waiters send it, so an end reaches them within a
+round trip and neither side spends CPU polling meanwhile; a Hub that ignores the preference
+(the Kipu Hub) answers at once, and the waiter sleeps between polls instead. A job's reads
+are not held while a test lifecycle counts them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 from starlette.requests import Request
 
 from ..domain import DomainError, Hub, StoreUnavailable
+from ..domain.executions import FINAL_STATUSES
 from ..domain.quantum import FINAL_JOB_STATUSES
 from .errors import ASGIApp, Receive, Scope, Send, failure_response
 from .gateway import execution_json
@@ -72,6 +74,7 @@ class _FastRead:
     answer: Callable[[Hub, tuple[str, ...], HeaderOf], Any]
     watches: tuple[str, int] | None = None
     settled: Callable[[Any], bool] = lambda content: True
+    may_hold: Callable[[Hub], bool] = lambda hub: True
 
 
 def _execution_status(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
@@ -97,12 +100,18 @@ def _job_result(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
 
 
 _READS = (
-    _FastRead(re.compile(r"/gateway/([^/]+)/([^/]+)/([^/]+)/([^/]+)"), _execution_status),
+    _FastRead(
+        re.compile(r"/gateway/([^/]+)/([^/]+)/([^/]+)/([^/]+)"),
+        _execution_status,
+        watches=("execution", 3),
+        settled=lambda execution: execution.get("status") in FINAL_STATUSES,
+    ),
     _FastRead(
         re.compile(r"/quantum/jobs/([^/]+)"),
         _job,
         watches=("job", 0),
         settled=lambda job: job.get("status") in FINAL_JOB_STATUSES,
+        may_hold=lambda hub: hub.quantum.jobs.reads_may_be_held,
     ),
     _FastRead(re.compile(r"/quantum/jobs/([^/]+)/result"), _job_result),
 )
@@ -124,7 +133,7 @@ def fast_reads(app: ASGIApp, hub: Hub) -> ASGIApp:
         read, params = found
         header = _header_reader(scope)
         hold = held_seconds(header(b"prefer")) if read.watches is not None else None
-        if hold and hub.quantum.jobs.reads_may_be_held:
+        if hold and read.may_hold(hub):
             content = await _held_answer(hub, read, params, header, hold)
         else:
             hold, content = None, _answer(hub, read, params, header)
@@ -224,7 +233,7 @@ async def _held_answer(
         with contextlib.suppress(RuntimeError):  # the server's loop has closed meanwhile
             loop.call_soon_threadsafe(changed.set)
 
-    unwatch = hub.quantum.changes.watch(kind, params[position], heard)
+    unwatch = hub.changes.watch(kind, params[position], heard)
     try:
         first = content = _answer(hub, read, params, header)
         deadline = loop.time() + hold

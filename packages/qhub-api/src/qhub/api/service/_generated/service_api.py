@@ -100,6 +100,10 @@ def get_status(
     """Get status (``GET /{id}``).
 
     The execution's current state.
+
+    Takes a Prefer: wait=N header, our extension (x-qhub-extension): the local Hub holds the
+    read until the resource changes, so a waiter sees an end within a round trip without
+    polling; the Kipu Hub ignores it and the waiter sleeps between polls.
     """
     return ApiRequest(
         "GET", f"{_segment(id, 'id')}", response_type=_m.ServiceExecution, options=request_options

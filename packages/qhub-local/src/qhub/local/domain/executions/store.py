@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..changes import Changes
 from ..idempotency import IdempotencyKey, KeyTable
 from ..listing import sql_offset
 from ..store import Database
@@ -116,11 +117,17 @@ def _execution(row: tuple[str, ...]) -> Execution:
 
 
 class ExecutionStore:
-    """Reads and writes of the ``executions`` table."""
+    """Reads and writes of the ``executions`` table.
 
-    def __init__(self, database: Database) -> None:
+    Args:
+        database: the Hub's database.
+        changes: told when an execution's status changes (``"execution"``, its id).
+    """
+
+    def __init__(self, database: Database, changes: Changes | None = None) -> None:
         database.create_tables(SCHEMA + KEYS.ddl, _migrate)
         self._database = database
+        self._changes = Changes() if changes is None else changes
 
     def reading(self) -> Any:
         """A read of the executions' tables (the idempotency rule looks its keys up with it)."""
@@ -239,6 +246,7 @@ class ExecutionStore:
                 "WHERE id = ? AND status = 'PENDING'",
                 (started_at.isoformat(), execution_id),
             )
+        self._changes.changed("execution", execution_id)
 
     def mark_final(self, execution_id: str, status: str, ended_at: dt.datetime) -> bool:
         """Set a final status unless the execution already has one; whether it changed."""
@@ -248,4 +256,7 @@ class ExecutionStore:
                 "WHERE id = ? AND status IN ('PENDING', 'RUNNING')",
                 (status, ended_at.isoformat(), execution_id),
             )
-            return cursor.rowcount == 1
+            changed = cursor.rowcount == 1
+        if changed:
+            self._changes.changed("execution", execution_id)
+        return changed

@@ -4,6 +4,7 @@ one scheduler."""
 from __future__ import annotations
 
 from ...simulation import JobLimits
+from ..changes import Changes
 from ..store import Database
 from .backends import Backends
 from .calibration import Calibrations
@@ -23,12 +24,13 @@ class Quantum:
     Args:
         database: the Hub's database (the quantum tables live there).
         workers: the simulation workers jobs run on.
+        changes: told of every job stored (``"job"``, its id).
     """
 
-    def __init__(self, database: Database, workers: SimulationWorkers) -> None:
-        store = QuantumStore(database)
-        #: Told of every job stored (``"job"``, its id): what held polls watch.
-        self.changes = store.changes
+    def __init__(
+        self, database: Database, workers: SimulationWorkers, changes: Changes | None = None
+    ) -> None:
+        store = QuantumStore(database, changes)
         self.calibrations = Calibrations(database)
         self.scheduler = JobScheduler(store, workers)
         self.backends = Backends(self.scheduler.queue_size)

@@ -142,7 +142,7 @@ class QuantumStore:
     def __init__(self, database: Database, changes: Changes | None = None) -> None:
         database.create_tables(SCHEMA + KEYS.ddl, _migrate)
         self._database = database
-        self.changes = Changes() if changes is None else changes
+        self._changes = Changes() if changes is None else changes
 
     def reading(self) -> Any:
         """A read of the quantum tables (the idempotency rule looks its keys up with it)."""
@@ -186,7 +186,7 @@ class QuantumStore:
                         None if job.result is None else json.dumps(job.result),
                     ),
                 )
-        self.changes.changed("job", job.id)
+        self._changes.changed("job", job.id)
 
     def job(self, job_id: str) -> JobRecord | None:
         """A job by id, with its input and result."""
