@@ -13,7 +13,8 @@ from pathlib import Path
 from ..errors import NotFound
 from ..identity import Applications, Caller, require_role
 from ..listing import Page, PageRequest, check_page, sorted_page
-from .outputs import LogSummary, result_file, result_view, summarize_logs
+from .log_tails import LogTails
+from .outputs import LogSummary, result_file, result_view
 from .records import Execution, ExecutionQuery, ResultView
 from .runs import Executions
 from .store import ExecutionStore
@@ -51,6 +52,7 @@ class ExecutionHistory:
         self._store = store
         self._executions = executions
         self._applications = applications
+        self._log_tails = LogTails()
 
     def search(self, caller: Caller, query: ExecutionQuery, paging: PageRequest) -> Page[Execution]:
         """A page of the organization's executions matching ``query``, newest first unless
@@ -133,10 +135,11 @@ class ExecutionHistory:
         return result_file(self.get(caller, execution_id), name)
 
     def logs(self, caller: Caller, execution_id: str, last: int = 1) -> LogSummary:
-        """The execution's log read once: its first line, its last ``last`` lines and how
-        many there are (never the whole log in memory).
+        """The execution's log: its first line, its last ``last`` lines and how many there
+        are (never the whole log in memory; read on from where the previous look at it
+        stopped).
 
         Raises:
             NotFound: unknown, or another organization's.
         """
-        return summarize_logs(self.get(caller, execution_id), last)
+        return self._log_tails.summary(self.get(caller, execution_id), last)

@@ -3,7 +3,7 @@ output in ``out/output.json``) and its log in ``log.jsonl``. Read the same way b
 and by the Platform's execution records.
 
 Nothing here loads a whole log: it is read a line at a time (:func:`iter_logs`,
-:func:`summarize_logs`), and a line longer than :data:`MAX_LOG_LINE_BYTES` (which the runner
+:class:`.log_tails.LogTails`), and a line longer than :data:`MAX_LOG_LINE_BYTES` (which the runner
 never writes) is skipped. A JSON output larger than :data:`MAX_INLINE_OUTPUT_BYTES` is not
 parsed into the result: it stays a result file, ``output.json``, downloaded as a stream.
 """
@@ -30,7 +30,6 @@ __all__ = [
     "plain_file_name",
     "result_file",
     "result_view",
-    "summarize_logs",
 ]
 
 #: The largest ``output.json`` shown inline in a result; a larger one is only a result file.
@@ -112,18 +111,6 @@ class LogSummary:
     first: LogLine | None = None
     last: deque[LogLine] = field(default_factory=deque)
     total: int = 0
-
-
-def summarize_logs(execution: Execution, last: int) -> LogSummary:
-    """The first line, the last ``last`` lines (at least one) and the count, holding no
-    more than ``last`` lines at a time."""
-    summary = LogSummary(last=deque(maxlen=max(last, 1)))
-    for line in iter_logs(execution):
-        if summary.first is None:
-            summary.first = line
-        summary.last.append(line)
-        summary.total += 1
-    return summary
 
 
 def append_log(workdir: Path, severity: str, message: str) -> None:
