@@ -459,6 +459,32 @@ def test_without_a_timeout_an_injected_client_keeps_its_own_per_operation_timeou
     assert seen == [{"connect": 7, "read": 7, "write": 7, "pool": 7}]
 
 
+def test_a_long_poll_asks_for_the_hold_and_lengthens_the_calls_timeouts() -> None:
+    """long_poll=N: Prefer: wait=N, and the read timeout and the deadline grow by N (so a
+    held answer is never cut by a timeout shorter than the hold); other phases unchanged."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=EXECUTION)
+
+    client = HubServiceClient(
+        base_url="https://gateway.example/gw",
+        token="tok",
+        timeout=5,
+        httpx_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    )
+    client.service_api.get_status("e1", request_options={"long_poll": 20})
+    client.service_api.get_status("e1")
+    held, plain = seen
+    assert held.headers["Prefer"] == "wait=20"
+    assert "Prefer" not in plain.headers
+    held_timeouts, plain_timeouts = held.extensions["timeout"], plain.extensions["timeout"]
+    assert 24 < held_timeouts["read"] <= 25
+    assert held_timeouts["connect"] <= 5
+    assert plain_timeouts["read"] <= 5
+
+
 def test_operation_timeouts_shrink_with_the_time_left_until_released() -> None:
     """Each operation gets min(its timeout, time left); a released one gets its own again."""
     now = [0.0]

@@ -148,14 +148,20 @@ class SpecServer:
             for n, p in declared.items()
             if p.get("required") and n not in names
         ]
-        # Every argument is given in these tests: a declared header must arrive, and our
-        # Idempotency-Key extension only where the spec declares it.
-        declared_headers = {
-            p["name"].lower() for p in operation.spec.get("parameters", []) if p["in"] == "header"
+        # Every argument is given in these tests: a declared header must arrive (unless it is
+        # sent only from a request option), and our extensions only where the spec declares
+        # them.
+        parameters = operation.spec.get("parameters", [])
+        declared_headers = {p["name"].lower() for p in parameters if p["in"] == "header"}
+        argument_headers = {
+            p["name"].lower()
+            for p in parameters
+            if p["in"] == "header" and not p.get("x-option-only")
         }
-        problems += [f"header {n!r} missing" for n in sorted(declared_headers - set(headers))]
-        if "idempotency-key" in headers and "idempotency-key" not in declared_headers:
-            problems.append("Idempotency-Key sent to an operation that does not declare it")
+        problems += [f"header {n!r} missing" for n in sorted(argument_headers - set(headers))]
+        for extension in ("idempotency-key", "prefer"):
+            if extension in headers and extension not in declared_headers:
+                problems.append(f"{extension} sent to an operation that does not declare it")
         scheme = next(iter(self.spec["components"]["securitySchemes"].values()))
         header = scheme.get("name", "Authorization").lower()
         if header not in headers:

@@ -60,6 +60,8 @@ def _expected_parameters(operation: dict[str, Any]) -> tuple[list[str], set[str]
     positional: list[str] = []
     keywords: set[str] = {"request_options"}
     for parameter in operation.get("parameters", []):
+        if parameter.get("x-option-only"):
+            continue  # sent from a request option (a waiter's long_poll), not an argument
         python = parameter.get("x-python-name") or _python(parameter["name"])
         if parameter["in"] == "path":
             positional.append(python)
