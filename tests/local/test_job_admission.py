@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from qhub.api.quantum import HubQuantumClient
-from qhub.api.quantum.errors import UnprocessableEntityError
+from qhub.api.quantum.errors import InternalServerError, UnprocessableEntityError
 from qhub.local.server import LocalHub
 from qhub.local.simulation import JobLimits, simulator_pool
 
@@ -285,6 +285,33 @@ def test_a_parse_over_its_memory_bound_ends_that_job_only(
     ):
         client.jobs.create_job(backend_id="aws.sim.sv1", shots=10, input={"qasm": SLOW})
     _completes(client)
+
+
+def test_polls_and_results_never_read_stored_inputs(
+    hub: LocalHub, client: HubQuantumClient
+) -> None:
+    """With a job's stored input made unreadable, reading the job, its status and its result
+    (what a waiter does) still works: only reading the input itself needs it."""
+    job = client.jobs.create_job(backend_id="aws.sim.sv1", shots=20, input={"qasm": BELL3})
+    assert job.id is not None
+    client.jobs.wait(job.id, timeout=60)
+    database = Path(hub.data_dir) / "hub.sqlite3"
+    with closing(sqlite3.connect(database)) as db, db:
+        db.execute("UPDATE quantum_job_payloads SET input = 'not JSON' WHERE id = ?", (job.id,))
+    try:
+        assert client.jobs.get_job(job.id).status == "COMPLETED"
+        assert client.jobs.get_job_status(job.id).status == "COMPLETED"
+        assert client.jobs.wait(job.id, timeout=10).status == "COMPLETED"
+        assert sum(client.jobs.get_job_result(job.id)["counts"].values()) == 20
+        with pytest.raises(InternalServerError):
+            client.jobs.get_job_input(job.id)
+    finally:
+        with closing(sqlite3.connect(database)) as db, db:
+            db.execute(
+                "UPDATE quantum_job_payloads SET input = ? WHERE id = ?",
+                (json.dumps({"qasm": BELL3}), job.id),
+            )
+    assert client.jobs.get_job_input(job.id) == {"qasm": BELL3}
 
 
 def test_listings_never_read_stored_inputs(hub: LocalHub, client: HubQuantumClient) -> None:

@@ -23,7 +23,7 @@ from .inputs import JobSubmission
 from .records import JobRecord, NormalizedInput, NormalizedProgram
 from .scheduler import JobScheduler, SimulationWorkers, StartedSimulation
 from .sessions import Sessions
-from .store import KEYS, QuantumStore
+from .store import KEYS, Payload, QuantumStore
 
 __all__ = ["QuantumJobs", "infer_input_format"]
 
@@ -208,14 +208,14 @@ class QuantumJobs:
         while a test lifecycle counts reads to decide what they show."""
         return not self._scheduler.lifecycle.delays_visibility
 
-    def get(self, organization_id: str, job_id: str) -> JobRecord:
+    def get(self, organization_id: str, job_id: str, payload: Payload = "none") -> JobRecord:
         """A job of this organization, as the lifecycle lets callers see it now (each call
-        is one poll).
+        is one poll); its input and result only if ``payload`` asks for them.
 
         Raises:
             NotFound: unknown, or another organization's.
         """
-        job = self._stored(organization_id, job_id)
+        job = self._stored(organization_id, job_id, payload)
         lifecycle = self._scheduler.lifecycle
         if not job.is_final or not lifecycle.delays_visibility:
             return job
@@ -234,7 +234,21 @@ class QuantumJobs:
         Raises:
             NotFound: unknown, or another organization's.
         """
-        return self._stored(organization_id, job_id)
+        return self._stored(organization_id, job_id, "all")
+
+    def input(
+        self, organization_id: str, job_id: str, service_execution_id: str | None = None
+    ) -> dict[str, Any]:
+        """A job's input as submitted (reading it is not a poll); with
+        ``service_execution_id``, of a job that execution created.
+
+        Raises:
+            NotFound: unknown, another organization's, or not that execution's.
+        """
+        job = self._stored(organization_id, job_id, "all")
+        if service_execution_id is not None and job.service_execution_id != service_execution_id:
+            raise NotFound(f"service execution {service_execution_id!r} has no job {job_id!r}")
+        return job.input
 
     def execution_job(
         self, organization_id: str, service_execution_id: str, job_id: str
@@ -255,7 +269,7 @@ class QuantumJobs:
         Raises:
             NotFound: unknown job, or not finished yet.
         """
-        job = self._stored(organization_id, job_id)
+        job = self._stored(organization_id, job_id, "result")
         if self._hidden(job) or not job.is_final or job.result is None:
             raise NotFound(f"job {job_id!r} has no result yet")
         return job.result
@@ -263,7 +277,7 @@ class QuantumJobs:
     def normalized_input(self, organization_id: str, job_id: str) -> NormalizedInput:
         """The job's input as OpenQASM: the programs submitted as its ``qasm`` field, or
         else its input converted to OpenQASM 3 (blocks on the parser process)."""
-        job = self.get(organization_id, job_id)
+        job = self.get(organization_id, job_id, "all")
         if job.qasm is not None:
             programs = [
                 NormalizedProgram(program.name, program.qasm, job.shots)
@@ -288,8 +302,13 @@ class QuantumJobs:
             return job
         return self._scheduler.cancel(job_id)
 
-    def _stored(self, organization_id: str, job_id: str) -> JobRecord:
-        job = self._store.job(job_id)
+    def _stored(self, organization_id: str, job_id: str, payload: Payload = "none") -> JobRecord:
+        """The stored job, with as much of its payload as asked (its state alone by default).
+
+        Raises:
+            NotFound: unknown, or another organization's.
+        """
+        job = self._store.job(job_id, payload)
         if job is None or job.organization_id != organization_id:
             raise NotFound(f"no job {job_id!r}")
         return job

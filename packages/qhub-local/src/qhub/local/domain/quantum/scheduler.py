@@ -216,7 +216,7 @@ class JobScheduler:
             KeyError: no such job.
         """
         with self._lock:
-            job = self._store.job(job_id)  # read under the lock, so no run changes it now
+            job = self._store.job(job_id, "none")  # read under the lock, so no run changes it now
             if job is None:
                 raise KeyError(job_id)
             if job.is_final:
@@ -281,7 +281,7 @@ class JobScheduler:
     def _queue_again(self, job_id: str) -> None:
         """Queue a PENDING job nobody runs (its first run failed to read it)."""
         with self._lock:
-            job = self._store.job(job_id)
+            job = self._store.job(job_id, "none")
             if self._closed or job is None or job.status != "PENDING" or job_id in self._scheduled:
                 return
             self.queue(job, None)
@@ -309,7 +309,7 @@ class JobScheduler:
         """Mark the job RUNNING on ``simulator`` (what a cancel stops), ``run`` it, store its
         end. A job closed or cancelled before it runs is not run (``not_run`` is called)."""
         with self._lock:
-            job = None if self._closed else self._store.job(job_id)
+            job = None if self._closed else self._store.job(job_id, "none")
             if job is None or job.status != "PENDING":
                 # Closed: left PENDING, it runs when the Hub next starts. Cancelled before it
                 # ran: it ends CANCELLED now, since no simulation will end it.
@@ -344,7 +344,7 @@ class JobScheduler:
     def _mark_running(self, job_id: str, started: dt.datetime) -> None:
         """PENDING → RUNNING, unless the job has moved on (a cancel) meanwhile."""
         with self._lock:
-            job = self._store.job(job_id)
+            job = self._store.job(job_id, "none")
             if job is None or job.status != "PENDING":
                 return
             job.status, job.started_at = "RUNNING", started
@@ -356,7 +356,7 @@ class JobScheduler:
         """The job's end as its simulation ended (CANCELLED if a cancel came first); a job
         already final is left as it is."""
         with self._lock:
-            job = self._store.job(job_id)
+            job = self._store.job(job_id, "none")
             if job is None or job.is_final:
                 return
             job.status = "CANCELLED" if job.status == "CANCELLING" else status
@@ -380,9 +380,11 @@ class JobScheduler:
         params = job.input_params or {}
         seed = params.get("seed")
         try:
-            if circuit is None:  # queued again after a restart
+            if circuit is None:  # queued again after a restart: read its input again
+                stored = self._store.job(job.id)
+                data = stored.input if stored is not None else {}
                 qubits = backend_spec(job.backend_id).qubit_count
-                circuit = self._workers.prepare(job.input_format, job.input, qubits, self.limits)
+                circuit = self._workers.prepare(job.input_format, data, qubits, self.limits)
             counts, shots_memory = simulator.simulate(
                 circuit,
                 job.shots,

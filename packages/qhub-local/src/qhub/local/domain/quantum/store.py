@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ..changes import Changes
 from ..clock import format_utc, parse_utc
@@ -103,6 +103,17 @@ def _job_document(job: JobRecord) -> str:
     return json.dumps(document)
 
 
+#: What :meth:`QuantumStore.job` reads of a job's payload.
+Payload = Literal["all", "result", "none"]
+_JOB_READS: dict[str, str] = {
+    "all": "SELECT j.document, p.input, p.result FROM quantum_jobs j"
+    " LEFT JOIN quantum_job_payloads p ON p.id = j.id WHERE j.id = ?",
+    "result": "SELECT j.document, NULL, p.result FROM quantum_jobs j"
+    " LEFT JOIN quantum_job_payloads p ON p.id = j.id WHERE j.id = ?",
+    "none": "SELECT document FROM quantum_jobs WHERE id = ?",
+}
+
+
 def _job(document: str, input: str | None = None, result: str | None = None) -> JobRecord:
     """A job from its document, with its payload when given (listings leave it out)."""
     fields: dict[str, Any] = json.loads(document)
@@ -155,8 +166,9 @@ class QuantumStore:
 
     def save_job(self, job: JobRecord, key: IdempotencyKey | None = None) -> None:
         """Insert or replace a job, and its payload when the record carries one (a record
-        read by a listing has none: saving it keeps the stored input and result); with
-        ``key``, the key it was created under, in the same transaction.
+        read without it, as listings and state reads do, keeps the stored input, and sets
+        the result if it has one); with ``key``, the key it was created under, in the same
+        transaction.
 
         Raises:
             sqlite3.IntegrityError: ``key`` is taken (nothing is saved).
@@ -176,7 +188,13 @@ class QuantumStore:
                     job.service_execution_id,
                 ),
             )
-            if job.input:
+            if not job.input:  # read without its payload: the input is stored already
+                if job.result is not None:
+                    db.execute(
+                        "UPDATE quantum_job_payloads SET result = ? WHERE id = ?",
+                        (json.dumps(job.result), job.id),
+                    )
+            else:
                 db.execute(
                     "INSERT INTO quantum_job_payloads VALUES (?, ?, ?) ON CONFLICT (id) DO"
                     " UPDATE SET input = excluded.input, result = COALESCE(excluded.result, result)",
@@ -188,14 +206,12 @@ class QuantumStore:
                 )
         self._changes.changed("job", job.id)
 
-    def job(self, job_id: str) -> JobRecord | None:
-        """A job by id, with its input and result."""
+    def job(self, job_id: str, payload: Payload = "all") -> JobRecord | None:
+        """A job by id, with its input and result (``payload="all"``), its result only
+        (``"result"``), or neither (``"none"``: the state, without reading a possibly large
+        input; ``input`` is then empty and ``result`` None)."""
         with self._database.reading() as db:
-            row = db.execute(
-                "SELECT j.document, p.input, p.result FROM quantum_jobs j"
-                " LEFT JOIN quantum_job_payloads p ON p.id = j.id WHERE j.id = ?",
-                (job_id,),
-            ).fetchone()
+            row = db.execute(_JOB_READS[payload], (job_id,)).fetchone()
         return _job(*row) if row else None
 
     def jobs(self, organization_id: str) -> list[JobRecord]:

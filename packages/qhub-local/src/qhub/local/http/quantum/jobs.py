@@ -118,7 +118,7 @@ async def get_job_result_stream(
 @router.get("/jobs/{job_id}/input")
 async def get_job_input(job_id: str, organization_id: OrganizationId, hub: HubDep) -> JSONResponse:
     """A job's input as submitted."""
-    return JSONResponse(hub.quantum.jobs.get(organization_id, job_id).input)
+    return JSONResponse(hub.quantum.jobs.input(organization_id, job_id))
 
 
 @router.get("/jobs/{job_id}/calibration")
@@ -163,8 +163,7 @@ async def get_service_execution_job_input(
     service_execution_id: str, job_id: str, organization_id: OrganizationId, hub: HubDep
 ) -> JSONResponse:
     """The input of one of the service execution's jobs."""
-    job = hub.quantum.jobs.execution_job(organization_id, service_execution_id, job_id)
-    return JSONResponse(job.input)
+    return JSONResponse(hub.quantum.jobs.input(organization_id, job_id, service_execution_id))
 
 
 @router.get(SCOPED + "/result/normalized")
