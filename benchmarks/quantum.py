@@ -1,6 +1,7 @@
 """Quantum jobs on the local Hub: overhead over the simulator, and many small jobs at once.
 
-1. A 20-qubit GHZ circuit, 1 000 shots: submitted through the SDK and awaited with
+1. A one-qubit circuit (what the SDK and the Hub add, next to nothing simulated); a 20-qubit
+   GHZ circuit, 1 000 shots: submitted through the SDK and awaited with
    ``jobs.wait`` against a local Hub process, next to the same simulation called in-process
    (alternating, median of several runs each); the same for a 22-qubit circuit Aer must
    simulate as a full statevector, to show the overhead is a fixed few milliseconds, not a
@@ -37,6 +38,8 @@ DENSE22 = "\n".join(
     + ["c = measure q;"]
 )
 SMALL = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; cx q[0], q[1]; c = measure q;'
+#: Next to nothing to simulate: the time through the SDK and the Hub is their fixed cost.
+TINY = 'OPENQASM 3.0; include "stdgates.inc"; qubit[1] q; bit[1] c; h q[0]; c = measure q;'
 
 
 def in_process(qasm: str) -> float:
@@ -103,6 +106,7 @@ def main() -> None:
             api_key=hub["personal_access_token"], base_url=hub["quantum_url"]
         ) as client:
             for title, qasm, runs, goal in (
+                ("1 qubit, 1000 shots (the fixed cost)", TINY, 3 * RUNS, "no goal"),
                 ("20-qubit GHZ, 1000 shots", GHZ20, 3 * RUNS, "goal <= 1.35x and +5 ms"),
                 (
                     "22-qubit dense circuit (statevector), 1000 shots",
