@@ -569,7 +569,8 @@ def _model_class(name: str, schema: dict[str, Any], types: TypeWriter, defined: 
     """A model class; a field referring to a model not yet ``defined`` is quoted."""
     item = schema.get("x-python-page")
     base = f"_PageOf{item}" if item else _base(schema, "HubModel")
-    doc = f"A page of ``{item}``." if item else f"The ``{name}`` object."
+    # ``description`` of a schema is ours (the vendor's prose is dropped), as for operations.
+    doc = f"A page of ``{item}``." if item else schema.get("description", f"The ``{name}`` object.")
     lines = [f"class {name}({base}):", f'    """{doc}"""', ""]
     if item:
         # ``Page[Item]`` for type checkers only: parametrizing a generic model at runtime

@@ -481,7 +481,7 @@ def _quantum(spec: dict[str, Any]) -> None:
             "status": {"anyOf": [{"type": "string"}, {"type": "null"}]},
             "costs": {
                 "anyOf": [
-                    {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+                    {"type": "array", "items": {"additionalProperties": True, "type": "object"}},
                     {"type": "null"},
                 ]
             },
@@ -501,6 +501,8 @@ def _quantum(spec: dict[str, Any]) -> None:
     schemas["Job"]["x-python-base"] = "JobRules"
     schemas["Session"]["x-python-base"] = "SessionRules"
     schemas["NormalizedJobResult"]["x-python-base"] = "NormalizedJobResultRules"
+    job_input_rules(spec)
+    ibm_runtime_formats(spec)
     sessions_jobs = ops["sessions.get_session_jobs"][2]
     sessions_jobs["x-aliases"] = ["get_jobs_by_session"]
     jobs = ops
@@ -513,6 +515,121 @@ def _quantum(spec: dict[str, Any]) -> None:
             operation["x-aliases"] = sorted(
                 {short, "service_exec_" + name.replace("service_execution_", "")} - {name}
             )
+
+
+def job_input_rules(spec: dict[str, Any]) -> None:
+    """Each variant of the ``CreateJobRequestInput`` union derives from a hand-written rules
+    class (``qhub/api/quantum/_rules.py``): the wire rules the spec cannot state (sent
+    ``backendId`` first, without null fields). A variant with no field but its tag (Quandela,
+    whose Perceval payload is sent flat) is its extra fields, kept in strict mode too.
+    Idempotent: also applied to the stored ``quantum.json`` as it is."""
+    schemas = spec["components"]["schemas"]
+    mapping = schemas["CreateJobRequestInput"]["discriminator"]["mapping"]
+    for backend_id, ref in mapping.items():
+        schema = schemas[ref.rsplit("/", 1)[-1]]
+        free_form = not set(schema.get("properties", {})) - {"backendId"}
+        schema["x-python-base"] = "FreeFormJobInputRules" if free_form else "JobInputRules"
+        what = next(
+            text for prefix, text in JOB_INPUT_KINDS.items() if backend_id.startswith(prefix)
+        )
+        schema["description"] = f"{what} for ``{backend_id}``."
+
+
+#: What each backend's input is, by backend id prefix (the input classes' docstrings).
+JOB_INPUT_KINDS = {
+    "azure.ionq.": 'An IonQ circuit (``gateset="qis"``, ``qubits``, gates in ``circuit``)',
+    "aws.quera.": "An analog Hamiltonian simulation program (Braket's AHS schema)",
+    "aws.": "An OpenQASM 3 program, or several (Amazon Braket),",
+    "ibm.": "Qiskit Runtime PUBs and options (every field optional)",
+    "iqm.": "IQM circuits and their settings",
+    "kipu.": "An OpenQASM program",
+    "qudora.": "An OpenQASM program, or several,",
+    "quandela.": "A Perceval payload, its fields sent flat beside ``backendId``,",
+    "aqt.": "An AQT job (its ``payload`` of circuits)",
+}
+
+
+#: A Qiskit Runtime PUB: the circuit (OpenQASM 3 text, or an encoded circuit object) or a list
+#: of the circuit and what goes with it (parameter values, observables, shots, precision).
+QISKIT_PUB: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string"},
+        {"type": "array"},
+        {"additionalProperties": True, "type": "object"},
+    ]
+}
+
+#: Fields of the IBM inputs whose Qiskit Runtime form the vendor's declared type cannot hold;
+#: each keeps the vendor's type as one of its members, so nothing valid before is refused.
+QISKIT_FIELDS: dict[str, dict[str, Any]] = {
+    # the primitive's version (2 for the V2 primitives)
+    "version": {
+        "anyOf": [
+            {"type": "integer"},
+            {"additionalProperties": True, "type": "object"},
+            {"type": "null"},
+        ],
+        "default": None,
+    },
+    # "classified", "kerneled" or "avg_kerneled"
+    "meas_type": {
+        "anyOf": [
+            {"type": "string"},
+            {"additionalProperties": True, "type": "object"},
+            {"type": "null"},
+        ],
+        "default": None,
+    },
+    # pairs of physical qubits, [[0, 1], [1, 2], ...]
+    "coupling_map": {
+        "anyOf": [
+            {
+                "items": {
+                    "anyOf": [
+                        {"items": {"type": "integer"}, "type": "array"},
+                        {"additionalProperties": True, "type": "object"},
+                    ]
+                },
+                "type": "array",
+            },
+            {"type": "null"},
+        ],
+        "default": None,
+    },
+}
+
+
+def ibm_runtime_formats(spec: dict[str, Any]) -> None:
+    """The IBM inputs take Qiskit Runtime's own formats: a PUB's circuit as OpenQASM 3 text
+    (what the local Hub runs; the vendor declares PUBs as lists of objects), ``version`` an
+    integer, ``meas_type`` a name, ``coupling_map`` pairs of qubits. Idempotent: also applied
+    to the stored ``quantum.json`` as it is."""
+    text = (
+        "Qiskit Runtime's formats: a PUB is its circuit (OpenQASM 3 text or an encoded circuit) "
+        "or a list of the circuit and its parameter values, observables, shots or precision; "
+        "version is an integer, meas_type a name, coupling_map pairs of qubits. The vendor's "
+        "types (PUBs as lists of objects, the others objects) are accepted too."
+    )
+    for name, schema in spec["components"]["schemas"].items():
+        if "Ibm" not in name:
+            continue
+        if name.endswith("PubsItem"):
+            schema.clear()
+            schema.update(copy.deepcopy(QISKIT_PUB))
+            schema["x-decision"] = text
+            continue
+        properties = schema.get("properties", {})
+        found = [field for field in ("pubs", *QISKIT_FIELDS) if field in properties]
+        for field in found:
+            if field == "pubs":
+                pubs = properties["pubs"]
+                for member in [pubs, *pubs.get("anyOf", [])]:
+                    if member.get("type") == "array":
+                        member["items"] = copy.deepcopy(QISKIT_PUB)
+            else:
+                properties[field] = copy.deepcopy(QISKIT_FIELDS[field])
+        if found:
+            schema["x-decision"] = text
 
 
 def _platform(spec: dict[str, Any]) -> None:

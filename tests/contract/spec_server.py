@@ -33,6 +33,8 @@ class Seen:
 
     operation_id: str | None
     problems: list[str] = field(default_factory=list)
+    #: The request body as it arrived.
+    body: bytes = b""
 
 
 class SampleMaker:
@@ -239,7 +241,7 @@ class SpecServer:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 query = parse_qsl(parts.query, keep_blank_values=True)
                 server.seen.append(
-                    Seen(operation.id, server.check(operation, query, headers, body))
+                    Seen(operation.id, server.check(operation, query, headers, body), body)
                 )
                 status, content_type, payload = server.answer(operation)
                 self._send(status, content_type, payload)

@@ -175,8 +175,8 @@ class AzureIonqJobInputGateset(HubEnum):
     QIS = "qis"
 
 
-class CreateJobRequestInput_AqtQpuIbex(HubModel):
-    """The ``CreateJobRequestInput_AqtQpuIbex`` object."""
+class CreateJobRequestInput_AqtQpuIbex(_rules.JobInputRules):
+    """An AQT job (its ``payload`` of circuits) for ``aqt.qpu.ibex``."""
 
     backend_id: Literal["aqt.qpu.ibex"] = Field(default="aqt.qpu.ibex", alias="backendId")
     job_type: AqtJobInputJobType | None = Field(default=None)
@@ -184,8 +184,8 @@ class CreateJobRequestInput_AqtQpuIbex(HubModel):
     payload: AqtJobInputPayload
 
 
-class CreateJobRequestInput_AqtSimIdeal(HubModel):
-    """The ``CreateJobRequestInput_AqtSimIdeal`` object."""
+class CreateJobRequestInput_AqtSimIdeal(_rules.JobInputRules):
+    """An AQT job (its ``payload`` of circuits) for ``aqt.sim.ideal``."""
 
     backend_id: Literal["aqt.sim.ideal"] = Field(default="aqt.sim.ideal", alias="backendId")
     job_type: AqtJobInputJobType | None = Field(default=None)
@@ -193,15 +193,15 @@ class CreateJobRequestInput_AqtSimIdeal(HubModel):
     payload: AqtJobInputPayload
 
 
-class CreateJobRequestInput_AwsIonqForte(HubModel):
-    """The ``CreateJobRequestInput_AwsIonqForte`` object."""
+class CreateJobRequestInput_AwsIonqForte(_rules.JobInputRules):
+    """An OpenQASM 3 program, or several (Amazon Braket), for ``aws.ionq.forte``."""
 
     backend_id: Literal["aws.ionq.forte"] = Field(default="aws.ionq.forte", alias="backendId")
     qasm: str | list[str]
 
 
-class CreateJobRequestInput_AwsIonqForteEnterprise(HubModel):
-    """The ``CreateJobRequestInput_AwsIonqForteEnterprise`` object."""
+class CreateJobRequestInput_AwsIonqForteEnterprise(_rules.JobInputRules):
+    """An OpenQASM 3 program, or several (Amazon Braket), for ``aws.ionq.forte.enterprise``."""
 
     backend_id: Literal["aws.ionq.forte.enterprise"] = Field(
         default="aws.ionq.forte.enterprise", alias="backendId"
@@ -209,15 +209,15 @@ class CreateJobRequestInput_AwsIonqForteEnterprise(HubModel):
     qasm: str | list[str]
 
 
-class CreateJobRequestInput_AwsQueraAquila(HubModel):
-    """The ``CreateJobRequestInput_AwsQueraAquila`` object."""
+class CreateJobRequestInput_AwsQueraAquila(_rules.JobInputRules):
+    """An analog Hamiltonian simulation program (Braket's AHS schema) for ``aws.quera.aquila``."""
 
     backend_id: Literal["aws.quera.aquila"] = Field(default="aws.quera.aquila", alias="backendId")
     ahs_program: AwsAhsJobInputAhsProgram
 
 
-class CreateJobRequestInput_AwsRigettiCepheus(HubModel):
-    """The ``CreateJobRequestInput_AwsRigettiCepheus`` object."""
+class CreateJobRequestInput_AwsRigettiCepheus(_rules.JobInputRules):
+    """An OpenQASM 3 program, or several (Amazon Braket), for ``aws.rigetti.cepheus``."""
 
     backend_id: Literal["aws.rigetti.cepheus"] = Field(
         default="aws.rigetti.cepheus", alias="backendId"
@@ -225,22 +225,22 @@ class CreateJobRequestInput_AwsRigettiCepheus(HubModel):
     qasm: str | list[str]
 
 
-class CreateJobRequestInput_AwsSimDm1(HubModel):
-    """The ``CreateJobRequestInput_AwsSimDm1`` object."""
+class CreateJobRequestInput_AwsSimDm1(_rules.JobInputRules):
+    """An OpenQASM 3 program, or several (Amazon Braket), for ``aws.sim.dm1``."""
 
     backend_id: Literal["aws.sim.dm1"] = Field(default="aws.sim.dm1", alias="backendId")
     qasm: str | list[str]
 
 
-class CreateJobRequestInput_AwsSimSv1(HubModel):
-    """The ``CreateJobRequestInput_AwsSimSv1`` object."""
+class CreateJobRequestInput_AwsSimSv1(_rules.JobInputRules):
+    """An OpenQASM 3 program, or several (Amazon Braket), for ``aws.sim.sv1``."""
 
     backend_id: Literal["aws.sim.sv1"] = Field(default="aws.sim.sv1", alias="backendId")
     qasm: str | list[str]
 
 
-class CreateJobRequestInput_AzureIonqSimulator(HubModel):
-    """The ``CreateJobRequestInput_AzureIonqSimulator`` object."""
+class CreateJobRequestInput_AzureIonqSimulator(_rules.JobInputRules):
+    """An IonQ circuit (``gateset="qis"``, ``qubits``, gates in ``circuit``) for ``azure.ionq.simulator``."""
 
     backend_id: Literal["azure.ionq.simulator"] = Field(
         default="azure.ionq.simulator", alias="backendId"
@@ -294,7 +294,7 @@ class CreateJobRequestInputIbmQpuAachenOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuAachenOptionsSimulator(HubModel):
@@ -302,7 +302,7 @@ class CreateJobRequestInputIbmQpuAachenOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -338,15 +338,15 @@ class CreateJobRequestInputIbmQpuAachenOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuAachen(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuAachen`` object."""
+class CreateJobRequestInput_IbmQpuAachen(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.aachen``."""
 
     backend_id: Literal["ibm.qpu.aachen"] = Field(default="ibm.qpu.aachen", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuAachenOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -395,7 +395,7 @@ class CreateJobRequestInputIbmQpuBerlinOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuBerlinOptionsSimulator(HubModel):
@@ -403,7 +403,7 @@ class CreateJobRequestInputIbmQpuBerlinOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -439,15 +439,15 @@ class CreateJobRequestInputIbmQpuBerlinOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuBerlin(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuBerlin`` object."""
+class CreateJobRequestInput_IbmQpuBerlin(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.berlin``."""
 
     backend_id: Literal["ibm.qpu.berlin"] = Field(default="ibm.qpu.berlin", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuBerlinOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -496,7 +496,7 @@ class CreateJobRequestInputIbmQpuBostonOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuBostonOptionsSimulator(HubModel):
@@ -504,7 +504,7 @@ class CreateJobRequestInputIbmQpuBostonOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -540,15 +540,15 @@ class CreateJobRequestInputIbmQpuBostonOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuBoston(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuBoston`` object."""
+class CreateJobRequestInput_IbmQpuBoston(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.boston``."""
 
     backend_id: Literal["ibm.qpu.boston"] = Field(default="ibm.qpu.boston", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuBostonOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -597,7 +597,7 @@ class CreateJobRequestInputIbmQpuFezOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuFezOptionsSimulator(HubModel):
@@ -605,7 +605,7 @@ class CreateJobRequestInputIbmQpuFezOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -641,15 +641,15 @@ class CreateJobRequestInputIbmQpuFezOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuFez(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuFez`` object."""
+class CreateJobRequestInput_IbmQpuFez(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.fez``."""
 
     backend_id: Literal["ibm.qpu.fez"] = Field(default="ibm.qpu.fez", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuFezOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -698,7 +698,7 @@ class CreateJobRequestInputIbmQpuKingstonOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuKingstonOptionsSimulator(HubModel):
@@ -706,7 +706,7 @@ class CreateJobRequestInputIbmQpuKingstonOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -744,15 +744,15 @@ class CreateJobRequestInputIbmQpuKingstonOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuKingston(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuKingston`` object."""
+class CreateJobRequestInput_IbmQpuKingston(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.kingston``."""
 
     backend_id: Literal["ibm.qpu.kingston"] = Field(default="ibm.qpu.kingston", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuKingstonOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -801,7 +801,7 @@ class CreateJobRequestInputIbmQpuMarrakeshOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuMarrakeshOptionsSimulator(HubModel):
@@ -809,7 +809,7 @@ class CreateJobRequestInputIbmQpuMarrakeshOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -847,15 +847,15 @@ class CreateJobRequestInputIbmQpuMarrakeshOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuMarrakesh(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuMarrakesh`` object."""
+class CreateJobRequestInput_IbmQpuMarrakesh(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.marrakesh``."""
 
     backend_id: Literal["ibm.qpu.marrakesh"] = Field(default="ibm.qpu.marrakesh", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuMarrakeshOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -904,7 +904,7 @@ class CreateJobRequestInputIbmQpuMiamiOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuMiamiOptionsSimulator(HubModel):
@@ -912,7 +912,7 @@ class CreateJobRequestInputIbmQpuMiamiOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -948,15 +948,15 @@ class CreateJobRequestInputIbmQpuMiamiOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuMiami(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuMiami`` object."""
+class CreateJobRequestInput_IbmQpuMiami(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.miami``."""
 
     backend_id: Literal["ibm.qpu.miami"] = Field(default="ibm.qpu.miami", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuMiamiOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -1005,7 +1005,7 @@ class CreateJobRequestInputIbmQpuPhoenixOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuPhoenixOptionsSimulator(HubModel):
@@ -1013,7 +1013,7 @@ class CreateJobRequestInputIbmQpuPhoenixOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -1049,15 +1049,15 @@ class CreateJobRequestInputIbmQpuPhoenixOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuPhoenix(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuPhoenix`` object."""
+class CreateJobRequestInput_IbmQpuPhoenix(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.phoenix``."""
 
     backend_id: Literal["ibm.qpu.phoenix"] = Field(default="ibm.qpu.phoenix", alias="backendId")
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuPhoenixOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -1108,7 +1108,7 @@ class CreateJobRequestInputIbmQpuPittsburghOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class CreateJobRequestInputIbmQpuPittsburghOptionsSimulator(HubModel):
@@ -1116,7 +1116,7 @@ class CreateJobRequestInputIbmQpuPittsburghOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -1154,17 +1154,17 @@ class CreateJobRequestInputIbmQpuPittsburghOptions(HubModel):
     experimental: dict[str, Any] | None = Field(default=None)
 
 
-class CreateJobRequestInput_IbmQpuPittsburgh(HubModel):
-    """The ``CreateJobRequestInput_IbmQpuPittsburgh`` object."""
+class CreateJobRequestInput_IbmQpuPittsburgh(_rules.JobInputRules):
+    """Qiskit Runtime PUBs and options (every field optional) for ``ibm.qpu.pittsburgh``."""
 
     backend_id: Literal["ibm.qpu.pittsburgh"] = Field(
         default="ibm.qpu.pittsburgh", alias="backendId"
     )
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuPittsburghOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -1254,8 +1254,8 @@ class IqmJobInputQubitMappingItem(HubModel):
     physical_name: str
 
 
-class CreateJobRequestInput_IqmQpuEmerald(HubModel):
-    """The ``CreateJobRequestInput_IqmQpuEmerald`` object."""
+class CreateJobRequestInput_IqmQpuEmerald(_rules.JobInputRules):
+    """IQM circuits and their settings for ``iqm.qpu.emerald``."""
 
     backend_id: Literal["iqm.qpu.emerald"] = Field(default="iqm.qpu.emerald", alias="backendId")
     circuits: list[IqmJobInputCircuitsItem]
@@ -1271,8 +1271,8 @@ class CreateJobRequestInput_IqmQpuEmerald(HubModel):
     active_reset_cycles: int | None = Field(default=None)
 
 
-class CreateJobRequestInput_IqmQpuGarnet(HubModel):
-    """The ``CreateJobRequestInput_IqmQpuGarnet`` object."""
+class CreateJobRequestInput_IqmQpuGarnet(_rules.JobInputRules):
+    """IQM circuits and their settings for ``iqm.qpu.garnet``."""
 
     backend_id: Literal["iqm.qpu.garnet"] = Field(default="iqm.qpu.garnet", alias="backendId")
     circuits: list[IqmJobInputCircuitsItem]
@@ -1288,31 +1288,31 @@ class CreateJobRequestInput_IqmQpuGarnet(HubModel):
     active_reset_cycles: int | None = Field(default=None)
 
 
-class CreateJobRequestInput_KipuSimQsim(HubModel):
-    """The ``CreateJobRequestInput_KipuSimQsim`` object."""
+class CreateJobRequestInput_KipuSimQsim(_rules.JobInputRules):
+    """An OpenQASM program for ``kipu.sim.qsim``."""
 
     backend_id: Literal["kipu.sim.qsim"] = Field(default="kipu.sim.qsim", alias="backendId")
     qasm: str
 
 
-class CreateJobRequestInput_QuandelaQpuBelenos(HubModel):
-    """The ``CreateJobRequestInput_QuandelaQpuBelenos`` object."""
+class CreateJobRequestInput_QuandelaQpuBelenos(_rules.FreeFormJobInputRules):
+    """A Perceval payload, its fields sent flat beside ``backendId``, for ``quandela.qpu.belenos``."""
 
     backend_id: Literal["quandela.qpu.belenos"] = Field(
         default="quandela.qpu.belenos", alias="backendId"
     )
 
 
-class CreateJobRequestInput_QuandelaSimBelenos(HubModel):
-    """The ``CreateJobRequestInput_QuandelaSimBelenos`` object."""
+class CreateJobRequestInput_QuandelaSimBelenos(_rules.FreeFormJobInputRules):
+    """A Perceval payload, its fields sent flat beside ``backendId``, for ``quandela.sim.belenos``."""
 
     backend_id: Literal["quandela.sim.belenos"] = Field(
         default="quandela.sim.belenos", alias="backendId"
     )
 
 
-class CreateJobRequestInput_QudoraSimXg1(HubModel):
-    """The ``CreateJobRequestInput_QudoraSimXg1`` object."""
+class CreateJobRequestInput_QudoraSimXg1(_rules.JobInputRules):
+    """An OpenQASM program, or several, for ``qudora.sim.xg1``."""
 
     backend_id: Literal["qudora.sim.xg1"] = Field(default="qudora.sim.xg1", alias="backendId")
     qasm: str | list[str]

@@ -136,11 +136,11 @@ class CreateJobRequestInputFormat(HubEnum):
 class CreateJobRequestInputIbmQpuAachen(HubModel):
     """The ``CreateJobRequestInputIbmQpuAachen`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuAachenOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -150,17 +150,17 @@ CreateJobRequestInputIbmQpuAachenOptionsTwirlingNumRandomizations = int | dict[s
 
 CreateJobRequestInputIbmQpuAachenOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuAachenPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuAachenPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuBerlin(HubModel):
     """The ``CreateJobRequestInputIbmQpuBerlin`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuBerlinOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -170,17 +170,17 @@ CreateJobRequestInputIbmQpuBerlinOptionsTwirlingNumRandomizations = int | dict[s
 
 CreateJobRequestInputIbmQpuBerlinOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuBerlinPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuBerlinPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuBoston(HubModel):
     """The ``CreateJobRequestInputIbmQpuBoston`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuBostonOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -190,17 +190,17 @@ CreateJobRequestInputIbmQpuBostonOptionsTwirlingNumRandomizations = int | dict[s
 
 CreateJobRequestInputIbmQpuBostonOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuBostonPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuBostonPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuFez(HubModel):
     """The ``CreateJobRequestInputIbmQpuFez`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuFezOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -210,17 +210,17 @@ CreateJobRequestInputIbmQpuFezOptionsTwirlingNumRandomizations = int | dict[str,
 
 CreateJobRequestInputIbmQpuFezOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuFezPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuFezPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuKingston(HubModel):
     """The ``CreateJobRequestInputIbmQpuKingston`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuKingstonOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -230,17 +230,17 @@ CreateJobRequestInputIbmQpuKingstonOptionsTwirlingNumRandomizations = int | dict
 
 CreateJobRequestInputIbmQpuKingstonOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuKingstonPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuKingstonPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuMarrakesh(HubModel):
     """The ``CreateJobRequestInputIbmQpuMarrakesh`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuMarrakeshOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -250,17 +250,17 @@ CreateJobRequestInputIbmQpuMarrakeshOptionsTwirlingNumRandomizations = int | dic
 
 CreateJobRequestInputIbmQpuMarrakeshOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuMarrakeshPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuMarrakeshPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuMiami(HubModel):
     """The ``CreateJobRequestInputIbmQpuMiami`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuMiamiOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -270,17 +270,17 @@ CreateJobRequestInputIbmQpuMiamiOptionsTwirlingNumRandomizations = int | dict[st
 
 CreateJobRequestInputIbmQpuMiamiOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuMiamiPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuMiamiPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuPhoenix(HubModel):
     """The ``CreateJobRequestInputIbmQpuPhoenix`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuPhoenixOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -290,17 +290,17 @@ CreateJobRequestInputIbmQpuPhoenixOptionsTwirlingNumRandomizations = int | dict[
 
 CreateJobRequestInputIbmQpuPhoenixOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuPhoenixPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuPhoenixPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestInputIbmQpuPittsburgh(HubModel):
     """The ``CreateJobRequestInputIbmQpuPittsburgh`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]] | None = Field(default=None)
+    pubs: list[str | list[Any] | dict[str, Any]] | None = Field(default=None)
     options: CreateJobRequestInputIbmQpuPittsburghOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     circuits: list[dict[str, Any]] | None = Field(default=None)
@@ -310,7 +310,7 @@ CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingNumRandomizations = int | di
 
 CreateJobRequestInputIbmQpuPittsburghOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-CreateJobRequestInputIbmQpuPittsburghPubsItem = list[dict[str, Any]] | dict[str, Any]
+CreateJobRequestInputIbmQpuPittsburghPubsItem = str | list[Any] | dict[str, Any]
 
 
 class CreateJobRequestSdkProvider(HubEnum):
@@ -366,7 +366,7 @@ class IbmJobInputCircuitsOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -397,7 +397,7 @@ class IbmJobInputCircuits(HubModel):
 
     circuits: list[dict[str, Any]]
     options: IbmJobInputCircuitsOptions | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
 
 
 class IbmJobInputPrecisionOptionsDynamicalDecouplingExtraSlackDistribution(HubEnum):
@@ -508,7 +508,7 @@ class IbmJobInputPrecisionOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -550,12 +550,12 @@ class IbmJobInputPrecisionOptions(HubModel):
 class IbmJobInputPrecision(HubModel):
     """The ``IbmJobInputPrecision`` object."""
 
-    pubs: list[list[dict[str, Any]]]
+    pubs: list[str | list[Any] | dict[str, Any]]
     options: IbmJobInputPrecisionOptions | None = Field(default=None)
     resilience_level: int | None = Field(default=None)
     precision: float | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
 
 
 class IbmJobInputShotsOptionsDynamicalDecouplingExtraSlackDistribution(HubEnum):
@@ -601,7 +601,7 @@ class IbmJobInputShotsOptionsExecution(HubModel):
 
     init_qubits: bool | None = Field(default=None)
     rep_delay: float | None = Field(default=None)
-    meas_type: dict[str, Any] | None = Field(default=None)
+    meas_type: str | dict[str, Any] | None = Field(default=None)
 
 
 class IbmJobInputShotsOptionsSimulator(HubModel):
@@ -609,7 +609,7 @@ class IbmJobInputShotsOptionsSimulator(HubModel):
 
     noise_model: dict[str, Any] | None = Field(default=None)
     seed_simulator: int | None = Field(default=None)
-    coupling_map: list[dict[str, Any]] | None = Field(default=None)
+    coupling_map: list[list[int] | dict[str, Any]] | None = Field(default=None)
     basis_gates: list[str] | None = Field(default=None)
 
 
@@ -646,11 +646,11 @@ class IbmJobInputShotsOptions(HubModel):
 class IbmJobInputShots(HubModel):
     """The ``IbmJobInputShots`` object."""
 
-    pubs: list[list[dict[str, Any]] | dict[str, Any]]
+    pubs: list[str | list[Any] | dict[str, Any]]
     options: IbmJobInputShotsOptions | None = Field(default=None)
     shots: int | None = Field(default=None)
     support_qiskit: bool | None = Field(default=None)
-    version: dict[str, Any] | None = Field(default=None)
+    version: int | dict[str, Any] | None = Field(default=None)
 
 
 IbmJobInput = IbmJobInputShots | IbmJobInputPrecision | IbmJobInputCircuits
@@ -713,7 +713,7 @@ IbmJobInputShotsOptionsTwirlingNumRandomizations = int | dict[str, Any]
 
 IbmJobInputShotsOptionsTwirlingShotsPerRandomization = int | dict[str, Any]
 
-IbmJobInputShotsPubsItem = list[dict[str, Any]] | dict[str, Any]
+IbmJobInputShotsPubsItem = str | list[Any] | dict[str, Any]
 
 
 class IqmJobInput(HubModel):
