@@ -6,35 +6,23 @@ Worker processes keep the server answering, let simulations use every core, let 
 a deadline stop a call in flight, and turn a crash or an out-of-memory kill into one failed
 call instead of a dead Hub. They exit with the Hub, however it dies (``kill -9`` too): its
 fork server sees its "alive" pipe close and exits, and the kernel kills each worker with it,
-a call in flight included (:func:`_die_with_the_fork_server`).
+a call in flight included (:func:`.serving._die_with_the_fork_server`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import math
 import multiprocessing
 import multiprocessing.forkserver
-import os
-import signal
-import sys
 import threading
 import time
-import types
 from collections.abc import Callable, Generator
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
-from pathlib import Path
 from typing import Any
 
-from .errors import (
-    InvalidJobInput,
-    SimulationFailed,
-    SimulatorCrashed,
-    WorkerOverMemory,
-    WorkerTimedOut,
-)
+from .errors import SimulatorCrashed, WorkerOverMemory, WorkerTimedOut
+from .serving import address_space, ready, serve
 
 __all__ = ["PRELOAD", "StagedCall", "Worker", "address_space"]
 
@@ -55,84 +43,6 @@ PRELOAD = [
     "qhub.local.simulation.workers",
     "qhub.local.cli",
 ]
-
-
-def address_space(pid: int | str = "self") -> int | None:
-    """A process's virtual memory size (``VmSize``), bytes; None where ``/proc`` doesn't
-    say (not Linux, or the process is gone)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    for line in status.splitlines():
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
-    return None
-
-
-def _ready() -> bool:
-    """Answered once the worker has warmed up: what :meth:`Worker.ensure_ready` waits for."""
-    return True
-
-
-#: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h).
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_the_fork_server() -> None:
-    """Let this worker be killed when the Hub dies, even in the middle of a call.
-
-    A worker's parent is the fork server, which exits when the Hub's end of its "alive"
-    pipe closes, but only once nobody else holds that end either, and every process it
-    forks inherits one. So the worker closes its copy (it never starts processes itself),
-    then asks the kernel for SIGKILL when its parent goes (Linux only; elsewhere a worker
-    ends when it next reads from the Hub's closed pipe).
-    """
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    alive = getattr(server, "_forkserver_alive_fd", None)
-    if isinstance(alive, int):
-        with contextlib.suppress(OSError):
-            os.close(alive)
-        server._forkserver_alive_fd = None  # type: ignore[union-attr]
-    if sys.platform == "linux":
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-
-def _serve(connection: Connection, warm_up: Callable[[], None]) -> None:
-    """A worker's loop: warm up, then run each ``(function, args)`` received and send back
-    its outcomes as ``(ok, value, last)``: one for a function; for a generator function (a
-    staged call), one per value it yields as soon as it yields it, then its return value
-    marked last. A failure is always the last answer."""
-    _die_with_the_fork_server()
-    warm_up()
-    while True:
-        try:
-            function, args = connection.recv()
-        except (EOFError, OSError):  # the Hub is gone
-            return
-        try:
-            result = function(*args)
-            if isinstance(result, types.GeneratorType):
-                result = _send_stages(connection, result)
-            outcome: tuple[bool, Any, bool] = (True, result, True)
-        except (InvalidJobInput, SimulationFailed) as exc:
-            outcome = (False, exc, True)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # keep what crosses the pipe picklable (a Rust panic too)
-            outcome = (False, SimulationFailed(f"{type(exc).__name__}: {exc}"), True)
-        connection.send(outcome)
-
-
-def _send_stages(connection: Connection, stages: Generator[Any, None, Any]) -> Any:
-    """Send each value a staged call yields as it comes; its return value, the last answer."""
-    while True:
-        try:
-            value = next(stages)
-        except StopIteration as end:
-            return end.value
-        connection.send((True, value, False))
 
 
 def _worker_context() -> Any:
@@ -337,7 +247,7 @@ class Worker:
             self._start()
         assert self._connection is not None
         if not self._ready:
-            self._connection.send((_ready, ()))
+            self._connection.send((ready, ()))
             self._connection.recv()
             self._ready = True
         return self._connection
@@ -347,7 +257,7 @@ class Worker:
         context = _worker_context()
         ours, theirs = context.Pipe()
         process = context.Process(
-            target=_serve,
+            target=serve,
             args=(theirs, self._warm_up),
             name=f"qhub-{self.name}",
             daemon=True,
