@@ -19,9 +19,10 @@ class JobLimits:
 
     Attributes:
         max_instructions: gates in an IonQ circuit (one per target) or statements in an
-            OpenQASM program (one per ``;``), per job. Qiskit's reference OpenQASM 3 importer
-            needs some 15 KiB and 0.3 ms per statement, so this also keeps a legal program
-            within the parse bounds below.
+            OpenQASM program (one per ``;``), per job, and gates in the circuit once its gate
+            definitions are unrolled and its loops repeated (:mod:`.expansion`). Qiskit's
+            reference OpenQASM 3 importer needs some 15 KiB and 0.3 ms per statement, so this
+            also keeps a legal program within the parse bounds below.
         max_classical_bits: classical bits an OpenQASM program may declare (``creg``,
             ``bit[n]``).
         parse_seconds: how long reading one input into a circuit may take; a parser that

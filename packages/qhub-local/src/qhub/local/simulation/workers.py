@@ -84,14 +84,14 @@ def _read_then_simulate(
     input_format: str,
     data: Mapping[str, Any],
     max_qubits: int,
-    budget: int,
+    limits: JobLimits,
     shots: int,
     seed: int | None,
     memory: bool,
 ) -> Generator[None, None, tuple[Counts, list[str] | None]]:
     """A staged call: read the input as a parser would (its first answer: it is valid), then
     simulate it (the last answer)."""
-    circuit = read_circuit(input_format, data, max_qubits, budget)
+    circuit = read_circuit(input_format, data, max_qubits, limits)
     yield None
     try:
         return run_circuit(circuit, shots, seed, memory=memory)
@@ -256,7 +256,7 @@ class SimulatorPool:
         try:
             _, call = worker.begin(
                 _read_then_simulate,
-                *(input_format, data, max_qubits, budget, shots, seed, memory),
+                *(input_format, data, max_qubits, limits, shots, seed, memory),
                 timeout=limits.parse_seconds,
                 max_growth=budget,
             )
