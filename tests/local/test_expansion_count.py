@@ -98,6 +98,12 @@ def test_the_text_scan_sees_a_call_however_it_is_written(call: str) -> None:
     assert program_gate_count("\n".join([QASM3, _definitions(40), call])) >= 2**41
 
 
+def test_a_malformed_definition_hides_none_after_it() -> None:
+    """A ``gate`` without a body (the parser refuses it) is skipped, not the end of the scan."""
+    program = "\n".join([QASM3, "gate broken q;", _definitions(40), "g40 q[0];"])
+    assert program_gate_count(program) >= 2**41
+
+
 def test_counts_stop_at_the_cap() -> None:
     """A hundred doubling levels: the count stops at the cap instead of growing to 2^101."""
     assert program_gate_count("\n".join([QASM2, _definitions(100), "g100 q[0];"])) == COUNT_CAP

@@ -39,6 +39,7 @@ COUNT_CAP = 10**18
 
 _GATE_DEFINITION = re.compile(r"\bgate\s+([^\W\d]\w*)")
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
+_BRACE = re.compile(r"[{}]")
 #: Where the classes of Qiskit's circuit library are defined (``qiskit.circuit.library.…``).
 _LIBRARY = "qiskit.circuit.library."
 
@@ -64,44 +65,45 @@ def program_gate_count(code: str) -> int:
     written; it may only count a name that is not a call, which errs on the large side.
     """
     sizes: dict[str, int] = {}
-    total = 0
-    position = 0
+    total = position = resume = 0
     for definition in _GATE_DEFINITION.finditer(code):
-        if definition.start() < position:
-            continue  # the word "gate" inside a body already read
-        body = _braced(code, definition.end())
-        if body is None:
-            break  # malformed: the parser says what is wrong with it
-        start, end = body
+        if definition.start() < resume:
+            continue  # inside a body already read, or a statement already searched
+        semicolon = code.find(";", definition.end())
+        if semicolon < 0:
+            break  # no statement ends after it: nothing more is defined
+        opening = code.find("{", definition.end(), semicolon)
+        if opening < 0:
+            resume = semicolon  # malformed: the parser says what is wrong with it
+            continue
+        closing = _closing_brace(code, opening)
+        if closing is None:
+            break  # likewise
         total += _statements_size(code[position : definition.start()], sizes)
-        sizes[definition[1]] = max(1, _statements_size(code[start:end], sizes))
-        position = end + 1
+        sizes[definition[1]] = max(1, _statements_size(code[opening + 1 : closing], sizes))
+        position = resume = closing + 1
     total += _statements_size(code[position:], sizes)
     return min(total, COUNT_CAP)
 
 
-def _braced(code: str, after: int) -> tuple[int, int] | None:
-    """Where the ``{...}`` block that starts after ``after`` begins and ends (inner braces
-    matched), or None if there is none before a ``;`` or it never closes."""
-    opening = code.find("{", after)
-    if opening < 0 or ";" in code[after:opening]:
-        return None
+def _closing_brace(code: str, opening: int) -> int | None:
+    """Where the block opened at ``opening`` ends (inner braces matched), None if never."""
     depth = 0
-    for index in range(opening, len(code)):
-        character = code[index]
-        if character == "{":
-            depth += 1
-        elif character == "}":
-            depth -= 1
-            if depth == 0:
-                return opening + 1, index
+    for brace in _BRACE.finditer(code, opening):
+        depth += 1 if brace[0] == "{" else -1
+        if depth == 0:
+            return brace.start()
     return None
 
 
 def _statements_size(code: str, sizes: dict[str, int]) -> int:
     total = 0
     for statement in code.split(";"):
-        called = [sizes[name] for name in _IDENTIFIER.findall(statement) if name in sizes]
+        called = (
+            [sizes[name] for name in _IDENTIFIER.findall(statement) if name in sizes]
+            if sizes
+            else None  # nothing defined yet: no statement can call a definition
+        )
         if called:
             total += sum(called)
         elif statement.strip(" \t\r\n{}"):
