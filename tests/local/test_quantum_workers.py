@@ -14,6 +14,7 @@ import pytest
 from qhub.api.quantum import HubQuantumClient
 from qhub.local.process import hub_process
 from qhub.local.server import LocalHub
+from qhub.local.simulation import JobLimits, simulator_pool
 
 from ..circuits import LONG
 
@@ -96,6 +97,36 @@ def test_a_dead_simulator_fails_its_job_only(hub: LocalHub) -> None:
         )
         assert client.jobs.wait(after.id, timeout=60).status == "COMPLETED"
         assert set(client.jobs.get_job_result(after.id)["counts"]) <= {"00", "11"}
+
+
+def test_simulations_over_their_deadline_fail_and_the_next_jobs_run(hub: LocalHub) -> None:
+    """With ``simulation_seconds`` at 1 s, simulations of several seconds end FAILED naming
+    the limit, their processes killed: one more than there are simulators, so every
+    simulator is replaced (and the last, finding none idle, normally waits in the queue: the
+    other way to a simulator), and the jobs after them run on replacements."""
+    hub.job_limits = JobLimits(simulation_seconds=1.0)
+    with _client(None, hub) as client:
+        first = _submit_long(client)
+        _until(lambda: hub.hub.quantum.scheduler.pid_of(first) is not None)
+        pid = hub.hub.quantum.scheduler.pid_of(first)
+        assert pid is not None
+        others = [
+            client.jobs.create_job(backend_id="local.aer.simulator", shots=10, input={"qasm": LONG})
+            for _ in range(simulator_pool().size)
+        ]
+        for job_id in [first, *(job.id for job in others)]:
+            assert client.jobs.wait(job_id, timeout=60).status == "FAILED"
+            error = client.jobs.get_job_result(job_id)["error"]
+            assert error["type"] == "SimulationTimedOut"
+            message = error["message"]
+            assert "took longer than 1 s, the limit for one job (simulation_seconds)" in message
+        _until(lambda: not _alive(pid))
+        for _ in range(2):
+            after = client.jobs.create_job(
+                backend_id="local.aer.simulator", shots=100, input={"qasm": BELL}
+            )
+            assert client.jobs.wait(after.id, timeout=60).status == "COMPLETED"
+            assert set(client.jobs.get_job_result(after.id)["counts"]) <= {"00", "11"}
 
 
 def test_a_stopped_hub_aborts_running_jobs_and_runs_pending_ones_at_restart(

@@ -258,9 +258,10 @@ class LocalHub:
 
     @property
     def job_limits(self) -> JobLimits:
-        """What one quantum job's input may ask of this Hub: instructions, classical bits,
-        and the time and memory its parse may take (a backend's qubits and shots are the
-        backend's own). Set a :class:`JobLimits` (``qhub.local.testing``) to change them."""
+        """What one quantum job may ask of this Hub: instructions (unrolled), classical bits,
+        the time and memory its parse may take, and the time its simulation may take (a
+        backend's qubits and shots are the backend's own). Set a :class:`JobLimits`
+        (``qhub.local.testing``) to change them."""
         return self.hub.quantum.limits
 
     @job_limits.setter

@@ -5,7 +5,13 @@ processes (:mod:`.workers`)."""
 
 from .admission import check_input
 from .circuits import build_circuit, circuit_to_qasm3, run_circuit
-from .errors import InvalidJobInput, SimulationFailed, SimulatorCrashed, WorkerTimedOut
+from .errors import (
+    InvalidJobInput,
+    SimulationFailed,
+    SimulationTimedOut,
+    SimulatorCrashed,
+    WorkerTimedOut,
+)
 from .limits import JobLimits
 from .parsers import ParserPool
 from .workers import PreparedCircuit, Simulator, SimulatorPool, simulator_pool
@@ -16,6 +22,7 @@ __all__ = [
     "ParserPool",
     "PreparedCircuit",
     "SimulationFailed",
+    "SimulationTimedOut",
     "Simulator",
     "SimulatorCrashed",
     "SimulatorPool",

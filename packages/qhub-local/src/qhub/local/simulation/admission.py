@@ -10,7 +10,8 @@ OpenQASM is not parsed here, only scanned: comments and strings are set aside, t
 register declaration (``qreg``/``creg``, ``qubit``/``bit`` with or without ``[n]``, physical
 qubits ``$n``) is counted, and every ``;`` as a statement. A size that is not an integer
 literal is refused: neither of Qiskit's importers reads a constant there, and an expression
-(which the reference importer evaluates) could hide any size.
+(which the reference importer evaluates) could hide any size. The statements are also counted
+as the gates they unroll to (gate definitions calling one another: see :mod:`.expansion`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import InvalidJobInput
+from .expansion import describe_count, program_gate_count
 from .limits import JobLimits
 
 __all__ = ["check_input", "program_text"]
@@ -85,8 +87,9 @@ def check_input(
 
     Raises:
         InvalidJobInput: too many qubits for the backend (``max_qubits``), too many gates,
-            statements or classical bits, a register size that is not a literal, a
-            non-finite rotation, or PUBs the local Hub doesn't run.
+            statements (also counted as the gates their definitions unroll to) or classical
+            bits, a register size that is not a literal, a non-finite rotation, or PUBs the
+            local Hub doesn't run.
     """
     if input_format == "IONQ_CIRCUIT_V1":
         _check_ionq(data, max_qubits, limits)
@@ -155,6 +158,12 @@ def _check_qasm(text: str, max_qubits: int, limits: JobLimits) -> None:
         raise InvalidJobInput(
             f"input.qasm has {statements} statements; "
             f"the limit is {limits.max_instructions} per job"
+        )
+    gates = program_gate_count(code)
+    if gates > limits.max_instructions:
+        raise InvalidJobInput(
+            f"input.qasm expands to {describe_count(gates)} gates once its gate definitions "
+            f"are unrolled; the limit is {limits.max_instructions} per job"
         )
     qubits = clbits = 0
     for declaration in _DECLARATION.finditer(code):

@@ -18,6 +18,8 @@ from typing import Any
 
 from .admission import program_text
 from .errors import InvalidJobInput
+from .expansion import circuit_gate_count, describe_count
+from .limits import JobLimits
 
 __all__ = ["build_circuit", "circuit_to_qasm3", "run_circuit"]
 
@@ -140,11 +142,15 @@ CLIFFORD_OPERATIONS = frozenset(
 )
 
 
-def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -> Any:
-    """A measured Qiskit circuit for a job input.
+def build_circuit(
+    input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits | None = None
+) -> Any:
+    """A measured Qiskit circuit for a job input, within ``limits`` (the defaults if None).
 
     Raises:
-        InvalidJobInput: malformed input, unsupported gates, or too many qubits.
+        InvalidJobInput: malformed input, unsupported gates, too many qubits, or more gates
+            than ``limits.max_instructions`` once gate definitions are unrolled and loops
+            repeated (see :mod:`.expansion`).
     """
     from qiskit import QuantumCircuit, qasm2
 
@@ -164,6 +170,7 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
     else:
         raise InvalidJobInput(f"input format {input_format!r} is not supported by local simulators")
     assert isinstance(circuit, QuantumCircuit)
+    _check_expanded_size(circuit, (limits or JobLimits()).max_instructions)
     if circuit.parameters:
         names = ", ".join(sorted(parameter.name for parameter in circuit.parameters))
         raise InvalidJobInput(f"the circuit has inputs without values: {names}")
@@ -183,6 +190,17 @@ def build_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int) -
     if not any(instruction.operation.name == "measure" for instruction in circuit.data):
         circuit.measure_all()
     return circuit
+
+
+def _check_expanded_size(circuit: Any, max_instructions: int) -> None:
+    """Refuse a circuit that unrolls to more gates than one job may run: Aer would hold its
+    process for as long as expanding it takes."""
+    gates = circuit_gate_count(circuit)
+    if gates > max_instructions:
+        raise InvalidJobInput(
+            f"the circuit expands to {describe_count(gates)} gates once its gate definitions "
+            f"are unrolled and its loops repeated; the limit is {max_instructions} per job"
+        )
 
 
 def _check_finite(circuit: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "InvalidJobInput",
     "SimulationFailed",
+    "SimulationTimedOut",
     "SimulatorCrashed",
     "WorkerOverMemory",
     "WorkerTimedOut",
@@ -17,6 +18,11 @@ class InvalidJobInput(ValueError):
 
 class SimulationFailed(RuntimeError):
     """The simulator raised; the message names the error (``Type: message``)."""
+
+
+class SimulationTimedOut(RuntimeError):
+    """A simulation overran its deadline (:attr:`JobLimits.simulation_seconds`); its
+    simulator process was killed and replaced."""
 
 
 class SimulatorCrashed(RuntimeError):

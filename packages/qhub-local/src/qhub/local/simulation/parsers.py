@@ -80,16 +80,20 @@ def crashed(limits: JobLimits) -> str:
     )
 
 
-def read_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> Any:
-    """An input's circuit, built within ``budget`` more bytes of memory (in a worker process:
-    a parser, or a simulator reading the job it is about to run).
+def read_circuit(
+    input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits
+) -> Any:
+    """An input's circuit, built within ``limits`` (its size unrolled, and
+    ``parse_memory_bytes`` more bytes of memory), in a worker process: a parser, or a
+    simulator reading the job it is about to run.
 
     Raises:
         InvalidJobInput: the input is malformed, or reading it needs more memory.
     """
+    budget = limits.parse_memory_bytes
     try:
         with _memory_bound(budget):
-            return build_circuit(input_format, data, max_qubits)
+            return build_circuit(input_format, data, max_qubits, limits)
     except MemoryError:
         raise InvalidJobInput(over_memory(budget)) from None
     except InvalidJobInput:
@@ -98,8 +102,11 @@ def read_circuit(input_format: str, data: Mapping[str, Any], max_qubits: int, bu
         raise InvalidJobInput(f"the input can't be read: {type(exc).__name__}: {exc}") from None
 
 
-def _prepare(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> bytes:
-    circuit = read_circuit(input_format, data, max_qubits, budget)
+def _prepare(
+    input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits
+) -> bytes:
+    circuit = read_circuit(input_format, data, max_qubits, limits)
+    budget = limits.parse_memory_bytes
     try:
         with _memory_bound(budget):
             return pickle.dumps(circuit, protocol=pickle.HIGHEST_PROTOCOL)
@@ -107,10 +114,13 @@ def _prepare(input_format: str, data: Mapping[str, Any], max_qubits: int, budget
         raise InvalidJobInput(over_memory(budget)) from None
 
 
-def _to_qasm3(input_format: str, data: Mapping[str, Any], max_qubits: int, budget: int) -> str:
+def _to_qasm3(
+    input_format: str, data: Mapping[str, Any], max_qubits: int, limits: JobLimits
+) -> str:
+    budget = limits.parse_memory_bytes
     try:
         with _memory_bound(budget):
-            return circuit_to_qasm3(build_circuit(input_format, data, max_qubits))
+            return circuit_to_qasm3(build_circuit(input_format, data, max_qubits, limits))
     except MemoryError:
         raise InvalidJobInput(over_memory(budget)) from None
 
@@ -205,12 +215,11 @@ class ParserPool:
             with self._changed:
                 self._reading.add(worker)
                 self.calls += 1
-            budget = limits.parse_memory_bytes
             return worker.call(
                 function,
-                *(input_format, data, max_qubits, budget),
+                *(input_format, data, max_qubits, limits),
                 timeout=limits.parse_seconds,
-                max_growth=budget,
+                max_growth=limits.parse_memory_bytes,
             )
         except WorkerTimedOut:
             raise InvalidJobInput(over_time(limits)) from None

@@ -31,6 +31,7 @@ from .circuits import build_circuit, run_circuit
 from .errors import (
     InvalidJobInput,
     SimulationFailed,
+    SimulationTimedOut,
     SimulatorCrashed,
     WorkerOverMemory,
     WorkerTimedOut,
@@ -84,14 +85,14 @@ def _read_then_simulate(
     input_format: str,
     data: Mapping[str, Any],
     max_qubits: int,
-    budget: int,
+    limits: JobLimits,
     shots: int,
     seed: int | None,
     memory: bool,
 ) -> Generator[None, None, tuple[Counts, list[str] | None]]:
     """A staged call: read the input as a parser would (its first answer: it is valid), then
     simulate it (the last answer)."""
-    circuit = read_circuit(input_format, data, max_qubits, budget)
+    circuit = read_circuit(input_format, data, max_qubits, limits)
     yield None
     try:
         return run_circuit(circuit, shots, seed, memory=memory)
@@ -102,6 +103,13 @@ def _read_then_simulate(
 # -- the Hub's side ---------------------------------------------------------------------------
 
 
+def _overran(timeout: float | None) -> SimulationTimedOut:
+    return SimulationTimedOut(
+        f"the simulation took longer than {timeout:g} s, the limit for one job "
+        "(simulation_seconds); its simulator was stopped"
+    )
+
+
 class Simulator:
     """One simulator process, lent to one caller at a time by :meth:`SimulatorPool.simulator`."""
 
@@ -109,17 +117,27 @@ class Simulator:
         self._worker = worker
 
     def simulate(
-        self, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+        self,
+        circuit: PreparedCircuit,
+        shots: int,
+        seed: int | None,
+        memory: bool,
+        timeout: float | None = None,
     ) -> tuple[Counts, list[str] | None]:
-        """Counts (and per-shot memory if asked) for ``circuit``.
+        """Counts (and per-shot memory if asked) for ``circuit``, within ``timeout`` seconds
+        (:attr:`JobLimits.simulation_seconds`; None: however long it takes).
 
         Raises:
             SimulationFailed: Aer refused or failed.
+            SimulationTimedOut: it overran ``timeout``; the process was killed and replaced.
             SimulatorCrashed: the process died (or was killed).
         """
-        result: tuple[Counts, list[str] | None] = self._worker.call(
-            _simulate, circuit.pickled, shots, seed, memory
-        )
+        try:
+            result: tuple[Counts, list[str] | None] = self._worker.call(
+                _simulate, circuit.pickled, shots, seed, memory, timeout=timeout
+            )
+        except WorkerTimedOut:
+            raise _overran(timeout) from None
         return result
 
     def kill(self) -> None:
@@ -138,23 +156,30 @@ class StartedSimulation:
     (:meth:`SimulatorPool.start_simulation`); the simulator is the job's until :meth:`result`
     (or :meth:`abandon`) returns it to the pool."""
 
-    def __init__(self, pool: SimulatorPool, worker: Worker, call: StagedCall) -> None:
+    def __init__(
+        self, pool: SimulatorPool, worker: Worker, call: StagedCall, timeout: float | None
+    ) -> None:
         self._pool = pool
         self._worker = worker
         self._call = call
+        self._timeout = timeout
         self._returned = False
         self._lock = threading.Lock()
 
     def result(self) -> tuple[Counts, list[str] | None]:
-        """Wait for the counts (and per-shot memory if asked).
+        """Wait for the counts (and per-shot memory if asked), within the simulation's time
+        bound (:attr:`JobLimits.simulation_seconds`).
 
         Raises:
             SimulationFailed: Aer refused or failed.
+            SimulationTimedOut: it overran its bound; the process was killed and replaced.
             SimulatorCrashed: the process died (or was killed: :meth:`kill`).
         """
         try:
-            answer: tuple[Counts, list[str] | None] = self._call.next()
+            answer: tuple[Counts, list[str] | None] = self._call.next(self._timeout)
             return answer
+        except WorkerTimedOut:
+            raise _overran(self._timeout) from None
         finally:
             self._give_back()
 
@@ -236,8 +261,9 @@ class SimulatorPool:
         memory: bool,
     ) -> StartedSimulation | None:
         """Hand a job to an idle, warm simulator, which reads its input within ``limits``' time
-        and memory (as :meth:`prepare` would) and, once it is read, simulates it. Returns when
-        the input is read; None (nothing done) when no simulator is idle and warm, or when the
+        and memory (as :meth:`prepare` would) and, once it is read, simulates it (within
+        ``limits.simulation_seconds``, counted from :meth:`StartedSimulation.result`). Returns
+        when the input is read; None (nothing done) when no simulator is idle and warm, or when the
         simulator was killed from outside while reading (:meth:`prepare` then reads it again).
 
         Raises:
@@ -256,7 +282,7 @@ class SimulatorPool:
         try:
             _, call = worker.begin(
                 _read_then_simulate,
-                *(input_format, data, max_qubits, budget, shots, seed, memory),
+                *(input_format, data, max_qubits, limits, shots, seed, memory),
                 timeout=limits.parse_seconds,
                 max_growth=budget,
             )
@@ -276,7 +302,7 @@ class SimulatorPool:
                 self._reading.discard(worker)
         with self._warming_lock:
             self._simulator_reads += 1
-        return StartedSimulation(self, worker, call)
+        return StartedSimulation(self, worker, call, limits.simulation_seconds)
 
     @property
     def reading(self) -> list[int]:

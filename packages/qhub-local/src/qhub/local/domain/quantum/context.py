@@ -60,8 +60,8 @@ class Quantum:
 
     @property
     def limits(self) -> JobLimits:
-        """What a job's input may ask of the Hub: sizes checked before anything is built,
-        and the time and memory reading it may take."""
+        """What a job may ask of the Hub: sizes checked before anything is built, the time
+        and memory reading its input may take, and the time its simulation may take."""
         return self.jobs.limits
 
     @limits.setter

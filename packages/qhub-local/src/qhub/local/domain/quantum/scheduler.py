@@ -64,9 +64,15 @@ class Simulator(Protocol):
     """One simulator process, borrowed for one job."""
 
     def simulate(
-        self, circuit: PreparedCircuit, shots: int, seed: int | None, memory: bool
+        self,
+        circuit: PreparedCircuit,
+        shots: int,
+        seed: int | None,
+        memory: bool,
+        timeout: float | None = None,
     ) -> tuple[Counts, list[str] | None]:
-        """Counts (and per-shot memory if asked) for ``circuit``."""
+        """Counts (and per-shot memory if asked) for ``circuit``, within ``timeout`` seconds
+        (raises ``SimulationTimedOut`` past it, its process replaced)."""
 
     def kill(self) -> None:
         """Stop the process now; the simulation in flight fails."""
@@ -80,7 +86,9 @@ class StartedSimulation(Protocol):
     """A job simulating already, in the simulator that read its input."""
 
     def result(self) -> tuple[Counts, list[str] | None]:
-        """Wait for the counts (and per-shot memory if asked); the simulator is free after."""
+        """Wait for the counts (and per-shot memory if asked), within the ``limits`` it was
+        started with (raises ``SimulationTimedOut`` past ``simulation_seconds``); the
+        simulator is free after."""
 
     def kill(self) -> None:
         """Stop the simulation now; :meth:`result` fails."""
@@ -114,8 +122,9 @@ class SimulationWorkers(CircuitParser, Protocol):
         seed: int | None,
         memory: bool,
     ) -> StartedSimulation | None:
-        """Have an idle simulator read the input and simulate it; None when none is idle
-        (raises ``InvalidJobInput`` as ``prepare`` does)."""
+        """Have an idle simulator read the input and simulate it (within ``limits``, its
+        simulation too); None when none is idle (raises ``InvalidJobInput`` as ``prepare``
+        does)."""
 
     def simulator(self) -> AbstractContextManager[Simulator]:
         """Borrow a simulator until the block ends (waiting until one is free)."""
@@ -152,7 +161,7 @@ class JobScheduler:
         self._workers = workers
         #: The lifecycle jobs follow; set it (in tests) to pin polling behaviour.
         self.lifecycle = JobLifecycle()
-        #: What reading a job's input again (after a restart) is held to.
+        #: What reading a job's input again (after a restart), and every simulation, is held to.
         self.limits = JobLimits()
         self._scheduled: dict[str, _ScheduledJob] = {}
         # Reentrant: a transition applied at once runs inside the section that asked for it.
@@ -376,20 +385,23 @@ class JobScheduler:
     def _outcome(
         self, job: JobRecord, circuit: PreparedCircuit | None, simulator: Simulator
     ) -> tuple[dict[str, Any], str]:
-        """Simulate the job: its result and final status (FAILED with the error if it fails)."""
+        """Simulate the job: its result and final status (FAILED with the error if it fails,
+        or if it overruns :attr:`JobLimits.simulation_seconds`)."""
         params = job.input_params or {}
         seed = params.get("seed")
+        limits = self.limits
         try:
             if circuit is None:  # queued again after a restart: read its input again
                 stored = self._store.job(job.id)
                 data = stored.input if stored is not None else {}
                 qubits = backend_spec(job.backend_id).qubit_count
-                circuit = self._workers.prepare(job.input_format, data, qubits, self.limits)
+                circuit = self._workers.prepare(job.input_format, data, qubits, limits)
             counts, shots_memory = simulator.simulate(
                 circuit,
                 job.shots,
                 seed if isinstance(seed, int) else None,
                 params.get("memory") is True,
+                timeout=limits.simulation_seconds,
             )
         except Exception as exc:
             return _failure(exc)
