@@ -7,6 +7,10 @@ headers); the body is then read at the caller's pace, so a long download is not 
 that deadline, but each read still is: a server silent for longer than ``timeout`` makes
 iteration raise :class:`~.errors.ApiTimeoutError` (``deadline`` is ``None``). A broken
 connection raises :class:`~.errors.ApiConnectionError`. Both are also httpx exceptions.
+
+Without a ``chunk_size``, a body of known length from a connection the SDK opened is read
+straight from the socket once h11 has nothing of it left (:mod:`.direct_body`): pieces of up
+to 1 MiB, as they arrive.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from .direct_body import AsyncDirectBody, DirectBody
 from .errors import error_from_transport
 
 __all__ = ["AsyncByteStream", "ByteStream"]
@@ -32,6 +37,7 @@ class ByteStream(Iterator[bytes]):
     def __init__(self, response: httpx.Response, chunk_size: int | None = None) -> None:
         self._response = response
         self._chunks = response.iter_bytes(chunk_size)
+        self._direct = DirectBody.of(response) if chunk_size is None else None
 
     @property
     def headers(self) -> httpx.Headers:
@@ -47,8 +53,15 @@ class ByteStream(Iterator[bytes]):
         return self
 
     def __next__(self) -> bytes:
+        direct = self._direct
         try:
-            return next(self._chunks)
+            if direct is None:
+                return next(self._chunks)
+            if direct.taken_over:
+                return direct.read()
+            chunk = next(self._chunks)
+            direct.handed_out(chunk)
+            return chunk
         except httpx.TransportError as exc:
             self.close()
             raise error_from_transport(exc) from exc
@@ -87,11 +100,14 @@ class AsyncByteStream(AsyncIterator[bytes]):
         self._chunk_size = chunk_size
         self._response: httpx.Response | None = None
         self._chunks: AsyncIterator[bytes] | None = None
+        self._direct: AsyncDirectBody | None = None
 
     async def _open(self) -> AsyncByteStream:
         if self._response is None:
             self._response = await self._open_response()
             self._chunks = self._response.aiter_bytes(self._chunk_size)
+            if self._chunk_size is None:
+                self._direct = AsyncDirectBody.of(self._response)
         return self
 
     def __await__(self) -> Generator[Any, None, AsyncByteStream]:
@@ -117,8 +133,15 @@ class AsyncByteStream(AsyncIterator[bytes]):
     async def __anext__(self) -> bytes:
         await self._open()
         assert self._chunks is not None
+        direct = self._direct
         try:
-            return await self._chunks.__anext__()
+            if direct is None:
+                return await self._chunks.__anext__()
+            if direct.taken_over:
+                return await direct.read()
+            chunk = await self._chunks.__anext__()
+            direct.handed_out(chunk)
+            return chunk
         except httpx.TransportError as exc:
             await self.aclose()
             raise error_from_transport(exc) from exc

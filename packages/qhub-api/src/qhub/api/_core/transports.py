@@ -4,7 +4,8 @@ A client the SDK makes for you gets one of these instead of httpx's default tran
 loads the system's certificate store into an SSL context when it is built: about 30 ms, a
 fifth of what constructing a first client cost. Built on first use (once, under a lock),
 the real transport is httpx's own with httpx's defaults, so requests go out exactly as
-before; closing one that never sent anything does nothing.
+before, except that its plain TCP connections read up to 1 MiB at a time
+(:mod:`.wide_reads`); closing one that never sent anything does nothing.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from typing import Any
 
 import httpx
 
+from .wide_reads import widen_async_reads, widen_reads
+
 __all__ = ["LazyAsyncTransport", "LazyTransport"]
 
 
 class LazyTransport(httpx.BaseTransport):
-    """``httpx.HTTPTransport(**options)``, built when the first request is sent."""
+    """``httpx.HTTPTransport(**options)`` with wide reads, built when the first request is sent."""
 
     def __init__(self, **options: Any) -> None:
         self._options = options
@@ -30,7 +33,7 @@ class LazyTransport(httpx.BaseTransport):
         if self._transport is None:
             with self._lock:
                 if self._transport is None:
-                    self._transport = httpx.HTTPTransport(**self._options)
+                    self._transport = widen_reads(httpx.HTTPTransport(**self._options))
         return self._transport
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -52,8 +55,8 @@ class LazyTransport(httpx.BaseTransport):
 
 
 class LazyAsyncTransport(httpx.AsyncBaseTransport):
-    """``httpx.AsyncHTTPTransport(**options)``, built when the first request is sent (on the
-    event loop's thread: no lock needed)."""
+    """``httpx.AsyncHTTPTransport(**options)`` with wide reads, built when the first request
+    is sent (on the event loop's thread: no lock needed)."""
 
     def __init__(self, **options: Any) -> None:
         self._options = options
@@ -62,7 +65,7 @@ class LazyAsyncTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through the real transport."""
         if self._transport is None:
-            self._transport = httpx.AsyncHTTPTransport(**self._options)
+            self._transport = widen_async_reads(httpx.AsyncHTTPTransport(**self._options))
         return await self._transport.handle_async_request(request)
 
     async def aclose(self) -> None:
