@@ -1,13 +1,14 @@
 """A 1 GiB result file of random bytes (no newlines to split on): serve and download it.
 
-Prints, side by side: the SDK's ``download_result_file`` and ``curl`` on the same URL
-(MiB/s, alternating rounds, median; and the ratio against the issue's goal: the SDK at least
-as fast as curl), each downloader's CPU time, the downloading process's peak RSS, and the
-Hub server's peak RSS.
+Prints, side by side: the SDK's ``download_result_file`` (sync and async) and ``curl`` on the
+same URL (MiB/s, alternating rounds, median; and the ratio against the issue's goal: the SDK
+at least as fast as curl), each downloader's CPU time, the downloading process's peak RSS,
+and the Hub server's peak RSS.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import statistics
@@ -48,17 +49,35 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
+DOWNLOAD_ASYNC = """
+import asyncio, resource, sys, time
+from qhub.service.client import AsyncHubServiceClient
+endpoint, token_endpoint, key, secret, execution_id, target = sys.argv[1:]
+
+async def main() -> float:
+    async with AsyncHubServiceClient(endpoint, key, secret, token_endpoint=token_endpoint) as client:
+        execution = await client.get_service_execution(execution_id)
+        started = time.perf_counter()
+        await execution.download_result_file("big.bin", target)
+        return time.perf_counter() - started
+
+elapsed = asyncio.run(main())
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+"""
+
 
 def _sdk_download(
-    hub: dict[str, Any], execution_id: str, target: Path
+    hub: dict[str, Any], execution_id: str, target: Path, program: str = DOWNLOAD
 ) -> tuple[float, float, float]:
-    """(seconds, peak RSS MiB, CPU seconds) of ``download_result_file`` in a fresh process."""
+    """(seconds, peak RSS MiB, CPU seconds) of ``download_result_file`` in a fresh process
+    (the CPU time includes the process's start and imports)."""
     app = hub["application"]
     done = subprocess.run(
         [
             sys.executable,
             "-c",
-            DOWNLOAD,
+            program,
             hub["services"]["big"],
             hub["token_endpoint"],
             app["access_key_id"],
@@ -124,20 +143,27 @@ def main() -> None:
             ).json()["access_token"]
             url = f"{endpoint}/{execution_id}/result/big.bin"
             has_curl = shutil.which("curl") is not None
-            sdk_runs, curl_runs = [], []
-            for _ in range(ROUNDS):  # alternating, so both see the same machine
+            load_before = os.getloadavg()[0]
+            sdk_runs, async_runs, curl_runs = [], [], []
+            for _ in range(ROUNDS):  # alternating, so all see the same machine
                 sdk_runs.append(_sdk_download(hub, execution_id, root))
+                async_runs.append(_sdk_download(hub, execution_id, root, DOWNLOAD_ASYNC))
                 if has_curl:
                     curl_runs.append(_curl_download(url, token, root))
             server_rss = peak_rss_mib(pid)
         sdk_seconds = statistics.median(run[0] for run in sdk_runs)
-        sdk_rss = max(run[1] for run in sdk_runs)
-        sdk_cpu = statistics.median(run[2] for run in sdk_runs)
-        print(f"{SIZE_MIB} MiB random result file (median of {ROUNDS}, alternating)")
+        async_seconds = statistics.median(run[0] for run in async_runs)
         print(
-            f"  download_result_file  {SIZE_MIB / sdk_seconds:8.1f} MiB/s"
-            f"   client peak RSS {sdk_rss:6.1f} MiB   client CPU {sdk_cpu:5.1f} s"
+            f"{SIZE_MIB} MiB random result file (median of {ROUNDS}, alternating; load average"
+            f" {load_before:.2f} before, {os.getloadavg()[0]:.2f} after)"
         )
+        for label, runs in (("download_result_file", sdk_runs), ("  the async twin", async_runs)):
+            seconds = statistics.median(run[0] for run in runs)
+            print(
+                f"  {label:20s}  {SIZE_MIB / seconds:8.1f} MiB/s"
+                f"   client peak RSS {max(run[1] for run in runs):6.1f} MiB"
+                f"   client CPU {statistics.median(run[2] for run in runs):5.1f} s"
+            )
         if curl_runs:
             curl_seconds = statistics.median(run[0] for run in curl_runs)
             curl_cpu = statistics.median(run[1] for run in curl_runs)
@@ -146,6 +172,7 @@ def main() -> None:
                 f"                            client CPU {curl_cpu:5.1f} s"
             )
             print(f"  SDK / curl            {curl_seconds / sdk_seconds:8.2f}x (goal >= 1x)")
+            print(f"  async SDK / curl      {curl_seconds / async_seconds:8.2f}x (goal >= 1x)")
         print(f"  Hub server peak RSS   {server_rss:8.1f} MiB (whole life of the server process)")
 
 
