@@ -55,3 +55,17 @@ def test_import_loads_neither_httpx_nor_pydantic() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_making_a_client_leaves_httpcore_for_the_first_request() -> None:
+    """httpcore (and h11 with it, ~35 ms) loads with the first request, as in plain httpx:
+    the SDK's wide-read network streams are imported then, not when a client is made."""
+    code = (
+        "import sys\n"
+        "from qhub.api.service import AsyncHubServiceClient, HubServiceClient\n"
+        "HubServiceClient(base_url='http://127.0.0.1:9', token='t')\n"
+        "AsyncHubServiceClient(base_url='http://127.0.0.1:9', token='t')\n"
+        "print('httpx' in sys.modules, 'httpcore' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .direct_body import AsyncDirectBody, DirectBody
 from .errors import error_from_transport
+
+if TYPE_CHECKING:  # imported when a stream is made: httpcore is loaded by then, not before
+    from .direct_body import AsyncDirectBody, DirectBody
 
 __all__ = ["AsyncByteStream", "ByteStream"]
 
@@ -37,7 +39,11 @@ class ByteStream(Iterator[bytes]):
     def __init__(self, response: httpx.Response, chunk_size: int | None = None) -> None:
         self._response = response
         self._chunks = response.iter_bytes(chunk_size)
-        self._direct = DirectBody.of(response) if chunk_size is None else None
+        self._direct: DirectBody | None = None
+        if chunk_size is None:
+            from .direct_body import DirectBody
+
+            self._direct = DirectBody.of(response)
 
     @property
     def headers(self) -> httpx.Headers:
@@ -107,6 +113,8 @@ class AsyncByteStream(AsyncIterator[bytes]):
             self._response = await self._open_response()
             self._chunks = self._response.aiter_bytes(self._chunk_size)
             if self._chunk_size is None:
+                from .direct_body import AsyncDirectBody
+
                 self._direct = AsyncDirectBody.of(self._response)
         return self
 

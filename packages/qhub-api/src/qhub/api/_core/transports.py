@@ -16,8 +16,6 @@ from typing import Any
 
 import httpx
 
-from .wide_reads import widen_async_reads, widen_reads
-
 __all__ = ["LazyAsyncTransport", "LazyTransport"]
 
 
@@ -33,6 +31,9 @@ class LazyTransport(httpx.BaseTransport):
         if self._transport is None:
             with self._lock:
                 if self._transport is None:
+                    # Imported here: httpcore loads with the first request, as in httpx.
+                    from .wide_reads import widen_reads
+
                     self._transport = widen_reads(httpx.HTTPTransport(**self._options))
         return self._transport
 
@@ -65,6 +66,8 @@ class LazyAsyncTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through the real transport."""
         if self._transport is None:
+            from .wide_reads import widen_async_reads
+
             self._transport = widen_async_reads(httpx.AsyncHTTPTransport(**self._options))
         return await self._transport.handle_async_request(request)
 
