@@ -4,6 +4,13 @@ Prints, side by side: the SDK's ``download_result_file`` (sync and async) and ``
 same URL (MiB/s, alternating rounds, median; and the ratio against the issue's goal: the SDK
 at least as fast as curl), each downloader's CPU time, the downloading process's peak RSS,
 and the Hub server's peak RSS.
+
+Each download starts right after the previous one's file is deleted (the SDK's process
+deletes it once its client is ready), so every downloader writes into memory just freed. On
+a VM that hands free memory back to its host (a balloon with free page reporting, as here),
+memory free for more than about 2 s must be faulted in again when the page cache takes it:
+1 GiB then costs 1.5-2 s of kernel time more, whoever writes it. Without this, whichever
+downloader starts longer after a deletion (the SDK, with its imports) looks the slower.
 """
 
 from __future__ import annotations
@@ -37,11 +44,13 @@ def run() -> dict:
 """
 
 DOWNLOAD = """
-import resource, sys, time
+import os, resource, sys, time
 from qhub.service.client import HubServiceClient
-endpoint, token_endpoint, key, secret, execution_id, target = sys.argv[1:]
+endpoint, token_endpoint, key, secret, execution_id, target, previous = sys.argv[1:]
 client = HubServiceClient(endpoint, key, secret, token_endpoint=token_endpoint)
 execution = client.get_service_execution(execution_id)
+if previous:
+    os.unlink(previous)
 started = time.perf_counter()
 execution.download_result_file("big.bin", target)
 elapsed = time.perf_counter() - started
@@ -50,13 +59,15 @@ print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 DOWNLOAD_ASYNC = """
-import asyncio, resource, sys, time
+import asyncio, os, resource, sys, time
 from qhub.service.client import AsyncHubServiceClient
-endpoint, token_endpoint, key, secret, execution_id, target = sys.argv[1:]
+endpoint, token_endpoint, key, secret, execution_id, target, previous = sys.argv[1:]
 
 async def main() -> float:
     async with AsyncHubServiceClient(endpoint, key, secret, token_endpoint=token_endpoint) as client:
         execution = await client.get_service_execution(execution_id)
+        if previous:
+            os.unlink(previous)
         started = time.perf_counter()
         await execution.download_result_file("big.bin", target)
         return time.perf_counter() - started
@@ -68,10 +79,12 @@ print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 def _sdk_download(
-    hub: dict[str, Any], execution_id: str, target: Path, program: str = DOWNLOAD
+    hub: dict[str, Any], execution_id: str, target: Path, previous: Path | None, program: str
 ) -> tuple[float, float, float]:
-    """(seconds, peak RSS MiB, CPU seconds) of ``download_result_file`` in a fresh process
-    (the CPU time includes the process's start and imports)."""
+    """(seconds, peak RSS MiB, CPU seconds) of ``download_result_file`` into ``target`` in a
+    fresh process (the CPU time includes the process's start and imports), which deletes
+    ``previous`` just before it starts."""
+    target.mkdir(exist_ok=True)
     app = hub["application"]
     done = subprocess.run(
         [
@@ -84,6 +97,7 @@ def _sdk_download(
             app["secret_access_key"],
             execution_id,
             str(target),
+            str(previous or ""),
         ],
         capture_output=True,
         text=True,
@@ -91,12 +105,14 @@ def _sdk_download(
     )
     seconds, rss, cpu = map(float, done.stdout.split())
     assert (target / "big.bin").stat().st_size == SIZE_MIB << 20
-    (target / "big.bin").unlink()
     return seconds, rss, cpu
 
 
-def _curl_download(url: str, token: str, target: Path) -> tuple[float, float]:
-    """(seconds, CPU seconds) of ``curl`` fetching the same URL."""
+def _curl_download(url: str, token: str, target: Path, previous: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) of ``curl`` fetching the same URL into ``target``, deleting
+    ``previous`` just before."""
+    target.mkdir(exist_ok=True)
+    previous.unlink()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
@@ -106,7 +122,6 @@ def _curl_download(url: str, token: str, target: Path) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert (target / "big.bin").stat().st_size == SIZE_MIB << 20
-    (target / "big.bin").unlink()
     return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
@@ -145,11 +160,17 @@ def main() -> None:
             has_curl = shutil.which("curl") is not None
             load_before = os.getloadavg()[0]
             sdk_runs, async_runs, curl_runs = [], [], []
+            sdk, asynchronous, curl = root / "sdk", root / "async", root / "curl"
+            previous: Path | None = None
             for _ in range(ROUNDS):  # alternating, so all see the same machine
-                sdk_runs.append(_sdk_download(hub, execution_id, root))
-                async_runs.append(_sdk_download(hub, execution_id, root, DOWNLOAD_ASYNC))
+                sdk_runs.append(_sdk_download(hub, execution_id, sdk, previous, DOWNLOAD))
+                async_runs.append(
+                    _sdk_download(hub, execution_id, asynchronous, sdk / "big.bin", DOWNLOAD_ASYNC)
+                )
+                previous = asynchronous / "big.bin"
                 if has_curl:
-                    curl_runs.append(_curl_download(url, token, root))
+                    curl_runs.append(_curl_download(url, token, curl, previous))
+                    previous = curl / "big.bin"
             server_rss = peak_rss_mib(pid)
         sdk_seconds = statistics.median(run[0] for run in sdk_runs)
         async_seconds = statistics.median(run[0] for run in async_runs)

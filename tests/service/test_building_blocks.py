@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from qhub.service._download import checked_file_name
 from qhub.service._oauth import AuthenticationError, ClientCredentialsAuth, TokenCache
 from qhub.service.client import HubServiceClient
 from qhub.service.datapool import (
@@ -19,7 +20,6 @@ from qhub.service.datapool import (
     DataPoolReference,
     GrantCache,
 )
-from qhub.service.execution import checked_file_name
 
 ENDPOINT = "http://127.0.0.1:9/gateway/local/svc/1.0.0"
 

@@ -6,9 +6,7 @@ they call the gateway and sleep.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -32,6 +30,8 @@ from qhub.api.service.types import (  # noqa: F401
     ResultResponseEmbedded,
     ResultResponseLinks,
 )
+
+from ._download import Download, content_length
 
 if TYPE_CHECKING:
     from qhub.api.service import AsyncServiceApiClient, ServiceApiClient
@@ -102,70 +102,9 @@ class Result(ResultResponse):
         return plot_counts(counts, ax=ax, title=title)
 
 
-def _length(headers: Any) -> int | None:
-    """The body's size from ``Content-Length``, when the server sent a usable one."""
-    value = headers.get("content-length", "")
-    return int(value) if value.isdigit() else None
-
-
 def _file_name(name: str | None, file_name: str | None) -> str:
     """The seeds' ``name`` or the vendor's ``file_name``: exactly one of them."""
     return exactly_one(name, file_name, "name", "file_name")
-
-
-def checked_file_name(name: object) -> str:
-    """A result file name that is safe to create inside a directory.
-
-    Raises:
-        TypeError: ``name`` is not a string.
-        ValueError: it is empty, a dot name, absolute, or contains a path separator or NUL.
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, not {type(name).__name__}")
-    if not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
-        raise ValueError(
-            f"refusing result file name {name!r}: it must be a plain file name "
-            "(no path separators, not '.' or '..')"
-        )
-    return name
-
-
-def checked_target_dir(target_path: str | os.PathLike[str]) -> Path:
-    """The download directory, which must exist.
-
-    Raises:
-        ValueError: the path does not exist or is not a directory.
-    """
-    path = Path(target_path)
-    if not path.is_dir():
-        raise ValueError(f"Target path '{target_path}' does not exist or is not a directory.")
-    return path.resolve()
-
-
-class _Download:
-    """Writes a download to a temporary file beside the destination, renamed on success."""
-
-    def __init__(self, name: str, target_path: str | os.PathLike[str]) -> None:
-        self.directory = checked_target_dir(target_path)
-        self.destination = self.directory / checked_file_name(name)
-        if self.destination.parent != self.directory:
-            raise ValueError(f"refusing result file name {name!r}: it leaves the target directory")
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=self.directory)
-        self.file = os.fdopen(fd, "wb")
-        self.temp = Path(temp)
-
-    def write(self, chunk: bytes) -> None:
-        self.file.write(chunk)
-
-    def commit(self) -> Path:
-        self.file.close()
-        os.replace(self.temp, self.destination)
-        return self.destination
-
-    def discard(self) -> None:
-        self.file.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.temp.unlink()
 
 
 class _ExecutionBase:
@@ -364,10 +303,10 @@ class HubServiceExecution(_ExecutionBase):
         name = _file_name(name, file_name)
         if target_path is None:
             raise TypeError("target_path is required: the directory to download into")
-        download = _Download(name, target_path)
+        download = Download(name, target_path)
         try:
             with self._api.get_result_file(self.id, name) as stream:
-                shown = ByteProgress(name, _length(stream.headers), enabled=progress)
+                shown = ByteProgress(name, content_length(stream.headers), enabled=progress)
                 with shown:
                     for chunk in stream:
                         download.write(chunk)
@@ -485,10 +424,10 @@ class AsyncHubServiceExecution(_ExecutionBase):
         name = _file_name(name, file_name)
         if target_path is None:
             raise TypeError("target_path is required: the directory to download into")
-        download = _Download(name, target_path)
+        download = Download(name, target_path)
         try:
             async with self._api.get_result_file(self.id, name) as stream:
-                shown = ByteProgress(name, _length(stream.headers), enabled=progress)
+                shown = ByteProgress(name, content_length(stream.headers), enabled=progress)
                 with shown:
                     async for chunk in stream:
                         download.write(chunk)
