@@ -23,7 +23,7 @@ from .request_building import Budget
 from .responses import aread_capped, release_deadline
 from .retry import RetryPolicy
 from .streams import AsyncByteStream
-from .transports import LazyAsyncTransport
+from .transports import LazyAsyncTransport, environment_names_a_proxy
 from .waiter import async_sleep
 
 __all__ = ["ASYNC_POOL_LIMITS", "MAX_CONCURRENT_SENDS", "AsyncPipeline"]
@@ -65,10 +65,15 @@ class AsyncPipeline(PipelineBase):
         super().__init__(settings, retry)
         _mark_sniffio_absent()
         self._owns_http = http_client is None
-        self.http = http_client or httpx.AsyncClient(
-            timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT,
-            transport=LazyAsyncTransport(limits=ASYNC_POOL_LIMITS),
-        )
+        timeout = settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
+        if http_client is not None:
+            self.http = http_client
+        elif environment_names_a_proxy():  # httpx's own transports, routed as it names
+            self.http = httpx.AsyncClient(timeout=timeout, limits=ASYNC_POOL_LIMITS)
+        else:
+            self.http = httpx.AsyncClient(
+                timeout=timeout, transport=LazyAsyncTransport(limits=ASYNC_POOL_LIMITS)
+            )
         self.sleep: Callable[[float], Coroutine[Any, Any, None]] = async_sleep
         self._gate: tuple[Any, Any] | None = None
         self._prepare_transport(self.http)

@@ -22,7 +22,7 @@ from .request_building import Budget
 from .responses import read_capped, release_deadline
 from .retry import RetryPolicy
 from .streams import ByteStream
-from .transports import LazyTransport
+from .transports import LazyTransport, environment_names_a_proxy
 
 __all__ = ["SyncPipeline"]
 
@@ -45,10 +45,13 @@ class SyncPipeline(PipelineBase):
     ) -> None:
         super().__init__(settings, retry)
         self._owns_http = http_client is None
-        self.http = http_client or httpx.Client(
-            timeout=settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT,
-            transport=LazyTransport(),
-        )
+        timeout = settings.timeout if settings.timeout is not None else DEFAULT_TIMEOUT
+        if http_client is not None:
+            self.http = http_client
+        elif environment_names_a_proxy():  # httpx's own transports, routed as it names
+            self.http = httpx.Client(timeout=timeout)
+        else:
+            self.http = httpx.Client(timeout=timeout, transport=LazyTransport())
         self.sleep: Callable[[float], None] = time.sleep
         self._prepare_transport(self.http)
 

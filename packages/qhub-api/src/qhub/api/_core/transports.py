@@ -6,17 +6,31 @@ fifth of what constructing a first client cost. Built on first use (once, under 
 the real transport is httpx's own with httpx's defaults, so requests go out exactly as
 before, except that its plain TCP connections read up to 1 MiB at a time
 (:mod:`.wide_reads`); closing one that never sent anything does nothing.
+
+httpx mounts the proxies the environment names (``HTTPS_PROXY``, ``ALL_PROXY``, …, with
+``NO_PROXY``) only for a client given no transport of its own, so when the environment names
+one the SDK makes its clients as httpx's defaults instead (:func:`environment_names_a_proxy`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-__all__ = ["LazyAsyncTransport", "LazyTransport"]
+__all__ = ["LazyAsyncTransport", "LazyTransport", "environment_names_a_proxy"]
+
+#: The variables httpx reads proxies from (in either case).
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
+
+
+def environment_names_a_proxy() -> bool:
+    """Whether a proxy variable is set (then a client the SDK makes is httpx's default, which
+    routes through it)."""
+    return any(os.environ.get(name) or os.environ.get(name.upper()) for name in PROXY_VARIABLES)
 
 
 class LazyTransport(httpx.BaseTransport):
