@@ -3,80 +3,104 @@ them to read a job and simulate it in one simulator: real forked processes."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Generator, Iterator
+import importlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from qhub.local.simulation import InvalidJobInput, SimulatorCrashed
 from qhub.local.simulation.processes import Worker
 
+#: What the worker runs: a module it can import by name (the test modules themselves are not
+#: importable there: pytest imports them without putting tests/ on sys.path).
+HELPERS = """
+import time
 
-def _nothing() -> None:
-    """No warm-up."""
+from qhub.local.simulation import InvalidJobInput
 
 
-def _two_stages(first: str, seconds: float) -> Generator[str, None, str]:
+def nothing():
+    pass
+
+
+def two_stages(first, seconds):
     yield f"read {first}"
     time.sleep(seconds)
     return f"ran {first}"
 
 
-def _refused(first: str) -> Generator[str, None, str]:
+def refused(first):
     raise InvalidJobInput(f"{first} is malformed")
-    yield "never"  # a generator function all the same
+    yield "never"
 
 
-def _echo(value: str) -> str:
+def echo(value):
     return value
+"""
 
 
 @pytest.fixture
-def worker() -> Iterator[Worker]:
+def helpers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The functions above, importable by the worker (sys.path goes to each new process)."""
+    (tmp_path / "staged_helpers.py").write_text(HELPERS)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "staged_helpers", raising=False)
+    return importlib.import_module("staged_helpers")
+
+
+@pytest.fixture
+def worker(helpers: ModuleType) -> Iterator[Worker]:
     """A worker of its own, killed at the end."""
-    own = Worker("test worker", _nothing)
+    own = Worker("test worker", helpers.nothing)
     yield own
     own.kill()
 
 
-def test_a_staged_call_answers_in_turn_then_frees_the_worker(worker: Worker) -> None:
-    first, call = worker.begin(_two_stages, "a", 0.0)
+def test_a_staged_call_answers_in_turn_then_frees_the_worker(
+    worker: Worker, helpers: ModuleType
+) -> None:
+    first, call = worker.begin(helpers.two_stages, "a", 0.0)
     assert first == "read a"
     assert not call.finished
     assert call.next() == "ran a"
     assert call.finished
-    assert worker.call(_echo, "next") == "next"  # no answer left over
+    assert worker.call(helpers.echo, "next") == "next"  # no answer left over
 
 
-def test_finishing_early_replaces_the_process_and_loses_no_order(worker: Worker) -> None:
+def test_finishing_early_replaces_the_process_and_loses_no_order(
+    worker: Worker, helpers: ModuleType
+) -> None:
     """A call abandoned mid-way (its second stage 30 s long): the process is replaced, and
     the next call gets its own answer, not the abandoned one's."""
     worker.ensure_ready()
     pid = worker.pid
-    _, call = worker.begin(_two_stages, "b", 30.0)
+    _, call = worker.begin(helpers.two_stages, "b", 30.0)
     call.finish()
-    assert worker.call(_echo, "after") == "after"
+    assert worker.call(helpers.echo, "after") == "after"
     assert worker.pid != pid
     with pytest.raises(RuntimeError, match="finished"):
         call.next()
 
 
-def test_a_first_stage_that_raises_ends_the_call(worker: Worker) -> None:
+def test_a_first_stage_that_raises_ends_the_call(worker: Worker, helpers: ModuleType) -> None:
     with pytest.raises(InvalidJobInput, match="c is malformed"):
-        worker.begin(_refused, "c")
-    assert worker.call(_echo, "free") == "free"
+        worker.begin(helpers.refused, "c")
+    assert worker.call(helpers.echo, "free") == "free"
 
 
-def test_a_kill_during_a_later_stage_fails_it(worker: Worker) -> None:
-    _, call = worker.begin(_two_stages, "d", 30.0)
+def test_a_kill_during_a_later_stage_fails_it(worker: Worker, helpers: ModuleType) -> None:
+    _, call = worker.begin(helpers.two_stages, "d", 30.0)
     worker.kill()
     with pytest.raises(SimulatorCrashed):
         call.next()
     assert call.finished
-    assert worker.call(_echo, "restarted") == "restarted"
+    assert worker.call(helpers.echo, "restarted") == "restarted"
 
 
-def test_a_staged_function_is_refused_by_call(worker: Worker) -> None:
+def test_a_staged_function_is_refused_by_call(worker: Worker, helpers: ModuleType) -> None:
     with pytest.raises(TypeError, match="begin"):
-        worker.call(_two_stages, "e", 30.0)
-    assert worker.call(_echo, "still") == "still"
+        worker.call(helpers.two_stages, "e", 30.0)
+    assert worker.call(helpers.echo, "still") == "still"
