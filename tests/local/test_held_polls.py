@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -119,17 +118,12 @@ def test_a_held_read_of_an_unknown_job_is_refused_at_once(raw: httpx.Client) -> 
     assert "Preference-Applied" not in response.headers
 
 
-def test_the_waiter_holds_its_polls(hub: LocalHub) -> None:
-    """jobs.wait sends Prefer: wait=N and, held, polls once per change, never in a loop."""
+def _reads_of_a_waited_job(hub: LocalHub, qasm: str) -> list[httpx.Request]:
+    """Submit a job, wait for it with the SDK (it must complete), and return the reads sent."""
     assert hub.connection is not None
-    polls: list[httpx.Request] = []
-
-    def record(request: httpx.Request) -> None:
-        if request.method == "GET":
-            polls.append(request)
-
+    sent: list[httpx.Request] = []
     with (
-        httpx.Client(event_hooks={"request": [record]}) as http,
+        httpx.Client(event_hooks={"request": [sent.append]}) as http,
         HubQuantumClient(
             api_key=hub.connection.personal_access_token,
             base_url=hub.connection.quantum_url,
@@ -137,36 +131,27 @@ def test_the_waiter_holds_its_polls(hub: LocalHub) -> None:
         ) as client,
     ):
         job = client.jobs.create_job(
-            backend_id="local.aer.simulator", shots=10, input={"qasm": MEDIUM}
+            backend_id="local.aer.simulator", shots=10, input={"qasm": qasm}
         )
-        done = client.jobs.wait(job.id, timeout=120)
-    assert done.status == "COMPLETED"
+        assert client.jobs.wait(job.id, timeout=120).status == "COMPLETED"
+    return [request for request in sent if request.method == "GET"]
+
+
+def test_the_waiter_holds_its_polls(hub: LocalHub) -> None:
+    """jobs.wait sends Prefer: wait=N and, held, polls once per change, never in a loop."""
+    polls = _reads_of_a_waited_job(hub, MEDIUM)
     assert polls and all(p.headers["Prefer"] == "wait=20" for p in polls)
     assert len(polls) <= 3  # PENDING → RUNNING → COMPLETED
 
 
-def test_nothing_is_held_while_a_lifecycle_counts_reads(hub: LocalHub, tmp_path: Path) -> None:
+def test_nothing_is_held_while_a_lifecycle_counts_reads(hub: LocalHub) -> None:
     """after_polls=2: the waiter finds no Preference-Applied and sleeps between plain polls."""
-    assert hub.connection is not None
     previous = hub.job_lifecycle
     hub.job_lifecycle = JobLifecycle(after_polls=2)
-    sent: list[httpx.Request] = []
     try:
-        with (
-            httpx.Client(event_hooks={"request": [sent.append]}) as http,
-            HubQuantumClient(
-                api_key=hub.connection.personal_access_token,
-                base_url=hub.connection.quantum_url,
-                httpx_client=http,
-            ) as client,
-        ):
-            job = client.jobs.create_job(
-                backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
-            )
-            assert client.jobs.wait(job.id, timeout=60).status == "COMPLETED"
+        reads = _reads_of_a_waited_job(hub, BELL)
     finally:
         hub.job_lifecycle = previous
-    reads = [r for r in sent if r.method == "GET"]
     assert len(reads) >= 3  # two hidden reads, then the end
     assert "Prefer" in reads[0].headers
     assert all("Prefer" not in r.headers for r in reads[1:])  # the Hub said it doesn't hold
