@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -155,3 +156,28 @@ def test_nothing_is_held_while_a_lifecycle_counts_reads(hub: LocalHub) -> None:
     assert len(reads) >= 3  # two hidden reads, then the end
     assert "Prefer" in reads[0].headers
     assert all("Prefer" not in r.headers for r in reads[1:])  # the Hub said it doesn't hold
+
+
+def test_stopping_the_hub_answers_its_held_reads(tmp_path: Path) -> None:
+    """A read held for 60 s is answered when the Hub stops, and the server stops at once (it
+    waits for requests in flight: held ones would have kept it 60 s)."""
+    local = LocalHub(tmp_path / "hub", example=False)
+    local.start()
+    assert local.connection is not None
+    headers = {"X-Auth-Token": local.connection.personal_access_token}
+    answers: list[httpx.Response] = []
+    with httpx.Client(base_url=local.connection.quantum_url, headers=headers, timeout=30) as http:
+        job_id = _submit(http, LONG, shots=10)
+        reader = threading.Thread(
+            target=lambda: answers.append(
+                http.get(f"/jobs/{job_id}", headers={"Prefer": "wait=60"})
+            )
+        )
+        reader.start()
+        while not local.hub.changes.watched():
+            threading.Event().wait(0.01)
+        thread = local._thread
+        local.stop()
+        reader.join(30)
+    assert thread is not None and not thread.is_alive()
+    assert [answer.status_code for answer in answers] == [200]

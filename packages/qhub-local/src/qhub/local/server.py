@@ -293,6 +293,7 @@ class LocalHub:
     def stop(self) -> None:
         """Stop serving, stop running executions, close the store. Idempotent."""
         if self._server is not None and self._thread is not None:
+            self.hub.changes.close()  # held reads answer now, so none holds the shutdown up
             self._server.should_exit = True
             self._thread.join(15)
             self._server = None

@@ -23,6 +23,7 @@ class Changes:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._listeners: dict[tuple[str, str], list[Listener]] = {}
+        self._closed = False
 
     def watch(self, kind: str, resource_id: str, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` (quickly, without blocking: it runs on the storing thread) each
@@ -47,6 +48,20 @@ class Changes:
             listeners = list(self._listeners.get((kind, resource_id), ()))
         for listener in listeners:
             listener()
+
+    def close(self) -> None:
+        """The Hub stops: tell every listener now (a held read answers at once), and
+        :attr:`closed` from then on."""
+        with self._lock:
+            self._closed = True
+            listeners = [listener for group in self._listeners.values() for listener in group]
+        for listener in listeners:
+            listener()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the Hub is stopping (nothing should wait for a change any more)."""
+        return self._closed
 
     def watched(self) -> int:
         """How many resources are watched now (for tests: a held read leaves none behind)."""

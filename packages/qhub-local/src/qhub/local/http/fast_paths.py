@@ -237,7 +237,12 @@ async def _held_answer(
     try:
         first = content = _answer(hub, read, params, header)
         deadline = loop.time() + hold
-        while content is not None and content == first and not read.settled(content):
+        while (
+            content is not None
+            and content == first
+            and not read.settled(content)
+            and not hub.changes.closed
+        ):
             try:
                 await asyncio.wait_for(changed.wait(), deadline - loop.time())
             except asyncio.TimeoutError:
