@@ -9,6 +9,7 @@ client's timeout can only succeed if the Hub answered early."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,6 +169,10 @@ def test_stopping_the_hub_answers_its_held_reads(tmp_path: Path) -> None:
     answers: list[httpx.Response] = []
     with httpx.Client(base_url=local.connection.quantum_url, headers=headers, timeout=30) as http:
         job_id = _submit(http, LONG, shots=10)
+        deadline = time.monotonic() + 60
+        while http.get(f"/jobs/{job_id}").json()["status"] != "RUNNING":  # no change to come
+            assert time.monotonic() < deadline, "the job never ran"
+            time.sleep(0.01)
         reader = threading.Thread(
             target=lambda: answers.append(
                 http.get(f"/jobs/{job_id}", headers={"Prefer": "wait=60"})
@@ -175,7 +180,8 @@ def test_stopping_the_hub_answers_its_held_reads(tmp_path: Path) -> None:
         )
         reader.start()
         while not local.hub.changes.watched():
-            threading.Event().wait(0.01)
+            assert reader.is_alive() and time.monotonic() < deadline, "the read was not held"
+            time.sleep(0.01)
         thread = local._thread
         local.stop()
         reader.join(30)
