@@ -10,8 +10,9 @@ from .backends import Backends
 from .calibration import Calibrations
 from .jobs import QuantumJobs
 from .lifecycle import JobLifecycle
-from .scheduler import JobScheduler, SimulationWorkers
+from .scheduler import JobScheduler
 from .sessions import Sessions
+from .simulators import SimulationWorkers
 from .store import QuantumStore
 from .workloads import Listings
 

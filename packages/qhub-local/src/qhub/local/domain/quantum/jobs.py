@@ -21,8 +21,9 @@ from ..idempotency import Created, IdempotencyKey, IdempotentCreation, KeyedRequ
 from .backends import backend_spec
 from .inputs import JobSubmission
 from .records import JobRecord, NormalizedInput, NormalizedProgram
-from .scheduler import JobScheduler, SimulationWorkers, StartedSimulation
+from .scheduler import JobScheduler
 from .sessions import Sessions
+from .simulators import SimulationWorkers, StartedSimulation
 from .store import KEYS, Payload, QuantumStore
 
 __all__ = ["QuantumJobs", "infer_input_format"]
