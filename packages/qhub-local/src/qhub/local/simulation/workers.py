@@ -221,8 +221,11 @@ class SimulatorPool:
         #: The parser processes (their ids, how many inputs they were handed).
         self.parsers = ParserPool(parsers)
         self._simulators = [Worker(f"simulator {n}", warm_up_simulator) for n in range(size)]
-        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-        for worker in self._simulators:
+        # A stack: the simulator used last is lent first. One that has just run a job reads
+        # and runs the next one about twice as fast as one idle since the job before (1.0 vs
+        # 2.0-3.2 ms to read a one-qubit job on this VM).
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        for worker in reversed(self._simulators):
             self._idle.put(worker)
         #: Threads that run jobs; their number bounds how many simulate at once.
         self.jobs = ThreadPoolExecutor(max_workers=size, thread_name_prefix="qhub-jobs")
@@ -279,6 +282,7 @@ class SimulatorPool:
         budget = limits.parse_memory_bytes
         with self._warming_lock:
             self._reading.add(worker)
+            self._simulator_reads += 1  # handed to a process, as a parser's calls count
         try:
             _, call = worker.begin(
                 _read_then_simulate,
@@ -300,8 +304,6 @@ class SimulatorPool:
         finally:
             with self._warming_lock:
                 self._reading.discard(worker)
-        with self._warming_lock:
-            self._simulator_reads += 1
         return StartedSimulation(self, worker, call, limits.simulation_seconds)
 
     @property
