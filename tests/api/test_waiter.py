@@ -322,7 +322,6 @@ def test_a_server_claiming_holds_it_does_not_make_still_gets_pauses() -> None:
     fake = FakeTime()
     states = ["PENDING"] * 5 + ["DONE"]
     server = HeldServer(fake, states)
-    server.holds = True
 
     def instant(seconds: int) -> tuple[str, bool]:
         server.asked.append(seconds)

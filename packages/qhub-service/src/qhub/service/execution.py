@@ -18,8 +18,9 @@ from qhub.api._core.errors import NotFoundError
 from qhub.api._core.waiter import (
     AsyncWaiter,
     Waiter,
+    async_held_polls,
     async_sleep,
-    held_by_server,
+    held_polls,
     is_transient_error,
 )
 from qhub.api.service import LogEntry, ResultResponse, ServiceExecution, ServiceExecutionStatus
@@ -224,17 +225,15 @@ class HubServiceExecution(_ExecutionBase):
             if on_status is not None:
                 on_status(execution)
 
-        def poll_held(seconds: int) -> tuple[ServiceExecution, bool]:
-            raw = self._api.with_raw_response.get_status(
-                self.id, request_options={"long_poll": seconds}
-            )
-            return raw.data, held_by_server(raw.headers)
-
         Waiter(
             resource="service execution",
             resource_id=self.id,
             poll=lambda: self._api.get_status(self.id),
-            poll_held=poll_held,
+            poll_held=held_polls(
+                lambda options: self._api.with_raw_response.get_status(
+                    self.id, request_options=options
+                )
+            ),
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,
@@ -366,17 +365,15 @@ class AsyncHubServiceExecution(_ExecutionBase):
             if on_status is not None:
                 on_status(execution)
 
-        async def poll_held(seconds: int) -> tuple[ServiceExecution, bool]:
-            raw = await self._api.with_raw_response.get_status(
-                self.id, request_options={"long_poll": seconds}
-            )
-            return raw.data, held_by_server(raw.headers)
-
         await AsyncWaiter(
             resource="service execution",
             resource_id=self.id,
             poll=lambda: self._api.get_status(self.id),
-            poll_held=poll_held,
+            poll_held=async_held_polls(
+                lambda options: self._api.with_raw_response.get_status(
+                    self.id, request_options=options
+                )
+            ),
             is_final=lambda execution: execution.status.is_final,
             status_of=lambda execution: execution.status,
             on_poll=observe,

@@ -26,13 +26,23 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TextIO, TypeVar
+from typing import Any, Generic, Protocol, TextIO, TypeVar
 
 from .errors import ApiConnectionError, ApiError, WaitTimeoutError
+from .options import RequestOptions
 
-__all__ = ["AsyncWaiter", "Waiter", "async_sleep", "held_by_server", "is_transient_error"]
+__all__ = [
+    "AsyncWaiter",
+    "RawAnswer",
+    "Waiter",
+    "async_held_polls",
+    "async_sleep",
+    "held_polls",
+    "is_transient_error",
+]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 _TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 #: Shortest pause between polls, and the share of the time waited so far used as the pause.
@@ -51,11 +61,48 @@ def is_transient_error(error: BaseException) -> bool:
     return isinstance(error, ApiError) and error.status_code in _TRANSIENT_STATUSES
 
 
-def held_by_server(headers: Mapping[str, str]) -> bool:
+class RawAnswer(Protocol[T_co]):
+    """A raw response (``with_raw_response``): the parsed result and the headers."""
+
+    @property
+    def data(self) -> T_co:
+        """The parsed result."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers."""
+
+
+def _held_by_server(headers: Mapping[str, str]) -> bool:
     """Whether a response to a poll sent with ``Prefer: wait=N`` says the server holds such
     polls (``Preference-Applied: wait=N``)."""
     applied = headers.get("preference-applied", "")
     return any(part.strip().lower().startswith("wait") for part in applied.split(","))
+
+
+def held_polls(
+    read: Callable[[RequestOptions], RawAnswer[T]],
+) -> Callable[[int], tuple[T, bool]]:
+    """A waiter's ``poll_held`` from a raw read taking request options: the read sent as a
+    long poll, and whether the server held it."""
+
+    def poll(seconds: int) -> tuple[T, bool]:
+        answer = read({"long_poll": seconds})
+        return answer.data, _held_by_server(answer.headers)
+
+    return poll
+
+
+def async_held_polls(
+    read: Callable[[RequestOptions], Awaitable[RawAnswer[T]]],
+) -> Callable[[int], Awaitable[tuple[T, bool]]]:
+    """The async twin of :func:`held_polls`."""
+
+    async def poll(seconds: int) -> tuple[T, bool]:
+        answer = await read({"long_poll": seconds})
+        return answer.data, _held_by_server(answer.headers)
+
+    return poll
 
 
 async def async_sleep(seconds: float) -> None:

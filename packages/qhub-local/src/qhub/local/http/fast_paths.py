@@ -159,12 +159,10 @@ def fast_reads(app: ASGIApp, hub: Hub) -> ASGIApp:
 async def _create_job(hub: Hub, scope: Scope, receive: Receive, send: Send) -> None:
     """Answer a job submission as its route would."""
     request = Request(scope, receive)
+    header = _header_reader(scope)
     try:
-        token = request.headers.get("x-auth-token")
-        organization_id = hub.organizations.for_api_key(
-            token, request.headers.get("x-organizationid")
-        )
-        service_execution_id = hub.organizations.service_execution_of(token)
+        organization_id = _organization(hub, header)
+        service_execution_id = hub.organizations.service_execution_of(header(b"x-auth-token"))
         response = await job_created(request, hub, organization_id, service_execution_id)
     except Exception as error:
         if not isinstance(error, (DomainError, StoreUnavailable)):

@@ -26,7 +26,7 @@ from .errors import InvalidJobInput, SimulatorCrashed, WorkerOverMemory, WorkerT
 from .limits import JobLimits
 from .processes import Worker, address_space
 
-__all__ = ["ParserPool", "crashed", "over_memory", "over_time", "read_circuit"]
+__all__ = ["ParserPool", "crashed", "over_memory", "over_time", "read_circuit", "read_refusals"]
 
 _WARM_UP = 'OPENQASM 3.0; include "stdgates.inc"; qubit[2] q; bit[2] c; h q[0]; c = measure q;'
 _WARM_UP_2 = 'OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; creg c[2]; h q[0]; measure q -> c;'
@@ -70,6 +70,18 @@ def over_memory(budget: int) -> str:
 def over_time(limits: JobLimits) -> str:
     """Why an input was refused for the time reading it took."""
     return f"reading this input took longer than {limits.parse_seconds:g} s, the limit for one job"
+
+
+@contextmanager
+def read_refusals(limits: JobLimits) -> Iterator[None]:
+    """Refuse an input whose read in a worker process overran its time or memory (the
+    process was killed and replaced), naming the limit."""
+    try:
+        yield
+    except WorkerTimedOut:
+        raise InvalidJobInput(over_time(limits)) from None
+    except WorkerOverMemory:
+        raise InvalidJobInput(over_memory(limits.parse_memory_bytes)) from None
 
 
 def crashed(limits: JobLimits) -> str:
@@ -215,16 +227,13 @@ class ParserPool:
             with self._changed:
                 self._reading.add(worker)
                 self.calls += 1
-            return worker.call(
-                function,
-                *(input_format, data, max_qubits, limits),
-                timeout=limits.parse_seconds,
-                max_growth=limits.parse_memory_bytes,
-            )
-        except WorkerTimedOut:
-            raise InvalidJobInput(over_time(limits)) from None
-        except WorkerOverMemory:
-            raise InvalidJobInput(over_memory(limits.parse_memory_bytes)) from None
+            with read_refusals(limits):
+                return worker.call(
+                    function,
+                    *(input_format, data, max_qubits, limits),
+                    timeout=limits.parse_seconds,
+                    max_growth=limits.parse_memory_bytes,
+                )
         finally:
             with self._changed:
                 self._reading.discard(worker)

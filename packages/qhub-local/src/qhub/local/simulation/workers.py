@@ -33,11 +33,10 @@ from .errors import (
     SimulationFailed,
     SimulationTimedOut,
     SimulatorCrashed,
-    WorkerOverMemory,
     WorkerTimedOut,
 )
 from .limits import JobLimits
-from .parsers import ParserPool, crashed, over_memory, over_time, read_circuit
+from .parsers import ParserPool, crashed, read_circuit, read_refusals
 from .processes import StagedCall, Worker
 
 __all__ = [
@@ -189,7 +188,6 @@ class StartedSimulation:
 
     def abandon(self) -> None:
         """Stop the simulation and return the simulator (the job won't run after all)."""
-        self._call.finish()
         self._give_back()
 
     @property
@@ -202,7 +200,7 @@ class StartedSimulation:
             if self._returned:
                 return
             self._returned = True
-        self._call.finish()  # a no-op after the last answer
+        self._call.finish()  # replaces the process if answers are still to come
         self._pool._idle.put(self._worker)
 
 
@@ -279,27 +277,24 @@ class SimulatorPool:
         if not worker.ready:  # starting it would hold the submission for seconds
             self._idle.put(worker)
             return None
-        budget = limits.parse_memory_bytes
         with self._warming_lock:
             self._reading.add(worker)
             self._simulator_reads += 1  # handed to a process, as a parser's calls count
         try:
-            _, call = worker.begin(
-                _read_then_simulate,
-                *(input_format, data, max_qubits, limits, shots, seed, memory),
-                timeout=limits.parse_seconds,
-                max_growth=budget,
-            )
-        except BaseException as error:
+            with read_refusals(limits):
+                _, call = worker.begin(
+                    _read_then_simulate,
+                    *(input_format, data, max_qubits, limits, shots, seed, memory),
+                    timeout=limits.parse_seconds,
+                    max_growth=limits.parse_memory_bytes,
+                )
+        except SimulatorCrashed as crash:
             self._idle.put(worker)
-            if isinstance(error, WorkerTimedOut):
-                raise InvalidJobInput(over_time(limits)) from None
-            if isinstance(error, WorkerOverMemory):
-                raise InvalidJobInput(over_memory(budget)) from None
-            if isinstance(error, SimulatorCrashed):
-                if error.exitcode == -signal.SIGKILL:
-                    return None
-                raise InvalidJobInput(crashed(limits)) from None
+            if crash.exitcode == -signal.SIGKILL:
+                return None
+            raise InvalidJobInput(crashed(limits)) from None
+        except BaseException:
+            self._idle.put(worker)
             raise
         finally:
             with self._warming_lock:

@@ -17,7 +17,7 @@ from ..._core.operations import Operation
 from ..._core.options import NOT_GIVEN, NotGiven, RequestOptions
 from ..._core.pagination import AsyncPager, SyncPager
 from ..._core.pipeline import ApiRequest
-from ..._core.waiter import AsyncWaiter, Waiter, held_by_server
+from ..._core.waiter import AsyncWaiter, Waiter, async_held_polls, held_polls
 from .._generated import jobs as _generated
 from .._generated import models as _m
 
@@ -187,15 +187,13 @@ class JobsClient(JobsOperations, _generated.JobsClient):
         """
         require_id(job_id, "job_id")
 
-        def poll_held(seconds: int) -> tuple[Job, bool]:
-            raw = self.with_raw_response.get_job(job_id, request_options={"long_poll": seconds})
-            return raw.data, held_by_server(raw.headers)
-
         return Waiter(
             resource="job",
             resource_id=job_id,
             poll=lambda: self.get_job(job_id),
-            poll_held=poll_held,
+            poll_held=held_polls(
+                lambda options: self.with_raw_response.get_job(job_id, request_options=options)
+            ),
             is_final=_is_final,
             status_of=lambda job: job.status,
             on_poll=_status_reporter(on_status),
@@ -241,17 +239,13 @@ class AsyncJobsClient(JobsOperations, _generated.AsyncJobsClient):
         """Poll until the job is final and return it; see :meth:`JobsClient.wait`."""
         require_id(job_id, "job_id")
 
-        async def poll_held(seconds: int) -> tuple[Job, bool]:
-            raw = await self.with_raw_response.get_job(
-                job_id, request_options={"long_poll": seconds}
-            )
-            return raw.data, held_by_server(raw.headers)
-
         return await AsyncWaiter(
             resource="job",
             resource_id=job_id,
             poll=lambda: self.get_job(job_id),
-            poll_held=poll_held,
+            poll_held=async_held_polls(
+                lambda options: self.with_raw_response.get_job(job_id, request_options=options)
+            ),
             is_final=_is_final,
             status_of=lambda job: job.status,
             on_poll=_status_reporter(on_status),
