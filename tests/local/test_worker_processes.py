@@ -4,6 +4,7 @@ them to read a job and simulate it in one simulator: real forked processes."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from types import ModuleType
 import pytest
 
 from qhub.local.simulation import InvalidJobInput, SimulatorCrashed
-from qhub.local.simulation.processes import Worker
+from qhub.local.simulation.processes import PRELOAD, Worker
 
 #: What the worker runs: a module it can import by name (the test modules themselves are not
 #: importable there: pytest imports them without putting tests/ on sys.path).
@@ -104,3 +105,15 @@ def test_a_staged_function_is_refused_by_call(worker: Worker, helpers: ModuleTyp
     with pytest.raises(TypeError, match="begin"):
         worker.call(helpers.two_stages, "e", 30.0)
     assert worker.call(helpers.echo, "still") == "still"
+
+
+def test_workers_openmp_threads_sleep_when_their_work_is_done(worker: Worker) -> None:
+    """Set in the fork server before Qiskit loads the OpenMP runtime (see simulation.openmp),
+    unless the Hub's own environment decides how OpenMP threads wait."""
+    assert PRELOAD[0] == "qhub.local.simulation.openmp"
+    decided = {"GOMP_SPINCOUNT", "KMP_BLOCKTIME", "OMP_WAIT_POLICY"} & set(os.environ)
+    if decided:
+        pytest.skip(f"this environment sets {', '.join(sorted(decided))} itself")
+    assert worker.call(os.getenv, "GOMP_SPINCOUNT") == "0"
+    assert worker.call(os.getenv, "KMP_BLOCKTIME") == "0"
+    assert os.getenv("GOMP_SPINCOUNT") is None  # the Hub's own environment is left alone

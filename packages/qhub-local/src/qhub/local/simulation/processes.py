@@ -35,8 +35,10 @@ DIRECT_SEND_BYTES = 16 * 1024
 #: Imported once by the fork server, so each worker starts with Qiskit loaded (forked, copy on
 #: write) instead of importing it again (about 1.5 s of CPU per worker). Also the CLI: each
 #: worker re-runs a main module started by path, such as the ``qhub-local`` script (Python's
-#: multiprocessing does), which then finds what it imports loaded already.
+#: multiprocessing does), which then finds what it imports loaded already. First, how Aer's
+#: OpenMP threads wait (:mod:`.openmp`).
 PRELOAD = [
+    "qhub.local.simulation.openmp",  # before Qiskit loads the OpenMP runtime
     "qiskit",
     "qiskit_aer",
     "qiskit_qasm3_import",
