@@ -87,6 +87,7 @@ def apply(api: str, spec: dict[str, Any]) -> None:
     _pages(spec)
     _idempotency_keys(api, spec)
     _held_reads(api, spec)
+    _results_with_final_polls(api, spec)
 
 
 def _pascal(name: str) -> str:
@@ -246,6 +247,41 @@ def _held_reads(api: str, spec: dict[str, Any]) -> None:
             "holds the read until the resource changes, so a waiter sees an end within a "
             "round trip without polling; the Kipu Hub ignores it and the waiter sleeps "
             "between polls.",
+        )
+
+
+#: Reads whose answer carries a final job's result when asked (``include-result``).
+RESULTS_WITH_FINAL_POLLS = {"quantum": ["jobs.get_job"]}
+
+INCLUDE_RESULT_TEXT = (
+    " With the include-result preference as well (Prefer: wait=N, include-result; also our "
+    "extension), the answer for a job that is final with a result carries that result, as "
+    "GET /jobs/{id}/result answers it, in a result member beside the job's fields (the local "
+    "Hub includes results of up to 64 KiB of JSON), and Preference-Applied lists "
+    "include-result. jobs.wait asks for it, so the get_job_result that follows needs no "
+    "request of its own; a Hub that does not include it is asked as ever."
+)
+
+
+def _results_with_final_polls(api: str, spec: dict[str, Any]) -> None:
+    """Declare the include-result preference on the job read ``jobs.wait`` polls (idempotent)."""
+    ops = _ops(spec)
+    for operation_id in RESULTS_WITH_FINAL_POLLS.get(api, []):
+        operation = ops[operation_id][2]
+        prefer = next(p for p in operation["parameters"] if p["name"] == "Prefer")
+        if INCLUDE_RESULT_TEXT in prefer["description"]:
+            continue
+        prefer["description"] += INCLUDE_RESULT_TEXT
+        applied = operation["responses"]["200"]["headers"]["Preference-Applied"]
+        applied["description"] = (
+            "wait=N when the Hub held (or would have held) this read, include-result when "
+            "the answer carries the job's result; see Prefer."
+        )
+        _decide(
+            operation,
+            "Takes the include-result preference too, our extension (x-qhub-extension): the "
+            "answer for a final job carries its result, so jobs.wait followed by "
+            "get_job_result costs one round trip less on a Hub that honours it.",
         )
 
 

@@ -1,7 +1,9 @@
 """Held polls (``Prefer: wait=N``, our extension): the Hub answers a held read of a job as
 soon as the job changes or is final, says so in ``Preference-Applied``, ignores what it can't
 read, and holds nothing while a test lifecycle counts reads; the SDK's waiter holds its polls
-against it and falls back to sleeping against a Hub that doesn't hold.
+against it and falls back to sleeping against a Hub that doesn't hold. With
+``include-result`` (our extension too), a final job's answer carries its result, and the
+SDK's ``get_job_result`` after ``wait`` answers from it without a request.
 
 Holding is shown by its mechanism, not by timing: a read asked to be held for longer than the
 client's timeout can only succeed if the Hub answered early."""
@@ -16,8 +18,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qhub.api.quantum import HubQuantumClient
+from qhub.api.quantum import AsyncHubQuantumClient, HubQuantumClient
 from qhub.local.domain.quantum import JobLifecycle
+from qhub.local.http.fast_paths import MAX_INCLUDED_RESULT_BYTES
 from qhub.local.server import LocalHub
 
 from ..circuits import LONG
@@ -142,7 +145,7 @@ def _reads_of_a_waited_job(hub: LocalHub, qasm: str) -> list[httpx.Request]:
 def test_the_waiter_holds_its_polls(hub: LocalHub) -> None:
     """jobs.wait sends Prefer: wait=N and, held, polls once per change, never in a loop."""
     polls = _reads_of_a_waited_job(hub, MEDIUM)
-    assert polls and all(p.headers["Prefer"] == "wait=20" for p in polls)
+    assert polls and all(p.headers["Prefer"] == "wait=20, include-result" for p in polls)
     assert len(polls) <= 3  # PENDING → RUNNING → COMPLETED
 
 
@@ -187,3 +190,123 @@ def test_stopping_the_hub_answers_its_held_reads(tmp_path: Path) -> None:
         reader.join(30)
     assert thread is not None and not thread.is_alive()
     assert [answer.status_code for answer in answers] == [200]
+
+
+def test_a_final_jobs_answer_carries_its_result_when_asked(raw: httpx.Client) -> None:
+    job_id = _submit(raw)
+    _wait_for_the_end(raw, job_id)
+    asked = raw.get(f"/jobs/{job_id}", headers={"Prefer": "wait=5, include-result"})
+    assert asked.headers["Preference-Applied"] == "wait=5, include-result"
+    carried = asked.json()
+    assert carried.pop("result") == raw.get(f"/jobs/{job_id}/result").json()
+    plain = raw.get(f"/jobs/{job_id}")
+    assert "result" not in plain.json() and "Preference-Applied" not in plain.headers
+    assert carried == plain.json()  # otherwise the same answer
+    alone = raw.get(f"/jobs/{job_id}", headers={"Prefer": "include-result"})  # no hold asked
+    assert alone.headers["Preference-Applied"] == "include-result"
+    assert "result" in alone.json()
+
+
+def test_a_result_is_carried_only_once_final_and_only_when_small(raw: httpx.Client) -> None:
+    running = _submit(raw, LONG, shots=10)
+    early = raw.get(f"/jobs/{running}", headers={"Prefer": "include-result"})
+    assert early.json()["status"] in ("PENDING", "RUNNING")
+    assert "result" not in early.json() and "Preference-Applied" not in early.headers
+    assert raw.delete(f"/jobs/{running}").is_success
+    # Per-shot outcomes of 20 000 shots: over 64 KiB of JSON, left to its own read.
+    response = raw.post(
+        "/jobs",
+        json={
+            "backend_id": "local.aer.simulator",
+            "shots": 20_000,
+            "input": {"qasm": BELL},
+            "input_params": {"memory": True},
+        },
+    )
+    big = response.json()["id"]
+    _wait_for_the_end(raw, big)
+    answer = raw.get(f"/jobs/{big}", headers={"Prefer": "include-result"})
+    assert answer.json()["status"] == "COMPLETED"
+    assert "result" not in answer.json() and "Preference-Applied" not in answer.headers
+    assert len(raw.get(f"/jobs/{big}/result").content) > MAX_INCLUDED_RESULT_BYTES
+
+
+def test_get_job_result_after_wait_answers_from_the_final_poll(hub: LocalHub) -> None:
+    """Once per wait, with no request; with request options, a second time, or raw: asked."""
+    assert hub.connection is not None
+    sent: list[httpx.Request] = []
+    with (
+        httpx.Client(event_hooks={"request": [sent.append]}) as http,
+        HubQuantumClient(
+            api_key=hub.connection.personal_access_token,
+            base_url=hub.connection.quantum_url,
+            httpx_client=http,
+        ) as client,
+    ):
+        job = client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
+        )
+        client.jobs.wait(job.id, timeout=60)
+        results = len([r for r in sent if r.url.path.endswith("/result")])
+        handed = client.jobs.get_job_result(job.id)
+        assert len([r for r in sent if r.url.path.endswith("/result")]) == results == 0
+        assert handed == client.jobs.get_job_result(job.id)  # asked this time
+        assert client.jobs.with_raw_response.get_job_result(job.id).data == handed
+        client.jobs.wait(job.id, timeout=60)
+        assert client.jobs.get_job_result(job.id, request_options={"timeout": 10}) == handed
+        assert len([r for r in sent if r.url.path.endswith("/result")]) == 3
+
+
+async def test_the_async_client_answers_from_the_final_poll_too(hub: LocalHub) -> None:
+    assert hub.connection is not None
+    sent: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    async with (
+        httpx.AsyncClient(event_hooks={"request": [record]}) as http,
+        AsyncHubQuantumClient(
+            api_key=hub.connection.personal_access_token,
+            base_url=hub.connection.quantum_url,
+            httpx_client=http,
+        ) as client,
+    ):
+        job = await client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
+        )
+        await client.jobs.wait(job.id, timeout=60)
+        result = await client.jobs.get_job_result(job.id)
+        assert sum(result["counts"].values()) == 10
+        assert not [r for r in sent if r.url.path.endswith("/result")]
+
+
+def test_get_job_result_asks_a_hub_that_sends_no_result() -> None:
+    """A Hub that ignores the preference (the Kipu Hub): the result is asked for."""
+    job = {"id": "j-1", "status": "COMPLETED"}
+    asked: list[str] = []
+
+    def hub_without_extensions(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path.endswith("/result"):
+            return httpx.Response(200, json={"counts": {"0": 1}})
+        return httpx.Response(200, json=job)
+
+    with HubQuantumClient(
+        api_key="k",
+        base_url="https://hub.test/quantum",
+        httpx_client=httpx.Client(transport=httpx.MockTransport(hub_without_extensions)),
+    ) as client:
+        client.jobs.wait("j-1", timeout=5)
+        assert client.jobs.get_job_result("j-1") == {"counts": {"0": 1}}
+    assert asked == ["/quantum/jobs/j-1", "/quantum/jobs/j-1/result"]
+
+
+def _wait_for_the_end(http: httpx.Client, job_id: str) -> None:
+    deadline = time.monotonic() + 60
+    while http.get(f"/jobs/{job_id}", headers={"Prefer": "wait=10"}).json()["status"] not in (
+        "COMPLETED",
+        "FAILED",
+        "CANCELLED",
+    ):
+        assert time.monotonic() < deadline, f"job {job_id} never ended"

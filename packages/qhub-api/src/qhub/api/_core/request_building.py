@@ -18,7 +18,12 @@ from .deadline import Deadline, OperationTimeouts
 from .encoding import encode_json, encode_query, join_url
 from .options import NOT_GIVEN, RequestOptions
 
-__all__ = ["Budget", "RequestBuilding"]
+__all__ = ["Budget", "RequestBuilding", "wait_preference"]
+
+
+def wait_preference(seconds: int) -> str:
+    """RFC 7240's wait preference, as the ``long_poll`` request option sends it."""
+    return f"wait={max(1, int(seconds))}"
 
 
 class Budget(NamedTuple):
@@ -92,7 +97,7 @@ class RequestBuilding:
                 headers["Idempotency-Key"] = key
             hold = options.get("long_poll")
             if hold:
-                headers["Prefer"] = f"wait={max(1, int(hold))}"
+                headers["Prefer"] = wait_preference(hold)
             extra_headers = options.get("additional_headers")
             if extra_headers:
                 headers.update({k: str(v) for k, v in extra_headers.items() if v is not None})

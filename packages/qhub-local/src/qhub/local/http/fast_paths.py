@@ -25,6 +25,13 @@ N seconds pass (at most :data:`MAX_HOLD_SECONDS`), and answered with
 round trip and neither side spends CPU polling meanwhile; a Hub that ignores the preference
 (the Kipu Hub) answers at once, and the waiter sleeps between polls instead. A job's reads
 are not held while a test lifecycle counts them.
+
+**Results with final jobs** (our extension, in the spec): a read of a job sent with the
+``include-result`` preference (``Prefer: wait=20, include-result``) that finds the job final
+with a result carries that result too, as ``GET …/result`` would answer it, in a ``result``
+member (up to :data:`MAX_INCLUDED_RESULT_BYTES` of JSON; a larger one is left for its own
+read), and ``Preference-Applied`` lists ``include-result``. ``jobs.wait`` asks for it, so the
+``get_job_result`` that usually follows needs no round trip of its own.
 """
 
 from __future__ import annotations
@@ -48,10 +55,14 @@ from .gateway import execution_json
 from .quantum.jobs import job_created
 from .quantum.shapes import job_json
 
-__all__ = ["MAX_HOLD_SECONDS", "fast_reads", "held_seconds"]
+__all__ = ["MAX_HOLD_SECONDS", "MAX_INCLUDED_RESULT_BYTES", "fast_reads", "held_seconds"]
 
 #: The longest a read is held, whatever its ``Prefer: wait`` asks.
 MAX_HOLD_SECONDS = 60
+#: The largest result (its JSON) a job's answer carries when asked to include it.
+MAX_INCLUDED_RESULT_BYTES = 64 * 1024
+#: The preference asking a job's answer to carry its result once final.
+INCLUDE_RESULT = "include-result"
 #: The job submissions' path.
 JOBS = "/quantum/jobs"
 
@@ -67,7 +78,9 @@ class _FastRead:
     to answer it: the route's JSON content, or None to leave the request to the routes.
 
     A read that can be held names the resource it watches (``watches``: its kind, and which
-    path parameter is its id) and when its content is final (``settled``).
+    path parameter is its id) and when its content is final (``settled``). A read whose
+    answer can carry more on request names how (``included``: the JSON to add for a
+    preference, or None).
     """
 
     path: re.Pattern[str]
@@ -75,6 +88,7 @@ class _FastRead:
     watches: tuple[str, int] | None = None
     settled: Callable[[Any], bool] = lambda content: True
     may_hold: Callable[[Hub], bool] = lambda hub: True
+    included: Callable[[Hub, tuple[str, ...], HeaderOf, Any], bytes | None] | None = None
 
 
 def _execution_status(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
@@ -99,6 +113,18 @@ def _job_result(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
     return hub.quantum.jobs.result(_organization(hub, header), params[0])
 
 
+def _final_job_result(
+    hub: Hub, params: tuple[str, ...], header: HeaderOf, job: Any
+) -> bytes | None:
+    """A final job's result as JSON, if it has one small enough to include."""
+    if job.get("status") not in FINAL_JOB_STATUSES:
+        return None
+    result = _answer(hub, _JOB_RESULT, params, header)
+    encoded = None if result is None else _encoded(result)
+    return encoded if encoded is not None and len(encoded) <= MAX_INCLUDED_RESULT_BYTES else None
+
+
+_JOB_RESULT = _FastRead(re.compile(r"/quantum/jobs/([^/]+)/result"), _job_result)
 _READS = (
     _FastRead(
         re.compile(r"/gateway/([^/]+)/([^/]+)/([^/]+)/([^/]+)"),
@@ -112,8 +138,9 @@ _READS = (
         watches=("job", 0),
         settled=lambda job: job.get("status") in FINAL_JOB_STATUSES,
         may_hold=lambda hub: hub.quantum.jobs.reads_may_be_held,
+        included=_final_job_result,
     ),
-    _FastRead(re.compile(r"/quantum/jobs/([^/]+)/result"), _job_result),
+    _JOB_RESULT,
 )
 
 
@@ -132,7 +159,8 @@ def fast_reads(app: ASGIApp, hub: Hub) -> ASGIApp:
             return
         read, params = found
         header = _header_reader(scope)
-        hold = held_seconds(header(b"prefer")) if read.watches is not None else None
+        prefer = header(b"prefer")
+        hold = held_seconds(prefer) if read.watches is not None else None
         if hold and read.may_hold(hub):
             content = await _held_answer(hub, read, params, header, hold)
         else:
@@ -140,16 +168,19 @@ def fast_reads(app: ASGIApp, hub: Hub) -> ASGIApp:
         if content is None:
             await app(scope, receive, send)
             return
-        # Encoded as Starlette's JSONResponse encodes it.
-        body = json.dumps(
-            content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-        ).encode("utf-8")
+        body = _encoded(content)
+        applied = [f"wait={hold}"] if hold else []
+        if read.included is not None and _prefers(prefer, INCLUDE_RESULT):
+            extra = read.included(hub, params, header, content)
+            if extra is not None:  # spliced in: the answer's other members stay as they were
+                body = body[:-1] + b',"result":' + extra + b"}"
+                applied.append(INCLUDE_RESULT)
         headers = [
             (b"content-length", str(len(body)).encode()),
             (b"content-type", b"application/json"),
         ]
-        if hold:
-            headers.append((b"preference-applied", f"wait={hold}".encode()))
+        if applied:
+            headers.append((b"preference-applied", ", ".join(applied).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
@@ -169,6 +200,22 @@ async def _create_job(hub: Hub, scope: Scope, receive: Receive, send: Send) -> N
             log.exception("%s %s failed", scope["method"], scope["path"])
         response = failure_response(request, error)
     await response(scope, receive, send)
+
+
+def _encoded(content: Any) -> bytes:
+    """JSON as Starlette's JSONResponse encodes it."""
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def _prefers(prefer: str | None, name: str) -> bool:
+    """Whether a ``Prefer`` header states the preference ``name`` (any value)."""
+    if not prefer:
+        return False
+    return any(
+        part.split("=", 1)[0].split(";", 1)[0].strip().lower() == name for part in prefer.split(",")
+    )
 
 
 def held_seconds(prefer: str | None) -> int | None:

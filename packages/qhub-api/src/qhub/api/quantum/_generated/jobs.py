@@ -175,6 +175,10 @@ def get_job(id: str, *, request_options: RequestOptions | None = None) -> ApiReq
     Takes a Prefer: wait=N header, our extension (x-qhub-extension): the local Hub holds the
     read until the resource changes, so a waiter sees an end within a round trip without
     polling; the Kipu Hub ignores it and the waiter sleeps between polls.
+
+    Takes the include-result preference too, our extension (x-qhub-extension): the answer for a
+    final job carries its result, so jobs.wait followed by get_job_result costs one round
+    trip less on a Hub that honours it.
     """
     return ApiRequest(
         "GET", f"jobs/{_segment(id, 'id')}", response_type=_m.Job, options=request_options

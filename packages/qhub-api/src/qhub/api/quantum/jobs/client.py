@@ -1,7 +1,9 @@
 """The ``jobs`` namespace: the generated operations, plus what is written by hand.
 
 By hand: ``create_job`` takes the typed inputs of :mod:`.inputs` (sent without null fields,
-``backendId`` first), ``wait`` polls a job to its end, ``iter_jobs`` walks every page.
+``backendId`` first), ``wait`` polls a job to its end, ``get_job_result`` answers from the
+result that came with ``wait``'s last poll where the Hub included it (:mod:`._final_results`),
+``iter_jobs`` walks every page.
 Everything else is generated from ``spec/quantum.json`` (``_generated/jobs.py``).
 """
 
@@ -20,6 +22,7 @@ from ..._core.pipeline import ApiRequest
 from ..._core.waiter import AsyncWaiter, Waiter, async_held_polls, held_polls
 from .._generated import jobs as _generated
 from .._generated import models as _m
+from ._final_results import FinalResults, PolledJob, final_poll
 
 if TYPE_CHECKING:
     from .._generated.models import Job, JobStatusResponse, PageResponseJob, QasmCircuit
@@ -138,12 +141,25 @@ def _status_reporter(
 
 
 class JobsClient(JobsOperations, _generated.JobsClient):
-    """Quantum jobs (``client.jobs``): submit, follow, wait, results, cancel."""
+    """Quantum jobs (``client.jobs``): submit, follow, wait, results, cancel.
+
+    The first ``get_job_result`` of a job after ``wait`` saw it end, without request options,
+    is answered from the result that came with that last poll, where the Hub sent it (the
+    local Hub does: :mod:`._final_results`), without a request of its own.
+    """
 
     @cached_property
     def with_raw_response(self) -> RawJobsClient:
         """The same calls, returning ``HttpResponse`` (status, headers, ``data``)."""
         return RawJobsClient(self._pipeline)
+
+    @cached_property
+    def _final_results(self) -> FinalResults:
+        return FinalResults()
+
+    def _send(self, call: ApiRequest[Any]) -> Any:
+        kept = self._final_results.answer(call)
+        return kept[0] if kept is not None else super()._send(call)
 
     def iter_jobs(
         self,
@@ -181,19 +197,27 @@ class JobsClient(JobsOperations, _generated.JobsClient):
             progress: write a line to stderr each time the status changes
                 (``job <id>: RUNNING after 2.4 s``).
 
+        The poll that finds the job final asks for its result too: the next
+        ``get_job_result`` of the job is then answered without a request (where the Hub
+        sends it).
+
         Raises:
             WaitTimeoutError: (a ``TimeoutError``) not final after ``timeout`` seconds; the
                 job is not cancelled.
         """
         require_id(job_id, "job_id")
 
+        def held_read(options: RequestOptions) -> PolledJob:
+            polled: PolledJob = self._send(final_poll(job_id, options))
+            if polled.result is not None:
+                self._final_results.keep(job_id, polled.result[0])
+            return polled
+
         return Waiter(
             resource="job",
             resource_id=job_id,
             poll=lambda: self.get_job(job_id),
-            poll_held=held_polls(
-                lambda options: self.with_raw_response.get_job(job_id, request_options=options)
-            ),
+            poll_held=held_polls(held_read),
             is_final=_is_final,
             status_of=lambda job: job.status,
             on_poll=_status_reporter(on_status),
@@ -210,6 +234,14 @@ class AsyncJobsClient(JobsOperations, _generated.AsyncJobsClient):
     def with_raw_response(self) -> RawAsyncJobsClient:
         """The same calls, returning ``HttpResponse`` (status, headers, ``data``)."""
         return RawAsyncJobsClient(self._pipeline)
+
+    @cached_property
+    def _final_results(self) -> FinalResults:
+        return FinalResults()
+
+    async def _send(self, call: ApiRequest[Any]) -> Any:
+        kept = self._final_results.answer(call)
+        return kept[0] if kept is not None else await super()._send(call)
 
     def iter_jobs(
         self,
@@ -239,13 +271,17 @@ class AsyncJobsClient(JobsOperations, _generated.AsyncJobsClient):
         """Poll until the job is final and return it; see :meth:`JobsClient.wait`."""
         require_id(job_id, "job_id")
 
+        async def held_read(options: RequestOptions) -> PolledJob:
+            polled: PolledJob = await self._send(final_poll(job_id, options))
+            if polled.result is not None:
+                self._final_results.keep(job_id, polled.result[0])
+            return polled
+
         return await AsyncWaiter(
             resource="job",
             resource_id=job_id,
             poll=lambda: self.get_job(job_id),
-            poll_held=async_held_polls(
-                lambda options: self.with_raw_response.get_job(job_id, request_options=options)
-            ),
+            poll_held=async_held_polls(held_read),
             is_final=_is_final,
             status_of=lambda job: job.status,
             on_poll=_status_reporter(on_status),
