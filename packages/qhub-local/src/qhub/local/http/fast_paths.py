@@ -79,8 +79,8 @@ class _FastRead:
 
     A read that can be held names the resource it watches (``watches``: its kind, and which
     path parameter is its id) and when its content is final (``settled``). A read whose
-    answer can carry more on request names how (``included``: the JSON to add for a
-    preference, or None).
+    answer may carry a result (``carries_result``) puts it in its content's ``result`` when
+    the request prefers ``include-result``; it is sent if small enough.
     """
 
     path: re.Pattern[str]
@@ -88,7 +88,7 @@ class _FastRead:
     watches: tuple[str, int] | None = None
     settled: Callable[[Any], bool] = lambda content: True
     may_hold: Callable[[Hub], bool] = lambda hub: True
-    included: Callable[[Hub, tuple[str, ...], HeaderOf, Any], bytes | None] | None = None
+    carries_result: bool = False
 
 
 def _execution_status(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
@@ -106,25 +106,20 @@ def _organization(hub: Hub, header: HeaderOf) -> str:
 
 
 def _job(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
-    return job_json(hub.quantum.jobs.get(_organization(hub, header), params[0]))
+    organization_id = _organization(hub, header)
+    if not _prefers(header(b"prefer"), INCLUDE_RESULT):
+        return job_json(hub.quantum.jobs.get(organization_id, params[0]))
+    job = hub.quantum.jobs.get(organization_id, params[0], payload="result")
+    content = job_json(job)
+    if job.is_final and job.result is not None:  # as GET …/result answers it
+        content["result"] = job.result
+    return content
 
 
 def _job_result(hub: Hub, params: tuple[str, ...], header: HeaderOf) -> Any:
     return hub.quantum.jobs.result(_organization(hub, header), params[0])
 
 
-def _final_job_result(
-    hub: Hub, params: tuple[str, ...], header: HeaderOf, job: Any
-) -> bytes | None:
-    """A final job's result as JSON, if it has one small enough to include."""
-    if job.get("status") not in FINAL_JOB_STATUSES:
-        return None
-    result = _answer(hub, _JOB_RESULT, params, header)
-    encoded = None if result is None else _encoded(result)
-    return encoded if encoded is not None and len(encoded) <= MAX_INCLUDED_RESULT_BYTES else None
-
-
-_JOB_RESULT = _FastRead(re.compile(r"/quantum/jobs/([^/]+)/result"), _job_result)
 _READS = (
     _FastRead(
         re.compile(r"/gateway/([^/]+)/([^/]+)/([^/]+)/([^/]+)"),
@@ -138,9 +133,9 @@ _READS = (
         watches=("job", 0),
         settled=lambda job: job.get("status") in FINAL_JOB_STATUSES,
         may_hold=lambda hub: hub.quantum.jobs.reads_may_be_held,
-        included=_final_job_result,
+        carries_result=True,
     ),
-    _JOB_RESULT,
+    _FastRead(re.compile(r"/quantum/jobs/([^/]+)/result"), _job_result),
 )
 
 
@@ -168,12 +163,13 @@ def fast_reads(app: ASGIApp, hub: Hub) -> ASGIApp:
         if content is None:
             await app(scope, receive, send)
             return
+        result = content.pop("result", None) if read.carries_result else None
         body = _encoded(content)
         applied = [f"wait={hold}"] if hold else []
-        if read.included is not None and _prefers(prefer, INCLUDE_RESULT):
-            extra = read.included(hub, params, header, content)
-            if extra is not None:  # spliced in: the answer's other members stay as they were
-                body = body[:-1] + b',"result":' + extra + b"}"
+        if result is not None:
+            carried = _encoded(result)
+            if len(carried) <= MAX_INCLUDED_RESULT_BYTES:  # spliced in after the job's members
+                body = body[:-1] + b',"result":' + carried + b"}"
                 applied.append(INCLUDE_RESULT)
         headers = [
             (b"content-length", str(len(body)).encode()),
