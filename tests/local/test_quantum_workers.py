@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from qhub.api.quantum import HubQuantumClient
+from qhub.local.domain.quantum import scheduler
+from qhub.local.domain.quantum.records import JobRecord
+from qhub.local.domain.quantum.store import QuantumStore
 from qhub.local.process import hub_process
 from qhub.local.server import LocalHub
 from qhub.local.simulation import JobLimits, simulator_pool
@@ -178,3 +181,33 @@ def test_a_crashed_hub_aborts_running_jobs_and_runs_pending_ones_at_restart(
             assert client.jobs.get_job_status(job).status == "ABORTED"
         assert client.jobs.wait(pending, timeout=60).status == "COMPLETED"
         assert sum(client.jobs.get_job_result(pending)["counts"].values()) == 100
+
+
+def test_a_quick_started_job_is_stored_once_at_its_end_and_a_long_one_running(
+    hub: LocalHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A simulation started at submission that ends within RUNNING_AFTER_SECONDS goes from
+    PENDING to COMPLETED in one write (its start time kept); a longer one is stored RUNNING
+    while it runs."""
+    saved: dict[str, list[str]] = {}
+    save_job = QuantumStore.save_job
+
+    def recording(store: QuantumStore, job: JobRecord, key: object = None) -> None:
+        saved.setdefault(job.id, []).append(job.status)
+        save_job(store, job, key)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QuantumStore, "save_job", recording)
+    # Long enough for a Bell circuit however loaded the machine is.
+    monkeypatch.setattr(scheduler, "RUNNING_AFTER_SECONDS", 2.0)
+    hub.warm_up()
+    with _client(None, hub) as client:
+        quick = client.jobs.create_job(
+            backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
+        )
+        done = client.jobs.wait(quick.id, timeout=60)
+        long_id = _submit_long(client)
+        client.jobs.cancel_job(long_id)
+        client.jobs.wait(long_id, timeout=60)
+    assert saved[quick.id] == ["PENDING", "COMPLETED"]
+    assert done.started_at is not None and done.started_at <= (done.ended_at or "")
+    assert "RUNNING" in saved[long_id]

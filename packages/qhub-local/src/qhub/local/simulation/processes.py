@@ -333,6 +333,12 @@ class StagedCall:
             self._release()
         return value
 
+    def answered(self, within: float) -> bool:
+        """Whether the next answer has come (or the process has died), waiting up to
+        ``within`` seconds for it; reads nothing."""
+        connection = self._worker._connection
+        return connection is None or connection.poll(within)
+
     @property
     def finished(self) -> bool:
         """Whether the call is over (the worker is free for others)."""

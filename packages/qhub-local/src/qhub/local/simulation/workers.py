@@ -182,6 +182,11 @@ class StartedSimulation:
         finally:
             self._give_back()
 
+    def ended(self, within: float) -> bool:
+        """Whether the simulation has ended (or its process died), waiting up to ``within``
+        seconds for it; :meth:`result` then answers at once."""
+        return self._call.answered(within)
+
     def kill(self) -> None:
         """Stop the simulation now (:meth:`result` raises :class:`SimulatorCrashed`)."""
         self._worker.kill()

@@ -7,6 +7,12 @@ start; pending ones run then. A job whose simulation was started as it was submi
 idle simulator read it: :meth:`JobScheduler.run_started`) is followed the same way from
 there.
 
+A simulation started as its job was submitted that ends within :data:`RUNNING_AFTER_SECONDS`
+(most small jobs) goes from PENDING to its end in one write: RUNNING is stored only for
+one still running then (its ``started_at`` is kept either way). The one write less is a
+row, a commit and a wake-up of every held read of the job less, while the job's client
+waits for its end.
+
 A job's transitions are stored as soon as the store accepts them (a full disk delays them,
 never loses them: :meth:`Database.eventually`); each is applied only if the stored job still
 allows it, so a late one never undoes a cancel.
@@ -39,7 +45,10 @@ from .store import QuantumStore
 #: One line per state change of a job (never its input).
 log = logging.getLogger("qhub.local.jobs")
 
-__all__ = ["JobScheduler"]
+__all__ = ["RUNNING_AFTER_SECONDS", "JobScheduler"]
+
+#: How long a started simulation may run before its job is stored RUNNING.
+RUNNING_AFTER_SECONDS = 0.05
 
 
 @dataclass
@@ -204,7 +213,13 @@ class JobScheduler:
     def _simulate(self, job_id: str, circuit: PreparedCircuit | StartedSimulation | None) -> None:
         """Run the job (PENDING until it holds a simulator), and store how it ended."""
         if circuit is not None and not isinstance(circuit, PreparedCircuit):
-            self._settle(job_id, circuit, lambda job: self._followed(job, circuit), circuit.abandon)
+            self._settle(
+                job_id,
+                circuit,
+                lambda job: self._followed(job, circuit),
+                circuit.abandon,
+                ends_soon=lambda: circuit.ended(RUNNING_AFTER_SECONDS),
+            )
         elif self.lifecycle.outcome is not None:
             forced = self.lifecycle.outcome
             message = f"ended {forced} by the Hub's test lifecycle"
@@ -220,9 +235,13 @@ class JobScheduler:
         simulator: Simulator | StartedSimulation | None,
         run: Callable[[JobRecord], tuple[dict[str, Any], str]],
         not_run: Callable[[], None] | None = None,
+        ends_soon: Callable[[], bool] | None = None,
     ) -> None:
         """Mark the job RUNNING on ``simulator`` (what a cancel stops), ``run`` it, store its
-        end. A job closed or cancelled before it runs is not run (``not_run`` is called)."""
+        end. A job closed or cancelled before it runs is not run (``not_run`` is called). A
+        run that ``ends_soon`` says has ended is not stored RUNNING first."""
+        started = utc_now_ms()
+        quick = ends_soon is not None and ends_soon()
         with self._lock:
             job = None if self._closed else self._store.job(job_id, "none")
             if job is None or job.status != "PENDING":
@@ -237,10 +256,10 @@ class JobScheduler:
                         lambda: self._mark_final(job_id, "CANCELLED", {}, ended),
                     )
                 return
-            started = utc_now_ms()
-            self._store.eventually(
-                f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
-            )
+            if not quick:
+                self._store.eventually(
+                    f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
+                )
             job.status, job.started_at = "RUNNING", started
             self._holds(job_id, simulator)
         log.info("job %s RUNNING on %s", job_id, job.backend_id)
@@ -253,7 +272,8 @@ class JobScheduler:
             if self._closed and status == "FAILED":
                 return  # stopped by close(): left RUNNING, so the next start records ABORTED
             self._store.eventually(
-                f"job {job_id} {status}", lambda: self._mark_final(job_id, status, outcome, ended)
+                f"job {job_id} {status}",
+                lambda: self._mark_final(job_id, status, outcome, ended, started),
             )
 
     def _mark_running(self, job_id: str, started: dt.datetime) -> None:
@@ -266,10 +286,15 @@ class JobScheduler:
             self._store.save_job(job)
 
     def _mark_final(
-        self, job_id: str, status: str, outcome: dict[str, Any], ended: dt.datetime
+        self,
+        job_id: str,
+        status: str,
+        outcome: dict[str, Any],
+        ended: dt.datetime,
+        started: dt.datetime | None = None,
     ) -> None:
-        """The job's end as its simulation ended (CANCELLED if a cancel came first); a job
-        already final is left as it is."""
+        """The job's end as its simulation ended (CANCELLED if a cancel came first), and
+        when it started if that is not stored yet; a job already final is left as it is."""
         with self._lock:
             job = self._store.job(job_id, "none")
             if job is None or job.is_final:
@@ -277,6 +302,8 @@ class JobScheduler:
             job.status = "CANCELLED" if job.status == "CANCELLING" else status
             job.result = None if job.status == "CANCELLED" else outcome
             job.ended_at = ended
+            if job.started_at is None and started is not None:
+                job.started_at = started
             self._store.save_job(job)
         log.info("job %s %s", job_id, job.status)
 

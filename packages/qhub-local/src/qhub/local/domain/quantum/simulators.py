@@ -69,6 +69,9 @@ class StartedSimulation(Protocol):
         started with (raises ``SimulationTimedOut`` past ``simulation_seconds``); the
         simulator is free after."""
 
+    def ended(self, within: float) -> bool:
+        """Whether it has ended, waiting up to ``within`` seconds for it."""
+
     def kill(self) -> None:
         """Stop the simulation now; :meth:`result` fails."""
 
