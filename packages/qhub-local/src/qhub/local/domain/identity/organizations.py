@@ -19,6 +19,7 @@ from ..clock import utc_now
 from ..errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from ..store import Database
 from .access import require_role
+from .callers import CallerCache
 from .inputs import UNCHANGED, NewOrganization, OrganizationChanges
 from .records import Caller, Membership, Organization, OrganizationView, Role, User
 from .secrets import EXECUTION_TOKEN_KIND, TokenSigner, hash_secret
@@ -54,6 +55,7 @@ class Organizations:
         self._users = users
         self._signer = signer
         self.on_deleted: list[Callable[[str], None]] = []
+        self._callers = CallerCache(store)
 
     # -- the Hub's own organizations -------------------------------------------------------
 
@@ -101,16 +103,22 @@ class Organizations:
         """
         if not api_key:
             raise Unauthorized("an X-Auth-Token header is required")
-        home = self._users.organization_of(api_key)
-        if home is not None:
-            user = self._store.user_of_organization(home)
+        known = self._callers.get(api_key, organization_id)
+        if known is not None:
+            return known
+        generation = self._store.generation  # read before what it vouches for
+        token = self._users.valid_token(api_key)
+        if token is not None:
+            user = self._store.user_of_organization(token.organization_id)
             if user is None:
                 raise Unauthorized("the user of this token has been deleted")
-            acting = organization_id or home
+            acting = organization_id or token.organization_id
             membership = self._store.membership(acting, user.id)
             if membership is None:
                 raise Forbidden(f"the token has no access to organization {acting!r}")
-            return Caller(acting, user.id, membership.role)
+            caller = Caller(acting, user.id, membership.role)
+            self._callers.put(api_key, organization_id, caller, token.expires_at, generation)
+            return caller
         try:
             claims = self._signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)
         except Unauthorized:
@@ -133,7 +141,9 @@ class Organizations:
 
     def service_execution_of(self, api_key: str | None) -> str | None:
         """The service execution an ``X-Auth-Token`` belongs to, if it is an execution token."""
-        if not api_key or self._store.access_token(hash_secret(api_key)) is not None:
+        if not api_key or self._callers.knows(api_key):
+            return None
+        if self._store.access_token(hash_secret(api_key)) is not None:
             return None
         try:
             return str(self._signer.verify(api_key, kind=EXECUTION_TOKEN_KIND)["execution"])

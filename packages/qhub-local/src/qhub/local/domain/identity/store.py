@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..store import Database
@@ -103,12 +105,24 @@ class IdentityStore:
         database.create_tables(SCHEMA, _migrate_personal_access_tokens)
         self._database = database
         self.provider_tokens = ProviderTokenStore(database)
+        #: Counts the writes to these tables: what was read after reading this is stale
+        #: once it has moved on (a cache of reads checks it first).
+        self.generation = 0
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, counted in :attr:`generation`. Counted as it begins, under
+        the database's lock: no read sees its data until it commits, so no read can pair the
+        count before it with the data after it."""
+        with self._database.transaction() as db:
+            self.generation += 1
+            yield db
 
     # -- personal access tokens ------------------------------------------------------------
 
     def replace_default_token(self, token: AccessToken) -> None:
         """Make ``token`` its organization's default token (the previous one stops working)."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute(
                 "DELETE FROM access_tokens WHERE organization_id = ? AND is_default = 1",
                 (token.organization_id,),
@@ -117,7 +131,7 @@ class IdentityStore:
 
     def add_access_token(self, token: AccessToken) -> None:
         """Store one more token."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             _insert_token(db, token)
 
     def access_token(self, token_hash: str) -> AccessToken | None:
@@ -139,12 +153,12 @@ class IdentityStore:
 
     def delete_access_token(self, token_id: str) -> None:
         """Revoke a token."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute("DELETE FROM access_tokens WHERE id = ?", (token_id,))
 
     def mark_token_used(self, token_id: str, now: dt.datetime) -> None:
         """Record when a token was last used."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute(
                 "UPDATE access_tokens SET used_at = ? WHERE id = ?", (now.isoformat(), token_id)
             )
@@ -153,7 +167,7 @@ class IdentityStore:
 
     def save_user(self, user: User) -> None:
         """Insert or replace a user (stored as one JSON document)."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute(
                 "INSERT OR REPLACE INTO users VALUES (?, ?, ?)",
                 (user.id, user.organization_id, json.dumps(user.__dict__)),
@@ -182,7 +196,7 @@ class IdentityStore:
     def delete_user(self, user: User) -> None:
         """Delete a user with their tokens (access and provider tokens), memberships and
         profile image, in one transaction."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             ProviderTokenStore.forget(db, "user", user.id)
             db.execute(
                 "DELETE FROM access_tokens WHERE organization_id = ?", (user.organization_id,)
@@ -193,7 +207,7 @@ class IdentityStore:
 
     def set_profile_image(self, user_id: str, image: ProfileImage) -> None:
         """Store (or replace) a user's profile image."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute(
                 "INSERT OR REPLACE INTO profile_images VALUES (?, ?, ?)",
                 (user_id, image.content_type, image.content),
@@ -209,7 +223,7 @@ class IdentityStore:
 
     def delete_profile_image(self, user_id: str) -> None:
         """Remove a user's profile image."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             db.execute("DELETE FROM profile_images WHERE user_id = ?", (user_id,))
 
     # -- organizations and members ---------------------------------------------------------
@@ -218,7 +232,7 @@ class IdentityStore:
         """Insert the organization unless its id exists, and ``owner``'s membership unless
         the user is already a member, in one transaction. A taken ``name`` gets a numbered
         suffix (these organizations are made by the Hub, not named by a caller)."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             if not db.execute(
                 "SELECT 1 FROM organizations WHERE id = ?", (organization.id,)
             ).fetchone():
@@ -241,7 +255,7 @@ class IdentityStore:
     def add_organization(self, organization: Organization, owner: Membership) -> bool:
         """Insert an organization with its first owner, in one transaction; False (and nothing
         written) when its name is taken."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             if db.execute(
                 "SELECT 1 FROM organizations WHERE name = ?", (organization.name,)
             ).fetchone():
@@ -273,7 +287,7 @@ class IdentityStore:
     def rename_organization(self, organization: Organization) -> bool:
         """Store new names and description; False (nothing written) when the name belongs to
         another organization."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             if db.execute(
                 "SELECT 1 FROM organizations WHERE name = ? AND id != ?",
                 (organization.name, organization.id),
@@ -294,7 +308,7 @@ class IdentityStore:
         """Delete an organization with its memberships and provider tokens in one
         transaction, unless it is a user's own organization or still has applications: then
         nothing is written and the reason is returned."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             if db.execute(
                 "SELECT 1 FROM users WHERE organization_id = ?", (organization_id,)
             ).fetchone():
@@ -336,7 +350,7 @@ class IdentityStore:
 
     def add_membership(self, membership: Membership) -> bool:
         """Add a member; False (nothing written) when the user already is one."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO memberships VALUES (?, ?, ?, ?)",
                 (
@@ -351,7 +365,7 @@ class IdentityStore:
     def change_membership(self, organization_id: str, user_id: str, role: Role | None) -> bool:
         """Give a member another role, or remove them (``role`` None), unless that would leave
         the organization without an owner: then nothing is written and False returned."""
-        with self._database.transaction() as db:
+        with self._writing() as db:
             current = db.execute(
                 "SELECT role FROM memberships WHERE organization_id = ? AND user_id = ?",
                 (organization_id, user_id),

@@ -76,10 +76,15 @@ class Users:
 
     def organization_of(self, token: str) -> str | None:
         """The organization of a personal access token, unless it is unknown or expired."""
+        stored = self.valid_token(token)
+        return None if stored is None else stored.organization_id
+
+    def valid_token(self, token: str) -> AccessToken | None:
+        """A personal access token as stored, unless it is unknown or expired."""
         stored = self._store.access_token(hash_secret(token))
         if stored is None or (stored.expires_at is not None and stored.expires_at <= utc_now()):
             return None
-        return stored.organization_id
+        return stored
 
     # -- the signed-in user ----------------------------------------------------------------
 
