@@ -239,9 +239,9 @@ class JobScheduler:
     ) -> None:
         """Mark the job RUNNING on ``simulator`` (what a cancel stops), ``run`` it, store its
         end. A job closed or cancelled before it runs is not run (``not_run`` is called). A
-        run that ``ends_soon`` says has ended is not stored RUNNING first."""
+        run that ``ends_soon`` says has ended is not stored RUNNING first (everything else is
+        done before asking, so its end is stored as soon as it comes)."""
         started = utc_now_ms()
-        quick = ends_soon is not None and ends_soon()
         with self._lock:
             job = None if self._closed else self._store.job(job_id, "none")
             if job is None or job.status != "PENDING":
@@ -256,13 +256,17 @@ class JobScheduler:
                         lambda: self._mark_final(job_id, "CANCELLED", {}, ended),
                     )
                 return
-            if not quick:
+            if ends_soon is None:
                 self._store.eventually(
                     f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
                 )
             job.status, job.started_at = "RUNNING", started
             self._holds(job_id, simulator)
         log.info("job %s RUNNING on %s", job_id, job.backend_id)
+        if ends_soon is not None and not ends_soon():  # still PENDING unless cancelled meanwhile
+            self._store.eventually(
+                f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
+            )
         try:
             outcome, status = run(job)
         finally:
