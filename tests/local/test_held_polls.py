@@ -10,6 +10,7 @@ client's timeout can only succeed if the Hub answered early."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -123,8 +124,9 @@ def test_a_held_read_of_an_unknown_job_is_refused_at_once(raw: httpx.Client) -> 
     assert "Preference-Applied" not in response.headers
 
 
-def _reads_of_a_waited_job(hub: LocalHub, qasm: str) -> list[httpx.Request]:
-    """Submit a job, wait for it with the SDK (it must complete), and return the reads sent."""
+@contextlib.contextmanager
+def _recording_client(hub: LocalHub) -> Iterator[tuple[HubQuantumClient, list[httpx.Request]]]:
+    """An SDK client of the Hub, and the list of the requests it sends."""
     assert hub.connection is not None
     sent: list[httpx.Request] = []
     with (
@@ -135,6 +137,12 @@ def _reads_of_a_waited_job(hub: LocalHub, qasm: str) -> list[httpx.Request]:
             httpx_client=http,
         ) as client,
     ):
+        yield client, sent
+
+
+def _reads_of_a_waited_job(hub: LocalHub, qasm: str) -> list[httpx.Request]:
+    """Submit a job, wait for it with the SDK (it must complete), and return the reads sent."""
+    with _recording_client(hub) as (client, sent):
         job = client.jobs.create_job(
             backend_id="local.aer.simulator", shots=10, input={"qasm": qasm}
         )
@@ -233,16 +241,7 @@ def test_a_result_is_carried_only_once_final_and_only_when_small(raw: httpx.Clie
 
 def test_get_job_result_after_wait_answers_from_the_final_poll(hub: LocalHub) -> None:
     """Once per wait, with no request; with request options, a second time, or raw: asked."""
-    assert hub.connection is not None
-    sent: list[httpx.Request] = []
-    with (
-        httpx.Client(event_hooks={"request": [sent.append]}) as http,
-        HubQuantumClient(
-            api_key=hub.connection.personal_access_token,
-            base_url=hub.connection.quantum_url,
-            httpx_client=http,
-        ) as client,
-    ):
+    with _recording_client(hub) as (client, sent):
         job = client.jobs.create_job(
             backend_id="local.aer.simulator", shots=10, input={"qasm": BELL}
         )
