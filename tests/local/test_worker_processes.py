@@ -115,6 +115,6 @@ def test_workers_openmp_threads_sleep_soon_after_their_work_is_done(worker: Work
     if decided:
         pytest.skip(f"this environment sets {', '.join(sorted(decided))} itself")
     # simulation.openmp's values (importing it here would set them in this process too).
-    assert worker.call(os.getenv, "GOMP_SPINCOUNT") == "10000"
+    assert worker.call(os.getenv, "GOMP_SPINCOUNT") == "30000"
     assert worker.call(os.getenv, "KMP_BLOCKTIME") == "1"
     assert os.getenv("GOMP_SPINCOUNT") is None  # the Hub's own environment is left alone
