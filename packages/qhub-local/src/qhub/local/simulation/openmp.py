@@ -7,9 +7,9 @@ waiting client, and when the client reads it. Spinning :data:`SPIN_COUNT` times 
 keeps most of what spinning is for (the threads still catch the next gate of a simulation
 without being woken) and burns at most a millisecond afterwards. Measured with
 ``benchmarks/quantum.py``'s circuits, each setting against another in Hubs run side by side:
-the CPU burnt after a GHZ circuit fell from 8 ms to 0.1–0.9 ms, and the GHZ job through
+the CPU burnt after a GHZ circuit fell from 8 ms to 0.1 to 0.9 ms, and the GHZ job through
 the Hub lost its millisecond or two; a 22-qubit dense simulation is within about 1 % of the
-default (10 000 spins made it 1–2 % slower, not spinning at all 3–4 %: every gate woke the
+default (10 000 spins made it 1 to 2 % slower, not spinning at all 3 to 4 %: every gate woke the
 threads again).
 
 Imported by the fork server before Qiskit (first in :data:`.processes.PRELOAD`): the OpenMP
