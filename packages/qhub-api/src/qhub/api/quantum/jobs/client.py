@@ -1,9 +1,9 @@
 """The ``jobs`` namespace: the generated operations, plus what is written by hand.
 
 By hand: ``create_job`` takes the typed inputs of :mod:`.inputs` (sent without null fields,
-``backendId`` first), ``wait`` polls a job to its end, ``get_job_result`` answers from the
-result that came with ``wait``'s last poll where the Hub included it (:mod:`._final_results`),
-``iter_jobs`` walks every page.
+``backendId`` first), ``wait`` polls a job to its end (and keeps the result its last poll
+brought, which the namespace's ``_send`` hands to the next ``get_job_result`` of that job:
+:mod:`._final_results`), ``iter_jobs`` walks every page.
 Everything else is generated from ``spec/quantum.json`` (``_generated/jobs.py``).
 """
 
