@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 
@@ -270,6 +271,19 @@ class HeldServer:
         self.last = next(self.states)
         return self.last
 
+    def waiter(self, poll_held: Callable[[int], tuple[str, bool]] | None = None) -> Waiter[str]:
+        """A waiter of this resource (until ``DONE``) on the fake clock, polling held with
+        ``poll_held`` (this server's by default)."""
+        return Waiter(
+            "job",
+            "j1",
+            self.poll,
+            lambda s: s == "DONE",
+            poll_held=poll_held or self.poll_held,
+            sleep=self.fake.sleep,
+            clock=self.fake.clock,
+        )
+
     async def async_poll_held(self, seconds: int) -> tuple[str, bool]:
         return self.poll_held(seconds)
 
@@ -282,15 +296,7 @@ def test_held_polls_follow_each_other_without_sleeping() -> None:
     after a hold that ended with nothing changed."""
     fake = FakeTime()
     server = HeldServer(fake, ["PENDING", "RUNNING", "RUNNING", "DONE"])
-    waiter = Waiter(
-        "job",
-        "j1",
-        server.poll,
-        lambda s: s == "DONE",
-        poll_held=server.poll_held,
-        sleep=fake.sleep,
-        clock=fake.clock,
-    )
+    waiter = server.waiter()
     assert waiter.wait(timeout=None, interval=5) == "DONE"
     assert fake.sleeps == []
     assert server.asked == [20, 20, 20, 20]
@@ -301,15 +307,7 @@ def test_a_server_that_does_not_hold_gets_plain_polls_after_the_first() -> None:
     """No Preference-Applied: the waiter stops asking and sleeps between plain polls."""
     fake = FakeTime()
     server = HeldServer(fake, ["PENDING", "RUNNING", "DONE"], holds=False)
-    waiter = Waiter(
-        "job",
-        "j1",
-        server.poll,
-        lambda s: s == "DONE",
-        poll_held=server.poll_held,
-        sleep=fake.sleep,
-        clock=fake.clock,
-    )
+    waiter = server.waiter()
     assert waiter.wait(timeout=None, interval=5) == "DONE"
     assert server.asked == [20]
     assert server.plain_polls == 2
@@ -327,15 +325,7 @@ def test_a_server_claiming_holds_it_does_not_make_still_gets_pauses() -> None:
         server.asked.append(seconds)
         return next(server.states), True
 
-    waiter = Waiter(
-        "job",
-        "j1",
-        server.poll,
-        lambda s: s == "DONE",
-        poll_held=instant,
-        sleep=fake.sleep,
-        clock=fake.clock,
-    )
+    waiter = server.waiter(poll_held=instant)
     assert waiter.wait(timeout=None, interval=5) == "DONE"
     assert len(fake.sleeps) == 4  # after every unchanged answer but the first
 
@@ -344,15 +334,7 @@ def test_holds_never_ask_past_the_deadline() -> None:
     """A hold asks at most the whole seconds left; under a second left, a plain poll."""
     fake = FakeTime()
     server = HeldServer(fake, ["RUNNING"] * 10)
-    waiter = Waiter(
-        "job",
-        "j1",
-        server.poll,
-        lambda s: s == "DONE",
-        poll_held=server.poll_held,
-        sleep=fake.sleep,
-        clock=fake.clock,
-    )
+    waiter = server.waiter()
     with pytest.raises(WaitTimeoutError):
         waiter.wait(timeout=2.5, interval=5)
     # The first answers at once (a first state), the second holds 2 s; then 0.5 s is left:

@@ -12,6 +12,7 @@ import hashlib
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -44,21 +45,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalHub]:
     local.stop()
 
 
-def _client(hub: LocalHub) -> HubServiceClient:
-    assert hub.connection is not None
-    app = hub.connection.application
-    return HubServiceClient(
-        hub.connection.services["big"],
-        app["access_key_id"],
-        app["secret_access_key"],
-        token_endpoint=hub.connection.token_endpoint,
-    )
+ClientT = TypeVar("ClientT", HubServiceClient, AsyncHubServiceClient)
 
 
-def _async_client(hub: LocalHub) -> AsyncHubServiceClient:
+def _client(hub: LocalHub, kind: type[ClientT]) -> ClientT:
+    """A client of the ``big`` service, sync or async (``kind``)."""
     assert hub.connection is not None
     app = hub.connection.application
-    return AsyncHubServiceClient(
+    return kind(
         hub.connection.services["big"],
         app["access_key_id"],
         app["secret_access_key"],
@@ -72,7 +66,7 @@ def _sha_of(path: Path) -> str:
 
 def test_a_large_result_file_arrives_intact_read_past_h11(hub: LocalHub, tmp_path: Path) -> None:
     """Sync: the stream is read from the socket; stream and download match the service's."""
-    with _client(hub) as client:
+    with _client(hub, HubServiceClient) as client:
         execution = client.run(request={"seed": 1})
         execution.wait_for_final_state(timeout=60, wait=0.2)
         assert execution.status == "SUCCEEDED"
@@ -94,7 +88,7 @@ async def test_async_a_large_result_file_arrives_intact_read_past_h11(
     hub: LocalHub, tmp_path: Path
 ) -> None:
     """Async: the same."""
-    async with _async_client(hub) as client:
+    async with _client(hub, AsyncHubServiceClient) as client:
         execution = await client.run(request={"seed": 2})
         await execution.wait_for_final_state(timeout=60, wait=0.2)
         expected = (await execution.result())["sha256"]

@@ -35,6 +35,7 @@ __all__ = [
     "AsyncWaiter",
     "RawAnswer",
     "Waiter",
+    "applied_preferences",
     "async_held_polls",
     "async_sleep",
     "held_polls",
@@ -73,11 +74,17 @@ class RawAnswer(Protocol[T_co]):
         """The response headers."""
 
 
+def applied_preferences(headers: Mapping[str, str]) -> set[str]:
+    """The names of the preferences a response says it applied (``Preference-Applied``,
+    RFC 7240), in lower case."""
+    applied = headers.get("preference-applied", "")
+    return {part.partition("=")[0].strip().lower() for part in applied.split(",")}
+
+
 def _held_by_server(headers: Mapping[str, str]) -> bool:
     """Whether a response to a poll sent with ``Prefer: wait=N`` says the server holds such
     polls (``Preference-Applied: wait=N``)."""
-    applied = headers.get("preference-applied", "")
-    return any(part.strip().lower().startswith("wait") for part in applied.split(","))
+    return "wait" in applied_preferences(headers)
 
 
 def held_polls(
@@ -174,7 +181,7 @@ class _WaitPlan:
         """Seconds to pause after a poll that found no final state; raises once the deadline
         has passed.
 
-        None after a poll the server held (``held``: the seconds asked), since the server did
+        0 after a poll the server held (``held``: the seconds asked), since the server did
         the waiting: it answered on a change, or after holding. A held answer that came
         early with nothing changed is a server not really holding, so the usual pause
         follows (never a busy loop).

@@ -205,30 +205,31 @@ def _encoded(content: Any) -> bytes:
     ).encode("utf-8")
 
 
+def _preferences(prefer: str | None) -> dict[str, str]:
+    """A ``Prefer`` header's preferences: name (lower case) → value (empty without one), the
+    first of each name counting; their parameters are left out."""
+    found: dict[str, str] = {}
+    for preference in (prefer or "").split(","):
+        name, _, value = preference.partition("=")
+        name = name.split(";", 1)[0].strip().lower()
+        if name:
+            found.setdefault(name, value.split(";", 1)[0].strip().strip('"'))
+    return found
+
+
 def _prefers(prefer: str | None, name: str) -> bool:
     """Whether a ``Prefer`` header states the preference ``name`` (any value)."""
-    if not prefer:
-        return False
-    return any(
-        part.split("=", 1)[0].split(";", 1)[0].strip().lower() == name for part in prefer.split(",")
-    )
+    return name in _preferences(prefer)
 
 
 def held_seconds(prefer: str | None) -> int | None:
     """The seconds a ``Prefer`` header's ``wait`` preference asks a read to be held (at most
     :data:`MAX_HOLD_SECONDS`), or None: no such preference, or not a whole number (an
     unknown or malformed preference is ignored, as RFC 7240 requires)."""
-    if not prefer:
+    seconds = _preferences(prefer).get("wait")
+    if seconds is None or not (seconds.isascii() and seconds.isdigit() and len(seconds) <= 6):
         return None
-    for preference in prefer.split(","):
-        name, _, value = preference.partition("=")
-        if name.strip().lower() != "wait":
-            continue
-        seconds = value.split(";", 1)[0].strip().strip('"')
-        if seconds.isascii() and seconds.isdigit() and len(seconds) <= 6:
-            return min(int(seconds), MAX_HOLD_SECONDS) or None
-        return None
-    return None
+    return min(int(seconds), MAX_HOLD_SECONDS) or None
 
 
 def _find(scope: Scope) -> tuple[_FastRead, tuple[str, ...]] | None:

@@ -4,13 +4,15 @@ By default OpenMP's idle threads spin, waiting for more parallel work, for a lon
 after each parallel region: after a 20-qubit simulation they burned about 8 ms of CPU in the
 next 20 ms on a 2-core machine, exactly when the Hub stores the result and answers the
 waiting client, and when the client reads it. Spinning :data:`SPIN_COUNT` times instead
-keeps most of what spinning is for (the threads still catch the next gate of a simulation
-without being woken) and burns at most a millisecond afterwards. Measured with
-``benchmarks/quantum.py``'s circuits, each setting against another in Hubs run side by side:
-the CPU burnt after a GHZ circuit fell from 8 ms to 0.1 to 0.9 ms, and the GHZ job through
-the Hub lost its millisecond or two; a 22-qubit dense simulation is within about 1 % of the
-default (10 000 spins made it 1 to 2 % slower, not spinning at all 3 to 4 %: every gate woke the
-threads again).
+keeps much of what spinning is for (the threads still catch the next gate of a simulation
+without being woken) and burns at most a millisecond afterwards (0.1 to 0.9 ms measured).
+
+How the count was chosen, with ``benchmarks/quantum.py``'s circuits and two Hubs run side by
+side, paired runs: for the 20-qubit GHZ job through the Hub, 10 000 spins beat 100 000 by
+2 ms and 300 000 (about the default) by 1 ms, and 30 000 did as well as 10 000; for the
+22-qubit dense simulation (about 1.2 s), 10 000 spins beat none by 42 to 46 ms, 30 000 beat
+10 000 by 7 to 28 ms, and 300 000 beat 10 000 by 27 to 38 ms (30 000 against the default
+was not measured directly).
 
 Imported by the fork server before Qiskit (first in :data:`.processes.PRELOAD`): the OpenMP
 runtime reads its settings once, when Aer's extension loads it. What the Hub's own

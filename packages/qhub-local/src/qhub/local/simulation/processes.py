@@ -139,23 +139,31 @@ class Worker:
             before = address_space(self._process.pid) if max_growth is not None else None
             deadline = math.inf if timeout is None else time.monotonic() + timeout
             self._send(connection, (function, args), deadline, timeout)
-            if timeout is not None or before is not None:
-                self._watch(connection, deadline, timeout, before, max_growth)
-            ok, value, last = connection.recv()
         except (EOFError, OSError):
             raise self._crashed() from None
-        if ok:
-            return value, last
-        raise value
+        return self._answer(connection, deadline, timeout, before, max_growth)
 
     def _next_answer(self, timeout: float | None) -> tuple[Any, bool]:
         """The next answer of a staged call (the lock held), within ``timeout`` seconds."""
+        connection = self._connection
+        if connection is None:
+            raise self._crashed()
+        deadline = math.inf if timeout is None else time.monotonic() + timeout
+        return self._answer(connection, deadline, timeout, None, None)
+
+    def _answer(
+        self,
+        connection: Connection,
+        deadline: float,
+        timeout: float | None,
+        before: int | None,
+        max_growth: int | None,
+    ) -> tuple[Any, bool]:
+        """Read the process's next answer, watched as :meth:`_watch` says when bounded: its
+        value and whether it was the last; re-raise what the call raised."""
         try:
-            connection = self._connection
-            if connection is None:
-                raise EOFError
-            if timeout is not None:
-                self._watch(connection, time.monotonic() + timeout, timeout, None, None)
+            if timeout is not None or before is not None:
+                self._watch(connection, deadline, timeout, before, max_growth)
             ok, value, last = connection.recv()
         except (EOFError, OSError):
             raise self._crashed() from None

@@ -73,11 +73,9 @@ def warm_up_simulator() -> None:
 def _simulate(
     pickled: bytes, shots: int, seed: int | None, memory: bool
 ) -> tuple[Counts, list[str] | None]:
-    try:
+    with _failures_as_simulation_failed():
         # Pickled by our parser process from a validated input; never bytes from a client.
         return run_circuit(pickle.loads(pickled), shots, seed, memory=memory)  # noqa: S301
-    except Exception as exc:
-        raise SimulationFailed(f"{type(exc).__name__}: {exc}") from None
 
 
 def _read_then_simulate(
@@ -93,8 +91,15 @@ def _read_then_simulate(
     simulate it (the last answer)."""
     circuit = read_circuit(input_format, data, max_qubits, limits)
     yield None
-    try:
+    with _failures_as_simulation_failed():
         return run_circuit(circuit, shots, seed, memory=memory)
+
+
+@contextmanager
+def _failures_as_simulation_failed() -> Iterator[None]:
+    """Whatever Aer raises, as :class:`SimulationFailed` naming it."""
+    try:
+        yield
     except Exception as exc:
         raise SimulationFailed(f"{type(exc).__name__}: {exc}") from None
 

@@ -30,6 +30,7 @@ from ..._core.calls import ApiRequest
 from ..._core.options import RequestOptions
 from ..._core.request_building import wait_preference
 from ..._core.response_errors import ParsingError
+from ..._core.waiter import applied_preferences
 from .._generated import jobs as _generated
 from .._generated import models as _m
 
@@ -93,10 +94,8 @@ def final_poll(job_id: str, options: RequestOptions) -> ApiRequest[PolledJob]:
 
 def _polled_job(response: httpx.Response) -> PolledJob:
     """The job, and the result the Hub included if it says it did."""
-    applied = response.headers.get("preference-applied", "")
-    included = any(part.strip().lower() == INCLUDE_RESULT for part in applied.split(","))
     try:
-        if not included:
+        if INCLUDE_RESULT not in applied_preferences(response.headers):
             return PolledJob(_m.Job.model_validate_json(response.content), response.headers)
         body = json.loads(response.content)
         result = body.pop("result")

@@ -256,14 +256,10 @@ class JobScheduler:
                         lambda: self._mark_final(job_id, "CANCELLED", {}, ended),
                     )
                 return
-            if ends_soon is None:
-                self._store.eventually(
-                    f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
-                )
             job.status, job.started_at = "RUNNING", started
             self._holds(job_id, simulator)
         log.info("job %s RUNNING on %s", job_id, job.backend_id)
-        if ends_soon is not None and not ends_soon():  # still PENDING unless cancelled meanwhile
+        if ends_soon is None or not ends_soon():  # stored unless a cancel came meanwhile
             self._store.eventually(
                 f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
             )
