@@ -68,9 +68,12 @@ def main() -> None:
                     "[0] || {}).startTime})"
                 )
                 painted.append(figures["painted"])
+                # Chromium sometimes records no first-contentful-paint entry (the key is
+                # then absent: undefined doesn't survive JSON).
+                fcp = figures.get("fcp")
                 print(
                     f"  load: first page of rows painted at {figures['painted']:.0f} ms "
-                    f"(first contentful paint {figures['fcp'] or 0:.0f} ms)"
+                    + (f"(first contentful paint {fcp:.0f} ms)" if fcp else "(no FCP recorded)")
                 )
                 time.sleep(0.1)
             page.close()

@@ -6,25 +6,16 @@ alternating in rounds; prints the median per-call time of each and the SDK's ove
 
 from __future__ import annotations
 
-import socket
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
+from _fast_server import running_fast_server
 
 from qhub.api.service import HubServiceClient
 
 CALLS_PER_ROUND = 500
 ROUNDS = 7
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _round(call: object) -> float:
@@ -37,18 +28,7 @@ def _round(call: object) -> float:
 
 def main() -> None:
     """Start the server, measure both clients in alternating rounds, print the figures."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("_fast_server.py")), str(port)]
-    )
-    base = f"http://127.0.0.1:{port}/gw"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/e1")
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with running_fast_server() as (base, _):
         raw = httpx.Client(timeout=60)
         headers = {"Authorization": "Bearer token"}
 
@@ -76,9 +56,6 @@ def main() -> None:
         print(f"  SDK overhead       {100 * (sdk_median / raw_median - 1):+7.1f} %")
         raw.close()
         sdk.close()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 if __name__ == "__main__":
