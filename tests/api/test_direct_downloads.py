@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from qhub.api._core.streams import AsyncByteStream, ByteStream
-from qhub.api._core.wide_reads import WIDE_READ_BYTES
+from qhub.api._core.wide_reads import WIDE_READ_BYTES, _read_size
 from qhub.api.service.errors import ApiConnectionError, ApiTimeoutError
 from qhub.service.client import AsyncHubServiceClient, HubServiceClient
 
@@ -214,6 +214,18 @@ def test_the_sdk_reads_wider_than_httpcores_64_kib(server: _Server) -> None:
         data, sizes = _drain(stream)
     assert _sha(data) == _sha(BODY)
     assert max(sizes) > 64 * 1024
+
+
+def test_reads_widen_only_after_one_that_filled_what_httpcore_asked() -> None:
+    """A small response is read with httpcore's 64 KiB (a 1 MiB buffer costs a mapping and a
+    page fault a read); a read that came back full makes the next one wide, one that came back
+    short makes it narrow again."""
+    asked = 64 * 1024
+    assert _read_size(asked, 0) == asked  # a new connection
+    assert _read_size(asked, 300) == asked  # after a small response
+    assert _read_size(asked, asked) == WIDE_READ_BYTES  # the data comes in piles
+    assert _read_size(asked, 300 * 1024) == WIDE_READ_BYTES
+    assert _read_size(2 * WIDE_READ_BYTES, WIDE_READ_BYTES) == 2 * WIDE_READ_BYTES
 
 
 # --- bodies that go through httpx as before ---------------------------------------------------
