@@ -10,11 +10,11 @@ in the same run:
   decides the rate;
 - ``SDK``: 8 threads, each with its own ``qhub.api.service.HubServiceClient`` calling
   ``service_api.get_status`` (models, retries, the lot): what a user's threads see, on a
-  machine whose cores the client shares with the server. Its 8 threads share one GIL, so
-  the client itself has a ceiling, measured against a trivial Starlette app
-  (``_fast_server``): the faster a server answers, the more of the client's threads are
-  ready at once and the more they contend for the GIL (a dozen context switches a request
-  instead of two), so a fast server can see fewer requests from this client than a slow one.
+  machine whose cores the client shares with the server. Its 8 threads share one GIL: the
+  faster a server answers, the more of them are ready at once and the more they contend for
+  it (a dozen context switches a request instead of two), so a fast server can see fewer
+  requests from this client than a slower one. The same client against a Starlette app
+  that does nothing (``_fast_server``) shows where that leaves it.
 
 For each: requests per second (median of the rounds), latency percentiles of all requests,
 and the server's CPU time per request (``/proc/<pid>/stat``: noise from other processes
@@ -226,8 +226,8 @@ def report(targets: list[Target], ceiling: Target) -> None:
         if generator in ceiling.rates:
             rate = statistics.median(ceiling.rates[generator])
             print(
-                f"    the client's ceiling {rate:7.0f} req/s against a trivial Starlette app: "
-                "its threads contend for the GIL"
+                f"    a trivial app        {rate:7.0f} req/s, the same client against a Starlette "
+                "app doing nothing: its threads contend for the GIL"
             )
 
 
