@@ -179,7 +179,7 @@ def build_circuit(
             f"the circuit uses {circuit.num_qubits} qubits; this backend has {max_qubits}"
         )
     if circuit.num_qubits > MAX_STATEVECTOR_QUBITS:
-        wide = sorted({i.operation.name for i in circuit.data} - CLIFFORD_OPERATIONS)
+        wide = sorted(_operation_names(circuit) - CLIFFORD_OPERATIONS)
         if wide:
             raise InvalidJobInput(
                 f"a {circuit.num_qubits}-qubit circuit with non-Clifford operations "
@@ -235,8 +235,13 @@ def aer_threads(circuit: Any) -> int:
     """
     if circuit.num_qubits < PARALLEL_FROM_QUBITS:
         return 1
-    names = {instruction.operation.name for instruction in circuit.data}
-    return 1 if names <= CLIFFORD_OPERATIONS else 0
+    return 1 if _operation_names(circuit) <= CLIFFORD_OPERATIONS else 0
+
+
+def _operation_names(circuit: Any) -> set[str]:
+    """The names of the operations a circuit uses (Qiskit counts them in Rust: 100 times
+    faster than visiting each instruction from Python)."""
+    return set(circuit.count_ops())
 
 
 def circuit_to_qasm3(circuit: Any) -> str:
