@@ -226,12 +226,12 @@ def aer_threads(circuit: Any) -> int:
     """How many threads Aer may use for ``circuit``: one for a Clifford circuit (Aer runs it
     with the stabilizer method, which more threads speed up by at most a few percent) or one
     of under :data:`PARALLEL_FROM_QUBITS` qubits; 0 (every core) for a wider state vector,
-    which two threads simulate nearly twice as fast.
+    which two threads simulate 1.5 to 1.8 times as fast.
 
     A small job's simulation that spreads over every core competes with the Hub answering
     its submission and with its client: on a 2-core VM a 20-qubit GHZ job through SDK + Hub
-    took 8.1-8.6 ms with one thread and 9.5-11.5 ms with two, for a simulation that itself
-    takes 5.9 and 5.5 ms.
+    took 8.1-8.7 ms with one thread and 8.8-10.1 ms with two (``benchmarks/quantum.py``,
+    alternately), for a simulation that itself takes 6.0 and 5.5 ms.
     """
     if circuit.num_qubits < PARALLEL_FROM_QUBITS:
         return 1
