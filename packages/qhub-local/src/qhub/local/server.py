@@ -185,6 +185,7 @@ class LocalHub:
         # Told before the connection is made: a build going live meanwhile is either seen by
         # _connection or, waiting for the lock, rewrites the file after it.
         self.hub.managed_services.on_served_changed = self._served_services_changed
+        self.hub.datapools.on_pools_changed = self._pools_changed
         with self._connection_lock:
             self.connection = self._connection(port)
             self.hub.executions.quantum_url = self.connection.quantum_url
@@ -196,22 +197,36 @@ class LocalHub:
         """Keep ``connection`` and ``connection.json`` current when the default user
         regenerates their token through the User API."""
         with self._connection_lock:
-            connection = self.connection
-            if connection is not None and organization_id == connection.organization_id:
-                self.connection = replace(connection, personal_access_token=token)
-                _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+            if self.connection is not None and organization_id == self.connection.organization_id:
+                self._rewrite_connection(personal_access_token=token)
 
     def _served_services_changed(self) -> None:
         """Keep ``connection.services`` and ``connection.json`` current when a managed
         service starts being served (a build went live) or stops (it was deleted)."""
         with self._connection_lock:
-            connection = self.connection
-            if connection is None:
-                return
-            services = self._served_services(connection.base_url)
-            if services != connection.services:
-                self.connection = replace(connection, services=services)
-                _write_private_json(self.data_dir / "connection.json", self.connection.to_json())
+            if self.connection is not None:
+                self._rewrite_connection(services=self._served_services(self.connection.base_url))
+
+    def _pools_changed(self) -> None:
+        """Keep ``connection.datapools`` and ``connection.json`` current when a data pool is
+        created, renamed or deleted."""
+        with self._connection_lock:
+            self._rewrite_connection(datapools=self._pools())
+
+    def _rewrite_connection(self, **changes: Any) -> None:
+        """Change fields of ``connection`` and rewrite ``connection.json`` whole, if that
+        changes anything (the connection lock held; nothing before the Hub has started)."""
+        connection = self.connection
+        if connection is None:
+            return
+        changed = replace(connection, **changes)
+        if changed != connection:
+            self.connection = changed
+            _write_private_json(self.data_dir / "connection.json", changed.to_json())
+
+    def _pools(self) -> dict[str, str]:
+        """Every data pool: name → id."""
+        return {pool.name: pool.id for pool in self.hub.datapools.all()}
 
     def _served_services(self, base_url: str) -> dict[str, str]:
         """Every service the gateway serves: name → gateway URL."""
@@ -242,7 +257,7 @@ class LocalHub:
             },
             personal_access_token=credentials.personal_access_token,
             organization_id=credentials.organization_id,
-            datapools={p.name: p.id for p in self.hub.datapools.all()},
+            datapools=self._pools(),
         )
 
     @property

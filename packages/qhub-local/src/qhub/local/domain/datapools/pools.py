@@ -5,12 +5,17 @@ A pool is a directory ``<root>/<pool id>``. Its organization's members see it wi
 role there; others see it only through a share (:mod:`.access`). Each change is one
 transaction: a pool is created with its directory, and deleted with its files, shares and
 directory (moved aside inside the transaction, removed after it).
+
+Whoever lists the pools by name outside the domain (``connection.json``) is told when a pool
+is created, renamed or deleted through :attr:`DataPools.on_pools_changed`.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from ..clock import utc_now
@@ -29,6 +34,8 @@ __all__ = ["DEFAULT_POOL_NAME", "DataPools"]
 #: The pool the Hub makes for its default organization.
 DEFAULT_POOL_NAME = "default"
 
+_log = logging.getLogger("qhub.local.datapools")
+
 
 class DataPools:
     """Data pools under ``root``, with their files, shares and grants.
@@ -37,6 +44,10 @@ class DataPools:
         files: uploads, listings, downloads and deletions of pools' files.
         shares: the pools' shares with other organizations and users.
         grants: the tokens that let executions use pools.
+        on_pools_changed: called, with no arguments, after a pool was created, renamed or
+            deleted, on the thread that changed it; it reads the pools from :meth:`all`.
+            What it raises is logged, never thrown at the request: the change is done by
+            then.
 
     Args:
         store: the context's tables.
@@ -69,6 +80,7 @@ class DataPools:
         self.grants = PoolGrants(store, self._access, signer, applications)
         if self._trash.is_dir():  # pools deleted by a Hub that stopped before removing them
             shutil.rmtree(self._trash, ignore_errors=True)
+        self.on_pools_changed: Callable[[], None] | None = None
 
     # -- the Hub's own use -----------------------------------------------------------------
 
@@ -122,6 +134,7 @@ class DataPools:
         )
         if not self._store.add(pool, lambda: pool.path.mkdir(parents=True)):
             raise Conflict(f"the organization has a data pool named {name!r}")
+        self._pools_changed(f"data pool {pool.id} was created")
         return pool
 
     def visible(self, caller: Caller) -> list[DataPoolView]:
@@ -157,6 +170,8 @@ class DataPools:
         )
         if not self._store.update(pool):
             raise Conflict(f"the organization has a data pool named {pool.name!r}")
+        if pool.name != view.pool.name:
+            self._pools_changed(f"data pool {pool.id} was renamed")
         return DataPoolView(pool, view.permission)
 
     def delete(self, caller: Caller, pool_id: str) -> None:
@@ -176,6 +191,21 @@ class DataPools:
 
         self._store.delete(pool.id, move_aside)
         shutil.rmtree(aside, ignore_errors=True)
+        self._pools_changed(f"data pool {pool.id} was deleted")
+
+    def _pools_changed(self, what: str) -> None:
+        """Tell :attr:`on_pools_changed` (if set) that ``what`` happened."""
+        if self.on_pools_changed is None:
+            return
+        try:
+            self.on_pools_changed()
+        except Exception as error:
+            _log.error(
+                "%s, but whoever lists the pools was not told (%s: %s)",
+                what,
+                type(error).__name__,
+                error,
+            )
 
     def issue_grant(
         self, caller: Caller, pool_id: str, application_id: str, permission: GrantPermission
