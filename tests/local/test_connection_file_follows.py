@@ -213,6 +213,21 @@ def test_a_pool_is_listed_from_creation_to_deletion(
     assert "default" in listed_pools(hub.data_dir)  # the others stay
 
 
+def test_another_organizations_pools_stay_out(hub: LocalHub) -> None:
+    """The file is the default user's: a pool another organization makes (even one named as
+    ours) is not listed, and ours keeps its id."""
+    assert hub.connection is not None
+    ours = listed_pools(hub.data_dir)["default"]
+    other = hub.add_user()
+    with HubPlatformClient(
+        api_key=other.personal_access_token, base_url=hub.connection.platform_url
+    ) as theirs:
+        for name in ("default", f"theirs-{uuid.uuid4().hex[:6]}"):
+            pool = theirs.data_pools.create_data_pool(name=name)
+            assert pool.id not in listed_pools(hub.data_dir).values()
+    assert listed_pools(hub.data_dir)["default"] == ours
+
+
 def test_a_listing_that_cannot_be_rewritten_leaves_the_pool_made(
     hub: LocalHub, platform: HubPlatformClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -211,7 +211,8 @@ class LocalHub:
         """Keep ``connection.datapools`` and ``connection.json`` current when a data pool is
         created, renamed or deleted."""
         with self._connection_lock:
-            self._rewrite_connection(datapools=self._pools())
+            if self.connection is not None:
+                self._rewrite_connection(datapools=self._pools(self.connection.organization_id))
 
     def _rewrite_connection(self, **changes: Any) -> None:
         """Change fields of ``connection`` and rewrite ``connection.json`` whole, if that
@@ -224,9 +225,9 @@ class LocalHub:
             self.connection = changed
             _write_private_json(self.data_dir / "connection.json", changed.to_json())
 
-    def _pools(self) -> dict[str, str]:
-        """Every data pool: name → id."""
-        return {pool.name: pool.id for pool in self.hub.datapools.all()}
+    def _pools(self, organization_id: str) -> dict[str, str]:
+        """The organization's own data pools: name → id (names are unique in one)."""
+        return {p.name: p.id for p in self.hub.datapools.of_organization(organization_id)}
 
     def _served_services(self, base_url: str) -> dict[str, str]:
         """Every service the gateway serves: name → gateway URL."""
@@ -257,7 +258,7 @@ class LocalHub:
             },
             personal_access_token=credentials.personal_access_token,
             organization_id=credentials.organization_id,
-            datapools=self._pools(),
+            datapools=self._pools(credentials.organization_id),
         )
 
     @property

@@ -93,6 +93,10 @@ class DataPools:
         """Every data pool of every organization, oldest first."""
         return self._store.all()
 
+    def of_organization(self, organization_id: str) -> list[DataPool]:
+        """An organization's own pools (not those shared with it), oldest first."""
+        return self._store.of_organization(organization_id)
+
     def get(self, pool_id: str) -> DataPool:
         """A data pool by id, whoever owns it (the Hub's own lookups; the Platform API goes
         through :meth:`view`).
