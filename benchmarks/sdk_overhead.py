@@ -1,7 +1,9 @@
 """Per-call cost of ``service_api.get_status`` over a raw ``httpx.Client`` doing the same request.
 
 Both hit the same trivial server (a separate process, so the clients don't share its CPU time),
-alternating in rounds; prints the median per-call time of each and the SDK's overhead.
+alternating in rounds; prints the median per-call time of each and the SDK's overhead. The
+SDK's own httpx client reads cookies only from responses that set one (``_core/cookies.py``)
+and narrows its socket reads for small responses, so it can come out ahead of the raw client.
 """
 
 from __future__ import annotations

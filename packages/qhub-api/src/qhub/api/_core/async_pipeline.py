@@ -16,6 +16,7 @@ import httpx
 
 from .attempts import transport_error
 from .calls import DEFAULT_TIMEOUT, ApiRequest, ClientSettings
+from .cookies import SdkAsyncClient
 from .deadline import Deadline, DeadlinePassed
 from .options import RequestOptions
 from .pipeline_base import PipelineBase
@@ -69,9 +70,9 @@ class AsyncPipeline(PipelineBase):
         if http_client is not None:
             self.http = http_client
         elif environment_names_a_proxy():  # httpx's own transports, routed as it names
-            self.http = httpx.AsyncClient(timeout=timeout, limits=ASYNC_POOL_LIMITS)
+            self.http = SdkAsyncClient(timeout=timeout, limits=ASYNC_POOL_LIMITS)
         else:
-            self.http = httpx.AsyncClient(
+            self.http = SdkAsyncClient(
                 timeout=timeout, transport=LazyAsyncTransport(limits=ASYNC_POOL_LIMITS)
             )
         self.sleep: Callable[[float], Coroutine[Any, Any, None]] = async_sleep

@@ -15,6 +15,7 @@ import httpx
 
 from .attempts import transport_error
 from .calls import DEFAULT_TIMEOUT, ApiRequest, ClientSettings
+from .cookies import SdkClient
 from .deadline import Deadline, DeadlineBody
 from .options import RequestOptions
 from .pipeline_base import PipelineBase
@@ -49,9 +50,9 @@ class SyncPipeline(PipelineBase):
         if http_client is not None:
             self.http = http_client
         elif environment_names_a_proxy():  # httpx's own transports, routed as it names
-            self.http = httpx.Client(timeout=timeout)
+            self.http = SdkClient(timeout=timeout)
         else:
-            self.http = httpx.Client(timeout=timeout, transport=LazyTransport())
+            self.http = SdkClient(timeout=timeout, transport=LazyTransport())
         self.sleep: Callable[[float], None] = time.sleep
         self._prepare_transport(self.http)
 
