@@ -3,6 +3,7 @@ simulator fails one job, and a stopped or crashed Hub settles its jobs at the ne
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -184,11 +185,12 @@ def test_a_crashed_hub_aborts_running_jobs_and_runs_pending_ones_at_restart(
 
 
 def test_a_quick_started_job_is_stored_once_at_its_end_and_a_long_one_running(
-    hub: LocalHub, monkeypatch: pytest.MonkeyPatch
+    hub: LocalHub, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A simulation started at submission that ends within RUNNING_AFTER_SECONDS goes from
     PENDING to COMPLETED in one write (its start time kept); a longer one is stored RUNNING
-    while it runs."""
+    while it runs. The log says the same: one line per stored state."""
+    caplog.set_level(logging.INFO, logger="qhub.local.jobs")
     saved: dict[str, list[str]] = {}
     save_job = QuantumStore.save_job
 
@@ -211,3 +213,13 @@ def test_a_quick_started_job_is_stored_once_at_its_end_and_a_long_one_running(
     assert saved[quick.id] == ["PENDING", "COMPLETED"]
     assert done.started_at is not None and done.started_at <= (done.ended_at or "")
     assert "RUNNING" in saved[long_id]
+
+    def logged(job_id: str) -> list[str]:
+        return [
+            r.getMessage().split()[2]
+            for r in caplog.records
+            if r.name == "qhub.local.jobs" and r.getMessage().startswith(f"job {job_id} ")
+        ]
+
+    assert logged(quick.id) == ["PENDING", "COMPLETED"]
+    assert "RUNNING" in logged(long_id)

@@ -258,8 +258,8 @@ class JobScheduler:
                 return
             job.status, job.started_at = "RUNNING", started
             self._holds(job_id, simulator)
-        log.info("job %s RUNNING on %s", job_id, job.backend_id)
         if ends_soon is None or not ends_soon():  # stored unless a cancel came meanwhile
+            log.info("job %s RUNNING on %s", job_id, job.backend_id)
             self._store.eventually(
                 f"job {job_id} RUNNING", lambda: self._mark_running(job_id, started)
             )
