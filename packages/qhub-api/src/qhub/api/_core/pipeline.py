@@ -38,7 +38,9 @@ Every name is imported from here; the code lives in one module per concern:
 * :mod:`.responses`: parsing a 2xx body, mapping any other status to its error;
 * :mod:`.pipeline_base`: :class:`.PipelineBase`, all of the above for both twins;
 * :mod:`.sync_pipeline` and :mod:`.async_pipeline`: :class:`SyncPipeline` and
-  :class:`AsyncPipeline`, which send, sleep and enforce the deadline.
+  :class:`AsyncPipeline`, which send, sleep and enforce the deadline, with the httpx client
+  the caller gave or one of :mod:`.cookies` (its transport built on first use:
+  :mod:`.transports`, reading wide: :mod:`.wide_reads`).
 """
 
 from __future__ import annotations
